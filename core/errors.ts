@@ -1,0 +1,195 @@
+// The PIT_E_* catalogue: every error Pit reports, grouped by area. A code is
+// never reused; docs/errors.md gives each one a "how to fix" and a test keeps
+// the two the same set.
+import { relative } from 'node:path';
+
+/** A place in a source file; `path` is the dotted pitfile path when known. */
+export interface Where {
+  file: string;
+  line: number;
+  column: number;
+  path?: string;
+}
+
+/** An error with a stable code, an optional location and a fix. */
+export class PitError extends Error {
+  constructor(
+    readonly code: PitErrorCode,
+    message: string,
+    readonly fix?: string,
+    readonly where?: Where,
+    /** A few source lines with a caret under `where`. */
+    readonly frame?: string,
+  ) {
+    super(message);
+    this.name = 'PitError';
+  }
+
+  /** The same error, placed in a file (keeps code and fix). */
+  at(where: Where, frame?: string): PitError {
+    return new PitError(this.code, this.message, this.fix, where, frame);
+  }
+
+  /** Plain JSON for `--json` output, the journal and worker threads. */
+  toJSON() {
+    return {
+      code: this.code,
+      file: this.where?.file ?? null,
+      line: this.where?.line ?? null,
+      column: this.where?.column ?? null,
+      path: this.where?.path ?? null,
+      message: this.message,
+      fix: this.fix ?? null,
+    };
+  }
+}
+
+const make =
+  <A extends unknown[]>(code: string, build: (...a: A) => [message: string, fix?: string]) =>
+  (...a: A) => {
+    const [message, fix] = build(...a);
+    return new PitError(code as PitErrorCode, message, fix);
+  };
+
+const durationFix = 'use a number and a unit: ms, s, m or h (e.g. "250ms", "5s", "10m", "1h")';
+const sizeFix = 'use a number and a unit: B, KB, MB or GB (e.g. "512KB", "10MB")';
+
+export const errors = {
+  // config: finding and reading the pitfile
+  PIT_E_CONFIG_NOT_FOUND: make('PIT_E_CONFIG_NOT_FOUND', (dir: string) => [
+    `no pitfile found in ${dir} or any parent directory`,
+    'create one with "engine init", or pass --config FILE',
+  ]),
+  PIT_E_CONFIG_READ: make('PIT_E_CONFIG_READ', (file: string, reason: string) => [
+    `cannot read ${file}: ${reason}`,
+    'check that the path exists and is readable',
+  ]),
+  PIT_E_CONFIG_TOO_LARGE: make('PIT_E_CONFIG_TOO_LARGE', (bytes: number, maxBytes: number) => [
+    `the file is ${bytes} bytes; a pitfile may be at most ${maxBytes} bytes`,
+    'a pitfile describes processes, not data: move large content to files it points to',
+  ]),
+  PIT_E_CONFIG_EMPTY: make('PIT_E_CONFIG_EMPTY', () => [
+    'the file is empty',
+    'start from "engine init" or config.example.yaml; a pitfile needs at least "version: 1"',
+  ]),
+  PIT_E_CONFIG_BOM: make('PIT_E_CONFIG_BOM', () => [
+    'the file starts with a byte-order mark (BOM)',
+    'save it as UTF-8 without BOM (most editors: "UTF-8" rather than "UTF-8 with BOM")',
+  ]),
+  PIT_E_CONFIG_SYNTAX: make('PIT_E_CONFIG_SYNTAX', (detail: string) => [
+    `YAML syntax: ${detail}`,
+    'fix the YAML at this place; indent with spaces, never tabs',
+  ]),
+  PIT_E_CONFIG_DUPLICATE_KEY: make('PIT_E_CONFIG_DUPLICATE_KEY', (key: string) => [
+    `the key "${key}" appears twice in the same map`,
+    'keep one of them: YAML would silently drop the other',
+  ]),
+  PIT_E_CONFIG_ALIASES: make('PIT_E_CONFIG_ALIASES', (max: number) => [
+    `too many alias expansions (more than ${max}); this looks like an alias bomb`,
+    'write the values out, or use fewer anchors and aliases',
+  ]),
+  // config: shape (from the JSON Schema)
+  PIT_E_CONFIG_UNKNOWN_KEY: make('PIT_E_CONFIG_UNKNOWN_KEY', (key: string, hint: string) => [
+    `unknown key "${key}"${hint}`,
+    'remove it, or fix its spelling; schemas/pitfile.schema.json lists every key',
+  ]),
+  PIT_E_CONFIG_REQUIRED: make('PIT_E_CONFIG_REQUIRED', (key: string) => [
+    `missing required key "${key}"`,
+    `add "${key}"; config.example.yaml shows each section`,
+  ]),
+  PIT_E_CONFIG_TYPE: make('PIT_E_CONFIG_TYPE', (expected: string, got: string) => [
+    `must be ${expected} (got ${got})`,
+    'change the value to the expected type',
+  ]),
+  PIT_E_CONFIG_ENUM: make('PIT_E_CONFIG_ENUM', (allowed: readonly unknown[], got: unknown) => [
+    `must be one of ${allowed.join(', ')} (got ${JSON.stringify(got)})`,
+    `use one of: ${allowed.join(', ')}`,
+  ]),
+  PIT_E_CONFIG_DURATION: make('PIT_E_CONFIG_DURATION', (got: unknown) => [
+    `expected a duration like "5s" (got ${JSON.stringify(got)})`,
+    durationFix,
+  ]),
+  PIT_E_CONFIG_SIZE: make('PIT_E_CONFIG_SIZE', (got: unknown) => [
+    `expected a size like "10MB" (got ${JSON.stringify(got)})`,
+    sizeFix,
+  ]),
+  PIT_E_CONFIG_INVALID: make('PIT_E_CONFIG_INVALID', (detail: string) => [
+    detail,
+    'see schemas/pitfile.schema.json or docs/pitfile.md for what this key accepts',
+  ]),
+  // config: interpolation
+  PIT_E_CONFIG_ENV_UNSET: make('PIT_E_CONFIG_ENV_UNSET', (name: string) => [
+    `environment variable ${name} is not set`,
+    `set ${name}, or give a default: \${${name}:-value}; write $$ for a literal $`,
+  ]),
+  PIT_E_CONFIG_INTERPOLATION: make('PIT_E_CONFIG_INTERPOLATION', (text: string) => [
+    `cannot interpolate ${JSON.stringify(text)}`,
+    'write ${NAME} or ${NAME:-default} with NAME made of letters, digits and _; $$ is a literal $',
+  ]),
+  // config: meaning (checks the schema cannot express)
+  PIT_E_CONFIG_DEPENDENCY_MISSING: make('PIT_E_CONFIG_DEPENDENCY_MISSING', (name: string, known: string) => [
+    `depends on "${name}", which is not a process${known}`,
+    'name a process defined under "processes", or remove the dependency',
+  ]),
+  PIT_E_CONFIG_DEPENDENCY_CYCLE: make('PIT_E_CONFIG_DEPENDENCY_CYCLE', (cycle: string[]) => [
+    `dependency cycle: ${cycle.join(' -> ')}`,
+    'remove one of the depends_on entries in the cycle',
+  ]),
+  PIT_E_CONFIG_PROCESS_UNKNOWN: make('PIT_E_CONFIG_PROCESS_UNKNOWN', (name: string, known: string) => [
+    `no process matches "${name}"${known}`,
+    'name a process defined under "processes", a glob such as "web-*", or $process',
+  ]),
+  PIT_E_CONFIG_EVENT_PATTERN: make('PIT_E_CONFIG_EVENT_PATTERN', (pattern: string, why: string) => [
+    `bad event pattern "${pattern}": ${why}`,
+    'write kind:subject:what or kind:subject, with * for any one segment (e.g. "process:*:exit")',
+  ]),
+  PIT_E_CONFIG_WATCHER_UNKNOWN: make('PIT_E_CONFIG_WATCHER_UNKNOWN', (name: string, kind: string) => [
+    `no ${kind} watcher named "${name}"`,
+    'name a watcher defined under "watchers", or use *',
+  ]),
+  PIT_E_CONFIG_CRON: make('PIT_E_CONFIG_CRON', (expr: string, why: string) => [
+    `bad cron expression "${expr}": ${why}`,
+    'use five fields (minute hour day month weekday) or six with seconds first, e.g. "0 3 * * *"',
+  ]),
+  PIT_E_CONFIG_TIMEZONE: make('PIT_E_CONFIG_TIMEZONE', (tz: string) => [
+    `unknown time zone "${tz}"`,
+    'use an IANA name such as "UTC" or "Europe/Paris"',
+  ]),
+  PIT_E_CONFIG_REGEX: make('PIT_E_CONFIG_REGEX', (source: string, why: string) => [
+    `bad regular expression ${JSON.stringify(source)}: ${why}`,
+    'fix the expression (JavaScript syntax); escape \\ as \\\\ inside double quotes',
+  ]),
+  // cli
+  PIT_E_CLI_USAGE: make('PIT_E_CLI_USAGE', (detail: string) => [detail, 'run "engine --help"']),
+  PIT_E_INIT_EXISTS: make('PIT_E_INIT_EXISTS', (file: string) => [
+    `${file} already exists; not overwriting it`,
+    'edit it, or remove it first if you really want a fresh one',
+  ]),
+} as const;
+
+export type PitErrorCode = keyof typeof errors;
+
+/** The text a person reads: location, code, message, code frame, fix. */
+export function formatPitError(e: PitError, cwd = process.cwd()): string {
+  const w = e.where;
+  const place = w ? `${displayPath(w.file, cwd)}:${w.line}:${w.column}: ` : '';
+  const path = w?.path ? `${w.path} ` : '';
+  const lines = [`${place}${path}${e.message} [${e.code}]`];
+  if (e.frame) lines.push(e.frame);
+  if (e.fix) lines.push(`  fix: ${e.fix}`);
+  return lines.join('\n');
+}
+
+/** A path as short as it can be read from `cwd`. */
+export function displayPath(file: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && rel.length < file.length ? rel : file;
+}
+
+/** Raised when the pitfile holds one or more errors; all are reported at once. */
+export class PitfileError extends Error {
+  constructor(readonly errors: PitError[]) {
+    super(errors.map((e) => formatPitError(e)).join('\n\n'));
+    this.name = 'PitfileError';
+  }
+}

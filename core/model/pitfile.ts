@@ -1,0 +1,163 @@
+// The resolved pitfile: what the loader hands the engine. Every default is
+// applied, durations are in ms, sizes in bytes, paths absolute; nothing
+// downstream reads YAML. schemas/pitfile.schema.json describes the file as
+// written; these types describe it as resolved.
+
+export type RestartPolicy = 'always' | 'on-failure' | 'never';
+export type DependencyCondition = 'started' | 'healthy' | 'completed';
+export type LimitAction = 'restart' | 'stop' | 'none';
+export type FileEventKind = 'add' | 'change' | 'unlink';
+export type InstallerBackend = 'auto' | 'pip' | 'conda' | 'poetry' | 'uv';
+export type RunConcurrency = 'queue' | 'drop' | 'replace';
+
+export interface RestartConfig {
+  policy: RestartPolicy;
+  delayMs: number;
+  maxDelayMs: number;
+  /** Up this long, the process counts as healthy again and the delay resets. */
+  minUptimeMs: number;
+  maxRestarts: number;
+  windowMs: number;
+  onUnhealthy: boolean;
+}
+
+export interface StopConfig {
+  signal: NodeJS.Signals;
+  timeoutMs: number;
+}
+
+export interface LimitsConfig {
+  memoryBytes: number | null;
+  /** Percent of one core; 150 means one and a half cores. */
+  cpuPercent: number | null;
+  forMs: number;
+  action: LimitAction;
+}
+
+export type HealthCheck =
+  | { kind: 'http'; url: string }
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'exec'; command: string | string[] };
+
+export interface HealthConfig {
+  check: HealthCheck;
+  intervalMs: number;
+  timeoutMs: number;
+  failures: number;
+  startPeriodMs: number;
+}
+
+export interface LogsConfig {
+  maxBytes: number;
+  keep: number;
+}
+
+export interface ProcessConfig {
+  name: string;
+  /** A string runs through /bin/sh -c; a list runs directly. */
+  command: string | string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Absolute paths, read at each start, later files win. */
+  envFiles: string[];
+  autostart: boolean;
+  dependsOn: Record<string, DependencyCondition>;
+  restart: RestartConfig;
+  stop: StopConfig;
+  limits: LimitsConfig | null;
+  health: HealthConfig | null;
+  logs: LogsConfig;
+}
+
+export interface FileWatcherConfig {
+  kind: 'file';
+  name: string;
+  /** Globs, relative to `root`. */
+  paths: string[];
+  ignore: string[];
+  root: string;
+  events: FileEventKind[];
+  debounceMs: number;
+}
+
+export interface CronWatcherConfig {
+  kind: 'cron';
+  name: string;
+  cron: string;
+  timezone: string | null;
+}
+
+export type WatcherConfig = FileWatcherConfig | CronWatcherConfig;
+
+export interface ReactionCondition {
+  exitCode: number[] | null;
+  signal: string[] | null;
+  state: string[] | null;
+  /** Tested against the event's line; groups become ${match.N}. */
+  match: string | null;
+}
+
+/** One step of a reaction's `do`: the action's name and its argument as written. */
+export interface ActionCall {
+  action: string;
+  args: unknown;
+}
+
+export interface ReactionConfig {
+  id: string;
+  on: string;
+  if: ReactionCondition | null;
+  do: ActionCall[];
+  debounceMs: number | null;
+  throttle: { max: number; windowMs: number } | null;
+}
+
+export interface InstallerConfig {
+  backend: InstallerBackend;
+  allow: string[];
+  deny: string[];
+  maxAttempts: number;
+  editProject: boolean;
+  indexUrl: string | null;
+  timeoutMs: number;
+}
+
+export interface HeartbeatConfig {
+  file: string;
+  intervalMs: number;
+}
+
+export interface PluginRef {
+  /** A path (absolute once resolved) or a package name. */
+  use: string;
+  options: Record<string, unknown>;
+}
+
+export interface ListenConfig {
+  host: string;
+  port: number;
+}
+
+export interface SettingsConfig {
+  stateDir: string;
+  shutdownTimeoutMs: number;
+  dashboard: ListenConfig | null;
+  metrics: ListenConfig | null;
+  notify: { timeoutMs: number; retries: number };
+}
+
+export interface Pitfile {
+  version: 1;
+  /** The file the config came from, and the layer files merged over it. */
+  file: string;
+  layers: string[];
+  /** The directory every relative path resolves from. */
+  root: string;
+  processes: Record<string, ProcessConfig>;
+  watchers: Record<string, WatcherConfig>;
+  reactions: ReactionConfig[];
+  installer: InstallerConfig;
+  heartbeat: HeartbeatConfig | null;
+  plugins: PluginRef[];
+  settings: SettingsConfig;
+}

@@ -1,0 +1,25 @@
+// Awaiting with a deadline whose failure names what was awaited, so a hung
+// test says what it was waiting for instead of timing out silently.
+
+/** Resolve with `p`, or reject after `ms` with "timed out after Nms waiting for <what>". */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Poll `check` until it returns a truthy value. Only for state that has no
+ * event to await (a file the child writes, a pid that disappears).
+ */
+export async function until<T>(check: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`timed out after ${ms}ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
