@@ -135,6 +135,10 @@ export const errors = {
     `dependency cycle: ${cycle.join(' -> ')}`,
     'remove one of the depends_on entries in the cycle',
   ]),
+  PIT_E_CONFIG_HEALTH_MISSING: make('PIT_E_CONFIG_HEALTH_MISSING', (name: string) => [
+    `waits for "${name}" to be healthy, but "${name}" has no health check`,
+    `add health to ${name} (http, tcp or exec), or wait for "started" instead`,
+  ]),
   PIT_E_CONFIG_PROCESS_UNKNOWN: make('PIT_E_CONFIG_PROCESS_UNKNOWN', (name: string, known: string) => [
     `no process matches "${name}"${known}`,
     'name a process defined under "processes", a glob such as "web-*", or $process',

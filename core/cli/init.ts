@@ -1,0 +1,59 @@
+// engine init: a commented starter pitfile, never over an existing one.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { errors } from '../errors.js';
+import { exitCodes, reportError } from './output.js';
+
+/** What `engine init` writes: small, valid, and explained line by line. */
+export const starterPitfile = `# yaml-language-server: $schema=./node_modules/pitengine/schemas/pitfile.schema.json
+# Pit keeps these processes running, watches files and time, and reacts.
+# Every key: node_modules/pitengine/docs/pitfile.md. Check it: engine validate
+version: 1
+
+processes:
+  # A service: restarted when it crashes, "healthy" once its URL answers 2xx.
+  web:
+    command: python3 -m http.server \${PORT:-8000} --bind 127.0.0.1
+    health: { http: "http://127.0.0.1:\${PORT:-8000}/", interval: 5s }
+
+  # Starts only after web is healthy; a list runs without a shell.
+  worker:
+    command: ["python3", "-u", "-c", "import time\\nwhile True:\\n    print('tick'); time.sleep(5)"]
+    depends_on: { web: healthy }
+    restart: { policy: always, max_restarts: 5, window: 1m }
+
+watchers:
+  code: { paths: ["**/*.py"], ignore: ["**/__pycache__/**", ".venv/**"] }
+
+reactions:
+  # Edit a .py file: the worker restarts with the new code.
+  - on: file:code:change
+    do: [{ restart: [worker] }]
+  # A Python process dies of ModuleNotFoundError: install it into that
+  # process's own environment, then restart it.
+  - on: process:*:import-error
+    do: [{ install: {} }, { restart: $process }]
+`;
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .summary('write a commented starter pitfile.yaml here')
+    .description('Write a commented starter pitfile.yaml in the current directory (or at --config). Never overwrites.')
+    .addHelpText('after', `
+Examples:
+  engine init && engine validate`)
+    .action((_: unknown, cmd: Command) => {
+      const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      const file = resolve(config ?? 'pitfile.yaml');
+      try {
+        // "wx" fails if the file exists, with no window between check and write.
+        writeFileSync(file, starterPitfile, { flag: 'wx' });
+        process.stdout.write(`wrote ${file}; next: engine validate, then engine run\n`);
+        process.exitCode = exitCodes.ok;
+      } catch (e) {
+        process.exitCode = reportError((e as NodeJS.ErrnoException).code === 'EEXIST' ? errors.PIT_E_INIT_EXISTS(file) : e);
+      }
+    });
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// The `engine` command: wires one file per verb; no logic lives here.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerValidate } from './validate.js';
+import { registerInit } from './init.js';
+import { registerConfig } from './config-show.js';
+import { exitCodes } from './output.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+
+/** The whole CLI, built fresh so tests can run it in-process. */
+export function buildProgram(): Command {
+  const program = new Command('engine')
+    .description('Pit: keep processes running, watch files and cron, react, self-heal Python. Driven by pitfile.yaml.')
+    .version(version)
+    .option('-c, --config <file>', 'use this pitfile instead of searching from the current directory upward')
+    .showHelpAfterError('(run "engine --help" for usage)')
+    .exitOverride()
+    .addHelpText('after', `
+Examples:
+  engine init                      # write a starter pitfile.yaml
+  engine validate                  # check it, every problem with file:line:column
+  engine run                       # start everything and supervise it
+  engine config show               # the pitfile after local overrides and \${VAR}`);
+  program.configureHelp({ showGlobalOptions: true });
+  registerValidate(program);
+  registerInit(program);
+  registerConfig(program);
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? exitCodes.ok);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const shown = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code);
+      return shown ? exitCodes.ok : exitCodes.usage;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

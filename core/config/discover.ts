@@ -1,0 +1,52 @@
+// Finding the pitfile: cosmiconfig's search from a directory upward, used
+// only to find the file; parsing is ours, so errors keep their line:column.
+import { basename, resolve } from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import { errors, PitfileError } from '../errors.js';
+
+/** The names searched in each directory, in this order. */
+export const searchPlaces = [
+  'pitfile.yaml',
+  'pitfile.yml',
+  '.pitrc',
+  '.pitrc.yaml',
+  '.pitrc.yml',
+  '.pitrc.json',
+  'package.json',
+];
+
+/** The file that holds the config, and the key inside it for package.json. */
+export interface Found {
+  file: string;
+  prop?: string;
+}
+
+// Every loader just says "found": the file is parsed later, with locations.
+// package.json counts only when it has a "pit" key.
+const found = () => ({});
+const packageJson = (_: string, text: string) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
+
+/** The pitfile for `cwd`, or `explicit` when --config names one. */
+export async function discoverPitfile(cwd: string, explicit?: string): Promise<Found> {
+  if (explicit) {
+    const file = resolve(cwd, explicit);
+    return basename(file) === 'package.json' ? { file, prop: 'pit' } : { file };
+  }
+  const explorer = cosmiconfig('pit', {
+    searchPlaces,
+    searchStrategy: 'global',
+    stopDir: '/',
+    cache: false,
+    ignoreEmptySearchPlaces: false,
+    loaders: { '.yaml': found, '.yml': found, '.json': (f: string, t: string) => (basename(f) === 'package.json' ? packageJson(f, t) : found()), noExt: found },
+  });
+  const result = await explorer.search(cwd);
+  if (!result) throw new PitfileError([errors.PIT_E_CONFIG_NOT_FOUND(cwd)]);
+  return basename(result.filepath) === 'package.json' ? { file: result.filepath, prop: 'pit' } : { file: result.filepath };
+}

@@ -1,0 +1,47 @@
+// ${VAR}, ${VAR:-default} and $$ in string values, from the environment.
+// Only "${" starts a reference, so "$process" in a reaction stays as written.
+import { errors, type PitError } from '../errors.js';
+import type { PathKey } from './parse.js';
+
+export interface InterpolationProblem {
+  path: PathKey[];
+  error: PitError;
+}
+
+const reference = /\$\$|\$\{([^}]*)\}|\$\{/g;
+const withDefault = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
+
+/** A copy of `data` with every string interpolated, and what could not be. */
+export function interpolate(
+  data: unknown,
+  env: NodeJS.ProcessEnv,
+): { data: unknown; problems: InterpolationProblem[] } {
+  const problems: InterpolationProblem[] = [];
+  const visit = (v: unknown, path: PathKey[]): unknown => {
+    if (typeof v === 'string') return v.includes('$') ? expand(v, env, path, problems) : v;
+    if (Array.isArray(v)) return v.map((x, i) => visit(x, [...path, i]));
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x, [...path, k])]));
+    }
+    return v;
+  };
+  return { data: visit(data, []), problems };
+}
+
+function expand(text: string, env: NodeJS.ProcessEnv, path: PathKey[], problems: InterpolationProblem[]) {
+  return text.replace(reference, (whole, inner: string | undefined) => {
+    if (whole === '$$') return '$';
+    const m = inner === undefined ? null : withDefault.exec(inner);
+    if (!m) {
+      problems.push({ path, error: errors.PIT_E_CONFIG_INTERPOLATION(text) });
+      return whole;
+    }
+    const [, name, fallback] = m;
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+    if (fallback !== undefined) return fallback;
+    if (value === '') return '';
+    problems.push({ path, error: errors.PIT_E_CONFIG_ENV_UNSET(name) });
+    return whole;
+  });
+}

@@ -1,0 +1,67 @@
+// The config stages in order: discover, parse, layer, interpolate, validate,
+// check, normalize. The result is the one input the engine gets.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PitfileError, type PitError } from '../errors.js';
+import type { Pitfile } from '../model/pitfile.js';
+import { discoverPitfile } from './discover.js';
+import { parseConfigFile, type PathKey, type SourceFile } from './parse.js';
+import { locateInLayers, mergeLayers } from './layer.js';
+import { interpolate } from './interpolate.js';
+import { validateShape } from './validate.js';
+import { checkSemantics } from './semantics.js';
+import { normalize } from './normalize.js';
+
+/** The developer's own overrides, beside the pitfile and git-ignored. */
+export const LOCAL_LAYER = 'pitfile.local.yaml';
+
+export interface LoadOptions {
+  /** --config FILE; else the search starts at `cwd`. */
+  config?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Loaded {
+  pitfile: Pitfile;
+  /** The layered, interpolated document as written (for `engine config show`). */
+  data: Record<string, unknown>;
+}
+
+/** Load and check the pitfile; throws PitfileError listing every problem. */
+export async function loadPitfile(opts: LoadOptions = {}): Promise<Loaded> {
+  const cwd = opts.cwd ?? process.cwd();
+  const found = await discoverPitfile(cwd, opts.config);
+  const sources: SourceFile[] = [parseConfigFile(found.file, found.prop)];
+  const localFile = join(dirname(found.file), LOCAL_LAYER);
+  if (existsSync(localFile)) sources.push(parseConfigFile(localFile));
+
+  const merged = sources.map((s) => s.data).reduce((a, b) => mergeLayers(a, b));
+  const { data, problems: interpolationProblems } = interpolate(merged, opts.env ?? process.env);
+  const problems = [...interpolationProblems, ...validateShape(data)];
+  problems.push(...checkSemantics(data));
+  if (problems.length) throw new PitfileError(sortByPlace(problems.map((p) => place(sources, p))));
+
+  const root = dirname(found.file);
+  const pitfile = normalize(data as Record<string, any>, found.file, sources.slice(1).map((s) => s.file), root);
+  return { pitfile, data: data as Record<string, unknown> };
+}
+
+function place(sources: SourceFile[], p: { path: PathKey[]; key?: boolean; error: PitError }): PitError {
+  const { where, frame } = locateInLayers(sources, p.path, { key: p.key });
+  return p.error.at({ ...where, path: formatPath(p.path) }, frame);
+}
+
+/** processes.api.restart.policy, reactions[0].do[1] */
+export function formatPath(path: PathKey[]): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join('') || '(top level)';
+}
+
+function sortByPlace(list: PitError[]): PitError[] {
+  return list.sort(
+    (a, b) =>
+      (a.where?.file ?? '').localeCompare(b.where?.file ?? '') ||
+      (a.where?.line ?? 0) - (b.where?.line ?? 0) ||
+      (a.where?.column ?? 0) - (b.where?.column ?? 0),
+  );
+}

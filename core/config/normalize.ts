@@ -1,0 +1,172 @@
+// From a valid pitfile as written to the resolved model: defaults applied,
+// units parsed, paths absolute, everything frozen. Defaults are read from the
+// schema, so editors, docs and the engine can never disagree about them.
+import { isAbsolute, resolve } from 'node:path';
+import type * as M from '../model/pitfile.js';
+import { parseDuration, parsePercent, parseSize } from '../model/units.js';
+import { pitfileSchema } from './validate.js';
+import { parseHostPort } from './semantics.js';
+
+type Map = Record<string, any>;
+
+/** The schema's default for `key` of the definition `def`. */
+function schemaDefault(def: string, key: string): any {
+  const d = pitfileSchema.definitions?.[def]?.properties?.[key]?.default;
+  if (d === undefined) throw new Error(`schemas/pitfile.schema.json: definitions.${def}.properties.${key} has no default`);
+  return d;
+}
+
+/** Section `def` (or a sub-object of it) as written, with the schema's defaults under it. */
+function withDefaults(def: string, written: unknown, sub?: string): Map {
+  const section = pitfileSchema.definitions[def];
+  const props = (sub ? section.properties[sub] : section).properties as Map;
+  const out: Map = {};
+  for (const [k, p] of Object.entries(props)) if (p.default !== undefined) out[k] = p.default;
+  return { ...out, ...(written as Map | undefined) };
+}
+
+const ms = (d: string) => parseDuration(d)!;
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** The resolved model of a valid pitfile `data` read from `file`. */
+export function normalize(data: Map, file: string, layers: string[], root: string): M.Pitfile {
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
+  const processes: Record<string, M.ProcessConfig> = {};
+  for (const [name, p] of Object.entries<Map>(data.processes ?? {})) processes[name] = normalizeProcess(name, p, at);
+
+  const watchers: Record<string, M.WatcherConfig> = {};
+  for (const [name, w] of Object.entries<Map>(data.watchers ?? {})) {
+    watchers[name] =
+      w.cron !== undefined
+        ? { kind: 'cron', name, cron: w.cron, timezone: w.timezone ?? null }
+        : {
+            kind: 'file',
+            name,
+            paths: list(w.paths),
+            ignore: w.ignore ?? [],
+            root,
+            events: w.events ?? schemaDefault('watcher', 'events'),
+            debounceMs: ms(w.debounce ?? schemaDefault('watcher', 'debounce')),
+          };
+  }
+
+  const reactions = (data.reactions ?? []).map((r: Map, i: number): M.ReactionConfig => ({
+    id: r.id ?? `reaction-${i + 1}`,
+    on: r.on,
+    if: r.if
+      ? {
+          exitCode: r.if.exit_code === undefined ? null : list(r.if.exit_code),
+          signal: r.if.signal === undefined ? null : list(r.if.signal),
+          state: r.if.state === undefined ? null : list(r.if.state),
+          match: r.if.match ?? null,
+        }
+      : null,
+    do: r.do.map((a: Map) => {
+      const [action, args] = Object.entries(a)[0];
+      return { action, args };
+    }),
+    debounceMs: r.debounce ? ms(r.debounce) : null,
+    throttle: r.throttle ? { max: r.throttle.max, windowMs: ms(r.throttle.window) } : null,
+  }));
+
+  const inst = withDefaults('installer', data.installer);
+  const hb = data.heartbeat === false ? null : withDefaults('heartbeat', data.heartbeat);
+  const st = withDefaults('settings', data.settings);
+  const notify = withDefaults('settings', st.notify, 'notify');
+  const listen = (l: Map | undefined) => (l?.listen ? parseHostPort(l.listen) : null);
+
+  return deepFreeze({
+    version: 1,
+    file,
+    layers,
+    root,
+    processes,
+    watchers,
+    reactions,
+    installer: {
+      backend: inst.backend,
+      allow: inst.allow ?? [],
+      deny: inst.deny ?? [],
+      maxAttempts: inst.max_attempts,
+      editProject: inst.edit_project,
+      indexUrl: inst.index_url ?? null,
+      timeoutMs: ms(inst.timeout),
+    },
+    heartbeat: hb && { file: at(hb.file), intervalMs: ms(hb.interval) },
+    plugins: (data.plugins ?? []).map((p: string | Map) => {
+      const use = typeof p === 'string' ? p : p.use;
+      return { use: /^\.\.?\//.test(use) ? at(use) : use, options: typeof p === 'string' ? {} : (p.options ?? {}) };
+    }),
+    settings: {
+      stateDir: at(st.state_dir),
+      shutdownTimeoutMs: ms(st.shutdown_timeout),
+      dashboard: listen(st.dashboard),
+      metrics: listen(st.metrics),
+      notify: { timeoutMs: ms(notify.timeout), retries: notify.retries },
+    },
+  } satisfies M.Pitfile);
+}
+
+function normalizeProcess(name: string, p: Map, at: (p: string) => string): M.ProcessConfig {
+  const restart = withDefaults('restart', p.restart);
+  const stop = withDefaults('stop', p.stop);
+  const logs = withDefaults('logs', p.logs);
+  const dependsOn: Record<string, M.DependencyCondition> = Array.isArray(p.depends_on)
+    ? Object.fromEntries(p.depends_on.map((d: string) => [d, 'started']))
+    : (p.depends_on ?? {});
+  return {
+    name,
+    command: p.command,
+    cwd: at(p.cwd ?? schemaDefault('process', 'cwd')),
+    env: Object.fromEntries(Object.entries<unknown>(p.env ?? {}).map(([k, v]) => [k, String(v)])),
+    envFiles: list<string>(p.env_file).map(at),
+    autostart: p.autostart ?? schemaDefault('process', 'autostart'),
+    dependsOn,
+    restart: {
+      policy: restart.policy,
+      delayMs: ms(restart.delay),
+      maxDelayMs: ms(restart.max_delay),
+      minUptimeMs: ms(restart.min_uptime),
+      maxRestarts: restart.max_restarts,
+      windowMs: ms(restart.window),
+      onUnhealthy: restart.on_unhealthy,
+    },
+    stop: { signal: stop.signal, timeoutMs: ms(stop.timeout) },
+    limits: p.limits ? normalizeLimits(withDefaults('limits', p.limits)) : null,
+    health: p.health ? normalizeHealth(withDefaults('health', p.health)) : null,
+    logs: { maxBytes: parseSize(logs.max_size)!, keep: logs.keep },
+  };
+}
+
+function normalizeLimits(l: Map): M.LimitsConfig {
+  return {
+    memoryBytes: l.memory === undefined ? null : parseSize(l.memory),
+    cpuPercent: l.cpu === undefined ? null : parsePercent(l.cpu),
+    forMs: ms(l.for),
+    action: l.action,
+  };
+}
+
+function normalizeHealth(h: Map): M.HealthConfig {
+  const check: M.HealthCheck =
+    h.http !== undefined
+      ? { kind: 'http', url: h.http }
+      : h.tcp !== undefined
+        ? { kind: 'tcp', ...(typeof h.tcp === 'number' ? { host: '127.0.0.1', port: h.tcp } : parseHostPort(h.tcp)!) }
+        : { kind: 'exec', command: h.exec };
+  return {
+    check,
+    intervalMs: ms(h.interval),
+    timeoutMs: ms(h.timeout),
+    failures: h.failures,
+    startPeriodMs: ms(h.start_period),
+  };
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}

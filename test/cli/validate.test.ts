@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { runEngine } from '../helpers/cli.js';
+import { makeProject } from '../helpers/project.js';
+import { repoRoot } from '../helpers/paths.js';
+
+test('validate exits 0 and says what it found for a valid pitfile', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: x }\n' });
+  const r = runEngine(['validate'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /pitfile\.yaml is valid: 1 process, 0 watchers, 0 reactions/);
+});
+
+test('validate exits 1 and prints file:line:column, code frame and fix', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api:\n    command: x\n    restart:\n      policy: onfailure\n' });
+  const r = runEngine(['validate'], dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^pitfile\.yaml:6:15: processes\.api\.restart\.policy must be one of always, on-failure, never \(got "onfailure"\) \[PIT_E_CONFIG_ENUM\]/);
+  assert.match(r.stderr, />\s+6 \|       policy: onfailure\n\s+\|\s{15}\^/);
+  assert.match(r.stderr, /fix: use one of: always, on-failure, never/);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+});
+
+test('validate --json prints an array of {file, line, column, path, message}', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api:\n    command: x\n    stop: { timeout: later }\n' });
+  const r = runEngine(['validate', '--json'], dir);
+  assert.equal(r.status, 1);
+  const list = JSON.parse(r.stdout);
+  assert.deepEqual(list, [
+    {
+      code: 'PIT_E_CONFIG_DURATION',
+      file: join(dir, 'pitfile.yaml'),
+      line: 5,
+      column: 22,
+      path: 'processes.api.stop.timeout',
+      message: 'expected a duration like "5s" (got "later")',
+      fix: list[0].fix,
+    },
+  ]);
+  assert.equal(JSON.parse(runEngine(['validate', '--json'], makeProject({ 'pitfile.yaml': 'version: 1\n' })).stdout).length, 0);
+});
+
+test('validate with a usage error exits 2', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\n' });
+  const r = runEngine(['validate', '--frobnicate'], dir);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown option '--frobnicate'/);
+});
+
+test('validate --config uses that file', () => {
+  const dir = makeProject({ 'deploy/prod.yaml': 'version: 1\n' });
+  assert.equal(runEngine(['validate', '--config', 'deploy/prod.yaml'], dir).status, 0);
+  assert.equal(runEngine(['--config', 'deploy/missing.yaml', 'validate'], dir).status, 1);
+});
+
+test('no pitfile found exits 1 with a hint to run engine init', () => {
+  const r = runEngine(['validate'], makeProject({}));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /PIT_E_CONFIG_NOT_FOUND[\s\S]*engine init/);
+});
+
+test('config.example.yaml is valid', () => {
+  const r = runEngine(['validate', '--config', 'config.example.yaml'], repoRoot);
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('every verb has help with examples', () => {
+  for (const verb of [[], ['validate'], ['init'], ['config', 'show']]) {
+    const r = runEngine([...verb, '--help'], repoRoot);
+    assert.equal(r.status, 0, verb.join(' '));
+    assert.match(r.stdout, /Examples:/, verb.join(' '));
+  }
+});

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { discoverPitfile, searchPlaces } from '../../core/config/discover.js';
+import { PitfileError } from '../../core/errors.js';
+import { makeProject } from '../helpers/project.js';
+
+const minimal = 'version: 1\n';
+
+test('each search place is found when it is the only config', async () => {
+  for (const name of searchPlaces) {
+    const content = name === 'package.json' ? JSON.stringify({ name: 'x', pit: { version: 1 } }) : name.endsWith('.json') ? '{"version":1}' : minimal;
+    const dir = makeProject({ [name]: content });
+    const found = await discoverPitfile(dir);
+    assert.equal(found.file, join(dir, name), name);
+    assert.equal(found.prop, name === 'package.json' ? 'pit' : undefined);
+  }
+});
+
+test('discovery prefers pitfile.yaml, then pitfile.yml, .pitrc forms, package.json last', async () => {
+  const all = Object.fromEntries(searchPlaces.map((n) => [n, n === 'package.json' ? '{"pit":{"version":1}}' : minimal]));
+  const dir = makeProject(all);
+  for (const expected of searchPlaces) {
+    const found = await discoverPitfile(dir);
+    assert.equal(found.file, join(dir, expected));
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dir, expected));
+  }
+});
+
+test('a package.json without a "pit" key is skipped and the search goes upward', async () => {
+  const dir = makeProject({ 'pitfile.yaml': minimal, 'sub/deeper/package.json': '{"name":"x"}' });
+  const found = await discoverPitfile(join(dir, 'sub', 'deeper'));
+  assert.equal(found.file, join(dir, 'pitfile.yaml'));
+});
+
+test('the search goes from the current directory upward', async () => {
+  const dir = makeProject({ 'pitfile.yaml': minimal });
+  mkdirSync(join(dir, 'a', 'b', 'c'), { recursive: true });
+  assert.equal((await discoverPitfile(join(dir, 'a', 'b', 'c'))).file, join(dir, 'pitfile.yaml'));
+});
+
+test('--config overrides the search, relative to the current directory', async () => {
+  const dir = makeProject({ 'pitfile.yaml': minimal, 'deploy/prod.yaml': minimal });
+  assert.equal((await discoverPitfile(dir, 'deploy/prod.yaml')).file, join(dir, 'deploy', 'prod.yaml'));
+});
+
+test('an empty pitfile is found (and reported later), not skipped', async () => {
+  const dir = makeProject({ 'pitfile.yaml': '', 'sub/x': '' });
+  assert.equal((await discoverPitfile(join(dir, 'sub'))).file, join(dir, 'pitfile.yaml'));
+});
+
+test('no pitfile anywhere is PIT_E_CONFIG_NOT_FOUND', async () => {
+  const dir = makeProject({});
+  await assert.rejects(discoverPitfile(dir), (e: unknown) => e instanceof PitfileError && e.errors[0].code === 'PIT_E_CONFIG_NOT_FOUND');
+});
