@@ -163,6 +163,29 @@ export const errors = {
     `bad regular expression ${JSON.stringify(source)}: ${why}`,
     'fix the expression (JavaScript syntax); escape \\ as \\\\ inside double quotes',
   ]),
+  // process
+  PIT_E_PROCESS_CWD: make('PIT_E_PROCESS_CWD', (cwd: string) => [
+    `the working directory ${cwd} does not exist or is not a directory`,
+    'create it, or fix "cwd" (relative to the pitfile)',
+  ]),
+  PIT_E_PROCESS_COMMAND_NOT_FOUND: make('PIT_E_PROCESS_COMMAND_NOT_FOUND', (name: string, isPath: boolean) => [
+    isPath ? `${name} does not exist or is not executable` : `command "${name}" not found in PATH`,
+    isPath ? 'fix the path, or chmod +x the file' : 'install it, give its full path, or add its directory to PATH in "env"',
+  ]),
+  PIT_E_PROCESS_ENV_FILE: make('PIT_E_PROCESS_ENV_FILE', (file: string, reason: string) => [
+    `cannot read env_file ${file}: ${reason}`,
+    'create the file, or remove it from "env_file"',
+  ]),
+  // engine
+  PIT_E_ENGINE_RUNNING: make('PIT_E_ENGINE_RUNNING', (pid: number) => [
+    `another engine (pid ${pid}) is running for this project`,
+    `use that one, or stop it first: engine shutdown (or kill ${pid})`,
+  ]),
+  // logs
+  PIT_E_LOG_WRITE: make('PIT_E_LOG_WRITE', (file: string, reason: string) => [
+    `cannot write the log ${file}: ${reason}; output now goes to the terminal only`,
+    'free disk space or fix the permissions of the state directory, then restart the process',
+  ]),
   // cli
   PIT_E_CLI_USAGE: make('PIT_E_CLI_USAGE', (detail: string) => [detail, 'run "engine --help"']),
   PIT_E_INIT_EXISTS: make('PIT_E_INIT_EXISTS', (file: string) => [

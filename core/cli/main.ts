@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerValidate } from './validate.js';
 import { registerInit } from './init.js';
 import { registerConfig } from './config-show.js';
+import { registerRun } from './run.js';
 import { exitCodes } from './output.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
@@ -27,6 +28,7 @@ Examples:
   registerValidate(program);
   registerInit(program);
   registerConfig(program);
+  registerRun(program);
   return program;
 }
 

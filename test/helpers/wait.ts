@@ -2,10 +2,11 @@
 // test says what it was waiting for instead of timing out silently.
 
 /** Resolve with `p`, or reject after `ms` with "timed out after Nms waiting for <what>". */
-export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+export function within<T>(p: Promise<T>, ms: number, what: string | (() => string)): Promise<T> {
   let timer: NodeJS.Timeout;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms waiting for ${what}`)), ms);
+    const say = () => (typeof what === 'string' ? what : what());
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms waiting for ${say()}`)), ms);
   });
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,97 @@
+// engine run: load the pitfile, supervise everything in the foreground, and
+// stop it all cleanly on Ctrl-C or SIGTERM (a second Ctrl-C kills at once).
+import type { Command } from 'commander';
+import { Listr } from 'listr2';
+import { loadPitfile } from '../config/load.js';
+import type { Engine } from '../engine.js';
+import { exitCodes, reportError } from './output.js';
+import { Terminal } from './terminal.js';
+import { startupOutcomes } from './startup.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .summary('start every process and keep it running (foreground)')
+    .description('Start the processes in dependency order, supervise them, and stream their output. Ctrl-C stops all of them.')
+    .addHelpText('after', `
+Exit codes: 0 all stopped cleanly, 1 failed to start or a process had to be killed.
+
+Examples:
+  engine run
+  engine run --config config.example.yaml`)
+    .action(async (_: unknown, cmd: Command) => {
+      const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      try {
+        process.exitCode = await run(config);
+      } catch (e) {
+        process.exitCode = reportError(e);
+      }
+    });
+}
+
+async function run(config: string | undefined): Promise<number> {
+  const { pitfile } = await loadPitfile({ config });
+  const names = Object.keys(pitfile.processes);
+  const terminal = new Terminal(names);
+  const fancy = Boolean(process.stdout.isTTY) && !process.env.CI;
+  // While the task list draws, output waits, so the two do not garble each other.
+  const held: (() => void)[] = [];
+  let holding = fancy;
+  // Loaded here, so the other verbs start without the engine's modules.
+  const { Engine } = await import('../engine.js');
+  const engine = new Engine(pitfile, {
+    lines: (name: string, stream: 'out' | 'err', lines: Buffer[]) => (holding ? held.push(() => terminal.lines(name, stream, lines)) : terminal.lines(name, stream, lines)),
+  });
+  engine.bus.on('process:*:state', (e) => {
+    if (e.type !== 'process:state' || holding) return;
+    const detail = e.to === 'running' ? `running (pid ${e.pid})` : e.reason ? `${e.to}: ${e.reason}` : e.to;
+    terminal.note(`${e.process} ${detail}`);
+  });
+  engine.bus.on('process:*:unhealthy', (e) => e.type === 'process:unhealthy' && terminal.note(`${e.process} unhealthy: ${e.reason}`));
+  engine.bus.on('process:*:healthy', (e) => !holding && terminal.note(`${e.subject} healthy`));
+  engine.bus.on('engine:*:orphan', (e) => e.type === 'engine:orphan' && terminal.note(`pid ${e.pid} of ${e.process} left by a killed engine: ${e.outcome}`));
+  engine.bus.on('engine:*:log-error', (e) => e.type === 'engine:log-error' && terminal.note(`${e.process}: ${e.message} [${e.code}]`));
+
+  const finished = waitForSignals(engine, terminal);
+  await engine.start();
+  const outcomes = startupOutcomes(engine);
+  if (fancy) {
+    await new Listr(
+      [...outcomes].map(([name, outcome]) => ({
+        title: name,
+        task: async (_: unknown, task: { title: string }) => {
+          const o = await outcome;
+          task.title = `${name}: ${o.detail}`;
+          if (!o.ok) throw new Error(`${name}: ${o.detail}`);
+        },
+      })),
+      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } },
+    )
+      .run()
+      .catch(() => {});
+    holding = false;
+    held.splice(0).forEach((print) => print());
+  }
+  return finished;
+}
+
+function waitForSignals(engine: Engine, terminal: Terminal): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        terminal.note(`${signal} again: killing every process now`);
+        engine.kill();
+        return;
+      }
+      stopping = true;
+      terminal.note(`${signal}: stopping (press Ctrl-C again to kill at once)`);
+      engine.stop().then((clean) => {
+        terminal.note(clean ? 'all processes stopped' : 'stopped; some processes had to be killed');
+        resolve(clean ? exitCodes.ok : exitCodes.failed);
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

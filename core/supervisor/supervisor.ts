@@ -1,0 +1,238 @@
+// One supervisor per process: spawns it in its own group, follows the state
+// table, restarts it within its budget, watches its health, and stops it
+// with escalation. It reports everything as events on the bus.
+import type { ChildProcess } from 'node:child_process';
+import { PitError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import type { ProcessState } from '../events/catalog.js';
+import type { ProcessConfig } from '../model/pitfile.js';
+import { spawnProcess } from '../process/spawn.js';
+import { readEnvFile } from '../process/env-file.js';
+import { stopGroup, killGroup } from '../process/stop.js';
+import { listGroupMembers } from '../process/proc-stat.js';
+import { writePidRecord, removePidRecord } from '../process/orphans.js';
+import { watchHealth } from '../health/health.js';
+import { nextState, isLive, type Input } from './states.js';
+import { RestartBudget } from './restart-budget.js';
+import { formatDuration } from '../model/units.js';
+
+/** Where a supervisor sends its child's output (log file, terminal). */
+export interface OutputSink {
+  attach(process: string, child: ChildProcess): void;
+}
+
+export interface SupervisorDeps {
+  bus: EventBus;
+  stateDir: string;
+  output: OutputSink;
+  /** The engine's environment, under the process's env_file and env. */
+  baseEnv: NodeJS.ProcessEnv;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class Supervisor {
+  state: ProcessState = 'stopped';
+  pid: number | null = null;
+  startedAt: number | null = null;
+  healthy = false;
+  /** Restarts made by the policy since the engine started. */
+  restarts = 0;
+  /** How the last run ended (null while none has). */
+  lastExit: Exit | null = null;
+  /** Set when the last stop had to SIGKILL the group. */
+  lastStopKilled = false;
+
+  readonly #budget: RestartBudget;
+  #child: ChildProcess | null = null;
+  #exited: Promise<Exit> | null = null;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #stopHealth: (() => void) | null = null;
+  #stopping: Promise<void> | null = null;
+
+  constructor(
+    readonly cfg: ProcessConfig,
+    private readonly deps: SupervisorDeps,
+  ) {
+    this.#budget = new RestartBudget(cfg.restart);
+  }
+
+  get name(): string {
+    return this.cfg.name;
+  }
+
+  /** Start it (a person's start also forgives a spent restart budget). */
+  start(): void {
+    if (isLive(this.state) || this.state === 'backoff') return;
+    this.#budget.reset();
+    this.#launch('start');
+  }
+
+  /** Stop it and its whole group; resolves once nothing of it is left. */
+  stop(): Promise<void> {
+    if (this.#stopping) return this.#stopping;
+    if (this.#retryTimer) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+    }
+    if (this.state === 'stopped') return Promise.resolve();
+    if (!isLive(this.state)) {
+      this.#go('stop');
+      return Promise.resolve();
+    }
+    const pid = this.pid!;
+    const exited = this.#exited!;
+    this.#go('stop');
+    this.#stopping = stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited }).then(
+      async ({ killed }) => {
+        this.lastStopKilled = killed;
+        await exited;
+        this.#stopping = null;
+      },
+    );
+    return this.#stopping;
+  }
+
+  /** Stop, then start again. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.start();
+  }
+
+  /** SIGKILL the whole group now (the second Ctrl-C). */
+  kill(): void {
+    if (this.pid && isLive(this.state)) killGroup(this.pid, 'SIGKILL');
+  }
+
+  #go(input: Input, extra: { exit?: Exit; reason?: string } = {}): void {
+    const from = this.state;
+    const to = nextState(this.name, from, input);
+    this.state = to;
+    this.deps.bus.publish('process:state', this.name, {
+      process: this.name,
+      from,
+      to,
+      pid: this.pid,
+      exit_code: extra.exit?.code ?? null,
+      signal: extra.exit?.signal ?? null,
+      reason: extra.reason ?? null,
+    });
+  }
+
+  #launch(input: 'start' | 'retry'): void {
+    this.#go(input);
+    let child: ChildProcess;
+    try {
+      child = spawnProcess({ command: this.cfg.command, cwd: this.cfg.cwd, env: this.#env() });
+    } catch (e) {
+      if (!(e instanceof PitError)) throw e;
+      this.deps.bus.publish('process:error', this.name, { process: this.name, code: e.code, message: e.message });
+      this.#afterExit({ code: null, signal: null }, `${e.message} [${e.code}]`);
+      return;
+    }
+    this.#child = child;
+    this.pid = child.pid ?? null;
+    this.startedAt = Date.now();
+    this.#exited = new Promise<Exit>((resolve) => {
+      let done = false;
+      const finish = (exit: Exit, reason?: string) => {
+        if (done) return;
+        done = true;
+        resolve(exit);
+        this.#onExit(child, exit, reason);
+      };
+      child.once('exit', (code, signal) => finish({ code, signal }));
+      // Node reports a failed spawn (ENOENT, EACCES) as 'error' with no 'exit'.
+      child.once('error', (e) => finish({ code: null, signal: null }, `could not start: ${e.message}`));
+    });
+    this.deps.output.attach(this.name, child);
+    child.once('spawn', () => {
+      if (this.state !== 'starting') return;
+      writePidRecord(this.deps.stateDir, this.name, child.pid!);
+      this.#go('up');
+      this.#watchHealth();
+    });
+  }
+
+  #env(): NodeJS.ProcessEnv {
+    const fromFiles = Object.assign({}, ...this.cfg.envFiles.map((f) => readEnvFile(f)));
+    return { ...this.deps.baseEnv, ...fromFiles, ...this.cfg.env };
+  }
+
+  #watchHealth(): void {
+    if (!this.cfg.health) return;
+    this.#stopHealth = watchHealth(this.cfg.health, { cwd: this.cfg.cwd, env: this.#env() }, {
+      healthy: () => {
+        this.healthy = true;
+        this.deps.bus.publish('process:healthy', this.name, { process: this.name });
+      },
+      unhealthy: (failures, reason) => {
+        this.healthy = false;
+        this.deps.bus.publish('process:unhealthy', this.name, { process: this.name, failures, reason });
+        if (this.cfg.restart.onUnhealthy && this.state === 'running') void this.restart();
+      },
+    });
+  }
+
+  #onExit(child: ChildProcess, exit: Exit, reason?: string): void {
+    this.#stopHealth?.();
+    this.#stopHealth = null;
+    this.healthy = false;
+    const pid = child.pid;
+    const uptimeMs = this.startedAt ? Date.now() - this.startedAt : 0;
+    if (pid) {
+      this.deps.bus.publish('process:exit', this.name, {
+        process: this.name, pid, exit_code: exit.code, signal: exit.signal, uptime_ms: uptimeMs,
+      });
+      // The leader is gone; whatever it left in its group goes with it, so
+      // restarts never pile up stray grandchildren.
+      if (listGroupMembers(pid).length) void stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited: Promise.resolve() }).then(() => removePidRecord(this.deps.stateDir, this.name));
+      else removePidRecord(this.deps.stateDir, this.name);
+    }
+    this.#child = null;
+    this.#budget.noteExit(uptimeMs);
+    this.#afterExit(exit, reason ?? describeExit(exit));
+  }
+
+  #afterExit(exit: Exit, reason: string): void {
+    this.lastExit = exit;
+    if (this.state === 'stopping') {
+      this.#go('exit', { exit });
+      this.pid = null;
+      return;
+    }
+    this.#go('exit', { exit, reason });
+    this.pid = null;
+    const failed = exit.code !== 0;
+    const policy = this.cfg.restart.policy;
+    if (policy === 'never' || (policy === 'on-failure' && !failed)) return;
+    const now = Date.now();
+    if (this.#budget.isSpent(now)) {
+      const { maxRestarts, windowMs } = this.cfg.restart;
+      this.#go('budgetSpent', {
+        exit,
+        reason:
+          `gave up after ${maxRestarts} restarts within ${formatDuration(windowMs)} (restart.max_restarts: ${maxRestarts}); ` +
+          `last: ${reason}. Fix the cause, then run "engine restart ${this.name}" (or edit the pitfile to reload)`,
+      });
+      return;
+    }
+    const delay = this.#budget.takeDelay(now);
+    this.restarts++;
+    this.#go('restart', { reason: `${reason}; restarting in ${formatDuration(delay)}` });
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.state === 'backoff') this.#launch('retry');
+    }, delay);
+  }
+}
+
+function describeExit(exit: Exit): string {
+  if (exit.signal) return `killed by ${exit.signal}`;
+  if (exit.code === 127) return 'exited with code 127 (command not found)';
+  if (exit.code === 126) return 'exited with code 126 (command not executable)';
+  return `exited with code ${exit.code}`;
+}

@@ -1,0 +1,48 @@
+// `engine run` as a real child process, with its output awaited line by line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { after } from 'node:test';
+import { engineBin } from './paths.js';
+import { within } from './wait.js';
+
+export interface RunningEngine {
+  child: ChildProcess;
+  /** Everything printed so far, stdout and stderr. */
+  text(): string;
+  /** Resolves with the first match of `re` in the output, now or later. */
+  waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+/** Start `engine run` in `cwd`; killed after the test file if still running. */
+export function runEngineProcess(cwd: string, args: string[] = []): RunningEngine {
+  const child = spawn(process.execPath, [engineBin, 'run', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+  let text = '';
+  const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const onData = (d: Buffer) => {
+    text += d.toString('utf8');
+    for (const w of [...waiters]) {
+      const m = text.match(w.re);
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return {
+    child,
+    text: () => text,
+    exited,
+    waitFor: (re, ms = 15_000) => {
+      const m = text.match(re);
+      if (m) return Promise.resolve(m);
+      return within(new Promise((resolve) => waiters.push({ re, resolve })), ms, () => `engine output matching ${re}; got:\n${text}`);
+    },
+  };
+}

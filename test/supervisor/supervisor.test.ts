@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startEngine, nodeCommand } from '../helpers/engine.js';
+import { until } from '../helpers/wait.js';
+import type { PitEvent } from '../../core/events/catalog.js';
+
+/** Alive and not a zombie. */
+const alive = (pid: number) => {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+test('a crashing process restarts with a delay that doubles', async () => {
+  const { engine } = await startEngine(
+    `version: 1\nprocesses:\n  crash:\n    command: ${nodeCommand('process.exit(3)')}\n    restart: { policy: on-failure, delay: 200ms, max_delay: 800ms, max_restarts: 10, window: 1m }\n`,
+  );
+  const starts: number[] = [];
+  await new Promise<void>((resolve) => {
+    engine.bus.on('process:crash:state', (e) => {
+      if (e.type === 'process:state' && e.to === 'starting') starts.push(e.at);
+      if (starts.length === 4) resolve();
+    });
+  });
+  await engine.supervisors.get('crash')!.stop();
+  const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+  // Each gap is the delay plus the time to spawn and crash: generous upper bounds.
+  [200, 400, 800].forEach((delay, i) => {
+    assert.ok(gaps[i] >= delay, `gap ${i} was ${gaps[i]}ms, expected at least ${delay}ms`);
+    assert.ok(gaps[i] < delay + 2000, `gap ${i} was ${gaps[i]}ms`);
+  });
+});
+
+test('a crash loop ends in fatal once max_restarts is spent, saying why and how to reset', async () => {
+  const { engine } = await startEngine(
+    `version: 1\nprocesses:\n  loop:\n    command: ${nodeCommand('process.exit(1)')}\n    restart: { delay: 10ms, max_restarts: 3, window: 1m }\n`,
+  );
+  const fatal = (await engine.bus.next('process:loop:state', { where: (e) => e.type === 'process:state' && e.to === 'fatal', withinMs: 15_000 })) as Extract<PitEvent, { type: 'process:state' }>;
+  assert.equal(engine.supervisors.get('loop')!.restarts, 3);
+  assert.match(fatal.reason!, /gave up after 3 restarts within 1m/);
+  assert.match(fatal.reason!, /engine restart loop/);
+  assert.equal(fatal.exit_code, 1);
+});
+
+test('restart policy never leaves a crashed process exited, on-failure leaves a clean exit alone', async () => {
+  const { engine } = await startEngine(
+    `version: 1\nprocesses:\n  once:\n    command: ${nodeCommand('process.exit(2)')}\n    restart: { policy: never }\n  clean:\n    command: ${nodeCommand('process.exit(0)')}\n`,
+  );
+  const exits = ['once', 'clean'].map((n) => engine.bus.next(`process:${n}:state`, { where: (e) => e.type === 'process:state' && e.to === 'exited' }));
+  await Promise.all(exits);
+  const states = ['once', 'clean'].map((n) => engine.supervisors.get(n)!);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(states.map((s) => [s.state, s.restarts]), [['exited', 0], ['exited', 0]]);
+});
+
+test('stop escalates to SIGKILL after stop.timeout for a child that ignores SIGTERM', async () => {
+  const { engine, line } = await startEngine(
+    `version: 1\nprocesses:\n  stubborn:\n    command: ${nodeCommand("process.on('SIGTERM', () => console.log('ignored')); console.log('ready'); setInterval(() => {}, 1000)")}\n    stop: { timeout: 500ms }\n`,
+  );
+  await line('stubborn', /ready/);
+  const sup = engine.supervisors.get('stubborn')!;
+  const started = Date.now();
+  await sup.stop();
+  const took = Date.now() - started;
+  assert.equal(sup.state, 'stopped');
+  assert.equal(sup.lastExit?.signal, 'SIGKILL');
+  assert.equal(sup.lastStopKilled, true);
+  assert.ok(took >= 450 && took < 5000, `stop took ${took}ms`);
+});
+
+test('grandchildren are gone after stop', async () => {
+  const { engine, line } = await startEngine(
+    `version: 1\nprocesses:\n  tree:\n    command: "sleep 300 & a=$!; sleep 300 & b=$!; echo kids $a $b; wait"\n`,
+  );
+  const kids = (await line('tree', /^kids /)).split(' ').slice(1).filter(Boolean).map(Number);
+  assert.equal(kids.length, 2);
+  assert.ok(kids.every(alive));
+  await engine.supervisors.get('tree')!.stop();
+  await until(() => kids.every((p) => !alive(p)), 5000, 'grandchildren to be gone');
+});
+
+test('a missing command ends in fatal and does not affect another process', async () => {
+  const { engine, line } = await startEngine(
+    `version: 1\nprocesses:\n  broken:\n    command: [/nonexistent/bin/tool]\n    restart: { delay: 10ms, max_restarts: 2 }\n  fine:\n    command: ${nodeCommand("console.log('up'); setInterval(() => {}, 1000)")}\n`,
+  );
+  const fatal = await engine.bus.next('process:broken:state', { where: (e) => e.type === 'process:state' && e.to === 'fatal' });
+  assert.ok(fatal.type === 'process:state');
+  assert.match(fatal.reason!, /\/nonexistent\/bin\/tool/);
+  await line('fine', /up/);
+  assert.equal(engine.supervisors.get('fine')!.state, 'running');
+});
