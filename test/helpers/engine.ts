@@ -5,10 +5,13 @@ import { Engine } from '../../core/engine.js';
 import { loadPitfile } from '../../core/config/load.js';
 import { makeProject } from './project.js';
 import { within } from './wait.js';
+import type { PitEvent } from '../../core/events/catalog.js';
 
 export interface TestEngine {
   engine: Engine;
   dir: string;
+  /** Every event since before the engine started. */
+  events: PitEvent[];
   /** Every line of `name` so far (stdout and stderr), without newlines. */
   output(name: string): string[];
   /** The first line of `name` matching `re`, now or later. */
@@ -16,8 +19,13 @@ export interface TestEngine {
 }
 
 /** Start an engine on `pitfile` (YAML text) in a fresh directory; it is stopped after the test file. */
-export async function startEngine(pitfile: string, files: Record<string, string> = {}): Promise<TestEngine> {
+export async function startEngine(
+  pitfile: string,
+  files: Record<string, string> = {},
+  setup?: (dir: string) => void,
+): Promise<TestEngine> {
   const dir = makeProject({ 'pitfile.yaml': pitfile, ...files });
+  setup?.(dir);
   const { pitfile: model } = await loadPitfile({ cwd: dir });
   const seen = new Map<string, string[]>();
   const waiters: { name: string; re: RegExp; resolve: (l: string) => void }[] = [];
@@ -34,11 +42,14 @@ export async function startEngine(pitfile: string, files: Record<string, string>
       }
     },
   });
+  const events: PitEvent[] = [];
+  engine.bus.on('*:*', (e) => events.push(e));
   after(() => engine.stop());
   await engine.start();
   return {
     engine,
     dir,
+    events,
     output: (name) => seen.get(name) ?? [],
     line: (name, re, ms = 10_000) => {
       const found = (seen.get(name) ?? []).find((l) => re.test(l));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startEngine, nodeCommand } from '../helpers/engine.js';
 import { until } from '../helpers/wait.js';
+import { fixture } from '../helpers/paths.js';
 import type { PitEvent } from '../../core/events/catalog.js';
 
 /** Alive and not a zombie. */
@@ -91,4 +92,22 @@ test('a missing command ends in fatal and does not affect another process', asyn
   assert.match(fatal.reason!, /\/nonexistent\/bin\/tool/);
   await line('fine', /up/);
   assert.equal(engine.supervisors.get('fine')!.state, 'running');
+});
+
+test('a child that forks 50 grandchildren and exits leaves none behind', async () => {
+  const forker = JSON.stringify([process.execPath, fixture('programs', 'forker.mjs'), '50']);
+  const { engine, line } = await startEngine(`version: 1\nprocesses:\n  forker:\n    command: ${forker}\n    restart: { policy: never }\n    stop: { timeout: 2s }\n`);
+  const pids: number[] = JSON.parse(await line('forker', /^\[/));
+  assert.equal(pids.length, 50);
+  await engine.bus.next('process:forker:state', { where: (e) => e.type === 'process:state' && e.to === 'exited' });
+  await until(() => pids.every((p) => !alive(p)), 10_000, 'the 50 grandchildren to be ended');
+});
+
+test('an unhealthy process is restarted when restart.on_unhealthy is set', async () => {
+  const { engine } = await startEngine(
+    `version: 1\nprocesses:\n  sick:\n    command: ${nodeCommand('setInterval(() => {}, 1000)')}\n    restart: { on_unhealthy: true }\n    health: { exec: "exit 1", interval: 100ms, failures: 2 }\n`,
+  );
+  await engine.bus.next('process:sick:unhealthy');
+  await engine.bus.next('process:sick:state', { where: (e) => e.type === 'process:state' && e.to === 'stopping' });
+  await engine.bus.next('process:sick:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
 });
