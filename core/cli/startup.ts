@@ -16,6 +16,8 @@ export function startupOutcomes(engine: Engine): Map<string, Promise<Outcome>> {
 }
 
 function outcomeOf(engine: Engine, sup: Supervisor): Promise<Outcome> {
+  // A one-shot that others wait on counts once it has completed, not when it starts.
+  const awaited = [...engine.supervisors.values()].some((s) => s.cfg.dependsOn[sup.name] === 'completed');
   return new Promise((resolve) => {
     const offs: (() => void)[] = [];
     const done = (o: Outcome) => {
@@ -25,7 +27,7 @@ function outcomeOf(engine: Engine, sup: Supervisor): Promise<Outcome> {
     offs.push(
       engine.bus.on(`process:${sup.name}:state`, (e) => {
         if (e.type !== 'process:state') return;
-        if (e.to === 'running' && !sup.cfg.health) done({ ok: true, detail: `running (pid ${e.pid})` });
+        if (e.to === 'running' && !sup.cfg.health && !awaited) done({ ok: true, detail: `running (pid ${e.pid})` });
         else if (e.to === 'fatal') done({ ok: false, detail: e.reason ?? 'fatal' });
         else if (e.to === 'exited' && e.exit_code === 0 && sup.cfg.restart.policy !== 'always') done({ ok: true, detail: 'completed' });
         else if (e.to === 'exited' && sup.cfg.restart.policy === 'never') done({ ok: false, detail: e.reason ?? 'exited' });

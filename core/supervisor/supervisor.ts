@@ -85,10 +85,11 @@ export class Supervisor {
     }
     const pid = this.pid!;
     const exited = this.#exited!;
+    this.lastStopKilled = false;
     this.#go('stop');
     this.#stopping = stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited }).then(
       async ({ killed }) => {
-        this.lastStopKilled = killed;
+        if (killed) this.lastStopKilled = true;
         await exited;
         this.#stopping = null;
       },
@@ -104,7 +105,9 @@ export class Supervisor {
 
   /** SIGKILL the whole group now (the second Ctrl-C). */
   kill(): void {
-    if (this.pid && isLive(this.state)) killGroup(this.pid, 'SIGKILL');
+    if (!this.pid || !isLive(this.state)) return;
+    this.lastStopKilled = true;
+    killGroup(this.pid, 'SIGKILL');
   }
 
   #go(input: Input, extra: { exit?: Exit; reason?: string } = {}): void {

@@ -79,3 +79,17 @@ test('output goes to .pit/logs/<name>.log with a timestamp and stream tag per li
   assert.match(log, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z out \| hello log$/m);
   assert.match(log, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z err \| warn hello log$/m);
 });
+
+test('a second Ctrl-C kills at once instead of waiting for stop.timeout', async () => {
+  const stubborn = nodeCommand("process.on('SIGINT', () => {}); process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)");
+  const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  s: { command: ${stubborn}, stop: { timeout: 60s } }\n` });
+  const run = runEngineProcess(dir);
+  await run.waitFor(/s\s+\| ready/);
+  run.child.kill('SIGINT');
+  await run.waitFor(/stopping \(press Ctrl-C again/);
+  const started = Date.now();
+  run.child.kill('SIGINT');
+  assert.equal(await run.exited, 1);
+  assert.ok(Date.now() - started < 10_000, 'did not wait for the 60s stop timeout');
+  assert.match(run.text(), /killing every process now/);
+});
