@@ -1,6 +1,8 @@
 // The engine wires the parts: one supervisor per process, started in
-// dependency order and stopped in reverse, all talking through one bus.
+// dependency order and stopped in reverse, watchers and reactions, all
+// talking through one bus; and hot reload, which applies only what changed.
 import type { ChildProcess } from 'node:child_process';
+import { isDeepStrictEqual } from 'node:util';
 import { EventBus } from './events/bus.js';
 import type { Pitfile } from './model/pitfile.js';
 import { Supervisor } from './supervisor/supervisor.js';
@@ -9,53 +11,87 @@ import { ensureStateDir } from './state-dir.js';
 import { acquireEngineLock } from './process/engine-lock.js';
 import { endOrphans } from './process/orphans.js';
 import { ProcessOutput, type LineSink } from './logs/process-output.js';
+import { armWatchers } from './watchers/watchers.js';
+import { armReactions, builtinActions } from './reactions/reactions.js';
+import type { ProcessControl } from './reactions/actions/types.js';
+import { loadPitfile } from './config/load.js';
+import { watchConfig } from './config/watch.js';
+import { PitfileError } from './errors.js';
 
 export interface EngineOptions {
   /** Receives every output line (the terminal of `engine run`). */
   lines?: LineSink;
+  /** Receives the engine's own notes for a person (a suspended reaction, …). */
+  log?: (text: string) => void;
   env?: NodeJS.ProcessEnv;
+}
+
+/** What a reload changed, by process name. */
+export interface ConfigDiff {
+  added: string[];
+  removed: string[];
+  changed: string[];
 }
 
 export class Engine {
   readonly bus = new EventBus();
   readonly supervisors = new Map<string, Supervisor>();
+  #pitfile: Pitfile;
   #release: (() => void) | null = null;
   readonly #output: ProcessOutput;
+  #disarm: (() => Promise<void>) | null = null;
+  #stopRequested = false;
 
   constructor(
-    readonly pitfile: Pitfile,
+    pitfile: Pitfile,
     private readonly opts: EngineOptions = {},
   ) {
-    this.#output = new ProcessOutput(pitfile, this.bus, opts.lines);
+    this.#pitfile = pitfile;
+    this.#output = new ProcessOutput(() => this.#pitfile, this.bus, opts.lines);
+  }
+
+  get pitfile(): Pitfile {
+    return this.#pitfile;
   }
 
   /**
-   * Take the project's lock, end what a killed engine left behind, and start
-   * every autostart process once its dependencies allow. Resolves when every
-   * launch has been made (not when every process is up).
+   * Take the project's lock, end what a killed engine left behind, start
+   * every autostart process once its dependencies allow, and arm watchers
+   * and reactions. Resolves when every launch has been made and the watchers
+   * see changes (not when every process is up).
    */
   async start(): Promise<void> {
-    const { stateDir } = this.pitfile.settings;
+    const { stateDir } = this.#pitfile.settings;
     ensureStateDir(stateDir);
     this.#release = acquireEngineLock(stateDir).release;
     for (const report of await endOrphans(stateDir)) {
       this.bus.publish('engine:orphan', report.name, { process: report.name, pid: report.pid, outcome: report.outcome });
     }
-    const sink = { attach: (name: string, child: ChildProcess) => this.#output.attach(name, child) };
-    for (const cfg of Object.values(this.pitfile.processes)) {
-      this.supervisors.set(cfg.name, new Supervisor(cfg, { bus: this.bus, stateDir, output: sink, baseEnv: this.opts.env ?? process.env }));
-    }
-    for (const sup of this.supervisors.values()) {
-      if (sup.cfg.autostart) void this.#startAfterDependencies(sup);
-    }
+    await this.#arm();
+    for (const cfg of Object.values(this.#pitfile.processes)) this.#add(cfg.name);
   }
 
-  async #startAfterDependencies(sup: Supervisor): Promise<void> {
-    await Promise.all(Object.entries(sup.cfg.dependsOn).map(([dep, cond]) => waitFor(this.bus, this.supervisors.get(dep)!, cond)));
-    if (!this.#stopRequested) sup.start();
+  /**
+   * Apply a new pitfile: start added processes, stop removed ones, restart
+   * changed ones; unchanged processes keep running with the same pid.
+   * Watchers and reactions are re-armed.
+   */
+  async apply(next: Pitfile): Promise<ConfigDiff> {
+    const before = this.#pitfile.processes;
+    const after = next.processes;
+    const diff: ConfigDiff = {
+      added: Object.keys(after).filter((n) => !(n in before)),
+      removed: Object.keys(before).filter((n) => !(n in after)),
+      changed: Object.keys(after).filter((n) => n in before && !isDeepStrictEqual(before[n], after[n])),
+    };
+    await this.#disarm?.();
+    await Promise.all([...diff.removed, ...diff.changed].map((n) => this.supervisors.get(n)!.stop()));
+    diff.removed.forEach((n) => this.supervisors.delete(n));
+    this.#pitfile = next;
+    await this.#arm();
+    for (const n of [...diff.changed, ...diff.added]) this.#add(n);
+    return diff;
   }
-
-  #stopRequested = false;
 
   /**
    * Stop everything, each process only after those that depend on it, all
@@ -63,6 +99,8 @@ export class Engine {
    */
   async stop(): Promise<boolean> {
     this.#stopRequested = true;
+    await this.#disarm?.();
+    this.#disarm = null;
     const stopped = new Map<string, Promise<void>>();
     const stopOne = (sup: Supervisor): Promise<void> => {
       let p = stopped.get(sup.name);
@@ -74,15 +112,94 @@ export class Engine {
       return p;
     };
     await Promise.all([...this.supervisors.values()].map(stopOne));
-    await this.#output.close();
+    this.#output.close();
     this.#release?.();
     this.#release = null;
     return [...this.supervisors.values()].every((s) => !s.lastStopKilled);
+  }
+
+  /**
+   * Re-read the pitfile. Invalid: publish config:invalid with every error
+   * and change nothing. Valid: apply the difference, publish config:reloaded.
+   */
+  reload(): Promise<ConfigDiff | null> {
+    // Reloads run one after another, so a burst of saves applies in order.
+    const next = this.#reloading.then(() => this.#reload());
+    this.#reloading = next.then(() => {}, () => {});
+    return next;
+  }
+
+  #reloading: Promise<void> = Promise.resolve();
+
+  async #reload(): Promise<ConfigDiff | null> {
+    const file = this.#pitfile.file;
+    let next: Pitfile;
+    try {
+      next = (await loadPitfile({ config: file, env: this.opts.env })).pitfile;
+    } catch (e) {
+      if (!(e instanceof PitfileError)) throw e;
+      const errors = e.errors.map((x) => x.toJSON());
+      this.bus.publish('config:invalid', '', { file, errors });
+      return null;
+    }
+    if (this.#stopRequested) return null;
+    const diff = await this.apply(next);
+    this.bus.publish('config:reloaded', '', { file, ...diff });
+    return diff;
+  }
+
+  /** Reload whenever the pitfile or its local layer is saved; returns a stop function. */
+  watchConfig(): () => void {
+    return watchConfig(this.#pitfile.file, () => void this.reload());
   }
 
   /** SIGKILL every process group now; for the second Ctrl-C. */
   kill(): void {
     this.#stopRequested = true;
     for (const sup of this.supervisors.values()) sup.kill();
+  }
+
+  /** The processes as actions (reactions, later the control API) act on them. */
+  readonly processes: ProcessControl = {
+    names: () => Object.keys(this.#pitfile.processes),
+    start: async (name) => this.#supervisor(name).start(),
+    stop: (name) => this.#supervisor(name).stop(),
+    restart: (name) => this.#supervisor(name).restart(),
+  };
+
+  #supervisor(name: string): Supervisor {
+    const sup = this.supervisors.get(name);
+    if (!sup) throw new Error(`no process named "${name}"`);
+    return sup;
+  }
+
+  /** Create the supervisor of `name` and start it once its dependencies allow. */
+  #add(name: string): void {
+    const cfg = this.#pitfile.processes[name];
+    const sink = { attach: (n: string, child: ChildProcess) => this.#output.attach(n, child) };
+    const sup = new Supervisor(cfg, { bus: this.bus, stateDir: this.#pitfile.settings.stateDir, output: sink, baseEnv: this.opts.env ?? process.env });
+    this.supervisors.set(name, sup);
+    if (cfg.autostart) void this.#startAfterDependencies(sup);
+  }
+
+  async #startAfterDependencies(sup: Supervisor): Promise<void> {
+    await Promise.all(Object.entries(sup.cfg.dependsOn).map(([dep, cond]) => waitFor(this.bus, this.supervisors.get(dep)!, cond)));
+    // The pitfile may have been reloaded (or the engine stopped) meanwhile.
+    if (!this.#stopRequested && this.supervisors.get(sup.name) === sup) sup.start();
+  }
+
+  async #arm(): Promise<void> {
+    const log = this.opts.log ?? (() => {});
+    const disarmReactions = armReactions(this.bus, this.#pitfile.reactions, {
+      env: { bus: this.bus, pitfile: this.#pitfile, processes: this.processes },
+      actions: builtinActions,
+      log,
+    });
+    const watchers = armWatchers(this.#pitfile, this.bus);
+    await watchers.ready;
+    this.#disarm = async () => {
+      disarmReactions();
+      await watchers.close();
+    };
   }
 }

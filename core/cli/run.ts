@@ -5,6 +5,7 @@ import { Listr } from 'listr2';
 import { loadPitfile } from '../config/load.js';
 import type { Engine } from '../engine.js';
 import { exitCodes, reportError } from './output.js';
+import { displayPath } from '../errors.js';
 import { Terminal } from './terminal.js';
 import { startupOutcomes } from './startup.js';
 
@@ -40,6 +41,7 @@ async function run(config: string | undefined): Promise<number> {
   // Loaded here, so the other verbs start without the engine's modules.
   const { Engine } = await import('../engine.js');
   const engine = new Engine(pitfile, {
+    log: (text: string) => terminal.note(text),
     lines: (name: string, stream: 'out' | 'err', lines: Buffer[]) => (holding ? held.push(() => terminal.lines(name, stream, lines)) : terminal.lines(name, stream, lines)),
   });
   engine.bus.on('process:*:state', (e) => {
@@ -52,8 +54,23 @@ async function run(config: string | undefined): Promise<number> {
   engine.bus.on('engine:*:orphan', (e) => e.type === 'engine:orphan' && terminal.note(`pid ${e.pid} of ${e.process} left by a killed engine: ${e.outcome}`));
   engine.bus.on('engine:*:log-error', (e) => e.type === 'engine:log-error' && terminal.note(`${e.process}: ${e.message} [${e.code}]`));
 
+  engine.bus.on('config:reloaded', (e) => {
+    if (e.type !== 'config:reloaded') return;
+    const parts = [...e.added.map((n) => `+${n}`), ...e.removed.map((n) => `-${n}`), ...e.changed.map((n) => `~${n}`)];
+    terminal.note(`pitfile reloaded${parts.length ? `: ${parts.join(' ')}` : ' (no process changed)'}`);
+  });
+  engine.bus.on('config:invalid', (e) => {
+    if (e.type !== 'config:invalid') return;
+    const where = (x: (typeof e.errors)[number]) => (x.file ? `${displayPath(x.file)}:${x.line}:${x.column}: ` : '');
+    terminal.note(`pitfile not reloaded, keeping the running config:`);
+    for (const x of e.errors) terminal.note(`  ${where(x)}${x.path ? `${x.path} ` : ''}${x.message} [${x.code}]`);
+  });
+
   const finished = waitForSignals(engine, terminal);
   await engine.start();
+  const stopWatching = engine.watchConfig();
+  process.on('SIGHUP', () => void engine.reload());
+  void finished.then(stopWatching);
   const outcomes = startupOutcomes(engine);
   if (fancy) {
     await new Listr(

@@ -1,5 +1,6 @@
 // ${VAR}, ${VAR:-default} and $$ in string values, from the environment.
-// Only "${" starts a reference, so "$process" in a reaction stays as written.
+// Only "${" starts a reference, so "$process" in a reaction stays as written,
+// and so do ${match.N} and ${event.x}, which reactions fill in.
 import { errors, type PitError } from '../errors.js';
 import type { PathKey } from './parse.js';
 
@@ -31,6 +32,8 @@ export function interpolate(
 function expand(text: string, env: NodeJS.ProcessEnv, path: PathKey[], problems: InterpolationProblem[]) {
   return text.replace(reference, (whole, inner: string | undefined) => {
     if (whole === '$$') return '$';
+    // ${match.1} and ${event.x} belong to reactions, filled when they fire.
+    if (inner !== undefined && /^(match|event)\.[A-Za-z0-9_.]+$/.test(inner)) return whole;
     const m = inner === undefined ? null : withDefault.exec(inner);
     if (!m) {
       problems.push({ path, error: errors.PIT_E_CONFIG_INTERPOLATION(text) });

@@ -26,6 +26,11 @@ export class EventBus {
     return e;
   }
 
+  /** Whether anything listens for events named `name` (so costly events can be skipped). */
+  wants(name: string): boolean {
+    return this.#subs.some((s) => matchesPattern(s.segments, name));
+  }
+
   /** Call `handler` for every event matching `pattern`; returns an unsubscribe. */
   on(pattern: string, handler: Handler): () => void {
     const parsed = parsePattern(pattern);

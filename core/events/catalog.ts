@@ -20,8 +20,22 @@ export interface Payloads {
   'process:healthy': { process: string };
   'process:unhealthy': { process: string; failures: number; reason: string };
   'process:error': { process: string; code: string; message: string };
+  /** One output line; published only while something subscribes to it. */
+  'process:stdout': { process: string; line: string };
+  'process:stderr': { process: string; line: string };
   'engine:orphan': { process: string; pid: number; outcome: string };
   'engine:log-error': { process: string; code: string; message: string };
+  /** A burst of changes under a file watcher, as one event. */
+  'file:change': { watcher: string; paths: string[]; changes: { path: string; kind: 'add' | 'change' | 'unlink' }[] };
+  'cron:tick': { watcher: string; scheduled_for: string; late_ms: number };
+  'config:reloaded': { file: string; added: string[]; removed: string[]; changed: string[] };
+  'config:invalid': { file: string; errors: { code: string; file: string | null; line: number | null; column: number | null; path: string | null; message: string }[] };
+  'reaction:failed': { reaction: string; action: string; message: string };
+  'reaction:suspended': { reaction: string; fires: number; window_ms: number };
+  /** A run action's command ended. */
+  'reaction:run': { reaction: string; command: string; exit_code: number | null; signal: string | null; duration_ms: number; log: string };
+  /** An event a reaction's emit action made up: its name is `name`. */
+  'custom:event': { name: string; data: Record<string, unknown> };
 }
 
 export type EventType = keyof Payloads;
@@ -32,8 +46,9 @@ export type PitEvent = {
 
 export type EventOf<K extends EventType> = Extract<PitEvent, { type: K }>;
 
-/** The full name patterns match against: kind:subject:what. */
-export function eventName(e: Pick<PitEvent, 'type' | 'subject'>): string {
+/** The full name patterns match against: kind:subject:what, or kind:what for engine-wide events (config:reloaded). */
+export function eventName(e: PitEvent): string {
+  if (e.type === 'custom:event') return e.name;
   const [kind, what] = e.type.split(':');
-  return `${kind}:${e.subject}:${what}`;
+  return e.subject ? `${kind}:${e.subject}:${what}` : `${kind}:${what}`;
 }

@@ -18,7 +18,8 @@ export class ProcessOutput {
   readonly #files = new Map<string, LogFile>();
 
   constructor(
-    private readonly pitfile: Pitfile,
+    /** The pitfile in force (it changes on reload). */
+    private readonly pitfile: () => Pitfile,
     private readonly bus: EventBus,
     private readonly sink?: LineSink,
   ) {}
@@ -29,9 +30,16 @@ export class ProcessOutput {
     const pipe = (stream: Readable | null, tag: StreamTag) => {
       if (!stream) return;
       const framer = new LineFramer();
+      const what = tag === 'out' ? 'stdout' : 'stderr';
+      const eventName = `process:${name}:${what}` as const;
       const deliver = (framed: Framed) => {
         file.write(tag, framed);
-        if (this.sink && framed.lines.length) this.sink(name, tag, framed.lines);
+        if (!framed.lines.length) return;
+        if (this.sink) this.sink(name, tag, framed.lines);
+        // Decoding every line costs; only when a reaction or plugin listens.
+        if (this.bus.wants(eventName)) {
+          for (const l of framed.lines) this.bus.publish(`process:${what}`, name, { process: name, line: l.toString('utf8', 0, l.length - 1) });
+        }
       };
       stream.on('data', (chunk: Buffer) => deliver(framer.push(chunk)));
       stream.once('end', () => deliver(framer.end()));
@@ -49,8 +57,8 @@ export class ProcessOutput {
   #file(name: string): LogFile {
     let f = this.#files.get(name);
     if (!f) {
-      const cfg = this.pitfile.processes[name].logs;
-      const path = join(stateDirPaths(this.pitfile.settings.stateDir).logs, `${name}.log`);
+      const cfg = this.pitfile().processes[name].logs;
+      const path = join(stateDirPaths(this.pitfile().settings.stateDir).logs, `${name}.log`);
       f = new LogFile(path, {
         maxBytes: cfg.maxBytes,
         keep: cfg.keep,

@@ -12,6 +12,8 @@ export interface TestEngine {
   dir: string;
   /** Every event since before the engine started. */
   events: PitEvent[];
+  /** The engine's notes for a person (what engine run prints as "pit |"). */
+  notes: string[];
   /** Every line of `name` so far (stdout and stderr), without newlines. */
   output(name: string): string[];
   /** The first line of `name` matching `re`, now or later. */
@@ -29,7 +31,9 @@ export async function startEngine(
   const { pitfile: model } = await loadPitfile({ cwd: dir });
   const seen = new Map<string, string[]>();
   const waiters: { name: string; re: RegExp; resolve: (l: string) => void }[] = [];
+  const notes: string[] = [];
   const engine = new Engine(model, {
+    log: (text) => notes.push(text),
     lines: (name, _stream, lines) => {
       const list = seen.get(name) ?? seen.set(name, []).get(name)!;
       for (const buf of lines) {
@@ -50,6 +54,7 @@ export async function startEngine(
     engine,
     dir,
     events,
+    notes,
     output: (name) => seen.get(name) ?? [],
     line: (name, re, ms = 10_000) => {
       const found = (seen.get(name) ?? []).find((l) => re.test(l));

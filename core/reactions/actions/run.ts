@@ -1,0 +1,90 @@
+// run: a one-shot command with its own log (.pit/logs/reaction-<id>.log)
+// and its exit recorded as reaction:<id>:run. When it is still running as
+// the reaction fires again: queue (wait for it), drop (skip this one), or
+// replace (stop it, start the new one).
+import type { ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { spawnProcess } from '../../process/spawn.js';
+import { stopGroup, killGroup } from '../../process/stop.js';
+import { LineFramer } from '../../logs/line-framer.js';
+import { LogFile } from '../../logs/log-file.js';
+import { stateDirPaths } from '../../state-dir.js';
+import { parseDuration } from '../../model/units.js';
+import type { RunConcurrency } from '../../model/pitfile.js';
+import { fill, fillShell } from '../conditions.js';
+import type { ActionHandler, Invocation } from './types.js';
+
+interface RunSpec {
+  command: string | string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  concurrency?: RunConcurrency;
+  timeout?: string;
+}
+
+interface Slot {
+  child: ChildProcess | null;
+  exited: Promise<unknown>;
+}
+
+// One slot per reaction action: what it is running now.
+const slots = new Map<string, Slot>();
+
+export const run: ActionHandler = async (call, env) => {
+  const spec: RunSpec = typeof call.args === 'string' || Array.isArray(call.args) ? { command: call.args } : (call.args as RunSpec);
+  const key = `${env.pitfile.file}#${call.reaction.id}#${call.index}`;
+  const busy = slots.get(key);
+  const concurrency = spec.concurrency ?? 'queue';
+  if (busy?.child) {
+    if (concurrency === 'drop') return;
+    if (concurrency === 'replace') killGroup(busy.child.pid!, 'SIGTERM');
+    await busy.exited;
+  }
+  const slot: Slot = { child: null, exited: Promise.resolve() };
+  slots.set(key, slot);
+  const { command, extraEnv } = prepare(spec.command, call);
+  const started = Date.now();
+  const child = spawnProcess({
+    command,
+    cwd: resolve(env.pitfile.root, spec.cwd ?? '.'),
+    env: { ...process.env, ...spec.env, ...extraEnv },
+  });
+  slot.child = child;
+  const logPath = join(stateDirPaths(env.pitfile.settings.stateDir).logs, `reaction-${call.reaction.id}.log`);
+  const log = new LogFile(logPath, { maxBytes: 10 * 1024 * 1024, keep: 1, onError: () => {} });
+  for (const [stream, tag] of [[child.stdout, 'out'], [child.stderr, 'err']] as const) {
+    const framer = new LineFramer();
+    stream!.on('data', (c: Buffer) => log.write(tag, framer.push(c)));
+    stream!.once('end', () => log.write(tag, framer.end()));
+  }
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res, rej) => {
+    child.once('error', rej);
+    child.once('exit', (code, signal) => res({ code, signal }));
+  });
+  slot.exited = exit.catch(() => {});
+  const timeoutMs = spec.timeout ? parseDuration(spec.timeout)! : null;
+  const timer = timeoutMs ? setTimeout(() => void stopGroup(child.pid!, { signal: 'SIGTERM', timeoutMs: 2000, exited: slot.exited }), timeoutMs) : undefined;
+  try {
+    const { code, signal } = await exit;
+    env.bus.publish('reaction:run', call.reaction.id, {
+      reaction: call.reaction.id,
+      command: typeof command === 'string' ? command : command.join(' '),
+      exit_code: code,
+      signal,
+      duration_ms: Date.now() - started,
+      log: logPath,
+    });
+    if (code !== 0) throw new Error(`command ${signal ? `killed by ${signal}` : `exited with code ${code}`} (log: ${logPath})`);
+  } finally {
+    clearTimeout(timer);
+    log.close();
+    slot.child = null;
+  }
+};
+
+/** The command with event values filled in: as arguments for a list, as environment variables for a shell string. */
+function prepare(command: string | string[], call: Invocation): { command: string | string[]; extraEnv: Record<string, string> } {
+  if (Array.isArray(command)) return { command: fill(command, call.vars), extraEnv: {} };
+  const { command: safe, env } = fillShell(command, call.vars);
+  return { command: safe, extraEnv: env };
+}

@@ -1,0 +1,29 @@
+// What an action handler is given, and the engine side it may act on.
+import type { EventBus } from '../../events/bus.js';
+import type { Pitfile, ReactionConfig } from '../../model/pitfile.js';
+import type { Vars } from '../conditions.js';
+
+/** The engine's processes, as actions see them. */
+export interface ProcessControl {
+  names(): string[];
+  start(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  restart(name: string): Promise<void>;
+}
+
+export interface ActionEnv {
+  bus: EventBus;
+  pitfile: Pitfile;
+  processes: ProcessControl;
+}
+
+/** One call of an action from a fired reaction. */
+export interface Invocation {
+  reaction: ReactionConfig;
+  /** The action's place in `do`, so per-action state (a running command) has a key. */
+  index: number;
+  args: unknown;
+  vars: Vars;
+}
+
+export type ActionHandler = (call: Invocation, env: ActionEnv) => Promise<void>;

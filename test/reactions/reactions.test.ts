@@ -1,0 +1,184 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEngine, nodeCommand } from '../helpers/engine.js';
+import { until } from '../helpers/wait.js';
+import type { PitEvent } from '../../core/events/catalog.js';
+
+const idle = nodeCommand('setInterval(() => {}, 1000)');
+const isRunning = (e: PitEvent) => e.type === 'process:state' && e.to === 'running';
+
+test('a file change restarts exactly the named processes', async () => {
+  const { engine, dir } = await startEngine(
+    `version: 1
+processes:
+  a: { command: ${idle} }
+  b: { command: ${idle} }
+watchers:
+  code: { paths: ["src/*.py"], debounce: 50ms }
+reactions:
+  - on: file:code:change
+    do: [{ restart: [a] }]
+`,
+    { 'src/app.py': '' },
+  );
+  await Promise.all(['a', 'b'].map((n) => engine.bus.next(`process:${n}:state`, { where: isRunning })));
+  const [pidA, pidB] = ['a', 'b'].map((n) => engine.supervisors.get(n)!.pid);
+  const restarted = engine.bus.next('process:a:state', { where: isRunning });
+  writeFileSync(join(dir, 'src/app.py'), 'print(1)\n');
+  await restarted;
+  assert.notEqual(engine.supervisors.get('a')!.pid, pidA);
+  assert.equal(engine.supervisors.get('b')!.pid, pidB);
+});
+
+test('if filters on the payload and ${match.1} carries a regex group of a stderr line', async () => {
+  const { engine } = await startEngine(
+    `version: 1
+processes:
+  app:
+    command: ${nodeCommand("console.error('ERROR code=7 ignored'); console.error('ERROR code=42 fatal'); setInterval(() => {}, 1000)")}
+reactions:
+  - on: process:app:stderr
+    if: { match: "code=(\\\\d+) fatal" }
+    do: [{ emit: { event: "alert:app:error", data: { code: "\${match.1}", line: "\${event.line}" } } }]
+`,
+  );
+  const e = await engine.bus.next('alert:app:error');
+  assert.ok(e.type === 'custom:event');
+  assert.deepEqual(e.data, { code: '42', line: 'ERROR code=42 fatal' });
+});
+
+test('a value from a log line reaches a shell command as data, never as code', async () => {
+  const { engine, dir } = await startEngine(
+    `version: 1
+processes:
+  app:
+    command: ${nodeCommand("console.error('user: $(touch pwned); `touch pwned2`'); setInterval(() => {}, 1000)")}
+reactions:
+  - on: process:app:stderr
+    if: { match: "user: (.*)" }
+    do: [{ run: "echo \${match.1} > said.txt" }]
+`,
+  );
+  await engine.bus.next('reaction:*:run');
+  assert.equal(readFileSync(join(dir, 'said.txt'), 'utf8'), '$(touch pwned); `touch pwned2`\n');
+  assert.ok(!existsSync(join(dir, 'pwned')) && !existsSync(join(dir, 'pwned2')));
+});
+
+test('exit_code conditions pick the exits they name', async () => {
+  const { engine } = await startEngine(
+    `version: 1
+processes:
+  one: { command: ${nodeCommand('process.exit(1)')}, restart: { policy: never } }
+  two: { command: ${nodeCommand('process.exit(2)')}, restart: { policy: never } }
+reactions:
+  - on: process:*:exit
+    if: { exit_code: [2, 3] }
+    do: [{ emit: "seen:exit:\${event.process}" }]
+`,
+  );
+  const e = await engine.bus.next('seen:exit');
+  assert.ok(e.type === 'custom:event');
+  assert.equal(e.name, 'seen:exit:two');
+});
+
+test('a reaction that triggers itself is suspended, with an event and a log line', async () => {
+  const { engine, events, notes } = await startEngine(
+    `version: 1
+watchers:
+  tick: { cron: "* * * * * *" }
+reactions:
+  - id: echo
+    on: ping:loop
+    do: [{ emit: "ping:loop:again" }]
+  - on: cron:tick
+    do: [{ emit: "ping:loop:start" }]
+`,
+  );
+  const e = await engine.bus.next('reaction:echo:suspended', { withinMs: 5000 });
+  assert.ok(e.type === 'reaction:suspended' && e.fires > 20);
+  assert.ok(notes.some((n) => /reaction echo suspended: it fired more than 20 times/.test(n)));
+  const fired = events.filter((x) => x.type === 'custom:event' && x.name === 'ping:loop:again').length;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(events.filter((x) => x.type === 'custom:event' && x.name === 'ping:loop:again').length, fired, 'it stopped firing');
+});
+
+test('a failing action is an event and a log line, and the next reaction still runs', async () => {
+  const { engine, notes } = await startEngine(
+    `version: 1
+processes:
+  a: { command: ${idle}, autostart: false }
+watchers:
+  tick: { cron: "* * * * * *" }
+reactions:
+  - id: broken
+    on: cron:tick
+    do: [{ run: "exit 3" }, { emit: "never:reached:x" }]
+  - id: fine
+    on: cron:tick
+    do: [{ start: a }]
+`,
+  );
+  const failed = await engine.bus.next('reaction:broken:failed', { withinMs: 5000 });
+  assert.ok(failed.type === 'reaction:failed');
+  assert.match(failed.message, /exited with code 3/);
+  assert.ok(notes.some((n) => /^reaction broken: run failed: command exited with code 3/.test(n)), notes.join('\n'));
+  await until(() => engine.supervisors.get('a')!.state === 'running', 5000, 'the other reaction to start a');
+});
+
+test('notify POSTs the event as JSON, and gives up on a URL that hangs', async () => {
+  const bodies: unknown[] = [];
+  const srv = createServer((q, s) => {
+    let b = '';
+    q.on('data', (d) => (b += d));
+    q.on('end', () => {
+      if (q.url === '/hang') return; // never answers
+      bodies.push(JSON.parse(b));
+      s.end('ok');
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  try {
+    const { engine } = await startEngine(
+      `version: 1
+processes:
+  job: { command: ${nodeCommand('process.exit(5)')}, restart: { policy: never } }
+reactions:
+  - on: process:job:exit
+    do: [{ notify: "http://127.0.0.1:${port}/hook" }]
+  - id: hung
+    on: process:job:exit
+    do: [{ notify: { url: "http://127.0.0.1:${port}/hang", timeout: 200ms, retries: 1 } }]
+`,
+    );
+    const failed = await engine.bus.next('reaction:hung:failed', { withinMs: 10_000 });
+    assert.ok(failed.type === 'reaction:failed');
+    assert.match(failed.message, /no answer within 200ms/);
+    await until(() => bodies.length, 5000, 'the POST');
+    assert.equal((bodies[0] as { event: { exit_code: number } }).event.exit_code, 5);
+  } finally {
+    srv.closeAllConnections();
+    srv.close();
+  }
+});
+
+test('run with concurrency drop skips a firing while the last run is busy', async () => {
+  const { engine, events } = await startEngine(
+    `version: 1
+watchers:
+  tick: { cron: "* * * * * *" }
+reactions:
+  - id: slow
+    on: cron:tick
+    do: [{ run: { command: "sleep 2.5", concurrency: drop } }]
+`,
+  );
+  await engine.bus.next('reaction:slow:run', { withinMs: 10_000 });
+  await engine.bus.next('cron:tick:tick', { withinMs: 5000 });
+  const ticks = events.filter((e) => e.type === 'cron:tick').length;
+  const runs = events.filter((e) => e.type === 'reaction:run').length;
+  assert.ok(ticks >= 3 && runs === 1, `${ticks} ticks, ${runs} runs`);
+});

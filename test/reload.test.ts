@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEngine, nodeCommand } from './helpers/engine.js';
+import { makeProject } from './helpers/project.js';
+import { runEngineProcess } from './helpers/engine-process.js';
+import type { PitEvent } from '../core/events/catalog.js';
+
+const idle = (tag: string) => nodeCommand(`console.log(${JSON.stringify(tag)} + ' ' + process.pid); setInterval(() => {}, 1000)`);
+const running = (e: PitEvent) => e.type === 'process:state' && e.to === 'running';
+const pitfile = (procs: Record<string, string>) =>
+  `version: 1\nprocesses:\n${Object.entries(procs).map(([n, c]) => `  ${n}: { command: ${c} }\n`).join('')}`;
+
+test('a reload keeps unchanged processes (same pid), restarts changed, starts added, stops removed', async () => {
+  const { engine, dir } = await startEngine(pitfile({ keep: idle('keep'), change: idle('v1'), drop: idle('drop') }));
+  await Promise.all(['keep', 'change', 'drop'].map((n) => engine.bus.next(`process:${n}:state`, { where: running })));
+  const pids = Object.fromEntries(['keep', 'change', 'drop'].map((n) => [n, engine.supervisors.get(n)!.pid]));
+  writeFileSync(join(dir, 'pitfile.yaml'), pitfile({ keep: idle('keep'), change: idle('v2'), added: idle('new') }));
+  const diff = await engine.reload();
+  assert.deepEqual(diff, { added: ['added'], removed: ['drop'], changed: ['change'] });
+  await Promise.all(['change', 'added'].map((n) => engine.bus.next(`process:${n}:state`, { where: running })));
+  assert.equal(engine.supervisors.get('keep')!.pid, pids.keep);
+  assert.notEqual(engine.supervisors.get('change')!.pid, pids.change);
+  assert.equal(engine.supervisors.has('drop'), false);
+  assert.throws(() => process.kill(pids.drop!, 0), 'the removed process is gone');
+});
+
+test('an invalid edit is reported with line:column and changes nothing; fixing it applies', async () => {
+  const { engine, dir } = await startEngine(pitfile({ a: idle('a') }));
+  await engine.bus.next('process:a:state', { where: running });
+  const pid = engine.supervisors.get('a')!.pid;
+  writeFileSync(join(dir, 'pitfile.yaml'), `version: 1\nprocesses:\n  a: { command: ${idle('a')}, restart: { policy: sometimes } }\n`);
+  const invalid = engine.bus.next('config:invalid');
+  assert.equal(await engine.reload(), null);
+  const e = await invalid;
+  assert.ok(e.type === 'config:invalid');
+  assert.deepEqual(e.errors.map((x) => [x.code, x.line, x.path]), [['PIT_E_CONFIG_ENUM', 3, 'processes.a.restart.policy']]);
+  assert.equal(engine.supervisors.get('a')!.pid, pid, 'still the same process');
+  writeFileSync(join(dir, 'pitfile.yaml'), `version: 1\nprocesses:\n  a: { command: ${idle('a')}, restart: { policy: always } }\n`);
+  assert.deepEqual(await engine.reload(), { added: [], removed: [], changed: ['a'] });
+});
+
+test('engine run applies a saved pitfile by itself, and reloads on SIGHUP', async () => {
+  const dir = makeProject({ 'pitfile.yaml': pitfile({ a: idle('first') }) });
+  const run = runEngineProcess(dir);
+  await run.waitFor(/a\s+\| first \d+/);
+  // Saved the way editors do: a new file renamed over the old one.
+  writeFileSync(join(dir, 'pitfile.tmp'), pitfile({ a: idle('first'), b: idle('second') }));
+  renameSync(join(dir, 'pitfile.tmp'), join(dir, 'pitfile.yaml'));
+  await run.waitFor(/pitfile reloaded: \+b/);
+  await run.waitFor(/b\s+\| second \d+/);
+  run.child.kill('SIGHUP');
+  await run.waitFor(/pitfile reloaded \(no process changed\)/);
+  writeFileSync(join(dir, 'pitfile.yaml'), 'version: 1\nprocesses:\n  a: { command: [x], autostart: maybe }\n');
+  await run.waitFor(/pitfile not reloaded, keeping the running config/);
+  await run.waitFor(/pitfile\.yaml:3:\d+: processes\.a\.autostart must be true or false/);
+  run.child.kill('SIGINT');
+  assert.equal(await run.exited, 0);
+});
