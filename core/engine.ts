@@ -195,11 +195,10 @@ export class Engine {
       actions: builtinActions,
       log,
     });
-    const watchers = armWatchers(this.#pitfile, this.bus);
-    await watchers.ready;
+    const closeWatchers = await armWatchers(this.#pitfile, this.bus);
     this.#disarm = async () => {
       disarmReactions();
-      await watchers.close();
+      await closeWatchers();
     };
   }
 }

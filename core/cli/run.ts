@@ -1,7 +1,6 @@
 // engine run: load the pitfile, supervise everything in the foreground, and
 // stop it all cleanly on Ctrl-C or SIGTERM (a second Ctrl-C kills at once).
 import type { Command } from 'commander';
-import { Listr } from 'listr2';
 import { loadPitfile } from '../config/load.js';
 import type { Engine } from '../engine.js';
 import { exitCodes, reportError } from './output.js';
@@ -73,6 +72,7 @@ async function run(config: string | undefined): Promise<number> {
   void finished.then(stopWatching);
   const outcomes = startupOutcomes(engine);
   if (fancy) {
+    const { Listr } = await import('listr2');
     await new Listr(
       [...outcomes].map(([name, outcome]) => ({
         title: name,

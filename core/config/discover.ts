@@ -1,7 +1,6 @@
 // Finding the pitfile: cosmiconfig's search from a directory upward, used
 // only to find the file; parsing is ours, so errors keep their line:column.
 import { basename, resolve } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
 import { errors, PitfileError } from '../errors.js';
 
 /** The names searched in each directory, in this order. */
@@ -38,6 +37,7 @@ export async function discoverPitfile(cwd: string, explicit?: string): Promise<F
     const file = resolve(cwd, explicit);
     return basename(file) === 'package.json' ? { file, prop: 'pit' } : { file };
   }
+  const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig('pit', {
     searchPlaces,
     searchStrategy: 'global',

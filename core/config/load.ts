@@ -38,8 +38,8 @@ export async function loadPitfile(opts: LoadOptions = {}): Promise<Loaded> {
 
   const merged = sources.map((s) => s.data).reduce((a, b) => mergeLayers(a, b));
   const { data, problems: interpolationProblems } = interpolate(merged, opts.env ?? process.env);
-  const problems = [...interpolationProblems, ...validateShape(data)];
-  problems.push(...checkSemantics(data));
+  const problems = [...interpolationProblems, ...(await validateShape(data))];
+  problems.push(...(await checkSemantics(data)));
   if (problems.length) throw new PitfileError(sortByPlace(problems.map((p) => place(sources, p))));
 
   const root = dirname(found.file);

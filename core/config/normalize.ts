@@ -4,7 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type * as M from '../model/pitfile.js';
 import { parseDuration, parsePercent, parseSize } from '../model/units.js';
-import { pitfileSchema } from './validate.js';
+import { pitfileSchema } from './schema.js';
 import { parseHostPort } from './semantics.js';
 
 type Map = Record<string, any>;

@@ -1,7 +1,6 @@
 // Checks the schema cannot express: references between sections, dependency
 // cycles, and values with a grammar of their own (cron, regex, URLs, patterns).
 // Written defensively: it runs on data that may also have shape problems.
-import { CronExpressionParser } from 'cron-parser';
 import { errors } from '../errors.js';
 import { parsePattern, matchesGlob, isGlob } from '../events/match.js';
 import type { Problem } from './validate.js';
@@ -11,15 +10,20 @@ type Map = Record<string, any>;
 const asMap = (v: unknown): Map => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Map) : {});
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+type CronParser = (typeof import('cron-parser'))['CronExpressionParser'];
+
 /** Every problem the schema cannot see, none for a consistent pitfile. */
-export function checkSemantics(data: unknown): Problem[] {
+export async function checkSemantics(data: unknown): Promise<Problem[]> {
   const root = asMap(data);
   const processes = asMap(root.processes);
   const watchers = asMap(root.watchers);
+  // Loaded only for a pitfile with cron watchers: start-up time matters.
+  const hasCron = Object.values(watchers).some((w) => typeof asMap(w).cron === 'string');
+  const cron = hasCron ? (await import('cron-parser')).CronExpressionParser : null;
   return [
     ...checkDependencies(processes),
     ...checkHealth(processes),
-    ...checkWatchers(watchers),
+    ...checkWatchers(watchers, cron),
     ...checkReactions(asList(root.reactions), Object.keys(processes), watchers),
   ];
 }
@@ -108,7 +112,7 @@ export function parseHostPort(text: string): { host: string; port: number } | nu
 
 const fileOnlyKeys = ['ignore', 'events', 'debounce'];
 
-function checkWatchers(watchers: Map): Problem[] {
+function checkWatchers(watchers: Map, cron: CronParser | null): Problem[] {
   const out: Problem[] = [];
   for (const [name, w0] of Object.entries(watchers)) {
     const w = asMap(w0);
@@ -117,7 +121,7 @@ function checkWatchers(watchers: Map): Problem[] {
       for (const k of fileOnlyKeys.filter((k) => k in w)) {
         out.push({ path: at(k), key: true, error: errors.PIT_E_CONFIG_INVALID(`"${k}" applies to file watchers, and this one has "cron"`) });
       }
-      const why = cronProblem(w.cron);
+      const why = cronProblem(w.cron, cron!);
       if (why) out.push({ path: at('cron'), error: errors.PIT_E_CONFIG_CRON(w.cron, why) });
     }
     if ('paths' in w && 'timezone' in w) {
@@ -130,11 +134,11 @@ function checkWatchers(watchers: Map): Problem[] {
   return out;
 }
 
-function cronProblem(expr: string): string | null {
+function cronProblem(expr: string, parser: CronParser): string | null {
   const fields = expr.trim().split(/\s+/).length;
   if (!expr.trim().startsWith('@') && fields !== 5 && fields !== 6) return `has ${fields} fields; expected 5 or 6`;
   try {
-    CronExpressionParser.parse(expr, { tz: 'UTC' });
+    parser.parse(expr, { tz: 'UTC' });
     return null;
   } catch (e) {
     return (e as Error).message;

@@ -1,10 +1,12 @@
 // The pitfile's shape, checked by ajv against schemas/pitfile.schema.json,
 // with each ajv error turned into one PitError a person can act on.
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import { errors, type PitError } from '../errors.js';
 import type { PathKey } from './parse.js';
 import { suggest } from './suggest.js';
+import { pitfileSchema, ajvOptions, FAST_CHECK_FILE } from './schema.js';
 
 /** A schema violation at a data path; `key` points at the key rather than the value. */
 export interface Problem {
@@ -15,17 +17,23 @@ export interface Problem {
 
 type Schema = Record<string, any>;
 
-/** The pitfile's JSON Schema, as shipped in schemas/. */
-export const pitfileSchema: Schema = JSON.parse(
-  readFileSync(new URL('../../../schemas/pitfile.schema.json', import.meta.url), 'utf8'),
-);
+// The precompiled check answers "valid?" without ajv; built by compile-schema.ts.
+const fastCheck: ((data: unknown) => boolean) | null = existsSync(FAST_CHECK_FILE)
+  ? (await import(pathToFileURL(FAST_CHECK_FILE).href)).default
+  : null;
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-const validateRoot = ajv.compile(pitfileSchema);
+let ajv: AjvType;
+let validateRoot: ValidateFunction;
 const branchValidators = new Map<string, ValidateFunction>();
 
 /** Every shape problem of `data`, none if it matches the schema. */
-export function validateShape(data: unknown): Problem[] {
+export async function validateShape(data: unknown): Promise<Problem[]> {
+  if (fastCheck?.(data)) return [];
+  if (!ajv) {
+    const { Ajv } = await import('ajv');
+    ajv = new Ajv({ ...ajvOptions, allErrors: true, verbose: true });
+    validateRoot = ajv.compile(pitfileSchema);
+  }
   return collect(validateRoot, data, []);
 }
 

@@ -4,6 +4,7 @@
 // truncate + write, many writes) lands inside one debounce window.
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
+import { statSync } from 'node:fs';
 import { relative, sep, dirname } from 'node:path';
 import type { FileEventKind, FileWatcherConfig } from '../model/pitfile.js';
 
@@ -66,7 +67,38 @@ export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: 
     clearTimeout(quiet);
     quiet = setTimeout(flush, Date.now() - firstAt >= maxWaitMs ? 0 : cfg.debounceMs);
   };
-  for (const kind of ['add', 'change', 'unlink'] as const) watcher.on(kind, (p) => note(kind, p));
+  // chokidar drops a change that follows another on the same file within
+  // 50 ms; a second save right after the first would be lost. So each change
+  // is checked again once that window has passed.
+  const recheck = new Map<string, NodeJS.Timeout>();
+  const fingerprint = (abs: string) => {
+    try {
+      const st = statSync(abs);
+      return `${st.mtimeMs}:${st.size}`;
+    } catch {
+      return 'gone';
+    }
+  };
+  const watchTrailing = (abs: string, seen: string) => {
+    clearTimeout(recheck.get(abs));
+    recheck.set(
+      abs,
+      setTimeout(() => {
+        recheck.delete(abs);
+        const now = fingerprint(abs);
+        if (now !== seen && now !== 'gone') {
+          note('change', abs);
+          watchTrailing(abs, now);
+        }
+      }, 60),
+    );
+  };
+  for (const kind of ['add', 'change', 'unlink'] as const) {
+    watcher.on(kind, (p) => {
+      note(kind, p);
+      if (kind !== 'unlink') watchTrailing(p, fingerprint(p));
+    });
+  }
   // A watch error (a directory vanished, too many watches) must not stop the engine.
   watcher.on('error', () => {});
 
@@ -74,6 +106,7 @@ export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: 
     ready: new Promise((resolve) => watcher.once('ready', () => resolve())),
     close: async () => {
       clearTimeout(quiet);
+      recheck.forEach((t) => clearTimeout(t));
       await watcher.close();
     },
   };

@@ -2,32 +2,32 @@
 // cron:<name>:tick on the bus.
 import type { EventBus } from '../events/bus.js';
 import type { Pitfile } from '../model/pitfile.js';
-import { watchFiles } from './file-watcher.js';
-import { watchCron } from './cron-watcher.js';
 
-/** Start the pitfile's watchers; `ready` once file watchers see changes. */
-export function armWatchers(pitfile: Pitfile, bus: EventBus): { ready: Promise<void>; close(): Promise<void> } {
+/** Start the pitfile's watchers; resolves once file watchers see changes. */
+export async function armWatchers(pitfile: Pitfile, bus: EventBus): Promise<() => Promise<void>> {
   const ready: Promise<void>[] = [];
   const closers: (() => Promise<void> | void)[] = [];
-  for (const w of Object.values(pitfile.watchers)) {
+  const all = Object.values(pitfile.watchers);
+  // chokidar and cron-parser load only when a watcher needs them.
+  const { watchFiles } = all.some((w) => w.kind === 'file') ? await import('./file-watcher.js') : { watchFiles: null };
+  const { watchCron } = all.some((w) => w.kind === 'cron') ? await import('./cron-watcher.js') : { watchCron: null };
+  for (const w of all) {
     if (w.kind === 'cron') {
       closers.push(
-        watchCron(w, (t) =>
+        watchCron!(w, (t) =>
           bus.publish('cron:tick', w.name, { watcher: w.name, scheduled_for: new Date(t.scheduledFor).toISOString(), late_ms: t.lateMs }),
         ),
       );
     } else {
-      const h = watchFiles(w, pitfile.settings.stateDir, (changes) =>
+      const h = watchFiles!(w, pitfile.settings.stateDir, (changes) =>
         bus.publish('file:change', w.name, { watcher: w.name, paths: changes.map((c) => c.path), changes }),
       );
       ready.push(h.ready);
       closers.push(h.close);
     }
   }
-  return {
-    ready: Promise.all(ready).then(() => {}),
-    close: async () => {
-      await Promise.all(closers.map((c) => c()));
-    },
+  await Promise.all(ready);
+  return async () => {
+    await Promise.all(closers.map((c) => c()));
   };
 }

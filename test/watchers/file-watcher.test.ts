@@ -72,3 +72,13 @@ test('a watched directory that does not exist yet is watched once it is created'
   }
   assert.equal(burst?.[0].path, 'later/deep/new.py');
 });
+
+test('a second save right after the first is not lost', async (t) => {
+  // chokidar drops a change within 50 ms of the previous one on the same file.
+  const w = await watching({ debounceMs: 5 }, { 'src/app.py': 'v0' });
+  t.after(w.close);
+  writeFileSync(join(w.root, 'src/app.py'), 'v1');
+  await w.next('the first save');
+  writeFileSync(join(w.root, 'src/app.py'), 'v2 longer');
+  assert.deepEqual(await w.next('the second save'), [{ path: 'src/app.py', kind: 'change' }]);
+});

@@ -1,0 +1,7 @@
+// Every benchmark in sequence, one line each: node bench/all.mjs
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+for (const name of ['restart-gap', 'startup', 'idle-cpu', 'log-throughput', 'stop', 'reload']) {
+  spawnSync(process.execPath, [fileURLToPath(new URL(`./${name}.mjs`, import.meta.url))], { stdio: 'inherit' });
+}
