@@ -66,7 +66,7 @@ test('config.example.yaml is valid', () => {
 });
 
 test('every verb has help with examples', () => {
-  for (const verb of [[], ['validate'], ['init'], ['config', 'show']]) {
+  for (const verb of [[], ['validate'], ['init'], ['config', 'show'], ['run']]) {
     const r = runEngine([...verb, '--help'], repoRoot);
     assert.equal(r.status, 0, verb.join(' '));
     assert.match(r.stdout, /Examples:/, verb.join(' '));
