@@ -137,7 +137,10 @@ export class Engine {
     try {
       next = (await loadPitfile({ config: file, env: this.opts.env })).pitfile;
     } catch (e) {
-      if (!(e instanceof PitfileError)) throw e;
+      if (!(e instanceof PitfileError)) {
+        this.opts.log?.(`pitfile not reloaded: ${(e as Error).message}`);
+        return null;
+      }
       const errors = e.errors.map((x) => x.toJSON());
       this.bus.publish('config:invalid', '', { file, errors });
       return null;

@@ -65,6 +65,11 @@ async function run(config: string | undefined): Promise<number> {
     for (const x of e.errors) terminal.note(`  ${where(x)}${x.path ? `${x.path} ` : ''}${x.message} [${x.code}]`);
   });
 
+  // The engine must outlive its own bugs and a closed terminal: say what
+  // happened and keep supervising.
+  process.on('unhandledRejection', (e) => terminal.note(`internal error (please report): ${(e as Error)?.stack ?? e}`));
+  process.stdout.on('error', () => {});
+
   const finished = waitForSignals(engine, terminal);
   await engine.start();
   const stopWatching = engine.watchConfig();

@@ -6,15 +6,10 @@ import { makeProject } from '../helpers/project.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
 import { nodeCommand } from '../helpers/engine.js';
 import { until } from '../helpers/wait.js';
+import { isAlive } from '../helpers/proc.js';
 
 const idle = (msg: string) => nodeCommand(`console.log(${JSON.stringify(msg)}); console.error('warn ' + ${JSON.stringify(msg)}); setInterval(() => {}, 1000)`);
-const alive = (pid: number) => {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+
 
 test('engine run prefixes each line with its process, marks stderr, and Ctrl-C exits 0', async () => {
   const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  web: { command: ${idle('hello web')} }\n  worker: { command: ${idle('hello worker')} }\n` });
@@ -54,10 +49,10 @@ test('the children of a SIGKILLed engine are ended by the next one, which says s
   const pid = Number((await first.waitFor(/a\s+\| pid (\d+)/))[1]);
   first.child.kill('SIGKILL');
   await first.exited;
-  assert.ok(alive(pid), 'the child outlived its SIGKILLed engine');
+  assert.ok(isAlive(pid), 'the child outlived its SIGKILLed engine');
   const second = runEngineProcess(dir);
   await second.waitFor(new RegExp(`pid ${pid} of a left by a killed engine: ended`));
-  await until(() => !alive(pid), 5000, `orphan ${pid} to be gone`);
+  await until(() => !isAlive(pid), 5000, `orphan ${pid} to be gone`);
   second.child.kill('SIGINT');
   assert.equal(await second.exited, 0);
 });

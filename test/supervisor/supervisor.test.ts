@@ -1,19 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { startEngine, nodeCommand } from '../helpers/engine.js';
 import { until } from '../helpers/wait.js';
+import { isAlive } from '../helpers/proc.js';
 import { fixture } from '../helpers/paths.js';
 import type { PitEvent } from '../../core/events/catalog.js';
 
-/** Alive and not a zombie. */
-const alive = (pid: number) => {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+
 
 test('a crashing process restarts with a delay that doubles', async () => {
   const { engine } = await startEngine(
@@ -78,9 +71,9 @@ test('grandchildren are gone after stop', async () => {
   );
   const kids = (await line('tree', /^kids /)).split(' ').slice(1).filter(Boolean).map(Number);
   assert.equal(kids.length, 2);
-  assert.ok(kids.every(alive));
+  assert.ok(kids.every(isAlive));
   await engine.supervisors.get('tree')!.stop();
-  await until(() => kids.every((p) => !alive(p)), 5000, 'grandchildren to be gone');
+  await until(() => kids.every((p) => !isAlive(p)), 5000, 'grandchildren to be gone');
 });
 
 test('a missing command ends in fatal and does not affect another process', async () => {
@@ -100,7 +93,7 @@ test('a child that forks 50 grandchildren and exits leaves none behind', async (
   const pids: number[] = JSON.parse(await line('forker', /^\[/));
   assert.equal(pids.length, 50);
   await engine.bus.next('process:forker:state', { where: (e) => e.type === 'process:state' && e.to === 'exited' });
-  await until(() => pids.every((p) => !alive(p)), 10_000, 'the 50 grandchildren to be ended');
+  await until(() => pids.every((p) => !isAlive(p)), 10_000, 'the 50 grandchildren to be ended');
 });
 
 test('an unhealthy process is restarted when restart.on_unhealthy is set', async () => {
