@@ -182,3 +182,27 @@ reactions:
   const runs = events.filter((e) => e.type === 'reaction:run').length;
   assert.ok(ticks >= 3 && runs === 1, `${ticks} ticks, ${runs} runs`);
 });
+
+test('debounce waits for quiet and reacts once; throttle caps reactions per window', async () => {
+  const { engine, events } = await startEngine(
+    `version: 1
+reactions:
+  - id: quiet
+    on: burst:x
+    debounce: 200ms
+    do: [{ emit: "quiet:x:done" }]
+  - id: capped
+    on: burst:x
+    throttle: { max: 2, window: 1m }
+    do: [{ emit: "capped:x:done" }]
+`,
+  );
+  for (let i = 0; i < 10; i++) engine.bus.publish('custom:event', 'x', { name: 'burst:x:go', data: { i } });
+  await engine.bus.next('quiet:x:done');
+  // Extra reactions would be an absence of events, which cannot be awaited:
+  // give any that were wrongly let through time to show.
+  await new Promise((r) => setTimeout(r, 300));
+  const count = (name: string) => events.filter((e) => e.type === 'custom:event' && e.name === name).length;
+  assert.equal(count('quiet:x:done'), 1);
+  assert.equal(count('capped:x:done'), 2);
+});
