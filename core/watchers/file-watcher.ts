@@ -5,7 +5,7 @@
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import { statSync } from 'node:fs';
-import { relative, sep, dirname } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { FileEventKind, FileWatcherConfig } from '../model/pitfile.js';
 
 export interface FileChange {
@@ -34,15 +34,20 @@ export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: 
   const isSkipped = (r: string) =>
     r.startsWith('..') || r === excluded || r.startsWith(`${excluded}/`) || isIgnored(r) || isIgnored(`${r}/x`);
 
+  // Only directories are watched: one inotify watch per directory reports
+  // every change to the files in it (chokidar's "raw" events), where
+  // watching each file would cost a watch and a handle per file (100,000
+  // files: 12 s and 560 MiB). Raw events also escape chokidar's 50 ms
+  // throttle, which drops a second save that follows the first too soon.
   const watcher: FSWatcher = watch(cfg.root, {
     ignoreInitial: true,
     ignored: (abs, stats) => {
       const r = rel(abs);
       if (r === '') return false;
-      if (isSkipped(r)) return true;
-      if (stats?.isDirectory()) return !isRelevantDir(r);
-      if (stats?.isFile()) return !isMatch(r);
-      return !(isRelevantDir(r) || isRelevantDir(dirname(r) === '.' ? '' : dirname(r)));
+      // A path the glob matches is taken for a file without asking the disk:
+      // 100,000 lstat calls are most of the start-up of a large tree.
+      if (stats?.isFile() || isSkipped(r) || (!stats && isMatch(r))) return true;
+      return !isRelevantDir(r);
     },
   });
 
@@ -59,46 +64,29 @@ export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: 
     pending = new Map();
     if (changes.length) onBurst(changes);
   };
-  const note = (kind: FileEventKind, abs: string) => {
+  const seen = new Set<string>();
+  watcher.on('raw', (event, name, details) => {
+    const dir = (details as { watchedPath?: string } | undefined)?.watchedPath;
+    if (!name || !dir) return;
+    const abs = join(dir, name);
     const r = rel(abs);
-    if (!cfg.events.includes(kind) || !isMatch(r) || isSkipped(r)) return;
+    if (!isMatch(r) || isSkipped(r)) return;
+    let kind: FileEventKind;
+    try {
+      if (!statSync(abs).isFile()) return;
+      kind = event === 'change' || seen.has(r) ? 'change' : 'add';
+      seen.add(r);
+    } catch {
+      kind = 'unlink';
+      seen.delete(r);
+    }
+    if (!cfg.events.includes(kind)) return;
     if (!pending.size) firstAt = Date.now();
-    pending.set(r, kind);
+    // A file added and changed within one burst is still an "add".
+    if (pending.get(r) !== 'add' || kind === 'unlink') pending.set(r, kind);
     clearTimeout(quiet);
     quiet = setTimeout(flush, Date.now() - firstAt >= maxWaitMs ? 0 : cfg.debounceMs);
-  };
-  // chokidar drops a change that follows another on the same file within
-  // 50 ms; a second save right after the first would be lost. So each change
-  // is checked again once that window has passed.
-  const recheck = new Map<string, NodeJS.Timeout>();
-  const fingerprint = (abs: string) => {
-    try {
-      const st = statSync(abs);
-      return `${st.mtimeMs}:${st.size}`;
-    } catch {
-      return 'gone';
-    }
-  };
-  const watchTrailing = (abs: string, seen: string) => {
-    clearTimeout(recheck.get(abs));
-    recheck.set(
-      abs,
-      setTimeout(() => {
-        recheck.delete(abs);
-        const now = fingerprint(abs);
-        if (now !== seen && now !== 'gone') {
-          note('change', abs);
-          watchTrailing(abs, now);
-        }
-      }, 60),
-    );
-  };
-  for (const kind of ['add', 'change', 'unlink'] as const) {
-    watcher.on(kind, (p) => {
-      note(kind, p);
-      if (kind !== 'unlink') watchTrailing(p, fingerprint(p));
-    });
-  }
+  });
   // A watch error (a directory vanished, too many watches) must not stop the engine.
   watcher.on('error', () => {});
 
@@ -106,7 +94,6 @@ export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: 
     ready: new Promise((resolve) => watcher.once('ready', () => resolve())),
     close: async () => {
       clearTimeout(quiet);
-      recheck.forEach((t) => clearTimeout(t));
       await watcher.close();
     },
   };
