@@ -13,6 +13,7 @@ import { endOrphans } from './process/orphans.js';
 import { ProcessOutput, type LineSink } from './logs/process-output.js';
 import { armWatchers } from './watchers/watchers.js';
 import { armReactions, builtinActions } from './reactions/reactions.js';
+import { PluginHost } from './plugins/host.js';
 import type { ProcessControl } from './reactions/actions/types.js';
 import { loadPitfile } from './config/load.js';
 import { watchConfig } from './config/watch.js';
@@ -193,15 +194,18 @@ export class Engine {
 
   async #arm(): Promise<void> {
     const log = this.opts.log ?? (() => {});
+    const plugins = new PluginHost({ bus: this.bus, pitfile: this.#pitfile, processes: this.processes, log });
+    await plugins.start();
     const disarmReactions = armReactions(this.bus, this.#pitfile.reactions, {
       env: { bus: this.bus, pitfile: this.#pitfile, processes: this.processes },
-      actions: builtinActions,
+      actions: { ...builtinActions, ...plugins.actions() },
       log,
     });
     const closeWatchers = await armWatchers(this.#pitfile, this.bus);
     this.#disarm = async () => {
       disarmReactions();
       await closeWatchers();
+      await plugins.stop();
     };
   }
 }

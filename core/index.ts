@@ -1,0 +1,5 @@
+// pitengine's public API: what plugins and tools import.
+export { definePlugin, PLUGIN_API_VERSION } from './plugins/contract.js';
+export type { PluginDefinition, PluginContext } from './plugins/contract.js';
+export type { PitEvent, EventType, ProcessState } from './events/catalog.js';
+export type { Pitfile, ProcessConfig } from './model/pitfile.js';

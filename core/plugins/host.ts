@@ -1,0 +1,216 @@
+// The plugin host: one worker thread per plugin (tinypool), so a plugin that
+// throws, hangs or leaks cannot stop the engine. Every call has a timeout;
+// a hung call ends its worker, and the next call sets the plugin up again in
+// a fresh one. Failures become plugin:<name>:error; too many in a minute
+// disable the plugin. Events are handed over in one batch per tick.
+import { createRequire } from 'node:module';
+import { isAbsolute, join } from 'node:path';
+import Tinypool from 'tinypool';
+import type { EventBus } from '../events/bus.js';
+import type { PitEvent } from '../events/catalog.js';
+import type { Pitfile, PluginRef } from '../model/pitfile.js';
+import type { ActionHandler, ProcessControl } from '../reactions/actions/types.js';
+import type { Outcome, Task } from './worker.js';
+import { PLUGIN_API_VERSION } from './contract.js';
+import { fill } from '../reactions/conditions.js';
+
+export const PLUGIN_LIMITS = {
+  callTimeoutMs: 5000,
+  failures: 5,
+  failureWindowMs: 60_000,
+  /** Events a plugin may emit per second; more are dropped and reported. */
+  emitsPerSecond: 1000,
+  heapMb: 128,
+};
+
+interface Loaded {
+  ref: PluginRef;
+  /** Its options with the defaults of its schema applied. */
+  options: Record<string, unknown>;
+  name: string;
+  pool: Tinypool;
+  on: string[];
+  actions: string[];
+  failures: number[];
+  disabled: boolean;
+  emitted: { second: number; count: number; reported: boolean };
+}
+
+export interface PluginHostDeps {
+  bus: EventBus;
+  pitfile: Pitfile;
+  processes: ProcessControl;
+  log(text: string): void;
+}
+
+export class PluginHost {
+  readonly #plugins: Loaded[] = [];
+  readonly #offs: (() => void)[] = [];
+
+  constructor(private readonly deps: PluginHostDeps) {}
+
+  /** Load every plugin of the pitfile; one that cannot load is reported and skipped. */
+  async start(): Promise<void> {
+    for (const ref of this.deps.pitfile.plugins) {
+      const pool = new Tinypool({
+        filename: new URL('./worker.js', import.meta.url).href,
+        minThreads: 1,
+        maxThreads: 1,
+        isolateWorkers: false,
+        resourceLimits: { maxOldGenerationSizeMb: PLUGIN_LIMITS.heapMb },
+      });
+      const label = ref.use;
+      try {
+        const use = this.#resolve(ref.use);
+        const out: Outcome = await pool.run(this.#task(use, ref.options, 'describe'), { signal: AbortSignal.timeout(PLUGIN_LIMITS.callTimeoutMs) });
+        const d = out.describe!;
+        if (d.apiVersion !== PLUGIN_API_VERSION) throw new Error(`written for plugin API ${d.apiVersion}; this engine speaks ${PLUGIN_API_VERSION}`);
+        const options = await checkOptions(d.name, d.options, ref.options);
+        const p: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
+        this.#plugins.push(p);
+        this.#subscribe(p);
+      } catch (e) {
+        await pool.destroy();
+        this.#error(label, 'load', (e as Error).message);
+      }
+    }
+  }
+
+  /** The actions plugins offer, as reactions call them: "<plugin>.<action>". */
+  actions(): Record<string, ActionHandler> {
+    const out: Record<string, ActionHandler> = {};
+    for (const p of this.#plugins) {
+      for (const action of p.actions) {
+        out[`${p.name}.${action}`] = async (call) => {
+          const ok = await this.#call(p, { ...this.#taskOf(p, 'action'), action, args: fill(call.args, call.vars) });
+          if (!ok) throw new Error(`plugin ${p.name}: action ${action} failed (see plugin:${p.name}:error)`);
+        };
+      }
+    }
+    return out;
+  }
+
+  /** Tear every plugin down and end its worker. */
+  async stop(): Promise<void> {
+    this.#offs.splice(0).forEach((off) => off());
+    await Promise.all(
+      this.#plugins.splice(0).map(async (p) => {
+        if (!p.disabled) await this.#call(p, this.#taskOf(p, 'teardown'));
+        await p.pool.destroy();
+      }),
+    );
+  }
+
+  #task(use: string, options: Record<string, unknown>, hook: Task['hook']): Task {
+    const { root, settings } = this.deps.pitfile;
+    return { use, options, root, stateDir: settings.stateDir, hook };
+  }
+
+  #taskOf(p: Loaded, hook: Task['hook']): Task {
+    return this.#task(p.ref.use, p.options, hook);
+  }
+
+  /** A package name resolves from the project (the pitfile's directory), not from Pit's own install. */
+  #resolve(use: string): string {
+    if (isAbsolute(use)) return use;
+    try {
+      return createRequire(join(this.deps.pitfile.root, 'package.json')).resolve(use);
+    } catch {
+      throw new Error(`cannot find plugin "${use}" from ${this.deps.pitfile.root}: install it (npm install ${use}) or give a path starting with ./`);
+    }
+  }
+
+  #subscribe(p: Loaded): void {
+    let batch: PitEvent[] = [];
+    let queued = false;
+    // Events of one tick go over in one message; calls for a plugin run one
+    // at a time, in order.
+    let chain: Promise<unknown> = Promise.resolve();
+    const flush = () => {
+      queued = false;
+      const events = batch;
+      batch = [];
+      chain = chain.then(() => this.#call(p, { ...this.#taskOf(p, 'onEvent'), events }));
+    };
+    for (const pattern of p.on) {
+      this.#offs.push(
+        this.deps.bus.on(pattern, (e) => {
+          // Its own events are not fed back: a plugin cannot loop on itself.
+          if (p.disabled || (e.type === 'plugin:error' && e.subject === p.name)) return;
+          batch.push(e);
+          if (!queued) {
+            queued = true;
+            setImmediate(flush);
+          }
+        }),
+      );
+    }
+  }
+
+  /** Run one task; false when it failed (already reported). */
+  async #call(p: Loaded, task: Task): Promise<boolean> {
+    if (p.disabled) return false;
+    try {
+      const out: Outcome = await p.pool.run(task, { signal: AbortSignal.timeout(PLUGIN_LIMITS.callTimeoutMs) });
+      this.#apply(p, out);
+      return true;
+    } catch (e) {
+      const err = e as Error;
+      const why =
+        err.name === 'TimeoutError' || err.name === 'AbortError'
+          ? `${task.hook} did not finish within ${PLUGIN_LIMITS.callTimeoutMs}ms; its worker was ended and will be replaced`
+          : err.message;
+      this.#error(p.name, task.hook, why);
+      const now = Date.now();
+      p.failures = [...p.failures.filter((t) => now - t < PLUGIN_LIMITS.failureWindowMs), now];
+      if (p.failures.length >= PLUGIN_LIMITS.failures) {
+        p.disabled = true;
+        this.deps.bus.publish('plugin:disabled', p.name, { plugin: p.name, failures: p.failures.length });
+        this.deps.log(`plugin ${p.name} disabled after ${p.failures.length} failures in a minute; fix it, then reload the pitfile`);
+      }
+      return false;
+    }
+  }
+
+  #apply(p: Loaded, out: Outcome): void {
+    for (const line of out.logs) this.deps.log(`${p.name}: ${line}`);
+    const second = Math.floor(Date.now() / 1000);
+    if (p.emitted.second !== second) p.emitted = { second, count: 0, reported: false };
+    for (const { name, data } of out.emits) {
+      if (++p.emitted.count > PLUGIN_LIMITS.emitsPerSecond) {
+        if (!p.emitted.reported) {
+          p.emitted.reported = true;
+          this.#error(p.name, 'emit', `emitted more than ${PLUGIN_LIMITS.emitsPerSecond} events in a second; the rest of this second's are dropped`);
+        }
+        continue;
+      }
+      const segments = name.split(':');
+      if (segments.length !== 3 || segments.some((s) => !s || s === '*')) {
+        this.#error(p.name, 'emit', `cannot emit "${name}": an event name is kind:subject:what`);
+        continue;
+      }
+      this.deps.bus.publish('custom:event', segments[1], { name, data });
+    }
+    for (const r of out.requests) {
+      this.deps.processes[r.action](r.process).catch((e: Error) => this.#error(p.name, 'request', e.message));
+    }
+  }
+
+  #error(plugin: string, hook: string, message: string): void {
+    this.deps.bus.publish('plugin:error', plugin, { plugin, hook, message });
+    this.deps.log(`plugin ${plugin}: ${hook} failed: ${message}`);
+  }
+}
+
+/** `given` checked against the plugin's options schema, with its defaults applied. */
+async function checkOptions(name: string, schema: Record<string, unknown> | null, given: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (!schema) return given;
+  const { Ajv } = await import('ajv');
+  const validate = new Ajv({ allErrors: true, useDefaults: true, strict: false }).compile(schema);
+  const options = structuredClone(given);
+  if (!validate(options)) {
+    const why = (validate.errors ?? []).map((e) => `options${e.instancePath.replace(/\//g, '.')} ${e.message}`).join('; ');
+    throw new Error(`invalid options for plugin ${name}: ${why}`);
+  }
+  return options;
+}

@@ -1,0 +1,80 @@
+// Runs inside a plugin's worker thread: loads the plugin once, runs its
+// setup, then each hook the host asks for. A replaced worker starts empty,
+// so setup runs again there before the next hook.
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import type { PluginContext, PluginDefinition } from './contract.js';
+import type { PitEvent } from '../events/catalog.js';
+
+export interface Task {
+  use: string;
+  options: Record<string, unknown>;
+  root: string;
+  stateDir: string;
+  hook: 'describe' | 'onEvent' | 'action' | 'teardown';
+  events?: PitEvent[];
+  action?: string;
+  args?: unknown;
+}
+
+export interface Outcome {
+  emits: { name: string; data: Record<string, unknown> }[];
+  requests: { action: 'start' | 'stop' | 'restart'; process: string }[];
+  logs: string[];
+  describe?: { name: string; on: string[]; actions: string[]; options: Record<string, unknown> | null; apiVersion: number };
+}
+
+let loaded: { def: PluginDefinition; outcome: Outcome; ctx: PluginContext } | null = null;
+
+async function load(task: Task): Promise<NonNullable<typeof loaded>> {
+  if (loaded) return loaded;
+  const mod = await import(isAbsolute(task.use) ? pathToFileURL(task.use).href : task.use);
+  const def = mod.default as PluginDefinition;
+  if (!def || typeof def !== 'object' || typeof def.name !== 'string') {
+    throw new Error(`${task.use} does not default-export a plugin (definePlugin({ name, ... }))`);
+  }
+  const outcome: Outcome = { emits: [], requests: [], logs: [] };
+  const ctx: PluginContext = {
+    name: def.name,
+    options: task.options,
+    root: task.root,
+    stateDir: task.stateDir,
+    log: (text) => outcome.logs.push(String(text)),
+    emit: (name, data = {}) => outcome.emits.push({ name, data }),
+    request: (action, process) => outcome.requests.push({ action, process }),
+  };
+  // Remembered only once set up: a setup that throws is tried again next time.
+  if (task.hook !== 'describe') await def.setup?.(ctx);
+  loaded = { def, outcome, ctx };
+  return loaded;
+}
+
+/** One hook call; returns what the plugin emitted, requested and logged. */
+export default async function runTask(task: Task): Promise<Outcome> {
+  const p = await load(task);
+  p.outcome.emits = [];
+  p.outcome.requests = [];
+  p.outcome.logs = [];
+  const { def, ctx } = p;
+  if (task.hook === 'describe') {
+    loaded = null; // described, not set up: the next task sets it up
+    return {
+      ...p.outcome,
+      describe: {
+        name: def.name,
+        on: def.on ?? [],
+        actions: Object.keys(def.actions ?? {}),
+        options: def.options ?? null,
+        apiVersion: def.apiVersion ?? 1,
+      },
+    };
+  }
+  if (task.hook === 'onEvent') await def.onEvent?.(task.events ?? [], ctx);
+  if (task.hook === 'action') {
+    const fn = def.actions?.[task.action!];
+    if (!fn) throw new Error(`plugin ${def.name} has no action "${task.action}"`);
+    await fn(task.args, ctx);
+  }
+  if (task.hook === 'teardown') await def.teardown?.(ctx);
+  return { ...p.outcome };
+}
