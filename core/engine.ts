@@ -61,7 +61,14 @@ export class Engine {
    * and reactions. Resolves when every launch has been made and the watchers
    * see changes (not when every process is up).
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.#starting = this.#start();
+    return this.#starting;
+  }
+
+  #starting: Promise<void> | null = null;
+
+  async #start(): Promise<void> {
     const { stateDir } = this.#pitfile.settings;
     ensureStateDir(stateDir);
     this.#release = acquireEngineLock(stateDir).release;
@@ -100,6 +107,8 @@ export class Engine {
    */
   async stop(): Promise<boolean> {
     this.#stopRequested = true;
+    // A stop during start-up waits for it, so nothing it arms is left running.
+    await this.#starting?.catch(() => {});
     await this.#disarm?.();
     this.#disarm = null;
     const stopped = new Map<string, Promise<void>>();
@@ -116,8 +125,10 @@ export class Engine {
     this.#output.close();
     this.#release?.();
     this.#release = null;
-    return [...this.supervisors.values()].every((s) => !s.lastStopKilled);
+    return !this.#killed && [...this.supervisors.values()].every((s) => !s.lastStopKilled);
   }
+
+  #killed = false;
 
   /**
    * Re-read the pitfile. Invalid: publish config:invalid with every error
@@ -160,6 +171,7 @@ export class Engine {
   /** SIGKILL every process group now; for the second Ctrl-C. */
   kill(): void {
     this.#stopRequested = true;
+    this.#killed = true;
     for (const sup of this.supervisors.values()) sup.kill();
   }
 

@@ -35,6 +35,9 @@ export interface PluginDefinition<O = Record<string, unknown>> {
   onEvent?(events: PitEvent[], ctx: PluginContext<O>): Awaitable<void>;
   /** Actions reactions can call as { <name>.<action>: args }. */
   actions?: Record<string, (args: unknown, ctx: PluginContext<O>) => Awaitable<void>>;
+  /** How often the host calls onTick, from the options (e.g. a sampling interval). */
+  tickMs?(options: O): number;
+  onTick?(ctx: PluginContext<O>): Awaitable<void>;
   teardown?(ctx: PluginContext<O>): Awaitable<void>;
 }
 

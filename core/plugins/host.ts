@@ -13,6 +13,7 @@ import type { ActionHandler, ProcessControl } from '../reactions/actions/types.j
 import type { Outcome, Task } from './worker.js';
 import { PLUGIN_API_VERSION } from './contract.js';
 import { fill } from '../reactions/conditions.js';
+import { builtinPlugins } from './builtins.js';
 
 export const PLUGIN_LIMITS = {
   callTimeoutMs: 5000,
@@ -46,12 +47,13 @@ export interface PluginHostDeps {
 export class PluginHost {
   readonly #plugins: Loaded[] = [];
   readonly #offs: (() => void)[] = [];
+  readonly #timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly deps: PluginHostDeps) {}
 
   /** Load every plugin of the pitfile; one that cannot load is reported and skipped. */
   async start(): Promise<void> {
-    for (const ref of this.deps.pitfile.plugins) {
+    for (const ref of [...builtinPlugins(this.deps.pitfile), ...this.deps.pitfile.plugins]) {
       const pool = new Tinypool({
         filename: new URL('./worker.js', import.meta.url).href,
         minThreads: 1,
@@ -66,9 +68,11 @@ export class PluginHost {
         const d = out.describe!;
         if (d.apiVersion !== PLUGIN_API_VERSION) throw new Error(`written for plugin API ${d.apiVersion}; this engine speaks ${PLUGIN_API_VERSION}`);
         const options = await checkOptions(d.name, d.options, ref.options);
+        // tickMs is read with the options as given; describe runs before defaults apply.
         const p: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
         this.#plugins.push(p);
         this.#subscribe(p);
+        if (d.tickMs) this.#tick(p, d.tickMs);
       } catch (e) {
         await pool.destroy();
         this.#error(label, 'load', (e as Error).message);
@@ -93,6 +97,7 @@ export class PluginHost {
   /** Tear every plugin down and end its worker. */
   async stop(): Promise<void> {
     this.#offs.splice(0).forEach((off) => off());
+    this.#timers.splice(0).forEach((t) => clearInterval(t));
     await Promise.all(
       this.#plugins.splice(0).map(async (p) => {
         if (!p.disabled) await this.#call(p, this.#taskOf(p, 'teardown'));
@@ -118,6 +123,19 @@ export class PluginHost {
     } catch {
       throw new Error(`cannot find plugin "${use}" from ${this.deps.pitfile.root}: install it (npm install ${use}) or give a path starting with ./`);
     }
+  }
+
+  /** Call onTick every `ms`, first right away; a tick still running is not doubled. */
+  #tick(p: Loaded, ms: number): void {
+    let busy = false;
+    const tick = async () => {
+      if (busy) return;
+      busy = true;
+      await this.#call(p, this.#taskOf(p, 'tick'));
+      busy = false;
+    };
+    void tick();
+    this.#timers.push(setInterval(tick, ms));
   }
 
   #subscribe(p: Loaded): void {

@@ -11,7 +11,7 @@ export interface Task {
   options: Record<string, unknown>;
   root: string;
   stateDir: string;
-  hook: 'describe' | 'onEvent' | 'action' | 'teardown';
+  hook: 'describe' | 'onEvent' | 'action' | 'tick' | 'teardown';
   events?: PitEvent[];
   action?: string;
   args?: unknown;
@@ -21,7 +21,7 @@ export interface Outcome {
   emits: { name: string; data: Record<string, unknown> }[];
   requests: { action: 'start' | 'stop' | 'restart'; process: string }[];
   logs: string[];
-  describe?: { name: string; on: string[]; actions: string[]; options: Record<string, unknown> | null; apiVersion: number };
+  describe?: { name: string; on: string[]; actions: string[]; options: Record<string, unknown> | null; apiVersion: number; tickMs: number | null };
 }
 
 let loaded: { def: PluginDefinition; outcome: Outcome; ctx: PluginContext } | null = null;
@@ -66,6 +66,7 @@ export default async function runTask(task: Task): Promise<Outcome> {
         actions: Object.keys(def.actions ?? {}),
         options: def.options ?? null,
         apiVersion: def.apiVersion ?? 1,
+        tickMs: def.onTick && def.tickMs ? def.tickMs(task.options) : null,
       },
     };
   }
@@ -75,6 +76,7 @@ export default async function runTask(task: Task): Promise<Outcome> {
     if (!fn) throw new Error(`plugin ${def.name} has no action "${task.action}"`);
     await fn(task.args, ctx);
   }
+  if (task.hook === 'tick') await def.onTick?.(ctx);
   if (task.hook === 'teardown') await def.teardown?.(ctx);
   return { ...p.outcome };
 }

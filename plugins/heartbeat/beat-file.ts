@@ -1,0 +1,31 @@
+// The heartbeat file: written whole or not at all (temp file + rename), so
+// a reader never sees half a beat; and the verdict a monitor draws from it.
+import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface Beat {
+  timestamp: string;
+  pid: number;
+  uptime_seconds: number;
+  processes: Record<string, { state: string; pid: number | null; restarts: number }>;
+}
+
+/** Replace `file` with `beat` in one rename. */
+export function writeBeat(file: string, beat: Beat): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(beat), { mode: 0o644 });
+  renameSync(tmp, file);
+}
+
+/** HEALTHY while the last beat is younger than two intervals. */
+export function beatVerdict(file: string, intervalMs: number, now = Date.now()): { healthy: boolean; ageMs: number | null; beat: Beat | null } {
+  let beat: Beat;
+  try {
+    beat = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return { healthy: false, ageMs: null, beat: null };
+  }
+  const ageMs = now - Date.parse(beat.timestamp);
+  return { healthy: ageMs < 2 * intervalMs, ageMs, beat };
+}

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEngine, nodeCommand } from '../../helpers/engine.js';
+import { until } from '../../helpers/wait.js';
+import { beatVerdict, type Beat } from '../../../plugins/heartbeat/beat-file.js';
+
+test('the heartbeat is written whole every interval, with each process, and goes stale once the engine stops', async () => {
+  const { engine, dir } = await startEngine(
+    `version: 1\nheartbeat: { interval: 50ms }\nprocesses:\n  app: { command: ${nodeCommand('setInterval(() => {}, 1000)')} }\n`,
+  );
+  const file = join(dir, '.pit', 'engine.heartbeat');
+  const beat = await until(() => {
+    try {
+      const b: Beat = JSON.parse(readFileSync(file, 'utf8'));
+      return b.processes.app?.state === 'running' ? b : null;
+    } catch {
+      return null;
+    }
+  }, 10_000, 'a beat that shows app running');
+  assert.equal(beat.pid, process.pid);
+  assert.equal(beat.processes.app.pid, engine.supervisors.get('app')!.pid);
+  // Read while it is being rewritten: every read is a whole file.
+  const stamps = new Set<string>();
+  const end = Date.now() + 400;
+  while (Date.now() < end) {
+    stamps.add((JSON.parse(readFileSync(file, 'utf8')) as Beat).timestamp);
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.ok(stamps.size >= 3, `saw ${stamps.size} beats`);
+  assert.equal(beatVerdict(file, 50).healthy, true);
+  await engine.stop();
+  const last: Beat = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(beatVerdict(file, 50, Date.parse(last.timestamp) + 99).healthy, true);
+  assert.equal(beatVerdict(file, 50, Date.parse(last.timestamp) + 100).healthy, false);
+});
+
+test('no heartbeat file is written with heartbeat: false', async () => {
+  const { engine, dir } = await startEngine(`version: 1\nheartbeat: false\nprocesses:\n  app: { command: ${nodeCommand('process.exit(0)')}, restart: { policy: never } }\n`);
+  await engine.bus.next('process:app:state', { where: (e) => e.type === 'process:state' && e.to === 'exited' });
+  assert.equal(beatVerdict(join(dir, '.pit', 'engine.heartbeat'), 1000).beat, null);
+});
