@@ -22,12 +22,13 @@ const exitOf = (child) => new Promise((r) => (child.exitCode !== null ? r(child.
 
 export const pit = {
   name: 'pit',
-  async start(dir, programs) {
-    const lines = ['version: 1', 'heartbeat: false', 'processes:'];
+  async start(dir, programs, extraYaml = '') {
+    const lines = ['version: 1', extraYaml, 'processes:'];
     for (const p of expand(programs)) {
       lines.push(`  ${p.name}:`, `    command: ${JSON.stringify(p.argv)}`, `    env: ${JSON.stringify(p.env ?? {})}`);
       lines.push(`    restart: { policy: ${p.restart ? 'always' : 'never'}, delay: 0ms, max_restarts: 100000000, window: 1s }`);
       lines.push(`    stop: { timeout: ${p.stopTimeoutS ?? 10}s }`, '    logs: { max_size: 100GB }');
+      if (p.pitLimits) lines.push(`    limits: ${p.pitLimits}`);
     }
     writeFileSync(join(dir, 'pitfile.yaml'), lines.join('\n') + '\n');
     const out = openSync('/dev/null', 'w');

@@ -100,6 +100,7 @@ export function normalize(data: Map, file: string, layers: string[], root: strin
     settings: {
       stateDir: at(st.state_dir),
       shutdownTimeoutMs: ms(st.shutdown_timeout),
+      monitorIntervalMs: ms(st.monitor_interval),
       dashboard: listen(st.dashboard),
       metrics: listen(st.metrics),
       notify: { timeoutMs: ms(notify.timeout), retries: notify.retries },

@@ -141,6 +141,8 @@ export interface ListenConfig {
 export interface SettingsConfig {
   stateDir: string;
   shutdownTimeoutMs: number;
+  /** How often process-monitor samples CPU and memory. */
+  monitorIntervalMs: number;
   dashboard: ListenConfig | null;
   metrics: ListenConfig | null;
   notify: { timeoutMs: number; retries: number };

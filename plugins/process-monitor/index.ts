@@ -1,0 +1,75 @@
+// process-monitor: CPU and memory of each process's whole group every
+// interval, as process:<name>:stats; a limit held for its duration gives
+// process:<name>:limit and, if the pitfile says so, a restart or a stop.
+// The engine loads it when some process has limits.
+import { definePlugin, type PitEvent } from '../../core/index.js';
+import { readGroupUsage } from './group-usage.js';
+
+interface Limits {
+  memoryBytes: number | null;
+  cpuPercent: number | null;
+  forMs: number;
+  action: 'restart' | 'stop' | 'none';
+}
+
+interface Options {
+  intervalMs: number;
+  limits: Record<string, Limits>;
+}
+
+interface Tracked {
+  pid: number;
+  lastTicks: number | null;
+  lastAt: number;
+  overSince: number | null;
+}
+
+const TICKS_PER_SECOND = 100;
+const tracked = new Map<string, Tracked>();
+
+export default definePlugin<Options>({
+  name: 'process-monitor',
+  options: {
+    type: 'object',
+    properties: { intervalMs: { type: 'integer', minimum: 10, default: 5000 }, limits: { type: 'object', default: {} } },
+    additionalProperties: false,
+  },
+  on: ['process:*:state'],
+  tickMs: (o) => o.intervalMs ?? 5000,
+  onEvent(events: PitEvent[]) {
+    for (const e of events) {
+      if (e.type !== 'process:state') continue;
+      if (e.to === 'running' && e.pid) tracked.set(e.process, { pid: e.pid, lastTicks: null, lastAt: 0, overSince: null });
+      else if (e.to !== 'starting') tracked.delete(e.process);
+    }
+  },
+  onTick(ctx) {
+    const usage = readGroupUsage(new Set([...tracked.values()].map((t) => t.pid)));
+    const now = Date.now();
+    for (const [name, t] of tracked) {
+      const u = usage.get(t.pid);
+      if (!u) continue;
+      const cpuPercent = t.lastTicks === null ? null : ((u.cpuTicks - t.lastTicks) / TICKS_PER_SECOND / ((now - t.lastAt) / 1000)) * 100;
+      t.lastTicks = u.cpuTicks;
+      t.lastAt = now;
+      ctx.emit(`process:${name}:stats`, { cpu_percent: cpuPercent, rss_bytes: u.rssBytes, processes: u.members });
+      const limit = ctx.options.limits[name];
+      if (!limit || cpuPercent === null) continue;
+      const over =
+        limit.memoryBytes !== null && u.rssBytes > limit.memoryBytes
+          ? { kind: 'memory', value: u.rssBytes, limit: limit.memoryBytes }
+          : limit.cpuPercent !== null && cpuPercent > limit.cpuPercent
+            ? { kind: 'cpu', value: cpuPercent, limit: limit.cpuPercent }
+            : null;
+      if (!over) {
+        t.overSince = null;
+        continue;
+      }
+      t.overSince ??= now;
+      if (now - t.overSince < limit.forMs) continue;
+      t.overSince = null;
+      ctx.emit(`process:${name}:limit`, { ...over, for_ms: limit.forMs, action: limit.action });
+      if (limit.action !== 'none') ctx.request(limit.action, name);
+    }
+  },
+});
