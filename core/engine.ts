@@ -14,6 +14,7 @@ import { ProcessOutput, type LineSink } from './logs/process-output.js';
 import { armWatchers } from './watchers/watchers.js';
 import { armReactions, builtinActions } from './reactions/reactions.js';
 import { PluginHost } from './plugins/host.js';
+import { builtinPlugins } from './plugins/builtins.js';
 import type { ProcessControl } from './reactions/actions/types.js';
 import { loadPitfile } from './config/load.js';
 import { watchConfig } from './config/watch.js';
@@ -122,6 +123,8 @@ export class Engine {
       return p;
     };
     await Promise.all([...this.supervisors.values()].map(stopOne));
+    await this.#plugins?.host.stop();
+    this.#plugins = null;
     this.#output.close();
     this.#release?.();
     this.#release = null;
@@ -204,10 +207,23 @@ export class Engine {
     if (!this.#stopRequested && this.supervisors.get(sup.name) === sup) sup.start();
   }
 
+  #plugins: { host: PluginHost; key: string } | null = null;
+
+  /** The plugin host for the pitfile in force; kept across a reload that does not change plugins (a new worker costs ~80 ms). */
+  async #pluginHost(): Promise<PluginHost> {
+    const p = this.#pitfile;
+    const key = JSON.stringify([builtinPlugins(p), p.plugins, p.root, p.settings.stateDir]);
+    if (this.#plugins?.key === key) return this.#plugins.host;
+    await this.#plugins?.host.stop();
+    const host = new PluginHost({ bus: this.bus, pitfile: p, processes: this.processes, log: this.opts.log ?? (() => {}) });
+    this.#plugins = { host, key };
+    await host.start();
+    return host;
+  }
+
   async #arm(): Promise<void> {
     const log = this.opts.log ?? (() => {});
-    const plugins = new PluginHost({ bus: this.bus, pitfile: this.#pitfile, processes: this.processes, log });
-    await plugins.start();
+    const plugins = await this.#pluginHost();
     const disarmReactions = armReactions(this.bus, this.#pitfile.reactions, {
       env: { bus: this.bus, pitfile: this.#pitfile, processes: this.processes },
       actions: { ...builtinActions, ...plugins.actions() },
@@ -217,7 +233,6 @@ export class Engine {
     this.#disarm = async () => {
       disarmReactions();
       await closeWatchers();
-      await plugins.stop();
     };
   }
 }
