@@ -209,11 +209,14 @@ export class Engine {
 
   #plugins: { host: PluginHost; key: string } | null = null;
 
-  /** The plugin host for the pitfile in force; kept across a reload that does not change plugins (a new worker costs ~80 ms). */
+  /**
+   * The plugin host for the pitfile in force; kept across a reload that does
+   * not change plugins (a new worker costs ~80 ms), unless one was disabled.
+   */
   async #pluginHost(): Promise<PluginHost> {
     const p = this.#pitfile;
     const key = JSON.stringify([builtinPlugins(p), p.plugins, p.root, p.settings.stateDir]);
-    if (this.#plugins?.key === key) return this.#plugins.host;
+    if (this.#plugins?.key === key && !this.#plugins.host.hasDisabled()) return this.#plugins.host;
     await this.#plugins?.host.stop();
     const host = new PluginHost({ bus: this.bus, pitfile: p, processes: this.processes, log: this.opts.log ?? (() => {}) });
     this.#plugins = { host, key };

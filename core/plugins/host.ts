@@ -80,6 +80,11 @@ export class PluginHost {
     }
   }
 
+  /** Whether a plugin was disabled for failing (a reload then starts afresh). */
+  hasDisabled(): boolean {
+    return this.#plugins.some((p) => p.disabled);
+  }
+
   /** The actions plugins offer, as reactions call them: "<plugin>.<action>". */
   actions(): Record<string, ActionHandler> {
     const out: Record<string, ActionHandler> = {};

@@ -71,6 +71,11 @@ reactions:
   assert.equal(errors.length, 5);
   assert.ok(errors.every((e) => e.type === 'plugin:error' && e.message === 'boom from the plugin'));
   assert.equal(engine.supervisors.get('app')!.state, 'running');
+  // A reload brings it back.
+  await engine.reload();
+  engine.bus.publish('custom:event', 'go', { name: 'boom:go:now', data: {} });
+  const again = await engine.bus.next('plugin:echo:error');
+  assert.ok(again.type === 'plugin:error' && again.message === 'boom from the plugin');
 });
 
 test('a missing plugin, a module that is not a plugin, and bad options are reported; the engine runs', async () => {
@@ -90,4 +95,28 @@ processes:
   assert.match(messages[0], /nope\.mjs/);
   assert.match(messages[1], /does not default-export a plugin/);
   assert.match(messages[2], /invalid options for plugin echo: options\.greeting must be string/);
+});
+
+test('a plugin that allocates without bound and one that floods events are stopped and reported', async () => {
+  const { engine, events } = await startEngine(
+    `version: 1
+${plugins()}processes:
+  app: { command: ${idle} }
+reactions:
+  - on: hog:go
+    do: [{ echo.hog: {} }]
+  - on: flood:go
+    do: [{ echo.flood: {} }]
+`,
+  );
+  engine.bus.publish('custom:event', 'go', { name: 'hog:go:now', data: {} });
+  const oom = await engine.bus.next('plugin:echo:error', { withinMs: 30_000 });
+  assert.ok(oom.type === 'plugin:error' && oom.hook === 'action');
+  engine.bus.publish('custom:event', 'go', { name: 'flood:go:now', data: {} });
+  const limited = await engine.bus.next('plugin:echo:error', { withinMs: 10_000 });
+  assert.ok(limited.type === 'plugin:error');
+  assert.match(limited.message, /more than 1000 events in a second/);
+  const delivered = events.filter((e) => e.type === 'custom:event' && e.name === 'flood:echo:one').length;
+  assert.equal(delivered, 1000);
+  assert.equal(engine.supervisors.get('app')!.state, 'running');
 });
