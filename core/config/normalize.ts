@@ -134,7 +134,7 @@ function normalizeProcess(name: string, p: Map, at: (p: string) => string): M.Pr
     },
     stop: { signal: stop.signal, timeoutMs: ms(stop.timeout) },
     limits: p.limits ? normalizeLimits(withDefaults('limits', p.limits)) : null,
-    health: p.health ? normalizeHealth(withDefaults('health', p.health)) : null,
+    health: p.health ? normalizeHealth(withDefaults('health', p.health), at) : null,
     logs: { maxBytes: parseSize(logs.max_size)!, keep: logs.keep },
   };
 }
@@ -148,13 +148,15 @@ function normalizeLimits(l: Map): M.LimitsConfig {
   };
 }
 
-function normalizeHealth(h: Map): M.HealthConfig {
+function normalizeHealth(h: Map, at: (p: string) => string): M.HealthConfig {
   const check: M.HealthCheck =
     h.http !== undefined
       ? { kind: 'http', url: h.http }
       : h.tcp !== undefined
         ? { kind: 'tcp', ...(typeof h.tcp === 'number' ? { host: '127.0.0.1', port: h.tcp } : parseHostPort(h.tcp)!) }
-        : { kind: 'exec', command: h.exec };
+        : h.heartbeat_file !== undefined
+          ? { kind: 'file', path: at(h.heartbeat_file), maxAgeMs: ms(h.max_age) }
+          : { kind: 'exec', command: h.exec };
   return {
     check,
     intervalMs: ms(h.interval),

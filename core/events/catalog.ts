@@ -19,6 +19,8 @@ export interface Payloads {
   'process:exit': { process: string; pid: number; exit_code: number | null; signal: string | null; uptime_ms: number };
   'process:healthy': { process: string };
   'process:unhealthy': { process: string; failures: number; reason: string };
+  /** Its heartbeat_file went older than max_age. */
+  'process:stale': { process: string; reason: string };
   'process:error': { process: string; code: string; message: string };
   /** One output line; published only while something subscribes to it. */
   'process:stdout': { process: string; line: string };

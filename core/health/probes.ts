@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { request as requestTls } from 'node:https';
 import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import type { HealthCheck } from '../model/pitfile.js';
 
 export interface ProbeContext {
@@ -21,6 +22,18 @@ export function probe(check: HealthCheck, ctx: ProbeContext): Promise<string | n
       return probeTcp(check.host, check.port, ctx.timeoutMs);
     case 'exec':
       return probeExec(check.command, ctx);
+    case 'file':
+      return probeFile(check.path, check.maxAgeMs);
+  }
+}
+
+/** Healthy while the process keeps touching its file. */
+async function probeFile(path: string, maxAgeMs: number): Promise<string | null> {
+  try {
+    const ageMs = Date.now() - (await stat(path)).mtimeMs;
+    return ageMs <= maxAgeMs ? null : `${path} not touched for ${Math.round(ageMs)}ms (max_age ${maxAgeMs}ms)`;
+  } catch {
+    return `${path} does not exist`;
   }
 }
 

@@ -37,7 +37,8 @@ export interface LimitsConfig {
 export type HealthCheck =
   | { kind: 'http'; url: string }
   | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'exec'; command: string | string[] };
+  | { kind: 'exec'; command: string | string[] }
+  | { kind: 'file'; path: string; maxAgeMs: number };
 
 export interface HealthConfig {
   check: HealthCheck;

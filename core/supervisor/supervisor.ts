@@ -175,6 +175,7 @@ export class Supervisor {
       unhealthy: (failures, reason) => {
         this.healthy = false;
         this.deps.bus.publish('process:unhealthy', this.name, { process: this.name, failures, reason });
+        if (this.cfg.health?.check.kind === 'file') this.deps.bus.publish('process:stale', this.name, { process: this.name, reason });
         if (this.cfg.restart.onUnhealthy && this.state === 'running') void this.restart();
       },
     });

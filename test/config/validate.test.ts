@@ -59,9 +59,9 @@ test('inside a union, the error is about the branch the value picked', async () 
 test('health with two probes, or none, says to use exactly one', async () => {
   const two = await one('version: 1\nprocesses:\n  api:\n    command: x\n    health: { http: "http://127.0.0.1:1/", tcp: 1 }\n');
   assert.equal(two.code, 'PIT_E_CONFIG_INVALID');
-  assert.match(two.message, /has http and tcp; use exactly one of http, tcp, exec/);
+  assert.match(two.message, /has http and tcp; use exactly one of http, tcp, exec, heartbeat_file/);
   const none = await one('version: 1\nprocesses:\n  api:\n    command: x\n    health: { interval: 5s }\n');
-  assert.match(none.message, /needs one of http, tcp, exec/);
+  assert.match(none.message, /needs one of http, tcp, exec, heartbeat_file/);
 });
 
 test('an action with two keys is explained', async () => {

@@ -104,3 +104,15 @@ test('an unhealthy process is restarted when restart.on_unhealthy is set', async
   await engine.bus.next('process:sick:state', { where: (e) => e.type === 'process:state' && e.to === 'stopping' });
   await engine.bus.next('process:sick:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
 });
+
+test('a process that stops touching its heartbeat file goes stale and is restarted', async () => {
+  const beating = "const fs = require('fs'); let n = 0; const t = setInterval(() => { fs.writeFileSync('beat', String(n)); if (++n > 3) clearInterval(t); }, 50); setInterval(() => {}, 1000)";
+  const { engine, events } = await startEngine(
+    `version: 1\nprocesses:\n  worker:\n    command: ${nodeCommand(beating)}\n    restart: { on_unhealthy: true }\n    health: { heartbeat_file: beat, max_age: 300ms, interval: 100ms, failures: 1, start_period: 500ms }\n`,
+  );
+  const stale = await engine.bus.next('process:worker:stale', { withinMs: 5000 });
+  assert.ok(stale.type === 'process:stale');
+  assert.match(stale.reason, /not touched for \d+ms \(max_age 300ms\)/);
+  assert.ok(events.some((e) => e.type === 'process:healthy'), 'healthy while it was beating');
+  await engine.bus.next('process:worker:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
+});
