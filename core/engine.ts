@@ -183,7 +183,7 @@ export class Engine {
     names: () => Object.keys(this.#pitfile.processes),
     start: async (name) => this.#supervisor(name).start(),
     stop: (name) => this.#supervisor(name).stop(),
-    restart: (name) => this.#supervisor(name).restart(),
+    restart: (name, opts) => this.#supervisor(name).restart(opts),
   };
 
   #supervisor(name: string): Supervisor {

@@ -215,7 +215,9 @@ export class PluginHost {
       this.deps.bus.publish('custom:event', segments[1], { name, data });
     }
     for (const r of out.requests) {
-      this.deps.processes[r.action](r.process).catch((e: Error) => this.#error(p.name, 'request', e.message));
+      // A plugin's restart is automatic: it spends from the process's restart budget.
+      const done = r.action === 'restart' ? this.deps.processes.restart(r.process, { counted: true }) : this.deps.processes[r.action](r.process);
+      done.catch((e: Error) => this.#error(p.name, 'request', e.message));
     }
   }
 

@@ -5,7 +5,8 @@ import type { ProcessState } from '../events/catalog.js';
 export type Input = 'start' | 'up' | 'exit' | 'stop' | 'restart' | 'retry' | 'budgetSpent' | 'done';
 
 export const transitions = {
-  stopped: { start: 'starting' },
+  // budgetSpent here: an automatic restart (a limit hit) found the budget spent.
+  stopped: { start: 'starting', budgetSpent: 'fatal' },
   starting: { up: 'running', exit: 'exited', stop: 'stopping' },
   running: { exit: 'exited', stop: 'stopping' },
   // exited: the process ended on its own; it waits in backoff, gives up, or stays down.

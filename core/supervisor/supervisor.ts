@@ -97,10 +97,23 @@ export class Supervisor {
     return this.#stopping;
   }
 
-  /** Stop, then start again. */
-  async restart(): Promise<void> {
+  /**
+   * Stop, then start again. A person's restart forgives the restart budget;
+   * an automatic one (`counted`, e.g. a memory limit hit) spends from it,
+   * so a process that keeps hitting its limit ends in fatal.
+   */
+  async restart(opts: { counted?: boolean } = {}): Promise<void> {
     await this.stop();
-    this.start();
+    if (!opts.counted) return this.start();
+    const now = Date.now();
+    if (this.#budget.isSpent(now)) {
+      const { maxRestarts, windowMs } = this.cfg.restart;
+      this.#go('budgetSpent', { reason: `gave up after ${maxRestarts} restarts within ${formatDuration(windowMs)}; last: restarted automatically. Fix the cause, then run "engine restart ${this.name}"` });
+      return;
+    }
+    this.#budget.takeDelay(now);
+    this.restarts++;
+    this.#launch('start');
   }
 
   /** SIGKILL the whole group now (the second Ctrl-C). */

@@ -8,7 +8,8 @@ export interface ProcessControl {
   names(): string[];
   start(name: string): Promise<void>;
   stop(name: string): Promise<void>;
-  restart(name: string): Promise<void>;
+  /** `counted`: an automatic restart, spending from the restart budget. */
+  restart(name: string, opts?: { counted?: boolean }): Promise<void>;
 }
 
 export interface ActionEnv {
