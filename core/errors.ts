@@ -192,6 +192,17 @@ export const errors = {
     `${file} already exists; not overwriting it`,
     'edit it, or remove it first if you really want a fresh one',
   ]),
+  // process
+  PIT_E_PROCESS_INTERPRETER: make('PIT_E_PROCESS_INTERPRETER', (file: string, interpreter: string) => [
+    `${file} starts with "#!${JSON.stringify(String(interpreter)).slice(1, -1)}", which does not exist or is not executable`,
+    String(interpreter).endsWith('\r')
+      ? 'the script has Windows line endings (CRLF): convert it, e.g. with dos2unix'
+      : `install ${interpreter}, or fix the first line of ${file} (e.g. "#!/usr/bin/env python3")`,
+  ]),
+  PIT_E_PROCESS_SPAWN: make('PIT_E_PROCESS_SPAWN', (file: string, reason: string) => [
+    `cannot start ${file}: ${reason}`,
+    'check the command and its environment: no NUL bytes, and not megabytes of arguments or variables',
+  ]),
 } as const;
 
 export type PitErrorCode = keyof typeof errors;

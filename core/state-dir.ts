@@ -1,5 +1,5 @@
 // .pit/: where an engine keeps what it must remember between runs. Only the
-// owner may read it: it holds pids now, and the socket and token later.
+// owner may read it: it holds pids and logs now, the socket and token later.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,11 +9,18 @@ export function stateDirPaths(stateDir: string) {
     logs: join(stateDir, 'logs'),
     pids: join(stateDir, 'pids'),
     lock: join(stateDir, 'engine.lock'),
+    socket: join(stateDir, 'engine.sock'),
+    heartbeat: join(stateDir, 'engine.heartbeat'),
   };
 }
+
+/** The log file of process `name`. */
+export const logPath = (stateDir: string, name: string) => join(stateDirPaths(stateDir).logs, `${name}.log`);
 
 /** Create the state directory and its folders (mode 0700). */
 export function ensureStateDir(stateDir: string): void {
   const p = stateDirPaths(stateDir);
+  // The mode applies only to folders created here; an existing one the
+  // user made keeps its mode (stateDir may be a folder they chose to share).
   for (const dir of [stateDir, p.logs, p.pids]) mkdirSync(dir, { recursive: true, mode: 0o700 });
 }

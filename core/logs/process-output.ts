@@ -1,14 +1,12 @@
-// Where each child's stdout and stderr go: its log file, and the engine's
-// line sink (the terminal of `engine run`). One log file per process lives
-// across restarts, so rotation counts all of its runs.
+// Where each supervised process's output goes: its log file under
+// <stateDir>/logs, the engine's line sink (the terminal of `engine run`),
+// and output events while someone subscribes. One log file per process
+// lives across restarts, so rotation counts all of its runs.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import type { EventBus } from '../events/bus.js';
-import { errors } from '../errors.js';
 import type { Pitfile } from '../model/pitfile.js';
-import { stateDirPaths } from '../state-dir.js';
-import { LineFramer, type Framed } from './line-framer.js';
+import { logPath } from '../state-dir.js';
+import { captureOutput } from './capture.js';
 import { LogFile, type StreamTag } from './log-file.js';
 
 /** Receives complete lines (each ending in "\n") of a process's stream. */
@@ -24,29 +22,21 @@ export class ProcessOutput {
     private readonly sink?: LineSink,
   ) {}
 
-  /** Capture `child`'s output as process `name`. */
-  attach(name: string, child: ChildProcess): void {
-    const file = this.#file(name);
-    const pipe = (stream: Readable | null, tag: StreamTag) => {
-      if (!stream) return;
-      const framer = new LineFramer();
-      const what = tag === 'out' ? 'stdout' : 'stderr';
-      const eventName = `process:${name}:${what}` as const;
-      const deliver = (framed: Framed) => {
-        file.write(tag, framed);
-        if (!framed.lines.length) return;
-        if (this.sink) this.sink(name, tag, framed.lines);
-        // Decoding every line costs; only when a reaction or plugin listens.
-        if (this.bus.wants(eventName)) {
-          for (const l of framed.lines) this.bus.publish(`process:${what}`, name, { process: name, line: l.toString('utf8', 0, l.length - 1) });
-        }
-      };
-      stream.on('data', (chunk: Buffer) => deliver(framer.push(chunk)));
-      stream.once('end', () => deliver(framer.end()));
-      stream.on('error', () => {}); // a pipe torn down with the child is not news
-    };
-    pipe(child.stdout, 'out');
-    pipe(child.stderr, 'err');
+  /** Capture `child`'s output as process `name`; resolves when its pipes have closed. */
+  attach(name: string, child: ChildProcess): Promise<void> {
+    const log = this.#file(name);
+    const events = { out: `process:${name}:stdout`, err: `process:${name}:stderr` } as const;
+    return captureOutput(child, {
+      log,
+      wantsLines: (tag) => this.sink !== undefined || this.bus.wants(events[tag]),
+      onLines: (tag, lines) => {
+        this.sink?.(name, tag, lines);
+        // Decoding every line costs: only while a reaction or plugin listens.
+        if (!this.bus.wants(events[tag])) return;
+        const type = tag === 'out' ? 'process:stdout' : 'process:stderr';
+        for (const l of lines) this.bus.publish(type, name, { process: name, line: l.toString('utf8', 0, l.length - 1) });
+      },
+    });
   }
 
   /** Close every log file. */
@@ -54,21 +44,22 @@ export class ProcessOutput {
     for (const f of this.#files.values()) f.close();
   }
 
+  /** The process's log file, with the limits of the pitfile in force, retried after a failure. */
   #file(name: string): LogFile {
+    const { stateDir } = this.pitfile().settings;
+    const limits = this.pitfile().processes[name].logs;
     let f = this.#files.get(name);
     if (!f) {
-      const cfg = this.pitfile().processes[name].logs;
-      const path = join(stateDirPaths(this.pitfile().settings.stateDir).logs, `${name}.log`);
+      const path = logPath(stateDir, name);
       f = new LogFile(path, {
-        maxBytes: cfg.maxBytes,
-        keep: cfg.keep,
-        onError: (reason) => {
-          const e = errors.PIT_E_LOG_WRITE(path, reason);
-          this.bus.publish('engine:log-error', name, { process: name, code: e.code, message: e.message });
-        },
+        ...limits,
+        onError: (e) => this.bus.publish('engine:log-error', name, { process: name, code: e.code, message: e.message }),
       });
       this.#files.set(name, f);
     }
+    f.configure(limits);
+    // A new run tries the file again, as the PIT_E_LOG_WRITE fix promises.
+    f.resume();
     return f;
   }
 }

@@ -1,40 +1,120 @@
-// One engine per project: a lock file with the holder's pid and start time.
-// A lock whose holder is dead (or whose pid now belongs to another program)
-// is stale and taken over.
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+// One engine per project: <stateDir>/engine.lock holds the holder's pid and
+// start time. A lock whose holder is dead, or whose pid now belongs to
+// another program (another start time), is stale and taken over.
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { errors } from '../errors.js';
 import { readProcStat } from './proc-stat.js';
 import { stateDirPaths } from '../state-dir.js';
 
 export interface EngineLock {
+  /** Remove the lock, if it is still ours. */
   release(): void;
   /** The pid of the dead engine whose stale lock was taken over. */
   tookOverFrom?: number;
 }
 
-/** Take the project's engine lock, or throw PIT_E_ENGINE_RUNNING with the holder's pid. */
+interface Holder {
+  pid: number;
+  startTime: number;
+}
+
+/** Take the project's engine lock, or throw PIT_E_ENGINE_RUNNING naming the holder's pid. */
 export function acquireEngineLock(stateDir: string): EngineLock {
   const file = stateDirPaths(stateDir).lock;
-  const me = { pid: process.pid, startTime: readProcStat(process.pid)?.startTime ?? 0 };
+  const mine = JSON.stringify({ pid: process.pid, startTime: readProcStat(process.pid)?.startTime ?? 0 } satisfies Holder);
   let tookOverFrom: number | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      // O_EXCL: of two engines starting at once, exactly one creates it.
-      const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, JSON.stringify(me));
-      closeSync(fd);
-      return { release: () => rmSync(file, { force: true }), tookOverFrom };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    let holder: { pid: number; startTime: number } | null = null;
-    try {
-      holder = JSON.parse(readFileSync(file, 'utf8'));
-    } catch { /* unreadable or half written: stale */ }
-    const stat = holder ? readProcStat(holder.pid) : null;
-    if (holder && stat && stat.startTime === holder.startTime && stat.state !== 'Z') throw errors.PIT_E_ENGINE_RUNNING(holder.pid);
-    tookOverFrom = holder?.pid;
-    rmSync(file, { force: true });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (create(file, mine)) return { release: () => releaseIfMine(file, mine), tookOverFrom };
+    const seen = readSettled(file);
+    if (seen === null) continue; // released meanwhile: try again
+    const holder = parseHolder(seen);
+    if (holder && isRunning(holder)) throw errors.PIT_E_ENGINE_RUNNING(holder.pid);
+    if (removeIfStill(file, seen)) tookOverFrom = holder?.pid;
   }
-  throw errors.PIT_E_ENGINE_RUNNING(0);
+  // Engines racing for the same stale lock all this time: one of them holds it.
+  const holder = parseHolder(readSettled(file) ?? '');
+  throw errors.PIT_E_ENGINE_RUNNING(holder?.pid ?? 0);
+}
+
+/** O_EXCL: of two engines starting at once, exactly one creates the file. */
+function create(file: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * The lock's text, or null when there is none. Between another engine's
+ * O_EXCL create and its write the file is empty: that is a lock being
+ * taken, not a stale one, so an empty or cut file younger than a second is
+ * read again.
+ */
+function readSettled(file: string): string | null {
+  for (;;) {
+    let text: string;
+    let ageMs: number;
+    try {
+      text = readFileSync(file, 'utf8');
+      ageMs = Date.now() - statSync(file).mtimeMs;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    if (parseHolder(text) || ageMs > 1000) return text;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  }
+}
+
+function parseHolder(text: string): Holder | null {
+  try {
+    const h = JSON.parse(text);
+    return Number.isInteger(h?.pid) && h.pid > 0 ? { pid: h.pid, startTime: Number(h.startTime) } : null;
+  } catch {
+    return null;
+  }
+}
+
+function isRunning(h: Holder): boolean {
+  const st = readProcStat(h.pid);
+  return st !== null && st.state !== 'Z' && st.startTime === h.startTime;
+}
+
+/**
+ * Remove the stale lock only if it still holds `seen`: two engines may judge
+ * the same lock stale, and the slower must not delete the lock the faster
+ * has just created. The rename is atomic, so what it moved can be checked.
+ */
+function removeIfStill(file: string, seen: string): boolean {
+  const aside = `${file}.stale.${process.pid}`;
+  try {
+    renameSync(file, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+  const moved = readFileSync(aside, 'utf8');
+  if (moved !== seen) {
+    // Someone else's fresh lock: put it back (link fails if yet another appeared).
+    try {
+      linkSync(aside, file);
+    } catch { /* a newer lock is in place: that one wins */ }
+  }
+  rmSync(aside, { force: true });
+  return moved === seen;
+}
+
+function releaseIfMine(file: string, mine: string): void {
+  try {
+    if (readFileSync(file, 'utf8') === mine) rmSync(file, { force: true });
+  } catch { /* already gone */ }
 }

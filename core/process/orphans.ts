@@ -1,37 +1,46 @@
 // Pid records, so a new engine can end what a killed one left running. A
-// record holds the pid and its start time: a pid that was reused by another
-// program since has a different start time and is never touched.
+// record holds the leader's pid and start time: a pid reused by another
+// program since has another start time and is never touched.
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readProcStat } from './proc-stat.js';
-import { killGroup, stopGroup } from './stop.js';
+import { readProcStat, scanGroups } from './proc-stat.js';
+import { stopGroup } from './stop.js';
 import { stateDirPaths } from '../state-dir.js';
 
-interface PidRecord {
+/** What <stateDir>/pids/<name>.json holds while process `name` runs. */
+export interface PidRecord {
   name: string;
   pid: number;
   pgid: number;
   startTime: number;
   enginePid: number;
+  /** How the process asked to be stopped; an orphan is stopped the same way. */
+  stop?: { signal: NodeJS.Signals; timeoutMs: number };
 }
 
 export interface OrphanReport {
   name: string;
   pid: number;
+  /** ended: it (or what it left in its group) was running and is now stopped. */
   outcome: 'ended' | 'gone' | 'pid reused, left alone';
 }
 
+// An orphan's own stop timeout may be long; a new engine should not wait
+// that long at start-up for a process that ignores its stop signal.
+const defaultTimeoutMs = 3000;
+
 const recordPath = (stateDir: string, name: string) => join(stateDirPaths(stateDir).pids, `${name}.json`);
 
-/** Remember that `pid` (leader of its group) runs process `name`. */
-export function writePidRecord(stateDir: string, name: string, pid: number): void {
+/** Remember that `pid` (leader of its own group) runs process `name`. */
+export function writePidRecord(stateDir: string, name: string, pid: number, stop?: PidRecord['stop']): void {
   const stat = readProcStat(pid);
   if (!stat) return; // already gone: nothing to remember
-  const record: PidRecord = { name, pid, pgid: pid, startTime: stat.startTime, enginePid: process.pid };
+  const record: PidRecord = { name, pid, pgid: pid, startTime: stat.startTime, enginePid: process.pid, ...(stop && { stop }) };
   const file = recordPath(stateDir, name);
   // Written aside then renamed, so a crash never leaves half a record.
-  writeFileSync(`${file}.tmp`, JSON.stringify(record), { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(record), { mode: 0o600 });
+  renameSync(tmp, file);
 }
 
 /** Forget process `name` (its group is gone). */
@@ -39,45 +48,51 @@ export function removePidRecord(stateDir: string, name: string): void {
   rmSync(recordPath(stateDir, name), { force: true });
 }
 
-/** End every recorded process still running under its recorded start time. */
-export async function endOrphans(stateDir: string, timeoutMs = 5000): Promise<OrphanReport[]> {
+/** End every recorded group still running under its recorded start time; remove the records. */
+export async function endOrphans(stateDir: string, opts: { timeoutMs?: number } = {}): Promise<OrphanReport[]> {
   const dir = stateDirPaths(stateDir).pids;
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    files = readdirSync(dir);
   } catch {
     return [];
   }
-  return Promise.all(
-    files.map(async (f): Promise<OrphanReport> => {
-      const file = join(dir, f);
-      let rec: PidRecord;
-      try {
-        rec = JSON.parse(readFileSync(file, 'utf8'));
-      } catch {
-        rmSync(file, { force: true });
-        return { name: f.replace(/\.json$/, ''), pid: 0, outcome: 'gone' };
-      }
-      const stat = readProcStat(rec.pid);
-      let outcome: OrphanReport['outcome'] = 'gone';
-      if (stat && stat.startTime === rec.startTime && stat.state !== 'Z') {
-        const exited = waitUntilGone(rec.pid, rec.startTime, timeoutMs);
-        const { killed } = await stopGroup(rec.pgid, { signal: 'SIGTERM', timeoutMs, exited });
-        if (killed) killGroup(rec.pgid, 'SIGKILL');
-        outcome = 'ended';
-      } else if (stat) outcome = 'pid reused, left alone';
-      rmSync(file, { force: true });
-      return { name: rec.name, pid: rec.pid, outcome };
-    }),
-  );
+  for (const f of files.filter((f) => f.endsWith('.tmp'))) rmSync(join(dir, f), { force: true });
+  const records = files.filter((f) => f.endsWith('.json'));
+  return Promise.all(records.map((f) => endOrphan(join(dir, f), f.slice(0, -'.json'.length), opts.timeoutMs)));
 }
 
-/** The orphan is not our child, so no 'exit' event: watch /proc instead. */
-async function waitUntilGone(pid: number, startTime: number, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs + 1000;
-  while (Date.now() < end) {
-    const st = readProcStat(pid);
-    if (!st || st.startTime !== startTime || st.state === 'Z') return;
-    await new Promise((r) => setTimeout(r, 25));
+async function endOrphan(file: string, fallbackName: string, timeoutMs?: number): Promise<OrphanReport> {
+  let rec: PidRecord;
+  try {
+    rec = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    rmSync(file, { force: true });
+    return { name: fallbackName, pid: 0, outcome: 'gone' };
   }
+  const outcome = verdict(rec);
+  if (outcome === 'ended') {
+    const signal = rec.stop?.signal ?? 'SIGTERM';
+    await stopGroup(rec.pgid, { signal, timeoutMs: Math.min(timeoutMs ?? defaultTimeoutMs, rec.stop?.timeoutMs ?? Infinity) });
+  }
+  rmSync(file, { force: true });
+  return { name: rec.name, pid: rec.pid, outcome };
+}
+
+/** Whether the record's group is still the one the old engine started. */
+function verdict(rec: PidRecord): OrphanReport['outcome'] {
+  if (!(rec.pgid > 1) || !(rec.pid > 1)) return 'gone';
+  const leader = readProcStat(rec.pid);
+  if (leader && leader.state !== 'Z') {
+    return leader.startTime === rec.startTime ? 'ended' : 'pid reused, left alone';
+  }
+  // The leader is gone, but what it forked may live on in its group (a
+  // shell killed by SIGPIPE when the old engine's pipes closed leaves its
+  // children behind). Linux does not hand out a group's number while any
+  // member lives; for these members to belong to another group, the old one
+  // must have emptied, the number come round again as a new leader's pid,
+  // and that leader have exited leaving children. Members older than the
+  // record are never touched.
+  const members = scanGroups().get(rec.pgid) ?? [];
+  return members.some((pid) => (readProcStat(pid)?.startTime ?? -1) >= rec.startTime) ? 'ended' : 'gone';
 }

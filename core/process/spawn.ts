@@ -1,25 +1,38 @@
-// Starting a child in its own process group, with the problems Node would
-// report as one ambiguous ENOENT (no cwd? no command?) told apart first.
+// Starting a child in its own process group. What Node would report as one
+// ambiguous ENOENT (no cwd? no command? no interpreter for the script?) is
+// told apart first, as PitErrors that say what to fix.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { delimiter, resolve } from 'node:path';
 import { errors } from '../errors.js';
 
 export interface SpawnSpec {
-  /** A string runs through /bin/sh -c; a list runs directly. */
+  /** A string runs through /bin/sh -c; a list runs directly, without a shell. */
   command: string | string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
 }
 
-/** Spawn `spec` as the leader of a new process group (pgid = pid). */
+// What execvp searches when the child has no PATH (libuv does the same).
+const defaultPath = '/usr/local/bin:/usr/bin:/bin';
+
+/** Spawn `spec` as the leader of a new process group (pgid = pid), stdout and stderr piped. */
 export function spawnProcess(spec: SpawnSpec): ChildProcess {
   if (!isDirectory(spec.cwd)) throw errors.PIT_E_PROCESS_CWD(spec.cwd);
-  const [file, args] =
-    typeof spec.command === 'string' ? ['/bin/sh', ['-c', spec.command]] : [resolveExecutable(spec.command[0], spec.env), spec.command.slice(1)];
-  // detached puts the child in its own group, so a stop can signal the
-  // group and reach the grandchildren a shell or a server forks.
-  return spawn(file, args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const [file, args, argv0] =
+    typeof spec.command === 'string'
+      ? ['/bin/sh', ['-c', spec.command], undefined]
+      : [resolveExecutable(spec.command[0] ?? '', spec), spec.command.slice(1), spec.command[0]];
+  if (typeof spec.command !== 'string') checkInterpreter(file, spec.cwd);
+  try {
+    // detached makes the child a session and group leader (setsid), so a
+    // stop can signal the group and reach what a shell or a server forks.
+    // argv0 keeps the name as written ("gunicorn", not its full path).
+    return spawn(file, args, { cwd: spec.cwd, env: spec.env, argv0, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  } catch (e) {
+    // Thrown, not emitted: a NUL byte in an argument or variable, E2BIG, …
+    throw errors.PIT_E_PROCESS_SPAWN(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  }
 }
 
 function isDirectory(p: string): boolean {
@@ -30,14 +43,52 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/** The path `name` runs as, searched in the child's PATH when it has no "/". */
-function resolveExecutable(name: string, env: NodeJS.ProcessEnv): string {
-  const candidates = name.includes('/') ? [name] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, name));
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      if (statSync(c).isFile()) return c;
-    } catch { /* try the next */ }
+/**
+ * The file `name` runs as. Like execvp in the child, a name with "/" and
+ * relative PATH entries resolve from the child's cwd, not the engine's.
+ */
+function resolveExecutable(name: string, spec: SpawnSpec): string {
+  const hasSlash = name.includes('/');
+  const dirs = hasSlash ? [''] : (spec.env.PATH ?? defaultPath).split(delimiter).map((d) => d || '.');
+  if (name) {
+    for (const dir of dirs) {
+      const candidate = resolve(spec.cwd, dir, name);
+      if (isExecutableFile(candidate)) return candidate;
+    }
   }
-  throw errors.PIT_E_PROCESS_COMMAND_NOT_FOUND(name, name.includes('/'));
+  throw errors.PIT_E_PROCESS_COMMAND_NOT_FOUND(name, hasSlash);
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A script whose "#!" names a missing interpreter fails with ENOENT too, as
+ * if the script itself were missing. The usual culprit is a script saved
+ * with Windows line endings: its interpreter is "/bin/sh\r".
+ */
+function checkInterpreter(file: string, cwd: string): void {
+  const head = Buffer.alloc(256);
+  let n = 0;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // unreadable but executable: let exec decide
+  }
+  if (n < 3 || head[0] !== 0x23 || head[1] !== 0x21) return; // no "#!"
+  const end = head.indexOf(0x0a);
+  const line = head.toString('latin1', 2, end === -1 ? n : end);
+  const interpreter = line.trimStart().split(/[ \t]/)[0];
+  if (interpreter && !isExecutableFile(resolve(cwd, interpreter))) throw errors.PIT_E_PROCESS_INTERPRETER(file, interpreter);
 }

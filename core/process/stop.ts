@@ -1,40 +1,72 @@
 // Stopping a whole process group: the stop signal, then SIGKILL once the
-// timeout is spent. The leader exiting is not the end: its children may
-// linger in the group, and they are waited for (and killed) too.
-import { listGroupMembers } from './proc-stat.js';
+// timeout is spent. The leader exiting is not the end: what it forked (a
+// shell's children, a server's workers, a forker that already exited)
+// stays in the group and is waited for, then killed, too. A child that
+// calls setsid() or setpgid() leaves the group and is out of reach; only a
+// cgroup (systemd) can follow it.
+import { waitForEmptyGroup } from './group-watch.js';
 
-/** Send `signal` to every process of group `pgid`; a group already gone is fine. */
-export function killGroup(pgid: number, signal: NodeJS.Signals): void {
+export interface StopOptions {
+  signal: NodeJS.Signals;
+  timeoutMs: number;
+  /**
+   * The leader's exit ('exit' of our ChildProcess). Without it (a process
+   * that is not our child, such as an orphan of a killed engine) the group
+   * is polled from the start.
+   */
+  exited?: Promise<unknown>;
+}
+
+// After SIGKILL only a process stuck in the kernel (state D) can linger.
+const afterKillMs = 5000;
+
+/**
+ * Send `signal` to every process of group `pgid`; false when the group is
+ * already gone. Call it only while the group is known to exist: once its
+ * last member is reaped, the number may be reused by an unrelated group.
+ */
+export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  // process.kill(-0) signals OUR group and process.kill(-1) every process
+  // we may signal (all of them, as root): never let a bad pid get there.
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`refusing to signal process group ${pgid}`);
   try {
     process.kill(-pgid, signal);
+    return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    // ESRCH: every member has exited and been reaped already.
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw e;
   }
 }
 
-const pollMs = 25;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
- * Stop group `pgid` whose leader's exit is `exited`. Resolves once no live
- * member is left; `killed` tells whether SIGKILL was needed.
+ * Stop group `pgid`: `signal`, then SIGKILL after `timeoutMs`. Resolves once
+ * the leader has exited and no live member is left; `killed` tells whether
+ * SIGKILL was needed.
  */
-export async function stopGroup(
-  pgid: number,
-  opts: { signal: NodeJS.Signals; timeoutMs: number; exited: Promise<unknown> },
-): Promise<{ killed: boolean }> {
+export async function stopGroup(pgid: number, opts: StopOptions): Promise<{ killed: boolean }> {
   const deadline = Date.now() + opts.timeoutMs;
-  killGroup(pgid, opts.signal);
+  if (!killGroup(pgid, opts.signal)) {
+    await opts.exited; // reaped, so its 'exit' is due at once
+    return { killed: false };
+  }
+  // Until the leader exits there is nothing to poll: its exit is an event.
+  // /proc is read only afterwards, and then mostly by kill(-pgid, 0).
+  const leaderExited = opts.exited ? await settlesWithin(opts.exited, opts.timeoutMs) : true;
+  if (leaderExited && (await waitForEmptyGroup(pgid, deadline - Date.now()))) return { killed: false };
+  const killed = killGroup(pgid, 'SIGKILL');
+  if (opts.exited) await opts.exited;
+  await waitForEmptyGroup(pgid, afterKillMs);
+  return { killed };
+}
+
+/** Whether `p` settles within `ms`. */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const leaderGone = await Promise.race([
-    opts.exited.then(() => true),
-    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), opts.timeoutMs))),
-  ]);
-  clearTimeout(timer);
-  // /proc is scanned only after the leader left, and only until the deadline.
-  if (leaderGone) while (listGroupMembers(pgid).length && Date.now() < deadline) await sleep(pollMs);
-  if (!listGroupMembers(pgid).length) return { killed: false };
-  killGroup(pgid, 'SIGKILL');
-  await opts.exited;
-  return { killed: true };
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  const settled = p.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }

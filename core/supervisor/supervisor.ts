@@ -167,7 +167,7 @@ export class Supervisor {
     this.deps.output.attach(this.name, child);
     child.once('spawn', () => {
       if (this.state !== 'starting') return;
-      writePidRecord(this.deps.stateDir, this.name, child.pid!);
+      writePidRecord(this.deps.stateDir, this.name, child.pid!, this.cfg.stop);
       this.#go('up');
       this.#watchHealth();
     });

@@ -1,53 +1,94 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, symlinkSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogFile } from '../../core/logs/log-file.js';
-import { LineFramer } from '../../core/logs/line-framer.js';
+import { LineSplitter } from '../../core/logs/line-splitter.js';
+import type { PitError } from '../../core/errors.js';
 import { makeProject } from '../helpers/project.js';
 
-const frame = (s: string) => new LineFramer().push(Buffer.from(s));
+const split = (s: string | Buffer) => new LineSplitter().push(Buffer.from(s));
+const stamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
+const noError = () => assert.fail('no error expected');
+const logLines = (file: string) => readFileSync(file, 'latin1').split('\n').slice(0, -1);
 
 test('each line is stamped with the time and its stream; cut pieces are tagged "+"', () => {
   const dir = makeProject();
-  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 1 << 20, keep: 1, onError: () => assert.fail('no error expected') });
-  log.write('out', frame('hello\nworld\n'));
-  log.write('err', frame('boom\n'));
-  log.write('out', { lines: [Buffer.from('piece\n'), Buffer.from('end\n')], continued: [true, false] });
+  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 1 << 20, keep: 1, onError: noError });
+  log.write('out', split('hello\nworld\n'));
+  log.write('err', split('boom\n'));
+  const s = new LineSplitter();
+  log.write('out', s.push(Buffer.concat([Buffer.alloc(70 * 1024, 'p'), Buffer.from('\n')])));
+  log.write('out', s.push(Buffer.alloc(10, 'q')));
+  log.write('out', s.end());
   log.close();
-  const lines = readFileSync(join(dir, 'a.log'), 'utf8').trimEnd().split('\n');
-  const stamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
+  const lines = logLines(join(dir, 'a.log'));
   assert.ok(lines.every((l) => stamp.test(l)));
-  assert.deepEqual(lines.map((l) => l.replace(stamp, '')), ['out | hello', 'out | world', 'err | boom', 'out+| piece', 'out | end']);
+  assert.deepEqual(lines.map((l) => l.replace(stamp, '').slice(0, 10)), ['out | hell', 'out | worl', 'err | boom', 'out+| pppp', 'out | pppp', 'out | qqqq']);
+  assert.equal(lines[3].length, 31 + 64 * 1024);
+  assert.equal(lines[4].length, 31 + 6 * 1024);
 });
 
-test('rotation keeps exactly keep files, newest first', () => {
+test('the lines of one chunk share one timestamp', () => {
+  const dir = makeProject();
+  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 1 << 20, keep: 1, onError: noError });
+  log.write('out', split('a\nb\nc\n'));
+  log.close();
+  assert.equal(new Set(logLines(join(dir, 'a.log')).map((l) => l.slice(0, 24))).size, 1);
+});
+
+test('the file grows past max_size only by a line larger than max_size itself', () => {
+  const dir = makeProject();
+  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 400, keep: 5, onError: noError });
+  log.write('out', split(Array.from({ length: 20 }, (_, i) => `line ${String(i).padStart(2, '0')} ${'x'.repeat(40)}\n`).join('')));
+  log.write('out', split(`${'y'.repeat(1000)}\n`));
+  log.write('out', split('last\n'));
+  log.close();
+  const sizes = readdirSync(dir).map((f) => readFileSync(join(dir, f)).length);
+  assert.ok(sizes.every((n) => n <= 400 || n === 31 + 1001), `sizes ${sizes}`);
+  assert.deepEqual(logLines(join(dir, 'a.log')).map((l) => l.replace(stamp, '')), ['out | last']);
+});
+
+test('a full disk is reported once as PIT_E_LOG_WRITE and later writes are dropped quietly', () => {
+  const dir = makeProject();
+  // /dev/full fails every write with ENOSPC: a full disk, on demand.
+  symlinkSync('/dev/full', join(dir, 'a.log'));
+  const reported: PitError[] = [];
+  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 1 << 30, keep: 1, onError: (e) => reported.push(e) });
+  for (let i = 0; i < 5; i++) log.write('out', split('x\n'));
+  assert.deepEqual(reported.map((e) => e.code), ['PIT_E_LOG_WRITE']);
+  assert.match(reported[0].message, /ENOSPC/);
+  assert.match(reported[0].message, /a\.log/);
+  log.resume(); // a new run tries again, and says so again
+  log.write('out', split('x\n'));
+  assert.equal(reported.length, 2);
+});
+
+test('a log folder that cannot be created is reported once', () => {
+  const dir = makeProject({ logs: 'a file where the folder should be' });
+  const reported: PitError[] = [];
+  const log = new LogFile(join(dir, 'logs', 'a.log'), { maxBytes: 1 << 30, keep: 1, onError: (e) => reported.push(e) });
+  for (let i = 0; i < 3; i++) log.write('err', split('x\n'));
+  assert.deepEqual(reported.map((e) => e.code), ['PIT_E_LOG_WRITE']);
+});
+
+test('a missing log folder is created (0700)', () => {
+  const dir = makeProject();
+  const log = new LogFile(join(dir, 'logs', 'a.log'), { maxBytes: 1 << 30, keep: 1, onError: noError });
+  log.write('out', split('x\n'));
+  log.close();
+  assert.equal(logLines(join(dir, 'logs', 'a.log')).length, 1);
+  assert.equal(statSync(join(dir, 'logs')).mode & 0o777, 0o700);
+  assert.equal(statSync(join(dir, 'logs', 'a.log')).mode & 0o777, 0o600);
+});
+
+test('a log truncated by someone else (copytruncate) is not rotated early', () => {
   const dir = makeProject();
   const path = join(dir, 'a.log');
-  const log = new LogFile(path, { maxBytes: 300, keep: 2, onError: () => assert.fail('no error expected') });
-  for (let i = 0; i < 40; i++) log.write('out', frame(`line ${i} ${'x'.repeat(40)}\n`));
-  log.close();
-  assert.deepEqual(readdirSync(dir).sort(), ['a.log', 'a.log.1', 'a.log.2']);
-  const last = (f: string) => Number(/line (\d+)/.exec(readFileSync(join(dir, f), 'utf8').trimEnd().split('\n').at(-1)!)![1]);
-  assert.equal(last('a.log'), 39);
-  assert.ok(last('a.log.1') < last('a.log') && last('a.log.2') < last('a.log.1'));
-  for (const f of readdirSync(dir)) assert.ok(readFileSync(join(dir, f)).length <= 300 + 80);
-});
-
-test('keep 0 truncates instead of keeping old files', () => {
-  const dir = makeProject();
-  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 200, keep: 0, onError: () => assert.fail('no error expected') });
-  for (let i = 0; i < 20; i++) log.write('out', frame(`line ${i} ${'x'.repeat(40)}\n`));
+  const log = new LogFile(path, { maxBytes: 200, keep: 1, onError: noError });
+  log.write('out', split(`${'x'.repeat(100)}\n`));
+  truncateSync(path, 0);
+  log.write('out', split(`${'y'.repeat(100)}\n`));
   log.close();
   assert.deepEqual(readdirSync(dir), ['a.log']);
-});
-
-test('a full disk is reported once and later writes are dropped quietly', () => {
-  const dir = makeProject();
-  // /dev/full fails every write with ENOSPC: a real full disk, on demand.
-  symlinkSync('/dev/full', join(dir, 'a.log'));
-  const reasons: string[] = [];
-  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 1 << 30, keep: 1, onError: (r) => reasons.push(r) });
-  for (let i = 0; i < 5; i++) log.write('out', frame('x\n'));
-  assert.deepEqual(reasons, ['ENOSPC']);
 });

@@ -1,45 +1,111 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { endOrphans, writePidRecord } from '../../core/process/orphans.js';
+import { pathToFileURL } from 'node:url';
+import { endOrphans, removePidRecord, writePidRecord } from '../../core/process/orphans.js';
 import { readProcStat } from '../../core/process/proc-stat.js';
+import { spawnProcess } from '../../core/process/spawn.js';
 import { ensureStateDir, stateDirPaths } from '../../core/state-dir.js';
+import { fixture, repoRoot } from '../helpers/paths.js';
 import { makeProject } from '../helpers/project.js';
-import { within } from '../helpers/wait.js';
+import { isAlive } from '../helpers/proc.js';
+import { cleanupGroups, exitOf, firstLine } from '../helpers/child.js';
+import { until, within } from '../helpers/wait.js';
 
-const sleeper = () => {
-  const child = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
-  return { child, exited: new Promise((r) => child.once('exit', r)) };
-};
-
-test('a recorded process with its recorded start time is ended', async () => {
+const newStateDir = () => {
   const stateDir = join(makeProject(), '.pit');
   ensureStateDir(stateDir);
-  const { child, exited } = sleeper();
-  writePidRecord(stateDir, 'old', child.pid!);
-  const reports = await endOrphans(stateDir);
-  assert.deepEqual(reports, [{ name: 'old', pid: child.pid, outcome: 'ended' }]);
-  await within(exited, 5000, 'the orphan to exit');
+  return stateDir;
+};
+const moduleUrl = (rel: string) => pathToFileURL(join(repoRoot, 'dist', rel)).href;
+
+test('the orphans of a killed engine, grandchildren included, are ended by the next one', async () => {
+  const stateDir = newStateDir();
+  // The "old engine": starts a process that forks 3 grandchildren, records
+  // it as the engine does, reports the pids, and is then SIGKILLed.
+  const old = spawn(process.execPath, ['--input-type=module', '-e', `
+    const { spawnProcess } = await import(${JSON.stringify(moduleUrl('core/process/spawn.js'))});
+    const { writePidRecord } = await import(${JSON.stringify(moduleUrl('core/process/orphans.js'))});
+    const child = spawnProcess({ command: [process.execPath, ${JSON.stringify(fixture('programs', 'spawn-grandchildren.mjs'))}, '3'], cwd: '.', env: process.env });
+    child.stdout.once('data', (d) => {
+      writePidRecord(${JSON.stringify(stateDir)}, 'api', child.pid);
+      console.log(JSON.stringify({ pid: child.pid, grandchildren: JSON.parse(d) }));
+    });
+    setInterval(() => {}, 1 << 30);
+  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { pid, grandchildren } = JSON.parse(await firstLine(old)) as { pid: number; grandchildren: number[] };
+  cleanupGroups(pid);
+  old.kill('SIGKILL');
+  await exitOf(old);
+  assert.ok([pid, ...grandchildren].every(isAlive), 'the old engine\'s processes outlive it');
+
+  const reports = await within(endOrphans(stateDir), 10_000, 'endOrphans');
+  assert.deepEqual(reports, [{ name: 'api', pid, outcome: 'ended' }]);
+  // Not our children: no exit event to await, only /proc.
+  await until(() => ![pid, ...grandchildren].some(isAlive), 5000, 'the orphans to be gone');
+  assert.deepEqual(readdirSync(stateDirPaths(stateDir).pids), []);
 });
 
-test('a record whose pid now belongs to another program is left alone', async () => {
-  const stateDir = join(makeProject(), '.pit');
-  ensureStateDir(stateDir);
-  const { child } = sleeper();
-  try {
-    const real = readProcStat(child.pid!)!;
-    // Same pid, another start time: what a reused pid looks like.
-    writeFileSync(
-      join(stateDirPaths(stateDir).pids, 'old.json'),
-      JSON.stringify({ name: 'old', pid: child.pid, pgid: child.pid, startTime: real.startTime - 100, enginePid: 1 }),
-    );
-    const reports = await endOrphans(stateDir);
-    assert.deepEqual(reports, [{ name: 'old', pid: child.pid, outcome: 'pid reused, left alone' }]);
-    assert.equal(readProcStat(child.pid!)?.state === 'Z', false);
-    assert.ok(readProcStat(child.pid!), 'still running');
-  } finally {
-    child.kill('SIGKILL');
-  }
+test('what a dead leader left in its group is ended too', async () => {
+  const stateDir = newStateDir();
+  const child = spawnProcess({ command: [process.execPath, fixture('programs', 'spawn-grandchildren.mjs'), '3'], cwd: makeProject(), env: process.env });
+  cleanupGroups(child.pid!);
+  const grandchildren: number[] = JSON.parse(await firstLine(child));
+  writePidRecord(stateDir, 'api', child.pid!);
+  child.kill('SIGKILL'); // the leader only: its grandchildren stay in the group
+  await exitOf(child);
+  assert.ok(grandchildren.every(isAlive));
+  assert.deepEqual(await endOrphans(stateDir), [{ name: 'api', pid: child.pid, outcome: 'ended' }]);
+  await until(() => !grandchildren.some(isAlive), 5000, 'the grandchildren to be gone');
+});
+
+test('a record whose pid now belongs to another program (same pid, other start time) is left alone', async () => {
+  const stateDir = newStateDir();
+  const child = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+  cleanupGroups(child.pid!);
+  const exited = exitOf(child);
+  const real = readProcStat(child.pid!)!;
+  writeFileSync(
+    join(stateDirPaths(stateDir).pids, 'old.json'),
+    JSON.stringify({ name: 'old', pid: child.pid, pgid: child.pid, startTime: real.startTime - 100, enginePid: 1 }),
+  );
+  assert.deepEqual(await endOrphans(stateDir), [{ name: 'old', pid: child.pid, outcome: 'pid reused, left alone' }]);
+  assert.ok(isAlive(child.pid!), 'still running');
+  assert.equal(existsSync(join(stateDirPaths(stateDir).pids, 'old.json')), false, 'the record is dropped');
+  child.kill('SIGKILL');
+  await exited;
+});
+
+test('a record of a process that is gone is removed and reported gone', async () => {
+  const stateDir = newStateDir();
+  const child = spawn('true');
+  await exitOf(child);
+  writeFileSync(join(stateDirPaths(stateDir).pids, 'done.json'), JSON.stringify({ name: 'done', pid: child.pid, pgid: child.pid, startTime: 1, enginePid: 1 }));
+  writeFileSync(join(stateDirPaths(stateDir).pids, 'torn.json'), '{"name": "to');
+  const reports = await endOrphans(stateDir);
+  assert.deepEqual(reports.sort((a, b) => a.name.localeCompare(b.name)), [
+    { name: 'done', pid: child.pid, outcome: 'gone' },
+    { name: 'torn', pid: 0, outcome: 'gone' },
+  ]);
+  assert.deepEqual(readdirSync(stateDirPaths(stateDir).pids), []);
+});
+
+test('a pid record is written whole with mode 0600 and removed on stop', async () => {
+  const stateDir = newStateDir();
+  const child = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+  cleanupGroups(child.pid!);
+  await new Promise((r) => child.once('spawn', r));
+  writePidRecord(stateDir, 'api', child.pid!, { signal: 'SIGINT', timeoutMs: 2000 });
+  const file = join(stateDirPaths(stateDir).pids, 'api.json');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {
+    name: 'api', pid: child.pid, pgid: child.pid, startTime: readProcStat(child.pid!)!.startTime, enginePid: process.pid,
+    stop: { signal: 'SIGINT', timeoutMs: 2000 },
+  });
+  assert.deepEqual(readdirSync(stateDirPaths(stateDir).pids), ['api.json'], 'no temporary file left');
+  removePidRecord(stateDir, 'api');
+  assert.equal(existsSync(file), false);
+  child.kill('SIGKILL');
 });

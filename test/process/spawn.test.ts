@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { spawnProcess } from '../../core/process/spawn.js';
-import { readEnvFile } from '../../core/process/env-file.js';
+import { spawnProcess, type SpawnSpec } from '../../core/process/spawn.js';
 import { PitError } from '../../core/errors.js';
 import { makeProject } from '../helpers/project.js';
 
@@ -14,6 +14,16 @@ const output = (child: ChildProcess) =>
     child.once('close', () => resolve(out));
   });
 
+const errorOf = (spec: SpawnSpec) => {
+  try {
+    spawnProcess(spec).kill('SIGKILL');
+  } catch (e) {
+    if (e instanceof PitError) return { code: e.code, message: e.message, fix: e.fix };
+    throw e;
+  }
+  return null;
+};
+
 test('a string command runs through /bin/sh, a list runs without a shell', async () => {
   const dir = makeProject();
   const viaShell = spawnProcess({ command: 'echo "$0" $((1+1))', cwd: dir, env: process.env });
@@ -22,30 +32,48 @@ test('a string command runs through /bin/sh, a list runs without a shell', async
   assert.equal(await output(direct), '$0 $((1+1))\n');
 });
 
-test('the child leads its own process group', async () => {
-  const child = spawnProcess({ command: ['sh', '-c', 'ps -o pgid= -p $$'], cwd: makeProject(), env: process.env });
-  assert.equal(Number((await output(child)).trim()), child.pid);
+test('the child leads its own process group and gets exactly the given environment', async () => {
+  const child = spawnProcess({ command: ['sh', '-c', 'echo $(ps -o pgid= -p $$) "$ONLY"'], cwd: makeProject(), env: { PATH: process.env.PATH, ONLY: 'me' } });
+  const [pgid, only] = (await output(child)).trim().split(/\s+/);
+  assert.equal(Number(pgid), child.pid);
+  assert.equal(only, 'me');
 });
 
-test('a missing cwd, a missing command and a missing env_file have their own codes', () => {
-  const dir = makeProject();
-  const code = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      return e instanceof PitError ? e.code : String(e);
-    }
-    return 'no error';
-  };
-  assert.equal(code(() => spawnProcess({ command: 'true', cwd: join(dir, 'nope'), env: process.env })), 'PIT_E_PROCESS_CWD');
-  assert.equal(code(() => spawnProcess({ command: ['no-such-tool-xyz'], cwd: dir, env: process.env })), 'PIT_E_PROCESS_COMMAND_NOT_FOUND');
-  assert.equal(code(() => spawnProcess({ command: ['./not-here'], cwd: dir, env: process.env })), 'PIT_E_PROCESS_COMMAND_NOT_FOUND');
-  assert.equal(code(() => readEnvFile(join(dir, '.env'))), 'PIT_E_PROCESS_ENV_FILE');
+test('a relative command and relative PATH entries resolve from the child\'s cwd', async () => {
+  const dir = makeProject({ 'bin/hello': '#!/bin/sh\necho "hello from $0"\n' });
+  chmodSync(join(dir, 'bin/hello'), 0o755);
+  // The kernel hands a script's interpreter the path it resolved to.
+  assert.equal(await output(spawnProcess({ command: ['./bin/hello'], cwd: dir, env: process.env })), `hello from ${dir}/bin/hello\n`);
+  assert.equal(await output(spawnProcess({ command: ['hello'], cwd: dir, env: { PATH: 'bin' } })), `hello from ${dir}/bin/hello\n`);
 });
 
-test('env files read KEY=VALUE, export, quotes and comments', () => {
-  const dir = makeProject({
-    '.env': '# comment\nexport A=1\nB = two words # note\nC="quoted # not a comment\\n"\nD=\'single $X\'\n\nnot a line\n',
-  });
-  assert.deepEqual(readEnvFile(join(dir, '.env')), { A: '1', B: 'two words', C: 'quoted # not a comment\n', D: 'single $X' });
+test('a missing cwd, a missing command and a file that is not executable have their own codes', () => {
+  const dir = makeProject({ 'data.txt': 'not a program' });
+  mkdirSync(join(dir, 'folder'));
+  const env = process.env;
+  assert.equal(errorOf({ command: 'true', cwd: join(dir, 'nope'), env })?.code, 'PIT_E_PROCESS_CWD');
+  assert.equal(errorOf({ command: 'true', cwd: join(dir, 'data.txt'), env })?.code, 'PIT_E_PROCESS_CWD');
+  const notFound = errorOf({ command: ['no-such-tool-xyz'], cwd: dir, env });
+  assert.equal(notFound?.code, 'PIT_E_PROCESS_COMMAND_NOT_FOUND');
+  assert.match(notFound!.message, /command "no-such-tool-xyz" not found in PATH/);
+  assert.equal(errorOf({ command: ['./not-here'], cwd: dir, env })?.code, 'PIT_E_PROCESS_COMMAND_NOT_FOUND');
+  assert.equal(errorOf({ command: ['./data.txt'], cwd: dir, env })?.code, 'PIT_E_PROCESS_COMMAND_NOT_FOUND');
+  assert.equal(errorOf({ command: ['./folder'], cwd: dir, env })?.code, 'PIT_E_PROCESS_COMMAND_NOT_FOUND');
+  assert.equal(errorOf({ command: [], cwd: dir, env })?.code, 'PIT_E_PROCESS_COMMAND_NOT_FOUND');
+});
+
+test('a script whose #! interpreter is missing says so, and spots Windows line endings', () => {
+  const dir = makeProject({ 'crlf.sh': '#!/bin/sh\r\necho hi\r\n', 'missing.py': '#!/no/such/python3 -u\nprint(1)\n' });
+  chmodSync(join(dir, 'crlf.sh'), 0o755);
+  chmodSync(join(dir, 'missing.py'), 0o755);
+  const crlf = errorOf({ command: ['./crlf.sh'], cwd: dir, env: process.env });
+  assert.equal(crlf?.code, 'PIT_E_PROCESS_INTERPRETER');
+  assert.match(crlf!.fix!, /CRLF/);
+  const missing = errorOf({ command: ['./missing.py'], cwd: dir, env: process.env });
+  assert.equal(missing?.code, 'PIT_E_PROCESS_INTERPRETER');
+  assert.match(missing!.message, /#!\/no\/such\/python3/);
+});
+
+test('an argument Node cannot pass (a NUL byte) is PIT_E_PROCESS_SPAWN, not a crash', () => {
+  assert.equal(errorOf({ command: ['echo', 'a\0b'], cwd: makeProject(), env: process.env })?.code, 'PIT_E_PROCESS_SPAWN');
 });

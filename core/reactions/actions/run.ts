@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { spawnProcess } from '../../process/spawn.js';
 import { stopGroup, killGroup } from '../../process/stop.js';
-import { LineFramer } from '../../logs/line-framer.js';
+import { captureOutput } from '../../logs/capture.js';
 import { LogFile } from '../../logs/log-file.js';
 import { stateDirPaths } from '../../state-dir.js';
 import { parseDuration } from '../../model/units.js';
@@ -52,11 +52,7 @@ export const run: ActionHandler = async (call, env) => {
   slot.child = child;
   const logPath = join(stateDirPaths(env.pitfile.settings.stateDir).logs, `reaction-${call.reaction.id}.log`);
   const log = new LogFile(logPath, { maxBytes: 10 * 1024 * 1024, keep: 1, onError: () => {} });
-  for (const [stream, tag] of [[child.stdout, 'out'], [child.stderr, 'err']] as const) {
-    const framer = new LineFramer();
-    stream!.on('data', (c: Buffer) => log.write(tag, framer.push(c)));
-    stream!.once('end', () => log.write(tag, framer.end()));
-  }
+  const captured = captureOutput(child, { log });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res, rej) => {
     child.once('error', rej);
     child.once('exit', (code, signal) => res({ code, signal }));
@@ -77,7 +73,8 @@ export const run: ActionHandler = async (call, env) => {
     if (code !== 0) throw new Error(`command ${signal ? `killed by ${signal}` : `exited with code ${code}`} (log: ${logPath})`);
   } finally {
     clearTimeout(timer);
-    log.close();
+    // The pipes may close after the exit: the last lines still go to the file.
+    void captured.then(() => log.close());
     slot.child = null;
   }
 };
