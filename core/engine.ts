@@ -18,7 +18,7 @@ import { builtinPlugins } from './plugins/builtins.js';
 import type { ProcessControl } from './reactions/actions/types.js';
 import { loadPitfile } from './config/load.js';
 import { watchConfig } from './config/watch.js';
-import { PitfileError } from './errors.js';
+import { PitError, PitfileError, errors } from './errors.js';
 
 export interface EngineOptions {
   /** Receives every output line (the terminal of `engine run`). */
@@ -34,6 +34,9 @@ export interface ConfigDiff {
   removed: string[];
   changed: string[];
 }
+
+/** A reload applied (what changed), or refused (every error; the running config stays). */
+export type ReloadOutcome = { diff: ConfigDiff } | { errors: ReturnType<PitError['toJSON']>[] };
 
 export class Engine {
   readonly bus = new EventBus();
@@ -137,7 +140,7 @@ export class Engine {
    * Re-read the pitfile. Invalid: publish config:invalid with every error
    * and change nothing. Valid: apply the difference, publish config:reloaded.
    */
-  reload(): Promise<ConfigDiff | null> {
+  reload(): Promise<ReloadOutcome> {
     // Reloads run one after another, so a burst of saves applies in order.
     const next = this.#reloading.then(() => this.#reload());
     this.#reloading = next.then(() => {}, () => {});
@@ -146,24 +149,22 @@ export class Engine {
 
   #reloading: Promise<void> = Promise.resolve();
 
-  async #reload(): Promise<ConfigDiff | null> {
+  async #reload(): Promise<ReloadOutcome> {
     const file = this.#pitfile.file;
     let next: Pitfile;
     try {
       next = (await loadPitfile({ config: file, env: this.opts.env })).pitfile;
     } catch (e) {
-      if (!(e instanceof PitfileError)) {
-        this.opts.log?.(`pitfile not reloaded: ${(e as Error).message}`);
-        return null;
-      }
-      const errors = e.errors.map((x) => x.toJSON());
-      this.bus.publish('config:invalid', '', { file, errors });
-      return null;
+      // A file that cannot be read (removed mid-save, …) is refused like an invalid one.
+      const found = e instanceof PitfileError ? e.errors : [e instanceof PitError ? e : errors.PIT_E_CONFIG_READ(file, (e as Error).message)];
+      const problems = found.map((x) => x.toJSON());
+      this.bus.publish('config:invalid', '', { file, errors: problems });
+      return { errors: problems };
     }
-    if (this.#stopRequested) return null;
+    if (this.#stopRequested) return { diff: { added: [], removed: [], changed: [] } };
     const diff = await this.apply(next);
     this.bus.publish('config:reloaded', '', { file, ...diff });
-    return diff;
+    return { diff };
   }
 
   /** Reload whenever the pitfile or its local layer is saved; returns a stop function. */

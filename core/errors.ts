@@ -203,6 +203,32 @@ export const errors = {
     `cannot start ${file}: ${reason}`,
     'check the command and its environment: no NUL bytes, and not megabytes of arguments or variables',
   ]),
+  // control: the API on the engine's socket and its clients
+  PIT_E_CONTROL_NO_ENGINE: make('PIT_E_CONTROL_NO_ENGINE', (socket: string) => [
+    `no engine is running for this project (nothing listens on ${socket})`,
+    'start one: engine run (or engine run --daemon)',
+  ]),
+  PIT_E_CONTROL_TIMEOUT: make('PIT_E_CONTROL_TIMEOUT', (ms: number) => [
+    `the engine did not answer within ${ms / 1000}s`,
+    'it may be stopped (SIGSTOP) or overloaded: check its pid in .pit/engine.lock; engine health falls back to the heartbeat file',
+  ]),
+  PIT_E_CONTROL_UNKNOWN_PROCESS: make('PIT_E_CONTROL_UNKNOWN_PROCESS', (name: string, known: string) => [
+    `no process named "${name}"`,
+    `use one of: ${known}`,
+  ]),
+  PIT_E_CONTROL_BAD_REQUEST: make('PIT_E_CONTROL_BAD_REQUEST', (detail: string) => [detail, 'see schemas/control.openapi.json for the request each endpoint takes']),
+  PIT_E_CONTROL_NOT_FOUND: make('PIT_E_CONTROL_NOT_FOUND', (method: string, url: string) => [
+    `no endpoint ${method} ${url}`,
+    'see schemas/control.openapi.json for the endpoints',
+  ]),
+  PIT_E_CONTROL_BODY_TOO_LARGE: make('PIT_E_CONTROL_BODY_TOO_LARGE', (maxBytes: number) => [
+    `the request body is larger than ${maxBytes} bytes`,
+    'send a smaller body: control requests are a few names',
+  ]),
+  PIT_E_DAEMON_START: make('PIT_E_DAEMON_START', (reason: string, log: string) => [
+    `the engine did not start in the background: ${reason}`,
+    `see ${log}, or run it in the foreground to watch: engine run`,
+  ]),
 } as const;
 
 export type PitErrorCode = keyof typeof errors;

@@ -17,8 +17,8 @@ test('a reload keeps unchanged processes (same pid), restarts changed, starts ad
   await Promise.all(['keep', 'change', 'drop'].map((n) => engine.bus.next(`process:${n}:state`, { where: running })));
   const pids = Object.fromEntries(['keep', 'change', 'drop'].map((n) => [n, engine.supervisors.get(n)!.pid]));
   writeFileSync(join(dir, 'pitfile.yaml'), pitfile({ keep: idle('keep'), change: idle('v2'), added: idle('new') }));
-  const diff = await engine.reload();
-  assert.deepEqual(diff, { added: ['added'], removed: ['drop'], changed: ['change'] });
+  const outcome = await engine.reload();
+  assert.deepEqual(outcome, { diff: { added: ['added'], removed: ['drop'], changed: ['change'] } });
   await Promise.all(['change', 'added'].map((n) => engine.bus.next(`process:${n}:state`, { where: running })));
   assert.equal(engine.supervisors.get('keep')!.pid, pids.keep);
   assert.notEqual(engine.supervisors.get('change')!.pid, pids.change);
@@ -32,13 +32,13 @@ test('an invalid edit is reported with line:column and changes nothing; fixing i
   const pid = engine.supervisors.get('a')!.pid;
   writeFileSync(join(dir, 'pitfile.yaml'), `version: 1\nprocesses:\n  a: { command: ${idle('a')}, restart: { policy: sometimes } }\n`);
   const invalid = engine.bus.next('config:invalid');
-  assert.equal(await engine.reload(), null);
+  assert.deepEqual(Object.keys(await engine.reload()), ['errors']);
   const e = await invalid;
   assert.ok(e.type === 'config:invalid');
   assert.deepEqual(e.errors.map((x) => [x.code, x.line, x.path]), [['PIT_E_CONFIG_ENUM', 3, 'processes.a.restart.policy']]);
   assert.equal(engine.supervisors.get('a')!.pid, pid, 'still the same process');
   writeFileSync(join(dir, 'pitfile.yaml'), `version: 1\nprocesses:\n  a: { command: ${idle('a')}, restart: { policy: always } }\n`);
-  assert.deepEqual(await engine.reload(), { added: [], removed: [], changed: ['a'] });
+  assert.deepEqual(await engine.reload(), { diff: { added: [], removed: [], changed: ['a'] } });
 });
 
 test('engine run applies a saved pitfile by itself, and reloads on SIGHUP', async () => {

@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // The `engine` command: wires one file per verb; no logic lives here.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerValidate } from './validate.js';
 import { registerInit } from './init.js';
 import { registerConfig } from './config-show.js';
 import { registerRun } from './run.js';
+import { registerStatus } from './status.js';
+import { registerProcessActions } from './process-actions.js';
+import { registerLogs } from './logs.js';
+import { registerReload } from './reload.js';
+import { registerShutdown } from './shutdown.js';
+import { registerHealth } from './health.js';
 import { exitCodes } from './output.js';
+import { version } from '../version.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
 
 /** The whole CLI, built fresh so tests can run it in-process. */
 export function buildProgram(): Command {
@@ -23,12 +28,21 @@ Examples:
   engine init                      # write a starter pitfile.yaml
   engine validate                  # check it, every problem with file:line:column
   engine run                       # start everything and supervise it
+  engine status                    # from another terminal: what runs, CPU, memory
+  engine restart api               # act on the running engine
+  engine logs -f                   # follow every process's output
   engine config show               # the pitfile after local overrides and \${VAR}`);
   program.configureHelp({ showGlobalOptions: true });
   registerValidate(program);
   registerInit(program);
   registerConfig(program);
   registerRun(program);
+  registerStatus(program);
+  registerProcessActions(program);
+  registerLogs(program);
+  registerReload(program);
+  registerShutdown(program);
+  registerHealth(program);
   return program;
 }
 

@@ -13,6 +13,11 @@ export function reportError(e: unknown): number {
     if (n > 1) process.stderr.write(`\n${n} problems\n`);
     return exitCodes.failed;
   }
+  if (e instanceof PitError && e.code === 'PIT_E_CONTROL_NO_ENGINE') {
+    // Scripts check for this one: one line, and its own exit code.
+    process.stderr.write(`${e.message}; ${e.fix}\n`);
+    return exitCodes.noEngine;
+  }
   if (e instanceof PitError) {
     process.stderr.write(formatPitError(e) + '\n');
     return e.code === 'PIT_E_CLI_USAGE' ? exitCodes.usage : exitCodes.failed;

@@ -7,6 +7,8 @@ import { exitCodes, reportError } from './output.js';
 import { displayPath } from '../errors.js';
 import { Terminal } from './terminal.js';
 import { startupOutcomes } from './startup.js';
+import { announceDaemon, startDaemon } from './daemon.js';
+import type { Pitfile } from '../model/pitfile.js';
 
 export function registerRun(program: Command): void {
   program
@@ -18,19 +20,21 @@ Exit codes: 0 all stopped cleanly, 1 failed to start or a process had to be kill
 
 Examples:
   engine run
-  engine run --config config.example.yaml`)
-    .action(async (_: unknown, cmd: Command) => {
+  engine run --config config.example.yaml
+  engine run --daemon              # in the background; engine shutdown stops it`)
+    .option('-d, --daemon', 'run in the background: log to .pit/engine.log, pid in .pit/engine.pid')
+    .action(async (opts: { daemon?: boolean }, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       try {
-        process.exitCode = await run(config);
+        const { pitfile } = await loadPitfile({ config });
+        process.exitCode = opts.daemon ? await startDaemon(pitfile) : await run(pitfile);
       } catch (e) {
         process.exitCode = reportError(e);
       }
     });
 }
 
-async function run(config: string | undefined): Promise<number> {
-  const { pitfile } = await loadPitfile({ config });
+async function run(pitfile: Pitfile): Promise<number> {
   const names = Object.keys(pitfile.processes);
   const terminal = new Terminal(names);
   const fancy = Boolean(process.stdout.isTTY) && !process.env.CI;
@@ -70,11 +74,20 @@ async function run(config: string | undefined): Promise<number> {
   process.on('unhandledRejection', (e) => terminal.note(`internal error (please report): ${(e as Error)?.stack ?? e}`));
   process.stdout.on('error', () => {});
 
-  const finished = waitForSignals(engine, terminal);
+  const { finished, stop } = waitForSignals(engine, terminal);
   await engine.start();
   const stopWatching = engine.watchConfig();
   process.on('SIGHUP', () => void engine.reload());
-  void finished.then(stopWatching);
+  // Loaded after the first spawns: the API is not needed to start processes.
+  const { startControlServer } = await import('../control/server.js');
+  const control = await startControlServer(engine, () => stop('shutdown request'));
+  terminal.note(`listening on ${displayPath(control.socketPath)} (engine status, engine logs -f, engine shutdown)`);
+  const ready = announceDaemon(pitfile.settings.stateDir);
+  void finished.then(async () => {
+    stopWatching();
+    await control.close();
+    ready?.remove();
+  });
   const outcomes = startupOutcomes(engine);
   if (fancy) {
     const { Listr } = await import('listr2');
@@ -97,23 +110,26 @@ async function run(config: string | undefined): Promise<number> {
   return finished;
 }
 
-function waitForSignals(engine: Engine, terminal: Terminal): Promise<number> {
-  return new Promise((resolve) => {
+/** Stop on SIGINT, SIGTERM or `stop(why)`; the second time, kill at once. */
+function waitForSignals(engine: Engine, terminal: Terminal): { finished: Promise<number>; stop(why: string): void } {
+  let stop: (why: string) => void = () => {};
+  const finished = new Promise<number>((resolve) => {
     let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
+    stop = (why) => {
       if (stopping) {
-        terminal.note(`${signal} again: killing every process now`);
+        terminal.note(`${why} again: killing every process now`);
         engine.kill();
         return;
       }
       stopping = true;
-      terminal.note(`${signal}: stopping (press Ctrl-C again to kill at once)`);
-      engine.stop().then((clean) => {
+      terminal.note(`${why}: stopping (press Ctrl-C again to kill at once)`);
+      void engine.stop().then((clean) => {
         terminal.note(clean ? 'all processes stopped' : 'stopped; some processes had to be killed');
         resolve(clean ? exitCodes.ok : exitCodes.failed);
       });
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
+  return { finished, stop: (why) => stop(why) };
 }

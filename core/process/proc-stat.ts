@@ -92,3 +92,10 @@ export function isGroupSignalable(pgid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** Whether process `pid` runs: a zombie (exited, not yet reaped by its parent) does not. */
+export function isPidAlive(pid: number): boolean {
+  if (!(pid > 0)) return false;
+  const stat = readProcStat(pid);
+  return stat !== null && stat.state !== 'Z';
+}

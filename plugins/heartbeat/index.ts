@@ -11,6 +11,14 @@ interface Options {
 
 const processes: Beat['processes'] = {};
 const startedAt = Date.now();
+function beat(file: string): void {
+  writeBeat(file, {
+    timestamp: new Date().toISOString(),
+    pid: process.pid,
+    uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+    processes,
+  });
+}
 
 export default definePlugin<Options>({
   name: 'heartbeat',
@@ -22,7 +30,7 @@ export default definePlugin<Options>({
   },
   on: ['process:*:state'],
   tickMs: (o) => o.intervalMs ?? 30_000,
-  onEvent(events: PitEvent[]) {
+  onEvent(events: PitEvent[], ctx) {
     for (const e of events) {
       if (e.type !== 'process:state') continue;
       const p = (processes[e.process] ??= { state: e.to, pid: e.pid, restarts: 0 });
@@ -30,13 +38,14 @@ export default definePlugin<Options>({
       p.state = e.to;
       p.pid = e.to === 'running' || e.to === 'starting' ? e.pid : null;
     }
+    // Each batch of state changes is written at once, so the file never shows
+    // a stale picture for a whole interval. (No timer to throttle it: an idle
+    // pool worker waits in Atomics.wait, and its timers do not fire.) Events
+    // come one batch per engine tick, so a flapping process costs one small
+    // write per tick, in this thread.
+    if (events.some((e) => e.type === 'process:state')) beat(ctx.options.file);
   },
   onTick(ctx) {
-    writeBeat(ctx.options.file, {
-      timestamp: new Date().toISOString(),
-      pid: process.pid,
-      uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
-      processes,
-    });
+    beat(ctx.options.file);
   },
 });

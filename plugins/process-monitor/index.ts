@@ -2,8 +2,7 @@
 // interval, as process:<name>:stats; a limit held for its duration gives
 // process:<name>:limit and, if the pitfile says so, a restart or a stop.
 // The engine loads it when some process has limits.
-import { definePlugin, type PitEvent } from '../../core/index.js';
-import { readGroupUsage } from './group-usage.js';
+import { definePlugin, readGroupUsage, type PitEvent } from '../../core/index.js';
 
 interface Limits {
   memoryBytes: number | null;

@@ -1,0 +1,59 @@
+// engine run --daemon: the engine detaches into its own session, logs to
+// .pit/engine.log, and the command returns once it is up (its control API
+// answering), or says why it did not start.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Pitfile } from '../model/pitfile.js';
+import { ensureStateDir } from '../state-dir.js';
+import { displayPath, errors } from '../errors.js';
+import { exitCodes, reportError } from './output.js';
+
+const READY = 'pit:ready';
+
+export const daemonFiles = (stateDir: string) => ({ log: join(stateDir, 'engine.log'), pid: join(stateDir, 'engine.pid') });
+
+/** Start `engine run` for `pitfile` in the background; resolves to the exit code of this command. */
+export async function startDaemon(pitfile: Pitfile): Promise<number> {
+  const { stateDir } = pitfile.settings;
+  ensureStateDir(stateDir);
+  const files = daemonFiles(stateDir);
+  const out = openSync(files.log, 'a', 0o600);
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url)), 'run', '--config', pitfile.file], {
+    detached: true,
+    stdio: ['ignore', out, out, 'ipc'],
+    env: { ...process.env, PIT_DAEMON: '1' },
+  });
+  closeSync(out);
+  const outcome = await new Promise<string | null>((resolve) => {
+    child.once('message', (m) => m === READY && resolve(null));
+    child.once('exit', (code, signal) => resolve(`it exited (${signal ?? `code ${code}`}) before it was up`));
+    child.once('error', (e) => resolve(e.message));
+  });
+  if (outcome !== null) return reportError(errors.PIT_E_DAEMON_START(`${outcome}${lastLines(files.log)}`, displayPath(files.log)));
+  child.disconnect();
+  child.unref();
+  process.stdout.write(`engine running in the background (pid ${child.pid}); log: ${displayPath(files.log)}\n  status: engine status   stop: engine shutdown\n`);
+  return exitCodes.ok;
+}
+
+/** In a daemon, once the engine is up: write the pid file and tell the waiting command. */
+export function announceDaemon(stateDir: string): { remove(): void } | null {
+  if (!process.env.PIT_DAEMON || !process.send) return null;
+  const { pid } = daemonFiles(stateDir);
+  writeFileSync(pid, `${process.pid}\n`, { mode: 0o600 });
+  process.send(READY);
+  process.disconnect();
+  return { remove: () => rmSync(pid, { force: true }) };
+}
+
+/** The end of the daemon's log, where its reason to stop is. */
+function lastLines(file: string): string {
+  try {
+    const text = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-6).join('\n    ');
+    return text ? `:\n    ${text}` : '';
+  } catch {
+    return '';
+  }
+}

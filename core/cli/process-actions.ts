@@ -1,0 +1,45 @@
+// engine start | stop | restart <name…|all>: act through the running engine,
+// print one line per process.
+import type { Command } from 'commander';
+import { clientAction } from './engine-client.js';
+import { exitCodes } from './output.js';
+
+interface Result {
+  name: string;
+  ok: boolean;
+  error: string | null;
+  state: string | null;
+  pid: number | null;
+}
+
+const verbs = {
+  start: 'start processes (a start also forgives a spent restart budget)',
+  stop: 'stop processes and their whole process groups',
+  restart: 'restart processes (stop, then start)',
+} as const;
+
+export function registerProcessActions(program: Command): void {
+  for (const [verb, summary] of Object.entries(verbs) as [keyof typeof verbs, string][]) {
+    program
+      .command(verb)
+      .summary(summary)
+      .argument('<name...>', 'process names, or "all"')
+      .addHelpText('after', `
+Exit codes: 0 done, 1 some failed, 3 no engine running.
+
+Examples:
+  engine ${verb} api
+  engine ${verb} api worker
+  engine ${verb} all`)
+      .action(
+        clientAction(async ({ client }, names: string[]) => {
+          const { results } = await client.call<{ results: Result[] }>('POST', `/v1/processes/${verb}`, { names });
+          for (const r of results) {
+            const where = r.pid ? ` (pid ${r.pid})` : '';
+            process.stdout.write(r.ok ? `${r.name}: ${r.state}${where}\n` : `${r.name}: ${verb} failed: ${r.error}\n`);
+          }
+          return results.every((r) => r.ok) ? exitCodes.ok : exitCodes.failed;
+        }),
+      );
+  }
+}

@@ -1,0 +1,70 @@
+// engine status: one aligned row per process, from the running engine.
+import type { Command } from 'commander';
+import type { ProcessView } from '../control/process-view.js';
+import { clientAction, painter } from './engine-client.js';
+import { exitCodes } from './output.js';
+
+const stateColour: Record<string, number> = { running: 32, starting: 36, stopping: 36, backoff: 33, exited: 90, stopped: 90, fatal: 31 };
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .summary('show every process: state, pid, uptime, restarts, CPU, memory, heals')
+    .argument('[name...]', 'only these processes')
+    .option('--json', 'print {processes: [...]} as the control API gives it')
+    .addHelpText('after', `
+Exit codes: 0 shown, 1 failed, 3 no engine running.
+
+Examples:
+  engine status
+  engine status api worker
+  engine status --json | jq '.processes[] | select(.state != "running")'`)
+    .action(
+      clientAction(async ({ client }, names: string[], opts: { json?: boolean }) => {
+        let { processes } = await client.call<{ processes: ProcessView[] }>('GET', '/v1/processes');
+        if (names.length) processes = processes.filter((p) => names.includes(p.name));
+        process.stdout.write(opts.json ? JSON.stringify({ processes }, null, 2) + '\n' : formatStatus(processes));
+        return exitCodes.ok;
+      }),
+    );
+}
+
+/** The table `engine status` prints. */
+export function formatStatus(processes: ProcessView[], paint = painter()): string {
+  const header = ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'HEALS', 'HEALTH'];
+  const rows = processes.map((p) => [
+    p.name,
+    p.state,
+    p.pid ? String(p.pid) : '-',
+    p.uptime_s === null ? '-' : formatUptime(p.uptime_s),
+    String(p.restarts),
+    p.cpu === null ? '-' : `${p.cpu.toFixed(1)}%`,
+    p.memory_bytes === null ? '-' : formatBytes(p.memory_bytes),
+    p.heals ? `${p.heals} (${p.last_heal?.distribution ?? p.last_heal?.module ?? '?'})` : '0',
+    p.healthy === null ? '-' : p.healthy ? 'healthy' : 'unhealthy',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[], colour?: (i: number, text: string) => string) =>
+    cells.map((c, i) => (colour ? colour(i, c.padEnd(widths[i])) : c.padEnd(widths[i]))).join('  ').trimEnd() + '\n';
+  return (
+    line(header) +
+    rows.map((r) => line(r, (i, text) => (i === 1 ? paint(text, stateColour[r[1]] ?? 0) : text))).join('')
+  );
+}
+
+function formatUptime(s: number): string {
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
+}
+
+function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n < 10 && i ? n.toFixed(1) : Math.round(n)}${units[i]}`;
+}

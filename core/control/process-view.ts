@@ -1,0 +1,93 @@
+// What a person (engine status, the dashboard) sees of each process: its
+// supervisor's state plus CPU, memory and heals, which no supervisor keeps.
+import type { EventBus } from '../events/bus.js';
+import type { ProcessState } from '../events/catalog.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { readGroupUsage } from '../process/group-usage.js';
+
+const TICKS_PER_SECOND = 100;
+
+export interface Heal {
+  at: number;
+  module: string | null;
+  distribution: string | null;
+  environment: string | null;
+}
+
+export interface ProcessView {
+  name: string;
+  state: ProcessState;
+  pid: number | null;
+  /** Seconds since it last started; null while not running. */
+  uptime_s: number | null;
+  restarts: number;
+  healthy: boolean | null;
+  /** % of one core since the previous look (or since it started). */
+  cpu: number | null;
+  memory_bytes: number | null;
+  heals: number;
+  last_heal: Heal | null;
+  last_exit: { code: number | null; signal: string | null } | null;
+}
+
+/** Builds process views; keeps what a single look cannot know (CPU deltas, heals). */
+export class ProcessViews {
+  readonly #cpu = new Map<number, { ticks: number; at: number }>();
+  readonly #heals = new Map<string, { count: number; last: Heal }>();
+  readonly #off: () => void;
+
+  constructor(
+    private readonly supervisors: () => Iterable<Supervisor>,
+    bus: EventBus,
+  ) {
+    // The installer reports each install as process:<name>:install; a heal is one that worked.
+    this.#off = bus.on('process:*:install', (e) => {
+      if (e.type !== 'custom:event' || e.data.outcome !== 'installed') return;
+      const name = e.name.split(':')[1];
+      const str = (v: unknown) => (typeof v === 'string' ? v : null);
+      const last = { at: e.at, module: str(e.data.module), distribution: str(e.data.distribution), environment: str(e.data.environment) };
+      this.#heals.set(name, { count: (this.#heals.get(name)?.count ?? 0) + 1, last });
+    });
+  }
+
+  close(): void {
+    this.#off();
+  }
+
+  /** Every process, in pitfile order. */
+  all(): ProcessView[] {
+    const sups = [...this.supervisors()];
+    const live = new Set(sups.flatMap((s) => (s.pid && isRunning(s.state) ? [s.pid] : [])));
+    const usage = readGroupUsage(live);
+    for (const pgid of this.#cpu.keys()) if (!live.has(pgid)) this.#cpu.delete(pgid);
+    const now = Date.now();
+    return sups.map((s) => {
+      const running = Boolean(s.pid && isRunning(s.state));
+      const u = running ? usage.get(s.pid!) : undefined;
+      const heal = this.#heals.get(s.name);
+      return {
+        name: s.name,
+        state: s.state,
+        pid: running ? s.pid : null,
+        uptime_s: running && s.startedAt ? Math.round((now - s.startedAt) / 1000) : null,
+        restarts: s.restarts,
+        healthy: s.cfg.health ? s.healthy : null,
+        cpu: u ? this.#cpuPercent(s.pid!, u.cpuTicks, s.startedAt ?? now, now) : null,
+        memory_bytes: u ? u.rssBytes : null,
+        heals: heal?.count ?? 0,
+        last_heal: heal?.last ?? null,
+        last_exit: s.lastExit ? { code: s.lastExit.code, signal: s.lastExit.signal } : null,
+      };
+    });
+  }
+
+  #cpuPercent(pgid: number, ticks: number, startedAt: number, now: number): number {
+    const prev = this.#cpu.get(pgid) ?? { ticks: 0, at: startedAt };
+    this.#cpu.set(pgid, { ticks, at: now });
+    const seconds = (now - prev.at) / 1000;
+    if (seconds <= 0) return 0;
+    return Math.round(((ticks - prev.ticks) / TICKS_PER_SECOND / seconds) * 1000) / 10;
+  }
+}
+
+const isRunning = (s: ProcessState) => s === 'running' || s === 'starting' || s === 'stopping';

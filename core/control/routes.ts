@@ -1,0 +1,216 @@
+// The control API's endpoints; schemas/control.openapi.json documents each
+// one and a test checks every response against it.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { Engine } from '../engine.js';
+import { PitError, errors } from '../errors.js';
+import { version } from '../version.js';
+import { eventName, type PitEvent } from '../events/catalog.js';
+import { parsePattern } from '../events/match.js';
+import { readLogTail, type LogLine } from '../logs/log-reader.js';
+import { logPath } from '../state-dir.js';
+import { engineHealth, type HealthVerdict } from '../health/engine-health.js';
+import { beatVerdict } from '../../plugins/heartbeat/beat-file.js';
+import type { ProcessViews, ProcessView } from './process-view.js';
+
+export interface ControlDeps {
+  engine: Engine;
+  views: ProcessViews;
+  shutdown(): void;
+  startedAt: number;
+}
+
+const ACTIONS = ['start', 'stop', 'restart'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** A follower that cannot keep up loses lines (and is told how many), never slows the engine. */
+const FOLLOW_BUFFER_BYTES = 1024 * 1024;
+
+export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
+  const { engine, views } = deps;
+
+  app.get('/v1/engine', async () => ({
+    version,
+    pid: process.pid,
+    started_at: new Date(deps.startedAt).toISOString(),
+    uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
+    file: engine.pitfile.file,
+    root: engine.pitfile.root,
+    state_dir: engine.pitfile.settings.stateDir,
+    processes: engine.supervisors.size,
+  }));
+
+  app.get('/v1/processes', async () => ({ processes: views.all() }));
+
+  app.get<{ Params: { name: string } }>('/v1/processes/:name', async (req) => {
+    const view = views.all().find((p) => p.name === req.params.name);
+    if (!view) throw unknownProcess(engine, req.params.name);
+    return view;
+  });
+
+  app.post<{ Params: { action: string }; Body: { names?: unknown } | undefined }>('/v1/processes/:action', async (req) => {
+    const action = req.params.action as Action;
+    if (!ACTIONS.includes(action)) throw badRequest(`unknown action "${req.params.action}"; expected start, stop or restart`);
+    const names = targets(engine, req.body?.names);
+    const results = await Promise.all(
+      names.map(async (name) => {
+        try {
+          await engine.processes[action](name);
+          if (action !== 'stop') await leftStarting(engine, name);
+          return { name, ok: true, error: null };
+        } catch (e) {
+          return { name, ok: false, error: (e as Error).message };
+        }
+      }),
+    );
+    const byName = new Map(views.all().map((v) => [v.name, v]));
+    return { results: results.map((r) => ({ ...r, state: byName.get(r.name)?.state ?? null, pid: byName.get(r.name)?.pid ?? null })) };
+  });
+
+  app.post('/v1/reload', async (_req, reply) => {
+    const outcome = await engine.reload();
+    if ('errors' in outcome) {
+      const e = errors.PIT_E_CONFIG_INVALID(`the pitfile has ${outcome.errors.length} problem${outcome.errors.length === 1 ? '' : 's'}; the engine keeps its running config`);
+      return reply.status(422).send({ error: { code: e.code, message: e.message, fix: e.fix ?? null }, errors: outcome.errors });
+    }
+    return outcome.diff;
+  });
+
+  app.post('/v1/shutdown', async (_req, reply) => {
+    // Answer first: the engine's stop closes this server.
+    reply.raw.once('finish', () => deps.shutdown());
+    return reply.status(202).send({ ok: true });
+  });
+
+  app.get('/v1/config', async () => engine.pitfile);
+
+  app.get('/v1/health', async () => healthOf(engine, views.all()));
+
+  app.get<{ Querystring: { process?: string | string[]; lines?: string; since?: string; follow?: string } }>('/v1/logs', async (req, reply) => {
+    const q = req.query;
+    const names = q.process === undefined ? [] : [q.process].flat();
+    const wanted = names.length ? names : [...engine.supervisors.keys()];
+    for (const n of wanted) if (!engine.supervisors.has(n)) throw unknownProcess(engine, n);
+    const count = intParam('lines', q.lines, 100, 100_000);
+    const sinceMs = intParam('since', q.since, 0, Number.MAX_SAFE_INTEGER);
+    const { stateDir } = engine.pitfile.settings;
+    const lines = wanted
+      .flatMap((n) => readLogTail(n, logPath(stateDir, n), count, sinceMs))
+      .sort((a, b) => a.at - b.at)
+      .slice(-count);
+    if (q.follow !== '1' && q.follow !== 'true') return { lines };
+    const sse = openStream(reply);
+    lines.forEach((l) => sse.send('line', l));
+    const offs = wanted.flatMap((n) =>
+      (['stdout', 'stderr'] as const).map((s) =>
+        engine.bus.on(`process:${n}:${s}`, (e) => {
+          if (e.type !== 'process:stdout' && e.type !== 'process:stderr') return;
+          const line: LogLine = { process: n, at: e.at, stream: s === 'stdout' ? 'out' : 'err', line: e.line };
+          sse.send('line', line);
+        }),
+      ),
+    );
+    sse.onClose(() => offs.forEach((off) => off()));
+  });
+
+  app.get<{ Querystring: { type?: string; follow?: string } }>('/v1/events/stream', async (req, reply) => {
+    const pattern = req.query.type ?? '*:*';
+    if ('error' in parsePattern(pattern)) throw badRequest(`bad event pattern "${pattern}": expected kind:subject:what with * per segment, e.g. process:*:exit`);
+    const sse = openStream(reply);
+    const off = engine.bus.on(pattern, (e) => sse.send('event', toWire(e)));
+    sse.onClose(off);
+  });
+}
+
+/** Until `name` is past "starting" (running, or failed): a restart answers with the new pid. */
+async function leftStarting(engine: Engine, name: string, withinMs = 10_000): Promise<void> {
+  if (engine.supervisors.get(name)?.state !== 'starting') return;
+  await engine.bus
+    .next(`process:${name}:state`, { withinMs, where: (e) => e.type === 'process:state' && e.to !== 'starting' })
+    .catch(() => {}); // still starting: answer with that
+}
+
+/** An event as clients see it: its full name plus its payload. */
+export function toWire(e: PitEvent): Record<string, unknown> & { name: string; at: number } {
+  return { ...e, name: eventName(e) };
+}
+
+export function healthOf(engine: Engine, processes: ProcessView[]): HealthVerdict {
+  const hb = engine.pitfile.heartbeat;
+  const beat = hb ? beatVerdict(hb.file, hb.intervalMs) : null;
+  return engineHealth({
+    processes: processes.map((p) => ({
+      name: p.name,
+      state: p.state,
+      healthy: p.healthy,
+      last_exit_code: p.last_exit?.code ?? null,
+      expected: isExpected(p),
+    })),
+    heartbeat: hb && beat ? { ageMs: beat.ageMs, intervalMs: hb.intervalMs } : null,
+  });
+}
+
+/** Whether a process ought to be running: not one left stopped on purpose, nor a one-shot that completed. */
+export function isExpected(p: { state: string; last_exit?: { code: number | null } | null }): boolean {
+  return p.state !== 'stopped' && !(p.state === 'exited' && p.last_exit?.code === 0);
+}
+
+interface Stream {
+  send(event: string, data: unknown): void;
+  onClose(fn: () => void): void;
+}
+
+/** Server-sent events on the raw response; a slow reader loses messages, and is told. */
+function openStream(reply: FastifyReply): Stream {
+  reply.hijack();
+  const res: ServerResponse = reply.raw;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.write(': pit\n\n');
+  let dropped = 0;
+  const closers: (() => void)[] = [];
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  res.once('close', () => {
+    clearInterval(keepAlive);
+    closers.forEach((fn) => fn());
+  });
+  return {
+    send(event, data) {
+      if (res.writableEnded || res.destroyed) return;
+      if (res.writableLength > FOLLOW_BUFFER_BYTES) {
+        dropped++;
+        return;
+      }
+      if (dropped) {
+        res.write(`event: dropped\ndata: ${JSON.stringify({ count: dropped })}\n\n`);
+        dropped = 0;
+      }
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    onClose: (fn) => closers.push(fn),
+  };
+}
+
+function targets(engine: Engine, names: unknown): string[] {
+  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string')) {
+    throw badRequest('the body must be {"names": ["api", ...]} (or ["all"])');
+  }
+  if (names.includes('all')) return [...engine.supervisors.keys()];
+  for (const n of names) if (!engine.supervisors.has(n)) throw unknownProcess(engine, n);
+  return names;
+}
+
+function intParam(name: string, text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw badRequest(`${name} must be a whole number from 0 to ${max}, got "${text}"`);
+  return n;
+}
+
+function unknownProcess(engine: Engine, name: string): PitError & { statusCode: number } {
+  return Object.assign(errors.PIT_E_CONTROL_UNKNOWN_PROCESS(name, [...engine.supervisors.keys()].join(', ') || 'none'), { statusCode: 404 });
+}
+
+function badRequest(message: string): PitError & { statusCode: number } {
+  return Object.assign(errors.PIT_E_CONTROL_BAD_REQUEST(message), { statusCode: 400 });
+}
+

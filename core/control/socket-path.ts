@@ -1,0 +1,36 @@
+// Where a project's engine listens. A Unix socket path may hold at most 107
+// bytes on Linux; a project deep in the tree gets a short path under the
+// runtime directory instead, and .pit/engine.sock.path says where it is.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { stateDirPaths } from '../state-dir.js';
+
+/** sun_path is 108 bytes with its terminating NUL. */
+export const SOCKET_PATH_MAX = 107;
+
+const pointerOf = (stateDir: string) => `${stateDirPaths(stateDir).socket}.path`;
+
+/** The path a new engine of `stateDir` listens on (the short one recorded, when needed). */
+export function chooseSocketPath(stateDir: string): string {
+  const preferred = stateDirPaths(stateDir).socket;
+  if (Buffer.byteLength(preferred) <= SOCKET_PATH_MAX) {
+    rmSync(pointerOf(stateDir), { force: true });
+    return preferred;
+  }
+  const runtime = process.env.XDG_RUNTIME_DIR || join(tmpdir(), `pit-${userInfo().uid}`);
+  mkdirSync(runtime, { recursive: true, mode: 0o700 });
+  const short = join(runtime, `pit-${createHash('sha256').update(stateDir).digest('hex').slice(0, 16)}.sock`);
+  writeFileSync(pointerOf(stateDir), short, { mode: 0o600 });
+  return short;
+}
+
+/** The path the engine of `stateDir` listens on, as clients find it. */
+export function findSocketPath(stateDir: string): string {
+  try {
+    return readFileSync(pointerOf(stateDir), 'utf8').trim();
+  } catch {
+    return stateDirPaths(stateDir).socket;
+  }
+}

@@ -1,0 +1,214 @@
+// The control API against a real `engine run`: every answer is checked
+// against schemas/control.openapi.json, and bad requests leave the engine
+// unharmed.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { makeProject } from '../helpers/project.js';
+import { runEngineProcess, type RunningEngine } from '../helpers/engine-process.js';
+import { repoRoot } from '../helpers/paths.js';
+import { until, within } from '../helpers/wait.js';
+import { ControlClient, ApiError } from '../../core/control/client.js';
+
+const spec = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'control.openapi.json'), 'utf8'));
+const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+ajv.addSchema(spec, 'control');
+const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+
+/** Assert `body` is what the spec says `method path` answers with `status`. */
+function conforms(method: string, path: string, status: number, body: unknown): void {
+  const ref = `control#/${pointer('paths', path, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`;
+  const validate = ajv.compile({ $ref: ref });
+  assert.ok(validate(body), `${method} ${path} ${status} does not match the spec: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
+}
+
+/** A raw request, for what the client would never send. */
+function raw(socketPath: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, method, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// Started at the top level, not in before(): the helper's own after() must
+// belong to the file, not to a hook.
+const dir = makeProject({
+    'pitfile.yaml': `version: 1
+processes:
+  talker:
+    command: ["node", "-e", "let n = 0; setInterval(() => { console.log('line ' + n); console.error('err ' + n++); }, 100)"]
+  idle:
+    command: ["node", "-e", "setInterval(() => {}, 1000)"]
+`,
+});
+const socket = () => join(dir, '.pit', 'engine.sock');
+const engine: RunningEngine = runEngineProcess(dir);
+await engine.waitFor(/listening on/);
+const client = new ControlClient(socket());
+
+after(async () => {
+  engine.child.kill('SIGTERM');
+  await engine.exited;
+});
+
+test('the socket and its folder are for the owner only', () => {
+  assert.equal(statSync(socket()).mode & 0o777, 0o600);
+  assert.equal(statSync(join(dir, '.pit')).mode & 0o777, 0o700);
+});
+
+test('engine info, processes, one process, config and health match the spec', async () => {
+  const info = await client.call('GET', '/v1/engine');
+  conforms('GET', '/v1/engine', 200, info);
+  assert.equal(info.pid, engine.child.pid);
+  const list = await client.call<{ processes: { name: string; state: string; pid: number; memory_bytes: number }[] }>('GET', '/v1/processes');
+  conforms('GET', '/v1/processes', 200, list);
+  assert.deepEqual(list.processes.map((p) => p.name), ['talker', 'idle']);
+  const one = await client.call('GET', '/v1/processes/idle');
+  conforms('GET', '/v1/processes/{name}', 200, one);
+  assert.equal(one.state, 'running');
+  assert.ok((one.memory_bytes as number) > 1_000_000, 'the memory of a running node process is measured');
+  conforms('GET', '/v1/config', 200, await client.call('GET', '/v1/config'));
+  const health = await client.call('GET', '/v1/health');
+  conforms('GET', '/v1/health', 200, health);
+  assert.equal(health.status, 'OK');
+});
+
+test('restart answers with the new pid once the process runs again', async () => {
+  const before = await client.call<{ pid: number }>('GET', '/v1/processes/idle');
+  const out = await client.call<{ results: { name: string; ok: boolean; state: string; pid: number }[] }>('POST', '/v1/processes/restart', { names: ['idle'] });
+  conforms('POST', '/v1/processes/{action}', 200, out);
+  assert.equal(out.results[0].ok, true);
+  assert.equal(out.results[0].state, 'running');
+  assert.notEqual(out.results[0].pid, before.pid);
+});
+
+test('stop and start several by name, and all', async () => {
+  const stopped = await client.call<{ results: { state: string }[] }>('POST', '/v1/processes/stop', { names: ['idle'] });
+  assert.equal(stopped.results[0].state, 'stopped');
+  const started = await client.call<{ results: { name: string; state: string }[] }>('POST', '/v1/processes/start', { names: ['all'] });
+  assert.deepEqual(started.results.map((r) => [r.name, r.state]), [['talker', 'running'], ['idle', 'running']]);
+});
+
+test('logs: the last lines merged from both streams, and a follow stream of new ones', async () => {
+  type Lines = { lines: { process: string; stream: string; line: string }[] };
+  // The log file is the only witness of lines already printed: poll it.
+  const { lines } = await until(async (): Promise<Lines | null> => {
+    const r = await client.call<Lines>('GET', '/v1/logs?process=talker&lines=6');
+    return r.lines.length === 6 ? r : null;
+  }, 10_000, 'six lines of talker in its log');
+  conforms('GET', '/v1/logs', 200, { lines });
+  assert.ok(lines.some((l) => l.stream === 'out' && /^line \d+$/.test(l.line)));
+  assert.ok(lines.some((l) => l.stream === 'err' && /^err \d+$/.test(l.line)));
+  // Following: a line printed after the request arrives on the stream.
+  const ac = new AbortController();
+  const got: string[] = [];
+  const following = new Promise<void>((resolve) => {
+    const req = request({ socketPath: socket(), path: '/v1/logs?process=talker&lines=0&follow=1', signal: ac.signal }, (res) => {
+      assert.equal(res.headers['content-type'], 'text/event-stream');
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        got.push(d);
+        if (got.join('').includes('event: line')) resolve();
+      });
+    });
+    req.on('error', () => {});
+    req.end();
+  });
+  await within(following, 10_000, 'a followed log line');
+  ac.abort(); // a client that leaves mid-stream
+  assert.match(got.join(''), /"line":"(line|err) \d+"/);
+  assert.equal((await client.call<{ state: string }>('GET', '/v1/processes/talker')).state, 'running', 'the engine is unharmed');
+});
+
+test('the event stream delivers state changes as they happen', async () => {
+  const events: { name: string; to?: string }[] = [];
+  const ac = new AbortController();
+  const seen = new Promise<void>((resolve) => {
+    const req = request({ socketPath: socket(), path: '/v1/events/stream?type=process:idle:state', signal: ac.signal }, (res) => {
+      res.setEncoding('utf8');
+      let buf = '';
+      res.on('data', (d: string) => {
+        buf += d;
+        for (const m of buf.matchAll(/^data: (.*)$/gm)) events.push(JSON.parse(m[1]));
+        buf = buf.slice(buf.lastIndexOf('\n') + 1);
+        if (events.some((e) => e.to === 'running')) resolve();
+      });
+      // Subscribed once the headers are in: now cause the events.
+      void client.call('POST', '/v1/processes/restart', { names: ['idle'] });
+    });
+    req.on('error', () => {});
+    req.end();
+  });
+  await within(seen, 10_000, 'process:idle:state events');
+  ac.abort();
+  assert.ok(events.every((e) => e.name === 'process:idle:state'));
+  assert.ok(events.some((e) => e.to === 'stopping'));
+});
+
+test('reload applies a saved pitfile, and refuses an invalid one with every problem', async () => {
+  const file = join(dir, 'pitfile.yaml');
+  const good = readFileSync(file, 'utf8');
+  writeFileSync(file, good.replace('idle:\n', 'idle:\n    restart: { policy: sometimes }\n'));
+  const refused = await raw(socket(), 'POST', '/v1/reload');
+  assert.equal(refused.status, 422);
+  conforms('POST', '/v1/reload', 422, refused.json);
+  assert.deepEqual(refused.json.errors.map((e: { code: string; line: number }) => [e.code, e.line]), [['PIT_E_CONFIG_ENUM', 6]]);
+  writeFileSync(file, good);
+  const applied = await client.call('POST', '/v1/reload');
+  conforms('POST', '/v1/reload', 200, applied);
+});
+
+test('bad requests get a clear error and leave the engine unharmed', async () => {
+  const cases: [string, string, string | undefined, number, string][] = [
+    ['GET', '/v1/processes/nope', undefined, 404, 'PIT_E_CONTROL_UNKNOWN_PROCESS'],
+    ['POST', '/v1/processes/restart', JSON.stringify({ names: ['nope'] }), 404, 'PIT_E_CONTROL_UNKNOWN_PROCESS'],
+    ['POST', '/v1/processes/restart', '{"names": [', 400, 'PIT_E_CONTROL_BAD_REQUEST'],
+    ['POST', '/v1/processes/restart', JSON.stringify({ names: 'idle' }), 400, 'PIT_E_CONTROL_BAD_REQUEST'],
+    ['POST', '/v1/processes/explode', JSON.stringify({ names: ['idle'] }), 400, 'PIT_E_CONTROL_BAD_REQUEST'],
+    ['POST', '/v1/processes/restart', JSON.stringify({ names: ['x'.repeat(100_000)] }), 413, 'PIT_E_CONTROL_BODY_TOO_LARGE'],
+    ['GET', '/v1/logs?lines=ten', undefined, 400, 'PIT_E_CONTROL_BAD_REQUEST'],
+    ['GET', '/v1/events/stream?type=a::b', undefined, 400, 'PIT_E_CONTROL_BAD_REQUEST'],
+    ['GET', '/v1/nothing-here', undefined, 404, 'PIT_E_CONTROL_NOT_FOUND'],
+  ];
+  for (const [method, path, body, status, code] of cases) {
+    const r = await raw(socket(), method, path, body, body ? { 'content-type': 'application/json' } : {});
+    assert.equal(r.status, status, `${method} ${path}`);
+    assert.equal(r.json.error.code, code, `${method} ${path}`);
+    assert.ok(r.json.error.message.length > 0);
+  }
+  await assert.rejects(client.call('GET', '/v1/processes/nope'), (e: unknown) => e instanceof ApiError && e.status === 404);
+  assert.equal((await client.call<{ state: string }>('GET', '/v1/processes/talker')).state, 'running');
+});
+
+test('ten followers that never read do not slow the engine down', async () => {
+  const acs = Array.from({ length: 10 }, () => new AbortController());
+  for (const ac of acs) {
+    const req = request({ socketPath: socket(), path: '/v1/logs?follow=1&lines=1000', signal: ac.signal }, (res) => res.pause());
+    req.on('error', () => {});
+    req.end();
+  }
+  // Restarts and answers go on while they hold their streams open.
+  for (let i = 0; i < 3; i++) {
+    const out = await within(client.call<{ results: { state: string }[] }>('POST', '/v1/processes/restart', { names: ['idle'] }), 10_000, 'a restart with ten followers');
+    assert.equal(out.results[0].state, 'running');
+  }
+  acs.forEach((ac) => ac.abort());
+});
+
+test('shutdown answers, then stops every process and the engine', async () => {
+  const pids = (await client.call<{ processes: { pid: number }[] }>('GET', '/v1/processes')).processes.map((p) => p.pid);
+  const r = await raw(socket(), 'POST', '/v1/shutdown');
+  assert.equal(r.status, 202);
+  conforms('POST', '/v1/shutdown', 202, r.json);
+  assert.equal(await within(engine.exited, 15_000, 'the engine to exit'), 0);
+  for (const pid of pids) assert.throws(() => process.kill(pid, 0), `pid ${pid} is gone`);
+  await assert.rejects(client.call('GET', '/v1/engine'), /no engine is running/);
+});
