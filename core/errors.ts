@@ -163,6 +163,10 @@ export const errors = {
     `bad regular expression ${JSON.stringify(source)}: ${why}`,
     'fix the expression (JavaScript syntax); escape \\ as \\\\ inside double quotes',
   ]),
+  PIT_E_CONFIG_PLUGIN: make('PIT_E_CONFIG_PLUGIN', (use: string, why: string) => [
+    `plugin ${JSON.stringify(use)} cannot be used: ${why}`,
+    'give a path starting with ./ to an ES module whose default export is definePlugin({...}), or an installed package name (see docs/plugins.md)',
+  ]),
   // process
   PIT_E_PROCESS_CWD: make('PIT_E_PROCESS_CWD', (cwd: string) => [
     `the working directory ${cwd} does not exist or is not a directory`,

@@ -11,6 +11,7 @@ import { interpolate } from './interpolate.js';
 import { validateShape } from './validate.js';
 import { checkSemantics } from './semantics.js';
 import { normalize } from './normalize.js';
+import { checkPluginOptions } from './plugin-options.js';
 
 /** The developer's own overrides, beside the pitfile and git-ignored. */
 export const LOCAL_LAYER = 'pitfile.local.yaml';
@@ -20,6 +21,8 @@ export interface LoadOptions {
   config?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Load each listed plugin (in a worker) to check its options; off for verbs that only need the state dir. */
+  plugins?: boolean;
 }
 
 export interface Loaded {
@@ -40,6 +43,8 @@ export async function loadPitfile(opts: LoadOptions = {}): Promise<Loaded> {
   const { data, problems: interpolationProblems } = interpolate(merged, opts.env ?? process.env);
   const problems = [...interpolationProblems, ...(await validateShape(data))];
   problems.push(...(await checkSemantics(data)));
+  const listed = (data as { plugins?: Parameters<typeof checkPluginOptions>[0] }).plugins ?? [];
+  if (!problems.length && opts.plugins !== false) problems.push(...(await checkPluginOptions(listed, dirname(found.file))));
   if (problems.length) throw new PitfileError(sortByPlace(problems.map((p) => place(sources, p))));
 
   const root = dirname(found.file);

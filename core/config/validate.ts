@@ -37,6 +37,18 @@ export async function validateShape(data: unknown): Promise<Problem[]> {
   return collect(validateRoot, data, []);
 }
 
+/**
+ * `data` checked against another schema (a plugin's options), with the same
+ * messages; `value` is a copy with the schema's defaults applied.
+ */
+export async function validateAgainst(schema: Schema, data: unknown, base: PathKey[]): Promise<{ problems: Problem[]; value: unknown }> {
+  const { Ajv } = await import('ajv');
+  const validate = new Ajv({ allErrors: true, verbose: true, useDefaults: true, strict: false }).compile(schema);
+  const value = structuredClone(data);
+  if (validate(value)) return { problems: [], value };
+  return { problems: (validate.errors ?? []).map((e) => toProblem(e, [...base, ...pointerToPath(e.instancePath)])), value };
+}
+
 function collect(validate: ValidateFunction, data: unknown, base: PathKey[]): Problem[] {
   if (validate(data)) return [];
   const errs = validate.errors ?? [];

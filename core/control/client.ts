@@ -21,7 +21,7 @@ export async function findProjectEngine(config: string | undefined, cwd = proces
   let pitfile: Pitfile | null = null;
   let stateDir: string;
   try {
-    pitfile = (await loadPitfile({ config, cwd })).pitfile;
+    pitfile = (await loadPitfile({ config, cwd, plugins: false })).pitfile;
     stateDir = pitfile.settings.stateDir;
   } catch (e) {
     if (!(e instanceof PitfileError) || e.errors.some((x) => x.code === 'PIT_E_CONFIG_NOT_FOUND')) throw e;

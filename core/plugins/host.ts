@@ -3,15 +3,14 @@
 // a hung call ends its worker, and the next call sets the plugin up again in
 // a fresh one. Failures become plugin:<name>:error; too many in a minute
 // disable the plugin. Events are handed over in one batch per tick.
-import { createRequire } from 'node:module';
-import { isAbsolute, join } from 'node:path';
-import Tinypool from 'tinypool';
+import type Tinypool from 'tinypool';
 import type { EventBus } from '../events/bus.js';
 import type { PitEvent } from '../events/catalog.js';
 import type { Pitfile, PluginRef } from '../model/pitfile.js';
 import type { ActionHandler, ProcessControl } from '../reactions/actions/types.js';
 import type { Outcome, Task } from './worker.js';
-import { PLUGIN_API_VERSION } from './contract.js';
+import { describePlugin, pluginPool, resolvePlugin } from './describe.js';
+import { validateAgainst } from '../config/validate.js';
 import { fill } from '../reactions/conditions.js';
 import { builtinPlugins } from './builtins.js';
 
@@ -54,19 +53,12 @@ export class PluginHost {
   /** Load every plugin of the pitfile; one that cannot load is reported and skipped. */
   async start(): Promise<void> {
     for (const ref of [...builtinPlugins(this.deps.pitfile), ...this.deps.pitfile.plugins]) {
-      const pool = new Tinypool({
-        filename: new URL('./worker.js', import.meta.url).href,
-        minThreads: 1,
-        maxThreads: 1,
-        isolateWorkers: false,
-        resourceLimits: { maxOldGenerationSizeMb: PLUGIN_LIMITS.heapMb },
-      });
+      const pool = pluginPool(PLUGIN_LIMITS.heapMb);
       const label = ref.use;
       try {
-        const use = this.#resolve(ref.use);
-        const out: Outcome = await pool.run(this.#task(use, ref.options, 'describe'), { signal: AbortSignal.timeout(PLUGIN_LIMITS.callTimeoutMs) });
-        const d = out.describe!;
-        if (d.apiVersion !== PLUGIN_API_VERSION) throw new Error(`written for plugin API ${d.apiVersion}; this engine speaks ${PLUGIN_API_VERSION}`);
+        const use = resolvePlugin(ref.use, this.deps.pitfile.root);
+        const { hook: _, ...task } = this.#task(use, ref.options, 'describe');
+        const d = await describePlugin(pool, task);
         const options = await checkOptions(d.name, d.options, ref.options);
         // tickMs is read with the options as given; describe runs before defaults apply.
         const p: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
@@ -101,11 +93,12 @@ export class PluginHost {
 
   /** Tear every plugin down and end its worker. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     this.#offs.splice(0).forEach((off) => off());
     this.#timers.splice(0).forEach((t) => clearInterval(t));
     await Promise.all(
       this.#plugins.splice(0).map(async (p) => {
-        if (!p.disabled) await this.#call(p, this.#taskOf(p, 'teardown'));
+        if (!p.disabled) await this.#call(p, this.#taskOf(p, 'teardown'), true);
         await p.pool.destroy();
       }),
     );
@@ -118,16 +111,6 @@ export class PluginHost {
 
   #taskOf(p: Loaded, hook: Task['hook']): Task {
     return this.#task(p.ref.use, p.options, hook);
-  }
-
-  /** A package name resolves from the project (the pitfile's directory), not from Pit's own install. */
-  #resolve(use: string): string {
-    if (isAbsolute(use)) return use;
-    try {
-      return createRequire(join(this.deps.pitfile.root, 'package.json')).resolve(use);
-    } catch {
-      throw new Error(`cannot find plugin "${use}" from ${this.deps.pitfile.root}: install it (npm install ${use}) or give a path starting with ./`);
-    }
   }
 
   /** Call onTick every `ms`, first right away; a tick still running is not doubled. */
@@ -170,14 +153,18 @@ export class PluginHost {
     }
   }
 
+  #stopping = false;
+
   /** Run one task; false when it failed (already reported). */
-  async #call(p: Loaded, task: Task): Promise<boolean> {
-    if (p.disabled) return false;
+  async #call(p: Loaded, task: Task, duringStop = false): Promise<boolean> {
+    if (p.disabled || (this.#stopping && !duringStop)) return false;
     try {
       const out: Outcome = await p.pool.run(task, { signal: AbortSignal.timeout(PLUGIN_LIMITS.callTimeoutMs) });
       this.#apply(p, out);
       return true;
     } catch (e) {
+      // A call cut short by the engine stopping (its worker ended) is no failure of the plugin.
+      if (this.#stopping && !duringStop) return false;
       const err = e as Error;
       const why =
         err.name === 'TimeoutError' || err.name === 'AbortError'
@@ -227,15 +214,14 @@ export class PluginHost {
   }
 }
 
-/** `given` checked against the plugin's options schema, with its defaults applied. */
+/**
+ * `given` with the defaults of the plugin's options schema applied. The
+ * pitfile's plugins were checked where they are written (config stage);
+ * a failure here is a built-in's options, built by the engine.
+ */
 async function checkOptions(name: string, schema: Record<string, unknown> | null, given: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (!schema) return given;
-  const { Ajv } = await import('ajv');
-  const validate = new Ajv({ allErrors: true, useDefaults: true, strict: false }).compile(schema);
-  const options = structuredClone(given);
-  if (!validate(options)) {
-    const why = (validate.errors ?? []).map((e) => `options${e.instancePath.replace(/\//g, '.')} ${e.message}`).join('; ');
-    throw new Error(`invalid options for plugin ${name}: ${why}`);
-  }
-  return options;
+  const { problems, value } = await validateAgainst(schema, given, ['options']);
+  if (problems.length) throw new Error(`invalid options for plugin ${name}: ${problems.map((p) => `${p.path.join('.')} ${p.error.message}`).join('; ')}`);
+  return value as Record<string, unknown>;
 }

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, nodeCommand } from '../helpers/engine.js';
 import { fixture } from '../helpers/paths.js';
+import { pitfileErrors } from '../helpers/pitfile-errors.js';
 import { PLUGIN_LIMITS } from '../../core/plugins/host.js';
 
 PLUGIN_LIMITS.callTimeoutMs = 1000; // a hung call is ended sooner in tests
@@ -78,23 +79,41 @@ reactions:
   assert.ok(again.type === 'plugin:error' && again.message === 'boom from the plugin');
 });
 
-test('a missing plugin, a module that is not a plugin, and bad options are reported; the engine runs', async () => {
-  const { engine, events } = await startEngine(
+test('a missing plugin, a module that is not a plugin, and bad options are pitfile errors with line:column', async () => {
+  const errors = await pitfileErrors(
     `version: 1
 plugins:
   - ./nope.mjs
   - ${JSON.stringify(fixture('plugins', 'not-a-plugin.mjs'))}
-  - { use: ${JSON.stringify(fixture('plugins', 'echo.mjs'))}, options: { greeting: 5 } }
+  - { use: ${JSON.stringify(fixture('plugins', 'echo.mjs'))}, options: { greeting: 5, colour: red } }
 processes:
   app: { command: ${idle} }
 `,
   );
+  assert.deepEqual(
+    errors.map((e) => [e.code, e.line, e.path]),
+    [
+      ['PIT_E_CONFIG_PLUGIN', 3, 'plugins[0]'],
+      ['PIT_E_CONFIG_PLUGIN', 4, 'plugins[1]'],
+      ['PIT_E_CONFIG_TYPE', 5, 'plugins[2].options.greeting'],
+      ['PIT_E_CONFIG_UNKNOWN_KEY', 5, 'plugins[2].options.colour'],
+    ],
+  );
+  assert.match(errors[0].message, /plugin "\.\/nope\.mjs" cannot be used: no such file: .*\/nope\.mjs$/);
+  assert.match(errors[1].message, /does not default-export a plugin/);
+  assert.match(errors[2].message, /must be a string \(got number 5\)/);
+});
+
+test('a reload that would break a plugin is refused, and the engine keeps supervising', async () => {
+  const { engine, dir } = await startEngine(`version: 1\n${plugins()}processes:\n  app: { command: ${idle} }\n`);
   await engine.bus.next('process:app:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
-  const messages = events.flatMap((e) => (e.type === 'plugin:error' ? [e.message] : []));
-  assert.equal(messages.length, 3, messages.join('\n'));
-  assert.match(messages[0], /nope\.mjs/);
-  assert.match(messages[1], /does not default-export a plugin/);
-  assert.match(messages[2], /invalid options for plugin echo: options\.greeting must be string/);
+  const pid = engine.supervisors.get('app')!.pid;
+  writeFileSync(join(dir, 'pitfile.yaml'), `version: 1\n${plugins('{ greeting: 5 }')}processes:\n  app: { command: ${idle} }\n`);
+  const outcome = await engine.reload();
+  assert.ok('errors' in outcome);
+  assert.deepEqual(outcome.errors.map((e) => [e.code, e.line, e.path]), [['PIT_E_CONFIG_TYPE', 3, 'plugins[0].options.greeting']]);
+  assert.equal(engine.supervisors.get('app')!.pid, pid);
+  assert.equal(engine.supervisors.get('app')!.state, 'running');
 });
 
 test('a plugin that allocates without bound and one that floods events are stopped and reported', async () => {
