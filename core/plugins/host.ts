@@ -50,25 +50,35 @@ export class PluginHost {
 
   constructor(private readonly deps: PluginHostDeps) {}
 
-  /** Load every plugin of the pitfile; one that cannot load is reported and skipped. */
+  /**
+   * Load every plugin of the pitfile; one that cannot load is reported and
+   * skipped. Workers boot in parallel (each ~80 ms), then subscribe in order.
+   */
   async start(): Promise<void> {
-    for (const ref of [...builtinPlugins(this.deps.pitfile), ...this.deps.pitfile.plugins]) {
-      const pool = pluginPool(PLUGIN_LIMITS.heapMb);
-      const label = ref.use;
-      try {
-        const use = resolvePlugin(ref.use, this.deps.pitfile.root);
-        const { hook: _, ...task } = this.#task(use, ref.options, 'describe');
-        const d = await describePlugin(pool, task);
-        const options = await checkOptions(d.name, d.options, ref.options);
-        // tickMs is read with the options as given; describe runs before defaults apply.
-        const p: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
-        this.#plugins.push(p);
-        this.#subscribe(p);
-        if (d.tickMs) this.#tick(p, d.tickMs);
-      } catch (e) {
-        await pool.destroy();
-        this.#error(label, 'load', (e as Error).message);
-      }
+    const refs = [...builtinPlugins(this.deps.pitfile), ...this.deps.pitfile.plugins];
+    const loaded = await Promise.all(refs.map((ref) => this.#load(ref)));
+    for (const l of loaded) {
+      if (!l) continue;
+      this.#plugins.push(l.plugin);
+      this.#subscribe(l.plugin);
+      if (l.tickMs) this.#tick(l.plugin, l.tickMs);
+    }
+  }
+
+  async #load(ref: PluginRef): Promise<{ plugin: Loaded; tickMs: number | null } | null> {
+    const pool = pluginPool(PLUGIN_LIMITS.heapMb);
+    try {
+      const use = resolvePlugin(ref.use, this.deps.pitfile.root);
+      const { hook: _, ...task } = this.#task(use, ref.options, 'describe');
+      const d = await describePlugin(pool, task);
+      const options = await checkOptions(d.name, d.options, ref.options);
+      const plugin: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
+      // tickMs is read with the options as given; describe runs before defaults apply.
+      return { plugin, tickMs: d.tickMs };
+    } catch (e) {
+      await pool.destroy();
+      this.#error(ref.use, 'load', (e as Error).message);
+      return null;
     }
   }
 
