@@ -167,6 +167,14 @@ export const errors = {
     `plugin ${JSON.stringify(use)} cannot be used: ${why}`,
     'give a path starting with ./ to an ES module whose default export is definePlugin({...}), or an installed package name (see docs/plugins.md)',
   ]),
+  PIT_E_CONFIG_UNKNOWN_SETTING: make('PIT_E_CONFIG_UNKNOWN_SETTING', (path: string, suggestion: string | undefined, known: string[]) => [
+    `there is no setting ${path}${suggestion ? `; did you mean ${String(path).replace(/[^.[\]]+$/, suggestion)}?` : ''}`,
+    known.length ? `settings here: ${known.join(', ')}` : 'see schemas/pitfile.schema.json for every setting',
+  ]),
+  PIT_E_CONFIG_NOT_SET: make('PIT_E_CONFIG_NOT_SET', (path: string) => [
+    `${path} is not set and has no default`,
+    `set it with: engine config set ${path} <value>`,
+  ]),
   // process
   PIT_E_PROCESS_CWD: make('PIT_E_PROCESS_CWD', (cwd: string) => [
     `the working directory ${cwd} does not exist or is not a directory`,

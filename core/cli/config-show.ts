@@ -1,12 +1,13 @@
-// engine config show: the pitfile as the engine sees it, after layering and
+// engine config: show the pitfile as the engine sees it, after layering and
 // interpolation.
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadPitfile } from '../config/load.js';
 import { exitCodes, reportError } from './output.js';
+import { registerConfigEdit } from './config-edit.js';
 
 export function registerConfig(program: Command): void {
-  const config = program.command('config').summary('show the resolved pitfile');
+  const config = program.command('config').summary('show the resolved pitfile, read or change one setting');
   config
     .command('show')
     .summary('print the pitfile after pitfile.local.yaml and ${VAR} are applied')
@@ -25,4 +26,5 @@ Examples:
         process.exitCode = reportError(e);
       }
     });
+  registerConfigEdit(config);
 }

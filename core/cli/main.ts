@@ -11,6 +11,7 @@ import { registerLogs } from './logs.js';
 import { registerReload } from './reload.js';
 import { registerShutdown } from './shutdown.js';
 import { registerHealth } from './health.js';
+import { registerDoctor } from './doctor.js';
 import { exitCodes } from './output.js';
 import { version } from '../version.js';
 
@@ -31,7 +32,9 @@ Examples:
   engine status                    # from another terminal: what runs, CPU, memory
   engine restart api               # act on the running engine
   engine logs -f                   # follow every process's output
-  engine config show               # the pitfile after local overrides and \${VAR}`);
+  engine config show               # the pitfile after local overrides and \${VAR}
+  engine config set processes.api.restart.policy on-failure
+  engine doctor                    # what on this machine would get in the way`);
   program.configureHelp({ showGlobalOptions: true });
   registerValidate(program);
   registerInit(program);
@@ -43,6 +46,7 @@ Examples:
   registerReload(program);
   registerShutdown(program);
   registerHealth(program);
+  registerDoctor(program);
   return program;
 }
 

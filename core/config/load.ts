@@ -23,6 +23,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Load each listed plugin (in a worker) to check its options; off for verbs that only need the state dir. */
   plugins?: boolean;
+  /** Unsaved texts by absolute file path, read instead of the disk: an edit is checked before it is written. */
+  texts?: ReadonlyMap<string, string>;
 }
 
 export interface Loaded {
@@ -35,9 +37,10 @@ export interface Loaded {
 export async function loadPitfile(opts: LoadOptions = {}): Promise<Loaded> {
   const cwd = opts.cwd ?? process.cwd();
   const found = await discoverPitfile(cwd, opts.config);
-  const sources: SourceFile[] = [parseConfigFile(found.file, found.prop)];
+  const sources: SourceFile[] = [parseConfigFile(found.file, found.prop, opts.texts?.get(found.file))];
   const localFile = join(dirname(found.file), LOCAL_LAYER);
-  if (existsSync(localFile)) sources.push(parseConfigFile(localFile));
+  const localText = opts.texts?.get(localFile);
+  if (localText !== undefined || existsSync(localFile)) sources.push(parseConfigFile(localFile, undefined, localText));
 
   const merged = sources.map((s) => s.data).reduce((a, b) => mergeLayers(a, b));
   const { data, problems: interpolationProblems } = interpolate(merged, opts.env ?? process.env);

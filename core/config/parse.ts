@@ -31,15 +31,18 @@ export interface Located {
   depth: number;
 }
 
-/** Read and parse `file`; `prop` picks a sub-tree (the "pit" key of package.json). */
-export function parseConfigFile(file: string, prop?: string): SourceFile {
+/**
+ * Read and parse `file`; `prop` picks a sub-tree (the "pit" key of
+ * package.json); `unsaved` is its text when it is not (yet) on disk.
+ */
+export function parseConfigFile(file: string, prop?: string, unsaved?: string): SourceFile {
   let buf: Buffer;
   try {
-    const size = statSync(file).size;
+    const size = unsaved === undefined ? statSync(file).size : Buffer.byteLength(unsaved);
     if (size > MAX_PITFILE_BYTES) {
       throw errors.PIT_E_CONFIG_TOO_LARGE(size, MAX_PITFILE_BYTES).at({ file, line: 1, column: 1 });
     }
-    buf = readFileSync(file);
+    buf = unsaved === undefined ? readFileSync(file) : Buffer.from(unsaved);
   } catch (e) {
     if (e instanceof PitError) throw new PitfileError([e]);
     throw new PitfileError([errors.PIT_E_CONFIG_READ(file, (e as NodeJS.ErrnoException).code ?? String(e))]);

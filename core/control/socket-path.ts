@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stateDirPaths } from '../state-dir.js';
 
 /** sun_path is 108 bytes with its terminating NUL. */
@@ -19,11 +19,16 @@ export function chooseSocketPath(stateDir: string): string {
     rmSync(pointerOf(stateDir), { force: true });
     return preferred;
   }
-  const runtime = process.env.XDG_RUNTIME_DIR || join(tmpdir(), `pit-${userInfo().uid}`);
-  mkdirSync(runtime, { recursive: true, mode: 0o700 });
-  const short = join(runtime, `pit-${createHash('sha256').update(stateDir).digest('hex').slice(0, 16)}.sock`);
+  const short = shortSocketPath(stateDir);
+  mkdirSync(dirname(short), { recursive: true, mode: 0o700 });
   writeFileSync(pointerOf(stateDir), short, { mode: 0o600 });
   return short;
+}
+
+/** Where a state dir too deep for a socket gets its socket: under the runtime dir, named by a hash of the dir. */
+export function shortSocketPath(stateDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const runtime = env.XDG_RUNTIME_DIR || join(tmpdir(), `pit-${userInfo().uid}`);
+  return join(runtime, `pit-${createHash('sha256').update(stateDir).digest('hex').slice(0, 16)}.sock`);
 }
 
 /** The path the engine of `stateDir` listens on, as clients find it. */

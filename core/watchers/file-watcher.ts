@@ -19,20 +19,29 @@ export interface FileWatcherHandle {
   close(): Promise<void>;
 }
 
-/** Watch `cfg`; `onBurst` gets each debounced batch (paths relative to the root). */
-export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: (changes: FileChange[]) => void): FileWatcherHandle {
+/** Which paths a file watcher looks at: shared by the watcher and `engine doctor`'s count of watches. */
+export function watchScope(cfg: FileWatcherConfig, excludeDir: string) {
   const isMatch = picomatch(cfg.paths, { dot: true });
   const isIgnored = cfg.ignore.length ? picomatch(cfg.ignore, { dot: true }) : () => false;
   const bases = cfg.paths.map((g) => picomatch.scan(g).base);
   const rel = (abs: string) => relative(cfg.root, abs).split(sep).join('/');
   const excluded = rel(excludeDir);
-  // A directory is worth watching if a glob can reach below it: on the way
-  // to a glob's fixed base, or inside it. A base that does not exist yet is
-  // picked up when it is created, because its parent is watched.
-  const isRelevantDir = (r: string) =>
-    r === '' || bases.some((b) => b === '' || r === b || r.startsWith(`${b}/`) || b.startsWith(`${r}/`));
-  const isSkipped = (r: string) =>
-    r.startsWith('..') || r === excluded || r.startsWith(`${excluded}/`) || isIgnored(r) || isIgnored(`${r}/x`);
+  return {
+    isMatch,
+    rel,
+    // A directory is worth watching if a glob can reach below it: on the way
+    // to a glob's fixed base, or inside it. A base that does not exist yet is
+    // picked up when it is created, because its parent is watched.
+    isRelevantDir: (r: string) =>
+      r === '' || bases.some((b) => b === '' || r === b || r.startsWith(`${b}/`) || b.startsWith(`${r}/`)),
+    isSkipped: (r: string) =>
+      r.startsWith('..') || r === excluded || r.startsWith(`${excluded}/`) || isIgnored(r) || isIgnored(`${r}/x`),
+  };
+}
+
+/** Watch `cfg`; `onBurst` gets each debounced batch (paths relative to the root). */
+export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: (changes: FileChange[]) => void): FileWatcherHandle {
+  const { isMatch, rel, isRelevantDir, isSkipped } = watchScope(cfg, excludeDir);
 
   // Only directories are watched: one inotify watch per directory reports
   // every change to the files in it (chokidar's "raw" events), where

@@ -1,0 +1,90 @@
+// engine config get|set: read one setting as the engine sees it, or change
+// it in the file where it is written, checked before anything is saved.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import { parse, stringify } from 'yaml';
+import { errors, displayPath } from '../errors.js';
+import { discoverPitfile } from '../config/discover.js';
+import { LOCAL_LAYER, loadPitfile } from '../config/load.js';
+import { getIn, parseSettingPath, setInText, settingSchema } from '../config/edit.js';
+import { exitCodes, reportError } from './output.js';
+
+export function registerConfigEdit(config: Command): void {
+  config
+    .command('get')
+    .summary('print one setting, after pitfile.local.yaml and ${VAR}; its default when unset')
+    .argument('<path>', 'the setting, keys joined by dots, e.g. processes.api.restart.policy')
+    .option('--json', 'print the value as JSON')
+    .addHelpText('after', `
+Examples:
+  engine config get processes.api.command
+  engine config get processes.api.restart --json
+  engine config get reactions[0].on`)
+    .action(async (pathText: string, opts: { json?: boolean }, cmd: Command) => {
+      try {
+        const keys = parseSettingPath(pathText);
+        const schema = settingSchema(keys);
+        const { data } = await loadPitfile({ config: globalConfig(cmd), plugins: false });
+        let value = getIn(data, keys);
+        if (value === undefined) {
+          if (!('default' in schema)) throw errors.PIT_E_CONFIG_NOT_SET(pathText);
+          value = schema.default;
+          // stdout stays the bare value, for scripts.
+          process.stderr.write(`${pathText} is not set; this is its default\n`);
+        }
+        const scalar = value === null || typeof value !== 'object';
+        process.stdout.write(opts.json ? JSON.stringify(value) + '\n' : scalar ? `${String(value)}\n` : stringify(value));
+        process.exitCode = exitCodes.ok;
+      } catch (e) {
+        process.exitCode = reportError(e);
+      }
+    });
+
+  config
+    .command('set')
+    .summary('change one setting in the pitfile, keeping its comments and layout; refused if the result is invalid')
+    .argument('<path>', 'the setting, keys joined by dots, e.g. processes.api.restart.policy')
+    .argument('<value>', 'a YAML value: on-failure, 5s, 3, true, [a, b], {tcp: 8080}')
+    .option('--local', `write to ${LOCAL_LAYER} beside the pitfile (created if missing) instead`)
+    .addHelpText('after', `
+A running engine applies the change by hot reload.
+
+Examples:
+  engine config set processes.api.restart.policy on-failure
+  engine config set processes.api.stop.timeout 30s
+  engine config set processes.worker.command '[python3, worker.py]'
+  engine config set --local processes.api.env.DEBUG 1`)
+    .action(async (pathText: string, valueText: string, opts: { local?: boolean }, cmd: Command) => {
+      try {
+        const keys = parseSettingPath(pathText);
+        settingSchema(keys);
+        const value = parseValue(valueText);
+        const found = await discoverPitfile(process.cwd(), globalConfig(cmd));
+        const target = opts.local ? join(dirname(found.file), LOCAL_LAYER) : found.file;
+        const before = existsSync(target) ? readFileSync(target, 'utf8') : '';
+        const inFile = !opts.local && found.prop ? [found.prop, ...keys] : keys;
+        const after = setInText(before, inFile, value, target.endsWith('.json') ? 'json' : 'yaml');
+        // Throws with file:line:column when the edit breaks the pitfile; nothing is written then.
+        await loadPitfile({ config: found.file, texts: new Map([[target, after]]) });
+        if (after !== before) await writeFileAtomic(target, after);
+        process.stdout.write(`${pathText} = ${JSON.stringify(value)} in ${displayPath(target)}\n`);
+        process.exitCode = exitCodes.ok;
+      } catch (e) {
+        process.exitCode = reportError(e);
+      }
+    });
+}
+
+function globalConfig(cmd: Command): string | undefined {
+  return cmd.optsWithGlobals<{ config?: string }>().config;
+}
+
+function parseValue(text: string): unknown {
+  try {
+    return parse(text);
+  } catch (e) {
+    throw errors.PIT_E_CLI_USAGE(`"${text}" is not a YAML value (${(e as Error).message.split('\n')[0]}); quote strings that contain ": " or start with [ {`);
+  }
+}

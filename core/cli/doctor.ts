@@ -1,0 +1,42 @@
+// engine doctor: one screen of what commonly goes wrong on this machine for
+// this project, each problem with its fix.
+import type { Command } from 'commander';
+import { machineInputs, runDoctor, type CheckResult } from '../doctor/checks.js';
+import { exitCodes, reportError } from './output.js';
+import { painter } from './engine-client.js';
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .summary('check this machine and project: Node, pitfile, .pit/, socket path, inotify, package index, service managers')
+    .option('--json', 'print the checks as JSON')
+    .addHelpText('after', `
+Exit codes: 0 every check passed (warnings allowed), 1 a check failed.
+
+Examples:
+  engine doctor
+  engine doctor --json | jq '.checks[] | select(.status == "fail")'`)
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      try {
+        const checks = await runDoctor(machineInputs(process.cwd(), cmd.optsWithGlobals<{ config?: string }>().config));
+        const failed = checks.some((c) => c.status === 'fail');
+        process.stdout.write(opts.json ? JSON.stringify({ ok: !failed, checks }, null, 2) + '\n' : render(checks));
+        process.exitCode = failed ? exitCodes.failed : exitCodes.ok;
+      } catch (e) {
+        process.exitCode = reportError(e);
+      }
+    });
+}
+
+function render(checks: CheckResult[]): string {
+  const paint = painter(process.stdout);
+  const mark = { ok: paint('ok  ', 32), warn: paint('warn', 33), fail: paint('FAIL', 31), skip: paint('skip', 2) };
+  const width = Math.max(...checks.map((c) => c.check.length));
+  const lines = checks.flatMap((c) => [
+    `${mark[c.status]}  ${c.check.padEnd(width)}  ${c.detail}`,
+    ...(c.fix && c.status !== 'ok' ? [`      ${' '.repeat(width)}  fix: ${c.fix}`] : []),
+  ]);
+  const failed = checks.filter((c) => c.status === 'fail').length;
+  lines.push('', failed ? `${failed} check${failed === 1 ? '' : 's'} failed` : 'all checks passed');
+  return lines.join('\n') + '\n';
+}

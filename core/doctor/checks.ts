@@ -1,0 +1,195 @@
+// engine doctor's checks: what commonly goes wrong on a machine before a
+// pitfile runs well there, each with how to fix it. What the OS says comes
+// through `DoctorInputs`, so a test can make each check fail on purpose.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import semver from 'semver';
+import which from 'which';
+import { PitfileError, displayPath, formatPitError } from '../errors.js';
+import { loadPitfile } from '../config/load.js';
+import type { FileWatcherConfig, Pitfile } from '../model/pitfile.js';
+import { shortSocketPath, SOCKET_PATH_MAX } from '../control/socket-path.js';
+import { stateDirPaths } from '../state-dir.js';
+import { watchScope } from '../watchers/file-watcher.js';
+import { engines } from '../version.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+export interface CheckResult {
+  check: string;
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+}
+
+/** What the checks read from the machine. */
+export interface DoctorInputs {
+  cwd: string;
+  config?: string;
+  env: NodeJS.ProcessEnv;
+  nodeVersion: string;
+  /** fs.inotify.max_user_watches, or null where there is no inotify. */
+  maxUserWatches(): number | null;
+  systemdRunning(): boolean;
+  /** The absolute path of `cmd` on PATH, or null. */
+  which(cmd: string): string | null;
+}
+
+export const machineInputs = (cwd: string, config?: string): DoctorInputs => ({
+  cwd,
+  config,
+  env: process.env,
+  nodeVersion: process.version,
+  maxUserWatches: () => {
+    try {
+      return Number(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8').trim());
+    } catch {
+      return null;
+    }
+  },
+  systemdRunning: () => existsSync('/run/systemd/system'),
+  which: (cmd) => which.sync(cmd, { nothrow: true }),
+});
+
+type Check = (inputs: DoctorInputs, pitfile: Pitfile | null) => CheckResult | Promise<CheckResult>;
+
+const needsPitfile = (check: string): CheckResult => ({ check, status: 'skip', detail: 'needs a valid pitfile' });
+
+const node: Check = ({ nodeVersion }) => {
+  const ok = semver.satisfies(nodeVersion, engines.node);
+  return {
+    check: 'node',
+    status: ok ? 'ok' : 'fail',
+    detail: `${nodeVersion} (Pit needs ${engines.node})`,
+    fix: ok ? undefined : 'install a newer Node.js, e.g. from your distribution or https://nodejs.org',
+  };
+};
+
+const stateDir: Check = ({ cwd }, pitfile) => {
+  if (!pitfile) return needsPitfile('state dir');
+  const dir = pitfile.settings.stateDir;
+  const probe = join(dir, `.doctor-${process.pid}`);
+  const existed = existsSync(dir);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(probe, '');
+    rmSync(probe);
+    // A check leaves no trace: the engine makes .pit/ when it first runs.
+    if (!existed) rmSync(dir, { recursive: true });
+    return { check: 'state dir', status: 'ok', detail: `${displayPath(dir, cwd)} is writable` };
+  } catch (e) {
+    return {
+      check: 'state dir',
+      status: 'fail',
+      detail: `cannot write in ${displayPath(dir, cwd)}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+      fix: `make it a directory you own (chown, chmod u+rwx), or point settings.state_dir elsewhere`,
+    };
+  }
+};
+
+const socketPath: Check = ({ env, cwd }, pitfile) => {
+  if (!pitfile) return needsPitfile('socket path');
+  const preferred = stateDirPaths(pitfile.settings.stateDir).socket;
+  const bytes = Buffer.byteLength(preferred);
+  if (bytes <= SOCKET_PATH_MAX) return { check: 'socket path', status: 'ok', detail: `${displayPath(preferred, cwd)} (${bytes} of ${SOCKET_PATH_MAX} bytes)` };
+  const short = shortSocketPath(pitfile.settings.stateDir, env);
+  return {
+    check: 'socket path',
+    status: 'warn',
+    detail: `${bytes} bytes is over the ${SOCKET_PATH_MAX}-byte limit for a socket: the engine listens on ${short} instead`,
+    fix: 'nothing to do for the CLI; tools that expect .pit/engine.sock should read .pit/engine.sock.path',
+  };
+};
+
+const inotify: Check = ({ maxUserWatches }, pitfile) => {
+  if (!pitfile) return needsPitfile('inotify');
+  const files = Object.values(pitfile.watchers).filter((w): w is FileWatcherConfig => w.kind === 'file');
+  const limit = maxUserWatches();
+  if (!files.length) return { check: 'inotify', status: 'ok', detail: 'no file watchers' };
+  // One watch per directory (see file-watcher.ts), plus the pitfile's own.
+  const needed = 1 + files.reduce((n, w) => n + watchedDirs(w, pitfile.settings.stateDir), 0);
+  if (limit === null) return { check: 'inotify', status: 'warn', detail: `${needed} directory watches needed; cannot read the limit (no inotify?)` };
+  const detail = `${needed} directory watches needed; the limit is ${limit}`;
+  const fix = `raise it: sudo sysctl fs.inotify.max_user_watches=${Math.max(524288, needed * 2)} (and the same line in /etc/sysctl.d/60-pit.conf), or narrow the watchers' paths`;
+  if (needed > limit) return { check: 'inotify', status: 'fail', detail, fix };
+  // Editors, IDEs and other watchers share the same per-user limit.
+  if (needed > limit / 2) return { check: 'inotify', status: 'warn', detail: `${detail}, leaving little for editors and other tools`, fix };
+  return { check: 'inotify', status: 'ok', detail };
+};
+
+function watchedDirs(w: FileWatcherConfig, excludeDir: string): number {
+  const { rel, isRelevantDir, isSkipped } = watchScope(w, excludeDir);
+  let n = 0;
+  const walk = (abs: string) => {
+    n++;
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const child = join(abs, e.name);
+      const r = rel(child);
+      if (!isSkipped(r) && isRelevantDir(r)) walk(child);
+    }
+  };
+  walk(w.root);
+  return n;
+}
+
+const installerIndex: Check = async (_, pitfile) => {
+  if (!pitfile) return needsPitfile('package index');
+  const url = pitfile.installer.indexUrl;
+  if (!url) return { check: 'package index', status: 'ok', detail: "installer.index_url not set: each environment's pip uses its own" };
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'follow' });
+    await res.body?.cancel();
+    return res.ok
+      ? { check: 'package index', status: 'ok', detail: `${url} answers ${res.status}` }
+      : { check: 'package index', status: 'warn', detail: `${url} answers ${res.status}`, fix: 'check installer.index_url: a PEP 503 simple index lists projects at its root' };
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    return {
+      check: 'package index',
+      status: 'fail',
+      detail: `${url} is not reachable (${cause})`,
+      fix: 'check installer.index_url, the network, and any proxy (HTTPS_PROXY); self-healing installs fail until it answers',
+    };
+  }
+};
+
+const service: Check = ({ which: find, systemdRunning }) => {
+  const systemctl = find('systemctl');
+  const supervisord = find('supervisord');
+  const ways = [systemctl && systemdRunning() ? 'systemd (running)' : null, supervisord ? `supervisord (${supervisord})` : null].filter(Boolean);
+  if (ways.length) return { check: 'service', status: 'ok', detail: `engine service install can use ${ways.join(' or ')}` };
+  return {
+    check: 'service',
+    status: 'fail',
+    detail: systemctl ? 'systemctl is installed but systemd is not running here (a container?), and supervisord is not installed' : 'neither systemd nor supervisord is available',
+    fix: 'engine service install --dry-run still prints the unit; or install supervisor (apt-get install supervisor)',
+  };
+};
+
+/** Run every check; the pitfile is loaded once and shared. */
+export async function runDoctor(inputs: DoctorInputs): Promise<CheckResult[]> {
+  let pitfile: Pitfile | null = null;
+  let pitfileResult: CheckResult;
+  try {
+    ({ pitfile } = await loadPitfile({ cwd: inputs.cwd, config: inputs.config, env: inputs.env }));
+    const [p, w] = [Object.keys(pitfile.processes).length, Object.keys(pitfile.watchers).length];
+    pitfileResult = { check: 'pitfile', status: 'ok', detail: `${displayPath(pitfile.file, inputs.cwd)} is valid: ${p} process${p === 1 ? '' : 'es'}, ${w} watcher${w === 1 ? '' : 's'}` };
+  } catch (e) {
+    const first = e instanceof PitfileError ? e.errors[0] : null;
+    pitfileResult = {
+      check: 'pitfile',
+      status: 'fail',
+      detail: first ? formatPitError(first, inputs.cwd).split('\n')[0] + (e instanceof PitfileError && e.errors.length > 1 ? ` (and ${e.errors.length - 1} more)` : '') : String(e),
+      fix: first?.code === 'PIT_E_CONFIG_NOT_FOUND' ? 'engine init writes a starter pitfile.yaml' : 'engine validate lists every problem with file:line:column',
+    };
+  }
+  const rest = await Promise.all([stateDir, socketPath, inotify, installerIndex, service].map((c) => c(inputs, pitfile)));
+  return [node(inputs, pitfile) as CheckResult, pitfileResult, ...rest];
+}

@@ -1,0 +1,125 @@
+// engine doctor: every check made to fail on purpose, through real files and
+// sockets where the machine allows it and injected readings where only the
+// OS can say (Node's version, the inotify limit, which tools are installed).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { machineInputs, runDoctor, type CheckResult, type DoctorInputs } from '../../core/doctor/checks.js';
+import { makeProject } from '../helpers/project.js';
+import { runEngine } from '../helpers/cli.js';
+import { freePort } from '../helpers/port.js';
+
+const valid = 'version: 1\nprocesses:\n  api: { command: "node app.js" }\n';
+
+/** The machine's real readings, with the ones a test names replaced; systemd and supervisord present unless said. */
+function inputs(dir: string, over: Partial<DoctorInputs> = {}): DoctorInputs {
+  return { ...machineInputs(dir), which: (cmd) => `/usr/bin/${cmd}`, systemdRunning: () => true, ...over };
+}
+
+async function check(name: string, dir: string, over: Partial<DoctorInputs> = {}): Promise<CheckResult> {
+  const found = (await runDoctor(inputs(dir, over))).find((c) => c.check === name);
+  assert.ok(found, `a "${name}" check`);
+  return found;
+}
+
+test('doctor passes every check on a sound project', async () => {
+  const dir = makeProject({ 'pitfile.yaml': valid });
+  const results = await runDoctor(inputs(dir));
+  assert.deepEqual(results.filter((c) => c.status !== 'ok'), []);
+  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'package index', 'service']);
+  assert.ok(!existsSync(join(dir, '.pit')), 'the state-dir check leaves no .pit/ behind');
+});
+
+test('doctor fails an old Node with the version it needs', async () => {
+  const c = await check('node', makeProject({ 'pitfile.yaml': valid }), { nodeVersion: 'v18.19.0' });
+  assert.equal(c.status, 'fail');
+  assert.match(c.detail, /v18\.19\.0 \(Pit needs >=20\.17\)/);
+});
+
+test('doctor fails an invalid pitfile with file:line:column, and skips what needs it', async () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api: { command: x, restart: { policy: sometimes } }\n' });
+  const results = await runDoctor(inputs(dir));
+  const pitfile = results.find((c) => c.check === 'pitfile')!;
+  assert.equal(pitfile.status, 'fail');
+  assert.match(pitfile.detail, /^pitfile\.yaml:3:\d+: processes\.api\.restart\.policy must be one of always, on-failure, never/);
+  assert.match(pitfile.fix!, /engine validate/);
+  assert.equal(results.find((c) => c.check === 'state dir')!.status, 'skip');
+  const none = await check('pitfile', makeProject());
+  assert.match(none.fix!, /engine init/);
+});
+
+test('doctor fails a state dir it cannot write', async () => {
+  // Root ignores file modes, so the state dir is made a regular file instead.
+  const dir = makeProject({ 'pitfile.yaml': `${valid}settings: { state_dir: blocked }\n`, blocked: 'a file, not a directory' });
+  const c = await check('state dir', dir);
+  assert.equal(c.status, 'fail');
+  assert.match(c.detail, /cannot write in blocked: (EEXIST|ENOTDIR)/);
+});
+
+test('doctor warns when the socket path is too long and says where the engine listens instead', async () => {
+  const dir = makeProject({ 'pitfile.yaml': valid });
+  const deep = join(dir, 'a'.repeat(60), 'b'.repeat(60));
+  mkdirSync(deep, { recursive: true });
+  const c = await check('socket path', dir, { config: join(dir, 'pitfile.yaml'), env: { ...process.env, XDG_RUNTIME_DIR: '/run/user/4242' } });
+  assert.equal(c.status, 'ok');
+  const far = makeProject({ [join('a'.repeat(60), 'b'.repeat(60), 'pitfile.yaml')]: valid });
+  const w = await check('socket path', join(far, 'a'.repeat(60), 'b'.repeat(60)), { env: { ...process.env, XDG_RUNTIME_DIR: '/run/user/4242' } });
+  assert.equal(w.status, 'warn');
+  assert.match(w.detail, /over the 107-byte limit .* listens on \/run\/user\/4242\/pit-[0-9a-f]{16}\.sock/);
+});
+
+test('doctor fails when the watchers need more inotify watches than the limit', async () => {
+  const files: Record<string, string> = { 'pitfile.yaml': `${valid}watchers:\n  code: { paths: ["src/**/*.py"] }\n` };
+  for (let i = 0; i < 12; i++) files[`src/pkg${i}/mod.py`] = '';
+  const dir = makeProject(files);
+  const fail = await check('inotify', dir, { maxUserWatches: () => 10 });
+  assert.equal(fail.status, 'fail');
+  assert.match(fail.detail, /^15 directory watches needed; the limit is 10$/); // root, src, 12 packages, the pitfile's dir
+  assert.match(fail.fix!, /sysctl fs\.inotify\.max_user_watches=/);
+  assert.equal((await check('inotify', dir, { maxUserWatches: () => 20 })).status, 'warn');
+  assert.equal((await check('inotify', dir, { maxUserWatches: () => 8192 })).status, 'ok');
+});
+
+test('doctor fails an installer index that does not answer, and passes one that does', async () => {
+  const closed = await freePort();
+  const down = await check('package index', makeProject({ 'pitfile.yaml': `${valid}installer: { index_url: "http://127.0.0.1:${closed}/simple/" }\n` }));
+  assert.equal(down.status, 'fail');
+  assert.match(down.detail, new RegExp(`127\\.0\\.0\\.1:${closed}/simple/ is not reachable \\(ECONNREFUSED\\)`));
+
+  const server = createServer((_, res) => res.end('<html><body><a href="/simple/pyyaml/">pyyaml</a></body></html>'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  try {
+    const up = await check('package index', makeProject({ 'pitfile.yaml': `${valid}installer: { index_url: "http://127.0.0.1:${port}/simple/" }\n` }));
+    assert.equal(up.status, 'ok');
+    assert.match(up.detail, /answers 200/);
+  } finally {
+    server.close();
+  }
+});
+
+test('doctor fails when neither systemd nor supervisord can run the engine as a service', async () => {
+  const dir = makeProject({ 'pitfile.yaml': valid });
+  const none = await check('service', dir, { which: () => null, systemdRunning: () => false });
+  assert.equal(none.status, 'fail');
+  assert.match(none.fix!, /--dry-run/);
+  const container = await check('service', dir, { which: (c) => (c === 'systemctl' ? '/usr/bin/systemctl' : null), systemdRunning: () => false });
+  assert.match(container.detail, /systemd is not running here/);
+  assert.equal((await check('service', dir, { which: (c) => (c === 'supervisord' ? '/usr/bin/supervisord' : null), systemdRunning: () => false })).status, 'ok');
+});
+
+test('engine doctor prints one line per check, --json the same checks, exit 1 on a failure', () => {
+  const bad = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses: { api: { comand: x } }\n' });
+  const text = runEngine(['doctor'], bad);
+  assert.equal(text.status, 1);
+  assert.match(text.stdout, /^FAIL {2}pitfile {8}pitfile\.yaml:2:\d+: /m);
+  assert.match(text.stdout, /^ok {4}node /m);
+  assert.match(text.stdout, /\d+ checks? failed\n$/);
+  const json = runEngine(['doctor', '--json'], bad);
+  assert.equal(json.status, 1);
+  const parsed = JSON.parse(json.stdout) as { ok: boolean; checks: CheckResult[] };
+  assert.equal(parsed.ok, false);
+  assert.deepEqual(Object.keys(parsed.checks[1]).sort(), ['check', 'detail', 'fix', 'status']);
+});
