@@ -125,7 +125,15 @@ export class Engine {
       }
       return p;
     };
-    await Promise.all([...this.supervisors.values()].map(stopOne));
+    // settings.shutdown_timeout bounds the whole stop, whatever each process's stop.timeout says.
+    const all = Promise.all([...this.supervisors.values()].map(stopOne));
+    let overrun: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (overrun = setTimeout(resolve, this.#pitfile.settings.shutdownTimeoutMs, 'late')));
+    if ((await Promise.race([all, late])) === 'late') {
+      this.kill();
+      await all;
+    }
+    clearTimeout(overrun);
     await this.#plugins?.host.stop();
     this.#plugins = null;
     this.#output.close();

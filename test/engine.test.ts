@@ -48,3 +48,17 @@ test('independent processes start in parallel and stop in reverse dependency ord
   const stopping = (n: string) => indexOf(events, n, (e) => e.type === 'process:state' && e.to === 'stopping');
   assert.ok(stopping('db') > stopped('api') && stopping('cache') > stopped('api'), 'dependencies stop after their dependents');
 });
+
+test('settings.shutdown_timeout bounds the whole stop: a child with a longer stop.timeout is killed at it', async () => {
+  const stubborn = nodeCommand("process.on('SIGTERM', () => {}); console.log('ready'); setInterval(() => {}, 1000)");
+  const { engine, line } = await startEngine(
+    `version: 1\nsettings: { shutdown_timeout: 1s }\nprocesses:\n  stubborn: { command: ${stubborn}, stop: { timeout: 60s } }\n`,
+  );
+  await line('stubborn', /ready/);
+  const started = Date.now();
+  const clean = await engine.stop();
+  const took = Date.now() - started;
+  assert.equal(clean, false, 'a stop that had to kill is not clean');
+  assert.equal(engine.supervisors.get('stubborn')!.lastExit?.signal, 'SIGKILL');
+  assert.ok(took >= 900 && took < 10_000, `stop took ${took} ms`);
+});

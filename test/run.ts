@@ -14,6 +14,12 @@ const files = (readdirSync(here, { recursive: true }) as string[])
   .sort()
   .map((f) => join(here, f));
 
+// With no file, node --test would search the whole tree, helpers included.
+if (!files.length) {
+  console.error(`no test file matches ${process.argv.slice(2).join(' ')}`);
+  process.exit(2);
+}
+
 // Test files spawn real children and mostly wait on them, so run more files
 // than cores; each file keeps its own state directory.
 const concurrency = Math.max(2, availableParallelism() * 2);

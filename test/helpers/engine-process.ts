@@ -14,7 +14,11 @@ export interface RunningEngine {
   exited: Promise<number | null>;
 }
 
-/** Start `engine run` in `cwd`; killed after the test file if still running. */
+/**
+ * Start `engine run` in `cwd`; stopped after the test file if still running:
+ * SIGTERM first, so it stops its children (a SIGKILLed engine leaves them
+ * running until the next engine in that project), SIGKILL if it hangs.
+ */
 export function runEngineProcess(cwd: string, args: string[] = []): RunningEngine {
   const child = spawn(process.execPath, [engineBin, 'run', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
   let text = '';
@@ -32,8 +36,12 @@ export function runEngineProcess(cwd: string, args: string[] = []): RunningEngin
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  after(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const hung = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(hung);
   });
   return {
     child,
