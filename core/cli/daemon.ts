@@ -1,12 +1,15 @@
 // engine run --daemon: the engine detaches into its own session, logs to
 // .pit/engine.log, and the command returns once it is up (its control API
-// answering), or says why it did not start.
+// answering), or says why it did not start. The log holds the engine's own
+// lines only (each process has its own rotated log in .pit/logs/), and is
+// rotated at each start once it is large.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Pitfile } from '../model/pitfile.js';
 import { ensureStateDir } from '../state-dir.js';
+import { rotateLogFiles } from '../logs/rotate.js';
 import { displayPath, errors } from '../errors.js';
 import { exitCodes, reportError } from './output.js';
 
@@ -14,11 +17,19 @@ const READY = 'pit:ready';
 
 export const daemonFiles = (stateDir: string) => ({ log: join(stateDir, 'engine.log'), pid: join(stateDir, 'engine.pid') });
 
+/** engine.log past this size at a start becomes engine.log.1 (and so on, ENGINE_LOG_KEEP kept). */
+export const ENGINE_LOG_MAX_BYTES = 10 * 1024 * 1024;
+const ENGINE_LOG_KEEP = 3;
+
+/** True in the engine that `engine run --daemon` started. */
+export const isDaemon = () => Boolean(process.env.PIT_DAEMON);
+
 /** Start `engine run` for `pitfile` in the background; resolves to the exit code of this command. */
 export async function startDaemon(pitfile: Pitfile): Promise<number> {
   const { stateDir } = pitfile.settings;
   ensureStateDir(stateDir);
   const files = daemonFiles(stateDir);
+  if (sizeOf(files.log) > ENGINE_LOG_MAX_BYTES) rotateLogFiles(files.log, ENGINE_LOG_KEEP);
   const out = openSync(files.log, 'a', 0o600);
   const child = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url)), 'run', '--config', pitfile.file], {
     detached: true,
@@ -40,12 +51,20 @@ export async function startDaemon(pitfile: Pitfile): Promise<number> {
 
 /** In a daemon, once the engine is up: write the pid file and tell the waiting command. */
 export function announceDaemon(stateDir: string): { remove(): void } | null {
-  if (!process.env.PIT_DAEMON || !process.send) return null;
+  if (!isDaemon() || !process.send) return null;
   const { pid } = daemonFiles(stateDir);
   writeFileSync(pid, `${process.pid}\n`, { mode: 0o600 });
   process.send(READY);
   process.disconnect();
   return { remove: () => rmSync(pid, { force: true }) };
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** The end of the daemon's log, where its reason to stop is. */

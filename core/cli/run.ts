@@ -7,7 +7,7 @@ import { exitCodes, reportError } from './output.js';
 import { displayPath } from '../errors.js';
 import { Terminal } from './terminal.js';
 import { startupOutcomes } from './startup.js';
-import { announceDaemon, startDaemon } from './daemon.js';
+import { announceDaemon, isDaemon, startDaemon } from './daemon.js';
 import type { Pitfile } from '../model/pitfile.js';
 
 export function registerRun(program: Command): void {
@@ -45,7 +45,10 @@ async function run(pitfile: Pitfile): Promise<number> {
   const { Engine } = await import('../engine.js');
   const engine = new Engine(pitfile, {
     log: (text: string) => terminal.note(text),
-    lines: (name: string, stream: 'out' | 'err', lines: Buffer[]) => (holding ? held.push(() => terminal.lines(name, stream, lines)) : terminal.lines(name, stream, lines)),
+    // A daemon's processes are in their own logs already; engine.log stays the engine's.
+    lines: isDaemon()
+      ? () => {}
+      : (name: string, stream: 'out' | 'err', lines: Buffer[]) => (holding ? held.push(() => terminal.lines(name, stream, lines)) : terminal.lines(name, stream, lines)),
   });
   engine.bus.on('process:*:state', (e) => {
     if (e.type !== 'process:state' || holding) return;

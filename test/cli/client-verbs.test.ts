@@ -2,7 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { runEngine } from '../helpers/cli.js';
@@ -10,6 +10,7 @@ import { runEngineProcess } from '../helpers/engine-process.js';
 import { engineBin } from '../helpers/paths.js';
 import { until, within } from '../helpers/wait.js';
 import { isAlive } from '../helpers/proc.js';
+import { ENGINE_LOG_MAX_BYTES } from '../../core/cli/daemon.js';
 
 const talker = `["node", "-e", "let n = 0; setInterval(() => console.log('line ' + n++), 50)"]`;
 const idle = `["node", "-e", "setInterval(() => {}, 1000)"]`;
@@ -121,8 +122,9 @@ test('health: OK, WARNING for backoff, CRITICAL for fatal and for no engine, UNK
   assert.match(unknown.stdout, /^UNKNOWN - no pitfile found/);
 });
 
-test('run --daemon returns once the engine is up, writes its pid, and shutdown stops it', async () => {
-  const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  a: { command: ${idle} }\n` });
+test('run --daemon returns once the engine is up, writes its pid, and shutdown stops it; engine.log holds the engine\'s lines and rotates', async () => {
+  const big = Buffer.alloc(ENGINE_LOG_MAX_BYTES + 1, 'x');
+  const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  a: { command: ${talker} }\n`, '.pit/engine.log': big });
   const r = runEngine(['run', '--daemon'], dir);
   assert.equal(r.status, 0, r.stderr);
   const pid = Number(readFileSync(join(dir, '.pit', 'engine.pid'), 'utf8'));
@@ -135,7 +137,11 @@ test('run --daemon returns once the engine is up, writes its pid, and shutdown s
   assert.equal(runEngine(['shutdown'], dir).status, 0);
   assert.equal(isAlive(pid), false);
   assert.equal(existsSync(join(dir, '.pit', 'engine.pid')), false);
-  assert.match(readFileSync(join(dir, '.pit', 'engine.log'), 'utf8'), /all processes stopped/);
+  const log = readFileSync(join(dir, '.pit', 'engine.log'), 'utf8');
+  assert.match(log, /all processes stopped/);
+  assert.match(readFileSync(join(dir, '.pit', 'logs', 'a.log'), 'utf8'), /line 0/, 'the process logged to its own file');
+  assert.doesNotMatch(log, /line \d/, "the process's output is not copied into engine.log");
+  assert.equal(statSync(join(dir, '.pit', 'engine.log.1')).size, big.length, 'the large log was rotated at start');
 });
 
 test('a project too deep for a socket path gets a short one, and the verbs still find it', async () => {
