@@ -28,8 +28,8 @@ export interface PluginDefinition<O = Record<string, unknown>> {
   apiVersion?: 1;
   /** JSON Schema of its options; `default`s are applied. */
   options?: Record<string, unknown>;
-  /** Event patterns it receives, e.g. ["process:*:exit"]. */
-  on?: string[];
+  /** Event patterns it receives, e.g. ["process:*:exit"]; or computed from its options, to narrow them. */
+  on?: string[] | ((options: O) => string[]);
   setup?(ctx: PluginContext<O>): Awaitable<void>;
   /** Events arrive in batches: every matching event of one engine tick. */
   onEvent?(events: PitEvent[], ctx: PluginContext<O>): Awaitable<void>;

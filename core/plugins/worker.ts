@@ -62,7 +62,7 @@ export default async function runTask(task: Task): Promise<Outcome> {
       ...p.outcome,
       describe: {
         name: def.name,
-        on: def.on ?? [],
+        on: typeof def.on === 'function' ? def.on(task.options as never) : def.on ?? [],
         actions: Object.keys(def.actions ?? {}),
         options: def.options ?? null,
         apiVersion: def.apiVersion ?? 1,

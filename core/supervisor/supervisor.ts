@@ -18,8 +18,15 @@ import { formatDuration } from '../model/units.js';
 
 /** Where a supervisor sends its child's output (log file, terminal). */
 export interface OutputSink {
-  attach(process: string, child: ChildProcess): void;
+  /** Resolves once the child's output has all been read. */
+  attach(process: string, child: ChildProcess): Promise<void> | void;
 }
+
+/**
+ * How long an exit waits for the child's last output: a grandchild holding
+ * the pipes open must not hold the exit back.
+ */
+const OUTPUT_DRAIN_MS = 100;
 
 export interface SupervisorDeps {
   bus: EventBus;
@@ -160,11 +167,20 @@ export class Supervisor {
         resolve(exit);
         this.#onExit(child, exit, reason);
       };
-      child.once('exit', (code, signal) => finish({ code, signal }));
+      // The exit is published after the output it printed, so whoever reads
+      // the exit (a reaction, the import-error matcher) has seen the last line.
+      child.once('exit', (code, signal) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((r) => (timer = setTimeout(r, OUTPUT_DRAIN_MS)));
+        void Promise.race([drained, late]).then(() => {
+          clearTimeout(timer);
+          finish({ code, signal });
+        });
+      });
       // Node reports a failed spawn (ENOENT, EACCES) as 'error' with no 'exit'.
       child.once('error', (e) => finish({ code: null, signal: null }, `could not start: ${e.message}`));
     });
-    this.deps.output.attach(this.name, child);
+    const drained = this.deps.output.attach(this.name, child);
     child.once('spawn', () => {
       if (this.state !== 'starting') return;
       writePidRecord(this.deps.stateDir, this.name, child.pid!, this.cfg.stop);

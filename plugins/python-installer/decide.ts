@@ -1,0 +1,138 @@
+// Whether to install anything for an import failure, and what: every way
+// to say no comes before the one way to say yes, and each has a reason a
+// person can act on.
+import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
+import { distributionFor } from './import-names.js';
+
+/** What the failing process's interpreter says (see probe.ts). */
+export interface EnvironmentFacts {
+  /** "3.11" */
+  version: string;
+  /** sys.stdlib_module_names of that interpreter. */
+  stdlib: ReadonlySet<string>;
+  /** The top-level module importable there: its distributions, and whether it is a namespace package; null if not importable. */
+  installed: { distributions: string[]; namespace: boolean } | null;
+  /** A file or folder of the project with the top-level module's name, relative to the project. */
+  local: string | null;
+}
+
+export interface InstallPolicy {
+  aliases: Record<string, string>;
+  allow: string[];
+  deny: string[];
+}
+
+export type SkipCode =
+  | 'not-installable'
+  | 'invalid-name'
+  | 'no-pip'
+  | 'stdlib'
+  | 'stdlib-version'
+  | 'local'
+  | 'installed'
+  | 'unknown-distribution'
+  | 'denied'
+  | 'not-allowed';
+
+export type Decision =
+  | { install: true; module: string | null; distribution: string; reason: string }
+  | { install: false; module: string | null; code: SkipCode; reason: string };
+
+/** PEP 508 names: ASCII letters and digits, with . _ - inside. */
+const DISTRIBUTION = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$/;
+/** A dotted import name; ASCII only, since it must also name a distribution. */
+const MODULE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const MAX_MODULE = 100;
+
+/** Modules that joined or left the standard library (What's New in Python 3.9–3.13). */
+const STDLIB_CHANGES: Record<string, { added?: string; removed?: string; use: string; install?: string }> = {
+  tomllib: { added: '3.11', use: 'tomli on older Pythons' },
+  zoneinfo: { added: '3.9', use: 'backports.zoneinfo on older Pythons' },
+  graphlib: { added: '3.9', use: 'graphlib_backport on older Pythons' },
+  distutils: { removed: '3.12', use: 'setuptools, which provides it', install: 'setuptools' },
+  imp: { removed: '3.12', use: 'importlib' },
+  asynchat: { removed: '3.12', use: 'asyncio' },
+  asyncore: { removed: '3.12', use: 'asyncio' },
+  smtpd: { removed: '3.12', use: 'aiosmtpd' },
+  ...Object.fromEntries(
+    ['aifc', 'audioop', 'cgi', 'cgitb', 'chunk', 'crypt', 'imghdr', 'mailcap', 'msilib', 'nis', 'nntplib', 'ossaudiodev', 'pipes', 'sndhdr', 'spwd', 'sunau', 'telnetlib', 'uu', 'xdrlib', 'lib2to3'].map((m) => [
+      m,
+      { removed: '3.13', use: 'a maintained replacement (PEP 594)' },
+    ]),
+  ),
+};
+
+const NOT_INSTALLABLE: Record<string, (f: ImportErrorFinding) => string> = {
+  'missing-name': (f) => `${f.line}: the module is there but lacks that name, a version mismatch; pin or upgrade ${f.module ?? 'the package'} instead`,
+  'circular-import': (f) => `${f.line}: a circular import in the project's own code`,
+  'not-a-package': (f) => `${f.line}: a module (often a file of the project) shadows the package`,
+  'system-library': (f) => `${f.library} is a system library, not a Python package: install it with the OS package manager (e.g. apt-get install the package that provides it)`,
+  'abi-mismatch': () => 'a compiled extension does not match its library or Python: reinstall or rebuild it',
+  'import-blocked': (f) => `the import of ${f.module} is blocked on purpose (None in sys.modules)`,
+  'relative-import': () => 'a relative import outside a package: run the module with python -m package.module',
+  'not-runnable': (f) => `${f.module} cannot be run with -m`,
+  'broken-tool': (f) => `the tool's own package ${f.module} is missing: reinstall the tool; its import name on an index may be something else`,
+};
+
+const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/** Whether `module` can be an import name that maps to a distribution; the reason when not. */
+export function checkModuleName(module: string): string | null {
+  if (module.length > MAX_MODULE) return `a module name of ${module.length} characters is longer than any real one (${MAX_MODULE})`;
+  if (!MODULE.test(module)) return `"${module}" is not an ASCII Python module name (letters, digits, _ and dots): it cannot name a package`;
+  return null;
+}
+
+/** Whether `name` is a PEP 508 distribution name; the reason when not. */
+export function checkDistributionName(name: string): string | null {
+  return DISTRIBUTION.test(name) ? null : `"${name}" is not a valid distribution name (PEP 508: letters, digits, . _ - inside, at most 100 characters)`;
+}
+
+export function decide(f: ImportErrorFinding, facts: EnvironmentFacts, policy: InstallPolicy): Decision {
+  const skip = (code: SkipCode, reason: string): Decision => ({ install: false, module: f.module, code, reason });
+  if (f.kind === 'distribution-not-found') return allowed(f.module, f.distribution!, `importlib.metadata looked for the distribution ${f.distribution}`, policy);
+  if (f.kind !== 'missing-module') return skip('not-installable', NOT_INSTALLABLE[f.kind](f));
+  const module = f.module!;
+  const top = module.split('.')[0];
+  const bad = checkModuleName(module);
+  if (bad) return skip('invalid-name', bad);
+  if (top === 'pip') return skip('no-pip', 'the environment has no pip: create it again with pip, or run <its python> -m ensurepip');
+  if (facts.stdlib.has(top)) {
+    return skip('stdlib', top === module ? `${top} is in Python ${facts.version}'s standard library: the interpreter's own installation is incomplete` : `${top} is in Python ${facts.version}'s standard library, which has no ${module}`);
+  }
+  const change = STDLIB_CHANGES[top];
+  if (change?.added && older(facts.version, change.added)) return skip('stdlib-version', `${top} is in the standard library from Python ${change.added}; this is ${facts.version}: use ${change.use}, or a newer Python`);
+  if (change?.removed && !older(facts.version, change.removed)) {
+    if (change.install) return allowed(module, change.install, `${top} left the standard library in Python ${change.removed}; ${change.use}`, policy);
+    return skip('stdlib-version', `${top} left the standard library in Python ${change.removed}: use ${change.use}`);
+  }
+  if (facts.local) return skip('local', `${top} is the project's own (${facts.local}): fix the working directory or PYTHONPATH, not an install`);
+  if (facts.installed && !facts.installed.namespace) {
+    const owner = facts.installed.distributions.join(', ') || 'a package';
+    return skip('installed', top === module ? `${top} is importable in this environment already (${owner})` : `${top} is installed (${owner}) but has no ${module.slice(top.length + 1)}: a version mismatch, not a missing package`);
+  }
+  // `from google.cloud import storage` fails on google.cloud: the name after import says which one.
+  const imported = /^from\s+([\w.]+)\s+import\s+(\w+)/.exec(f.source ?? '');
+  const candidates = imported && imported[1] === module ? [`${module}.${imported[2]}`, module] : [module];
+  for (const c of candidates) {
+    const d = distributionFor(c, policy.aliases);
+    if (d) return allowed(module, d, `${c} is provided by ${d}`, policy);
+  }
+  if (facts.installed?.namespace) return skip('unknown-distribution', `${top} is a namespace package; no known distribution provides ${module}: add one under installer.aliases`);
+  return allowed(module, top, `${top} is installed under its own name`, policy);
+}
+
+function allowed(module: string | null, distribution: string, why: string, policy: InstallPolicy): Decision {
+  const bad = checkDistributionName(distribution);
+  if (bad) return { install: false, module, code: 'invalid-name', reason: bad };
+  const n = normalize(distribution);
+  if (policy.deny.some((d) => normalize(d) === n)) return { install: false, module, code: 'denied', reason: `${distribution} is in installer.deny` };
+  if (policy.allow.length && !policy.allow.some((d) => normalize(d) === n)) return { install: false, module, code: 'not-allowed', reason: `${distribution} is not in installer.allow` };
+  return { install: true, module, distribution, reason: why };
+}
+
+/** "3.10" is older than "3.11". */
+function older(version: string, than: string): boolean {
+  const [a, b] = [version, than].map((v) => v.split('.').map(Number));
+  return a[0] !== b[0] ? a[0] < b[0] : (a[1] ?? 0) < (b[1] ?? 0);
+}
