@@ -15,7 +15,7 @@ import { armWatchers } from './watchers/watchers.js';
 import { armReactions, builtinActions } from './reactions/reactions.js';
 import { PluginHost } from './plugins/host.js';
 import { builtinPlugins } from './plugins/builtins.js';
-import type { ProcessControl } from './reactions/actions/types.js';
+import type { ActionHandler, ProcessControl } from './reactions/actions/types.js';
 import { loadPitfile } from './config/load.js';
 import { watchConfig } from './config/watch.js';
 import { PitError, PitfileError, errors } from './errors.js';
@@ -238,7 +238,7 @@ export class Engine {
     const plugins = await this.#pluginHost();
     const disarmReactions = armReactions(this.bus, this.#pitfile.reactions, {
       env: { bus: this.bus, pitfile: this.#pitfile, processes: this.processes },
-      actions: { ...builtinActions, ...plugins.actions() },
+      actions: withShortNames({ ...builtinActions, ...plugins.actions() }),
       log,
     });
     const closeWatchers = await armWatchers(this.#pitfile, this.bus);
@@ -247,4 +247,10 @@ export class Engine {
       await closeWatchers();
     };
   }
+}
+
+/** Built-in plugins' actions also go by their short name: { install: {} } is python-installer.install. */
+function withShortNames(actions: Record<string, ActionHandler>): Record<string, ActionHandler> {
+  const install = actions['python-installer.install'] as ActionHandler | undefined;
+  return install ? { ...actions, install } : actions;
 }

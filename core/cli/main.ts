@@ -12,6 +12,7 @@ import { registerReload } from './reload.js';
 import { registerShutdown } from './shutdown.js';
 import { registerHealth } from './health.js';
 import { registerDoctor } from './doctor.js';
+import { registerInstall } from './install.js';
 import { exitCodes } from './output.js';
 import { version } from '../version.js';
 
@@ -47,6 +48,7 @@ Examples:
   registerShutdown(program);
   registerHealth(program);
   registerDoctor(program);
+  registerInstall(program);
   return program;
 }
 

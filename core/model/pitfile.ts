@@ -115,11 +115,15 @@ export interface ReactionConfig {
 
 export interface InstallerConfig {
   backend: InstallerBackend;
+  mode: 'auto' | 'ask' | 'dry-run';
+  /** Import name → distribution, over the bundled table. */
+  aliases: Record<string, string>;
   allow: string[];
   deny: string[];
   maxAttempts: number;
   editProject: boolean;
   indexUrl: string | null;
+  extraIndexUrls: string[];
   timeoutMs: number;
 }
 

@@ -17,6 +17,11 @@ export function builtinPlugins(pitfile: Pitfile): PluginRef[] {
     const stdout = python.filter((p) => STDOUT_TRACEBACKS.test(commandText(p.command))).map((p) => p.name);
     refs.push({ use: builtin('import-error-matcher'), options: { processes: python.map((p) => p.name), stdout } });
   }
+  const usesInstall = pitfile.reactions.some((r) => r.do.some((a) => a.action === 'install'));
+  if (python.length || usesInstall) {
+    const processes = Object.fromEntries(Object.values(pitfile.processes).map((p) => [p.name, { command: p.command, cwd: p.cwd, env: p.env }]));
+    refs.push({ use: builtin('python-installer'), options: { installer: pitfile.installer, processes } });
+  }
   if (pitfile.heartbeat) refs.push({ use: builtin('heartbeat'), options: { file: pitfile.heartbeat.file, intervalMs: pitfile.heartbeat.intervalMs } });
   return refs;
 }

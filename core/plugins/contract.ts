@@ -19,6 +19,12 @@ export interface PluginContext<O = Record<string, unknown>> {
   emit(name: string, data?: Record<string, unknown>): void;
   /** Ask the engine to start, stop or restart a process. */
   request(action: 'start' | 'stop' | 'restart', process: string): void;
+  /**
+   * In an action: end it as failed with `reason`, so the reaction's later
+   * actions do not run. An outcome, not a fault: it never counts toward
+   * disabling the plugin, as a throw does.
+   */
+  fail(reason: string): void;
 }
 
 export interface PluginDefinition<O = Record<string, unknown>> {
@@ -33,8 +39,10 @@ export interface PluginDefinition<O = Record<string, unknown>> {
   setup?(ctx: PluginContext<O>): Awaitable<void>;
   /** Events arrive in batches: every matching event of one engine tick. */
   onEvent?(events: PitEvent[], ctx: PluginContext<O>): Awaitable<void>;
-  /** Actions reactions can call as { <name>.<action>: args }. */
-  actions?: Record<string, (args: unknown, ctx: PluginContext<O>) => Awaitable<void>>;
+  /** Actions reactions can call as { <name>.<action>: args }; `event` is the one the reaction fired on. */
+  actions?: Record<string, (args: unknown, ctx: PluginContext<O>, event?: PitEvent) => Awaitable<void>>;
+  /** How long an action may run, from the options, when the host's limit is too short (an install takes minutes). */
+  actionTimeoutMs?(options: O): number;
   /** How often the host calls onTick, from the options (e.g. a sampling interval). */
   tickMs?(options: O): number;
   onTick?(ctx: PluginContext<O>): Awaitable<void>;

@@ -31,6 +31,8 @@ interface Loaded {
   pool: Tinypool;
   on: string[];
   actions: string[];
+  /** Its own limit for actions, when it declared one. */
+  actionTimeoutMs: number | null;
   failures: number[];
   disabled: boolean;
   emitted: { second: number; count: number; reported: boolean };
@@ -72,7 +74,7 @@ export class PluginHost {
       const { hook: _, ...task } = this.#task(use, ref.options, 'describe');
       const d = await describePlugin(pool, task);
       const options = await checkOptions(d.name, d.options, ref.options);
-      const plugin: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
+      const plugin: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, actionTimeoutMs: d.actionTimeoutMs, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
       // tickMs is read with the options as given; describe runs before defaults apply.
       return { plugin, tickMs: d.tickMs };
     } catch (e) {
@@ -93,8 +95,9 @@ export class PluginHost {
     for (const p of this.#plugins) {
       for (const action of p.actions) {
         out[`${p.name}.${action}`] = async (call) => {
-          const ok = await this.#call(p, { ...this.#taskOf(p, 'action'), action, args: fill(call.args, call.vars) });
-          if (!ok) throw new Error(`plugin ${p.name}: action ${action} failed (see plugin:${p.name}:error)`);
+          const out = await this.#call(p, { ...this.#taskOf(p, 'action'), action, args: fill(call.args, call.vars), event: call.vars.event });
+          if (!out) throw new Error(`plugin ${p.name}: action ${action} failed (see plugin:${p.name}:error)`);
+          if (out.failed !== undefined) throw new Error(out.failed);
         };
       }
     }
@@ -165,20 +168,21 @@ export class PluginHost {
 
   #stopping = false;
 
-  /** Run one task; false when it failed (already reported). */
-  async #call(p: Loaded, task: Task, duringStop = false): Promise<boolean> {
-    if (p.disabled || (this.#stopping && !duringStop)) return false;
+  /** Run one task; null when it failed (already reported). */
+  async #call(p: Loaded, task: Task, duringStop = false): Promise<Outcome | null> {
+    if (p.disabled || (this.#stopping && !duringStop)) return null;
+    const limitMs = task.hook === 'action' && p.actionTimeoutMs ? p.actionTimeoutMs : PLUGIN_LIMITS.callTimeoutMs;
     try {
-      const out: Outcome = await p.pool.run(task, { signal: AbortSignal.timeout(PLUGIN_LIMITS.callTimeoutMs) });
+      const out: Outcome = await p.pool.run(task, { signal: AbortSignal.timeout(limitMs) });
       this.#apply(p, out);
-      return true;
+      return out;
     } catch (e) {
       // A call cut short by the engine stopping (its worker ended) is no failure of the plugin.
-      if (this.#stopping && !duringStop) return false;
+      if (this.#stopping && !duringStop) return null;
       const err = e as Error;
       const why =
         err.name === 'TimeoutError' || err.name === 'AbortError'
-          ? `${task.hook} did not finish within ${PLUGIN_LIMITS.callTimeoutMs}ms; its worker was ended and will be replaced`
+          ? `${task.hook} did not finish within ${limitMs}ms; its worker was ended and will be replaced`
           : err.message;
       this.#error(p.name, task.hook, why);
       const now = Date.now();
@@ -188,7 +192,7 @@ export class PluginHost {
         this.deps.bus.publish('plugin:disabled', p.name, { plugin: p.name, failures: p.failures.length });
         this.deps.log(`plugin ${p.name} disabled after ${p.failures.length} failures in a minute; fix it, then reload the pitfile`);
       }
-      return false;
+      return null;
     }
   }
 

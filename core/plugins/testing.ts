@@ -8,14 +8,16 @@ export interface Recorded {
   emits: { name: string; data: Record<string, unknown> }[];
   requests: { action: 'start' | 'stop' | 'restart'; process: string }[];
   logs: string[];
+  /** What the last action passed to ctx.fail, if it did. */
+  failed?: string;
 }
 
 export interface PluginHarness<O> extends Recorded {
   ctx: PluginContext<O>;
   /** Deliver one batch of events to onEvent (only those its `on` patterns match are its business; all are given). */
   send(...events: PitEvent[]): Promise<void>;
-  /** Call an action as a reaction would. */
-  act(action: string, args?: unknown): Promise<void>;
+  /** Call an action as a reaction would, after `event`. */
+  act(action: string, args?: unknown, event?: PitEvent): Promise<void>;
   tick(): Promise<void>;
   teardown(): Promise<void>;
   /** Forget what was recorded so far. */
@@ -33,12 +35,14 @@ export async function testPlugin<O>(plugin: PluginDefinition<O>, options: O, whe
     log: (text) => h.logs.push(String(text)),
     emit: (name, data = {}) => h.emits.push({ name, data }),
     request: (action, process) => h.requests.push({ action, process }),
+    fail: (reason) => (h.failed = String(reason)),
   };
   h.send = async (...events) => void (await plugin.onEvent?.(events, h.ctx));
-  h.act = async (action, args) => {
+  h.act = async (action, args, event) => {
     const fn = plugin.actions?.[action];
     if (!fn) throw new Error(`plugin ${plugin.name} has no action "${action}"`);
-    await fn(args, h.ctx);
+    delete h.failed;
+    await fn(args, h.ctx, event);
   };
   h.tick = async () => void (await plugin.onTick?.(h.ctx));
   h.teardown = async () => void (await plugin.teardown?.(h.ctx));
@@ -46,6 +50,7 @@ export async function testPlugin<O>(plugin: PluginDefinition<O>, options: O, whe
     h.emits.length = 0;
     h.requests.length = 0;
     h.logs.length = 0;
+    delete h.failed;
   };
   await plugin.setup?.(h.ctx);
   return h;

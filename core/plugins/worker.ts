@@ -15,13 +15,17 @@ export interface Task {
   events?: PitEvent[];
   action?: string;
   args?: unknown;
+  /** For an action: the event its reaction fired on. */
+  event?: PitEvent;
 }
 
 export interface Outcome {
   emits: { name: string; data: Record<string, unknown> }[];
   requests: { action: 'start' | 'stop' | 'restart'; process: string }[];
   logs: string[];
-  describe?: { name: string; on: string[]; actions: string[]; options: Record<string, unknown> | null; apiVersion: number; tickMs: number | null };
+  /** The action ended with ctx.fail(reason). */
+  failed?: string;
+  describe?: { name: string; on: string[]; actions: string[]; options: Record<string, unknown> | null; apiVersion: number; tickMs: number | null; actionTimeoutMs: number | null };
 }
 
 let loaded: { def: PluginDefinition; outcome: Outcome; ctx: PluginContext } | null = null;
@@ -42,6 +46,7 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
     log: (text) => outcome.logs.push(String(text)),
     emit: (name, data = {}) => outcome.emits.push({ name, data }),
     request: (action, process) => outcome.requests.push({ action, process }),
+    fail: (reason) => (outcome.failed = String(reason)),
   };
   // Remembered only once set up: a setup that throws is tried again next time.
   if (task.hook !== 'describe') await def.setup?.(ctx);
@@ -55,6 +60,7 @@ export default async function runTask(task: Task): Promise<Outcome> {
   p.outcome.emits = [];
   p.outcome.requests = [];
   p.outcome.logs = [];
+  delete p.outcome.failed;
   const { def, ctx } = p;
   if (task.hook === 'describe') {
     loaded = null; // described, not set up: the next task sets it up
@@ -67,6 +73,7 @@ export default async function runTask(task: Task): Promise<Outcome> {
         options: def.options ?? null,
         apiVersion: def.apiVersion ?? 1,
         tickMs: def.onTick && def.tickMs ? def.tickMs(task.options) : null,
+        actionTimeoutMs: def.actionTimeoutMs ? def.actionTimeoutMs(task.options) : null,
       },
     };
   }
@@ -74,7 +81,7 @@ export default async function runTask(task: Task): Promise<Outcome> {
   if (task.hook === 'action') {
     const fn = def.actions?.[task.action!];
     if (!fn) throw new Error(`plugin ${def.name} has no action "${task.action}"`);
-    await fn(task.args, ctx);
+    await fn(task.args, ctx, task.event);
   }
   if (task.hook === 'tick') await def.onTick?.(ctx);
   if (task.hook === 'teardown') await def.teardown?.(ctx);

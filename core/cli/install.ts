@@ -1,0 +1,121 @@
+// engine install: what the self-healing installer would do for a module and
+// a process (the environment found, the distribution, the command), then
+// doing it; and approving the decisions installer.mode: ask has queued.
+import type { Command } from 'commander';
+import { loadPitfile } from '../config/load.js';
+import { errors } from '../errors.js';
+import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
+import { PYTHON_COMMAND } from '../plugins/builtins.js';
+import { findProjectEngine } from '../control/client.js';
+import { checkModuleName } from '../../plugins/python-installer/decide.js';
+import { findEnvironment, type ProcessSpec } from '../../plugins/python-installer/environment.js';
+import { Installer, type InstallReport } from '../../plugins/python-installer/installer.js';
+import { exitCodes, reportError } from './output.js';
+
+export function registerInstall(program: Command): void {
+  program
+    .command('install')
+    .summary("install a Python module into a process's own environment, showing the decision first")
+    .argument('[module]', 'the import name, e.g. yaml (installs PyYAML)')
+    .option('--for <process>', 'the process whose environment gets it (default: the only Python process)')
+    .option('--dry-run', 'show the decision and the command; install nothing')
+    .option('--approve <id>', 'run a decision that installer.mode: ask queued (engine status lists them)')
+    .option('--pending', 'list the decisions waiting for approval')
+    .addHelpText('after', `
+Exit codes: 0 installed (or shown), 1 refused or failed, 2 bad usage.
+
+Examples:
+  engine install yaml --dry-run      # which environment, which distribution, which command
+  engine install cv2 --for worker    # opencv-python into worker's environment
+  engine install --approve 3f9a1c2e  # run a queued decision; a running engine restarts the process`)
+    .action(async (module: string | undefined, opts: { for?: string; dryRun?: boolean; approve?: string; pending?: boolean }, cmd: Command) => {
+      try {
+        const { pitfile } = await loadPitfile({ config: cmd.optsWithGlobals<{ config?: string }>().config, plugins: false });
+        const mode = opts.dryRun ? 'dry-run' : 'auto';
+        const installer = new Installer({ ...pitfile.installer, mode }, pitfile.root, pitfile.settings.stateDir);
+        if (opts.pending) process.exitCode = listQueue(installer);
+        else if (opts.approve) process.exitCode = await approve(installer, opts.approve, pitfile);
+        else if (module) process.exitCode = await install(installer, pitfile, module, opts.for);
+        else throw errors.PIT_E_CLI_USAGE('name a module (engine install yaml), or use --approve <id> or --pending');
+      } catch (e) {
+        process.exitCode = reportError(e);
+      }
+    });
+}
+
+async function install(installer: Installer, pitfile: Pitfile, module: string, name: string | undefined): Promise<number> {
+  const bad = checkModuleName(module);
+  if (bad) throw errors.PIT_E_CLI_USAGE(bad);
+  const target = pickProcess(pitfile, name);
+  const spec: ProcessSpec = target ? { command: target.command, cwd: target.cwd, env: target.env } : { command: 'python3', cwd: pitfile.root, env: {} };
+  const req = { process: target?.name ?? '(none)', spec, finding: { kind: 'missing-module' as const, module, top_level: module.split('.')[0], line: `engine install ${module}`, source: null }, seenAt: Date.now() };
+  const env = findEnvironment(spec, pitfile.root, pitfile.installer.backend);
+  const { decision } = await installer.plan(req, env);
+  const show = (k: string, v: string) => process.stdout.write(`${k.padEnd(12)} ${v}\n`);
+  show('process', target ? target.name : 'none given: the project with python3');
+  show('environment', `${env.prefix} (${env.foundBy})`);
+  show('python', env.python);
+  show('backend', env.backend);
+  show('decision', decision.install ? `install ${decision.distribution}: ${decision.reason}` : `no install: ${decision.reason}`);
+  if (!decision.install) return exitCodes.failed;
+  const { Listr } = await import('listr2');
+  let report: InstallReport | undefined;
+  await new Listr([
+    {
+      title: `${decision.distribution} into ${env.prefix}`,
+      task: async (_: unknown, task: { title: string; output: string }) => {
+        report = await installer.handle(req, { onStart: (c) => (task.output = c.argv.join(' ')) });
+        task.title = `${decision.distribution}: ${report.outcome}`;
+        if (report.outcome === 'failed' || report.outcome === 'gave-up') throw new Error(report.reason);
+      },
+    },
+  ], { exitOnError: false, rendererOptions: { collapseErrors: false } }).run().catch(() => {});
+  return finish(report!);
+}
+
+async function approve(installer: Installer, id: string, pitfile: Pitfile): Promise<number> {
+  const p = installer.take(id);
+  if (!p) throw errors.PIT_E_CLI_USAGE(`no install waiting with id ${id}; engine install --pending lists them`);
+  process.stdout.write(`approved: ${p.distribution} for ${p.process} into ${p.environment}\nrunning: ${p.command.argv.join(' ')}\n`);
+  const spec = pitfile.processes[p.process];
+  const r = await installer.run(p.command, p.environment, p.distribution, spec?.env ?? {});
+  if (!r.ok) {
+    process.stderr.write(`install failed (${r.timedOut ? 'timed out' : r.error ?? `exit ${r.exitCode}`}):\n${r.outputTail.trimEnd().split('\n').slice(-15).join('\n')}\n`);
+    return exitCodes.failed;
+  }
+  process.stdout.write(`installed ${p.distribution}\n`);
+  // The engine restarts the process so it runs with the package; no engine, nothing to restart.
+  const engine = await findProjectEngine(pitfile.file).catch(() => null);
+  if (engine && spec) {
+    await engine.client.call('POST', '/v1/processes/restart', { names: [p.process] }).then(
+      () => process.stdout.write(`restarted ${p.process}\n`),
+      () => process.stdout.write(`start ${p.process} again with: engine restart ${p.process}\n`),
+    );
+  }
+  return exitCodes.ok;
+}
+
+function listQueue(installer: Installer): number {
+  const queue = installer.pending();
+  if (!queue.length) process.stdout.write('no install is waiting for approval\n');
+  for (const p of queue) process.stdout.write(`${p.id}  ${p.distribution} for ${p.process} (${p.reason})\n  engine install --approve ${p.id}\n`);
+  return exitCodes.ok;
+}
+
+function finish(r: InstallReport): number {
+  process.stdout.write(`${r.outcome}: ${r.reason}\n`);
+  if (r.output) process.stderr.write(r.output.trimEnd().split('\n').slice(-15).join('\n') + '\n');
+  return r.outcome === 'installed' || r.outcome === 'dry-run' ? exitCodes.ok : exitCodes.failed;
+}
+
+function pickProcess(pitfile: Pitfile, name: string | undefined): ProcessConfig | null {
+  const all = Object.values(pitfile.processes);
+  if (name) {
+    const p = pitfile.processes[name];
+    if (!p) throw errors.PIT_E_CLI_USAGE(`no process named "${name}"; the pitfile has: ${all.map((x) => x.name).join(', ') || 'none'}`);
+    return p;
+  }
+  const python = all.filter((p) => PYTHON_COMMAND.test(Array.isArray(p.command) ? p.command.join(' ') : p.command));
+  if (python.length > 1) throw errors.PIT_E_CLI_USAGE(`several Python processes (${python.map((p) => p.name).join(', ')}): pick one with --for`);
+  return python[0] ?? null;
+}

@@ -1,0 +1,64 @@
+// python-installer: the install action. After process:<name>:import-error,
+// { install: {} } installs the missing module into the environment that
+// process ran in, and reports every decision as process:<name>:install.
+import { definePlugin, type PitEvent } from '../../core/index.js';
+import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
+import type { ProcessSpec } from './environment.js';
+import { Installer, type InstallerSettings } from './installer.js';
+
+interface Options {
+  installer: InstallerSettings;
+  /** Every process's command, cwd and env: where its environment is looked for. */
+  processes: Record<string, ProcessSpec>;
+}
+
+interface InstallArgs {
+  module?: string;
+  process?: string;
+}
+
+let installer: Installer | null = null;
+
+export default definePlugin<Options>({
+  name: 'python-installer',
+  options: {
+    type: 'object',
+    properties: { installer: { type: 'object' }, processes: { type: 'object', default: {} } },
+    required: ['installer'],
+    additionalProperties: false,
+  },
+  // An install may take installer.timeout; the host's 5 s limit would cut it.
+  actionTimeoutMs: (o) => o.installer.timeoutMs + 30_000,
+  setup(ctx) {
+    installer = new Installer(ctx.options.installer, ctx.root, ctx.stateDir);
+  },
+  actions: {
+    async install(args, ctx, event) {
+      const a = (args ?? {}) as InstallArgs;
+      const data = eventData(event);
+      const process = a.process ?? (typeof data.process === 'string' ? data.process : null);
+      if (!process) throw new Error('install needs a process: use it after a process:<name>:import-error event, or give { install: { process: api, module: yaml } }');
+      const spec = ctx.options.processes[process];
+      if (!spec) throw new Error(`no process named "${process}"`);
+      const finding: ImportErrorFinding = a.module
+        ? { kind: 'missing-module', module: a.module, top_level: a.module.split('.')[0], line: `install ${a.module}`, source: null }
+        : (data as unknown as ImportErrorFinding);
+      if (!finding.kind) throw new Error(`install after ${event ? 'an event that names no import error' : 'no event'}: give { install: { module: <name> } }`);
+      const report = await installer!.handle({ process, spec, finding, seenAt: event?.at ?? Date.now() });
+      ctx.emit(`process:${process}:install`, { ...report });
+      ctx.log(`${process}: ${report.outcome}${report.distribution ? ` ${report.distribution}` : ''}: ${report.reason}`);
+      // A process that keeps dying of the same import is stopped, not restarted by the reaction's next action.
+      if (report.outcome === 'gave-up') {
+        ctx.request('stop', process);
+        ctx.fail(`gave up on ${process}: ${report.reason}`);
+      } else if (report.outcome === 'failed') {
+        ctx.fail(`installing ${report.distribution} failed: ${report.reason}`);
+      }
+    },
+  },
+});
+
+function eventData(e: PitEvent | undefined): Record<string, unknown> {
+  if (!e) return {};
+  return e.type === 'custom:event' ? e.data : (e as unknown as Record<string, unknown>);
+}

@@ -1,0 +1,61 @@
+// Self-healing end to end, with real parts: a venv, real pip, an index on
+// 127.0.0.1 serving wheels built here, a real engine with the reaction the
+// starter pitfile has.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startEngine } from '../helpers/engine.js';
+import { until } from '../helpers/wait.js';
+import { buildWheel, canImport, makeVenv, serveIndex, tempDir } from '../helpers/python.js';
+import type { PitEvent } from '../../core/events/catalog.js';
+
+const heal = `reactions:\n  - on: process:*:import-error\n    do: [{ install: {} }, { restart: $process }]\n`;
+
+const installEvents = (events: PitEvent[], name: string) =>
+  events.flatMap((e) => (e.type === 'custom:event' && e.name === `process:${name}:install` ? [e.data as Record<string, unknown>] : []));
+
+test('a Python process dying of ModuleNotFoundError gets the package installed into its own venv, is restarted, and succeeds', async () => {
+  const wheels = tempDir('pit-wheels-');
+  buildWheel(wheels, 'PyYAML', '6.0.9', 'yaml');
+  const index = await serveIndex(wheels);
+  let python = '';
+  const { engine, dir, line, events } = await startEngine(
+    `version: 1\nprocesses:\n  app: { command: ".venv/bin/python app.py", restart: { policy: never } }\ninstaller: { index_url: "${index.url}" }\n${heal}`,
+    { 'app.py': 'import yaml\nprint(yaml.hello())\n' },
+    (d) => (python = makeVenv(join(d, '.venv'))),
+  );
+  const installed = await engine.bus.next('process:app:install', { withinMs: 120_000 });
+  assert.ok(installed.type === 'custom:event');
+  assert.equal(installed.data.outcome, 'installed', String(installed.data.reason));
+  assert.equal(installed.data.distribution, 'PyYAML', 'the import name was mapped');
+  assert.equal(installed.data.environment, join(dir, '.venv'), 'into the venv the process ran in');
+  assert.equal(installed.data.backend, 'pip');
+  assert.match(await line('app', /hello from PyYAML/, 30_000), /6\.0\.9/);
+  assert.ok(canImport(python, 'yaml'));
+  assert.deepEqual(index.asked, ['pyyaml'], 'the index was asked for the distribution only, never the bare import name');
+  const seen = events.filter((e) => e.type === 'custom:event' && e.name === 'process:app:import-error');
+  assert.equal(seen.length, 1, 'one import-error event for one failure');
+});
+
+test('a process that still fails to import after a successful install is stopped after max_attempts, saying so', async () => {
+  const wheels = tempDir('pit-wheels-');
+  // The distribution installs, but ships another module than the one imported.
+  buildWheel(wheels, 'Broken-Pkg', '1.0.0', 'brokenpkg_other');
+  const index = await serveIndex(wheels);
+  const { engine, events } = await startEngine(
+    `version: 1
+processes:
+  app: { command: ".venv/bin/python app.py", restart: { policy: never } }
+installer: { index_url: "${index.url}", aliases: { brokenpkg: Broken-Pkg }, max_attempts: 2 }
+${heal}`,
+    { 'app.py': 'import brokenpkg\n' },
+    (d) => makeVenv(join(d, '.venv')),
+  );
+  const gaveUp = await engine.bus.next('process:app:install', { withinMs: 180_000, where: (e) => e.type === 'custom:event' && e.data.outcome === 'gave-up' });
+  assert.ok(gaveUp.type === 'custom:event');
+  assert.match(String(gaveUp.data.reason), /Broken-Pkg installed \(2 attempts\) but the import of brokenpkg still fails/);
+  assert.deepEqual(installEvents(events, 'app').map((d) => d.outcome), ['installed', 'installed', 'gave-up']);
+  // The reaction stops at the refusal: its restart does not run, and the process stays down.
+  await until(() => events.some((e) => e.type === 'reaction:failed' && /^gave up on app: /.test(e.message)), 15_000, 'the reaction to stop at the refusal');
+  assert.notEqual(engine.supervisors.get('app')!.state, 'running');
+});
