@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { ProcessView } from '../control/process-view.js';
 import { clientAction, painter } from './engine-client.js';
 import { exitCodes } from './output.js';
+import { listPending, pendingDir, type PendingInstall } from '../../plugins/python-installer/installer.js';
 
 const stateColour: Record<string, number> = { running: 32, starting: 36, stopping: 36, backoff: 33, exited: 90, stopped: 90, fatal: 31 };
 
@@ -20,10 +21,10 @@ Examples:
   engine status api worker
   engine status --json | jq '.processes[] | select(.state != "running")'`)
     .action(
-      clientAction(async ({ client }, names: string[], opts: { json?: boolean }) => {
+      clientAction(async ({ client, stateDir }, names: string[], opts: { json?: boolean }) => {
         let { processes } = await client.call<{ processes: ProcessView[] }>('GET', '/v1/processes');
         if (names.length) processes = processes.filter((p) => names.includes(p.name));
-        process.stdout.write(opts.json ? JSON.stringify({ processes }, null, 2) + '\n' : formatStatus(processes));
+        process.stdout.write(opts.json ? JSON.stringify({ processes }, null, 2) + '\n' : formatStatus(processes) + formatQueue(listPending(pendingDir(stateDir))));
         return exitCodes.ok;
       }),
     );
@@ -67,4 +68,11 @@ function formatBytes(n: number): string {
     i++;
   }
   return `${n < 10 && i ? n.toFixed(1) : Math.round(n)}${units[i]}`;
+}
+
+/** installer.mode: ask's queue, under the table. */
+function formatQueue(queue: PendingInstall[]): string {
+  if (!queue.length) return '';
+  const lines = queue.map((p) => `  ${p.distribution} for ${p.process}: engine install --approve ${p.id}`);
+  return `\n${queue.length} install${queue.length === 1 ? '' : 's'} waiting for approval:\n${lines.join('\n')}\n`;
 }

@@ -9,6 +9,7 @@ import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
 import { AttemptLog, backoffMs } from './attempts.js';
 import { installCommand, type InstallCommand } from './command.js';
 import { decide, type Decision } from './decide.js';
+import { distributionFor } from './import-names.js';
 import { findEnvironment, type Backend, type ProcessSpec, type PythonEnvironment } from './environment.js';
 import { findLocalModule } from './local-module.js';
 import { probe } from './probe.js';
@@ -87,13 +88,21 @@ export class Installer {
     const env = findEnvironment(req.spec, this.root, this.settings.backend);
     const planned = await this.plan(req, env);
     const { decision, report } = planned;
-    if (!decision.install) return report('skipped', decision.reason);
+    const covered = (dist: string) => {
+      const a = this.#attempts.get(env.prefix, dist);
+      return a?.lastOutcome === 'installed' && a.lastAt >= req.seenAt ? `${dist} was installed after this failure was seen (at ${new Date(a.lastAt).toISOString()}); nothing more to do` : null;
+    };
+    if (!decision.install) {
+      // Importable now because a concurrent request installed it: that request's heal is this one's too.
+      const dist = decision.code === 'installed' && decision.module ? (distributionFor(decision.module, this.settings.aliases) ?? decision.module.split('.')[0]) : null;
+      const by = dist && covered(dist);
+      return by ? report('installed', by, undefined, { distribution: dist }) : report('skipped', decision.reason);
+    }
     const dist = decision.distribution;
     const cmd = installCommand(env, dist, this.settings);
     const done = this.#attempts.get(env.prefix, dist);
-    if (done?.lastOutcome === 'installed' && done.lastAt >= req.seenAt) {
-      return report('installed', `${dist} was installed after this failure was seen (at ${new Date(done.lastAt).toISOString()}); nothing more to do`, cmd);
-    }
+    const by = covered(dist);
+    if (by) return report('installed', by, cmd);
     if (done && done.count >= this.settings.maxAttempts) {
       const why =
         done.lastOutcome === 'installed'

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startEngine } from '../helpers/engine.js';
 import { until } from '../helpers/wait.js';
+import { makeProject } from '../helpers/project.js';
+import { runEngineAsync } from '../helpers/cli.js';
+import { runEngineProcess } from '../helpers/engine-process.js';
 import { buildWheel, canImport, makeVenv, serveIndex, tempDir } from '../helpers/python.js';
 import type { PitEvent } from '../../core/events/catalog.js';
 
@@ -14,13 +17,14 @@ const heal = `reactions:\n  - on: process:*:import-error\n    do: [{ install: {}
 const installEvents = (events: PitEvent[], name: string) =>
   events.flatMap((e) => (e.type === 'custom:event' && e.name === `process:${name}:install` ? [e.data as Record<string, unknown>] : []));
 
-test('a Python process dying of ModuleNotFoundError gets the package installed into its own venv, is restarted, and succeeds', async () => {
+test('a Python process dying of ModuleNotFoundError gets the package installed into its own venv, is restarted, and succeeds; a second process failing alike shares the one install', async () => {
   const wheels = tempDir('pit-wheels-');
   buildWheel(wheels, 'PyYAML', '6.0.9', 'yaml');
   const index = await serveIndex(wheels);
   let python = '';
+  const app = '{ command: ".venv/bin/python app.py", restart: { policy: never } }';
   const { engine, dir, line, events } = await startEngine(
-    `version: 1\nprocesses:\n  app: { command: ".venv/bin/python app.py", restart: { policy: never } }\ninstaller: { index_url: "${index.url}" }\n${heal}`,
+    `version: 1\nprocesses:\n  app: ${app}\n  twin: ${app}\ninstaller: { index_url: "${index.url}" }\n${heal}`,
     { 'app.py': 'import yaml\nprint(yaml.hello())\n' },
     (d) => (python = makeVenv(join(d, '.venv'))),
   );
@@ -35,6 +39,45 @@ test('a Python process dying of ModuleNotFoundError gets the package installed i
   assert.deepEqual(index.asked, ['pyyaml'], 'the index was asked for the distribution only, never the bare import name');
   const seen = events.filter((e) => e.type === 'custom:event' && e.name === 'process:app:import-error');
   assert.equal(seen.length, 1, 'one import-error event for one failure');
+  await line('twin', /hello from PyYAML/, 30_000);
+  const both = [...installEvents(events, 'app'), ...installEvents(events, 'twin')];
+  assert.deepEqual(both.map((d) => d.outcome), ['installed', 'installed']);
+  assert.equal(both.filter((d) => d.started_at !== null).length, 1, 'one pip run for both');
+  assert.match(String(both.find((d) => d.started_at === null)!.reason), /was installed after this failure was seen/);
+});
+
+test('engine status shows each process\'s heals and the last one, and the queue of installs waiting for approval', async () => {
+  const wheels = tempDir('pit-wheels-');
+  buildWheel(wheels, 'Fake-Yaml', '1.0.0', 'fakeyaml');
+  const index = await serveIndex(wheels);
+  const project = (mode: string) => {
+    const dir = makeProject({
+      'app.py': 'import fakeyaml\nprint(fakeyaml.hello())\nimport time\ntime.sleep(300)\n',
+      'pitfile.yaml': `version: 1\nprocesses:\n  app: { command: ".venv/bin/python app.py", restart: { policy: never } }\ninstaller: { mode: ${mode}, index_url: "${index.url}", aliases: { fakeyaml: Fake-Yaml } }\n${heal}`,
+    });
+    makeVenv(join(dir, '.venv'));
+    return dir;
+  };
+  const statusJson = async (dir: string) => JSON.parse((await runEngineAsync(['status', '--json'], dir)).stdout || '{"processes":[]}').processes[0];
+
+  const auto = project('auto');
+  const a = runEngineProcess(auto);
+  await a.waitFor(/listening on/);
+  await until(async () => (await statusJson(auto))?.heals === 1, 60_000, 'a heal in engine status');
+  assert.equal((await statusJson(auto)).last_heal.distribution, 'Fake-Yaml');
+  assert.match((await runEngineAsync(['status'], auto)).stdout, /^app +running .* 1 \(Fake-Yaml\)/m);
+
+  const ask = project('ask');
+  const b = runEngineProcess(ask);
+  await b.waitFor(/listening on/);
+  let queued = '';
+  await until(async () => /waiting for approval/.test((queued = (await runEngineAsync(['status'], ask)).stdout)), 30_000, 'the queue in engine status');
+  const id = /engine install --approve ([0-9a-f]{8})/.exec(queued)![1];
+  assert.match(queued, /^ {2}Fake-Yaml for app: engine install --approve [0-9a-f]{8}$/m);
+  const approved = await runEngineAsync(['install', '--approve', id], ask);
+  assert.equal(approved.status, 0, approved.stdout + approved.stderr);
+  assert.match(approved.stdout, /restarted app/);
+  await b.waitFor(/app \| hello from Fake-Yaml/, 30_000);
 });
 
 test('a process that still fails to import after a successful install is stopped after max_attempts, saying so', async () => {
