@@ -13,12 +13,12 @@ export interface Attempt {
 export const backoffMs = (failed: number) => Math.min(10_000 * 2 ** Math.max(0, failed - 1), 600_000);
 
 export class AttemptLog {
+  readonly #dir: string;
   readonly #file: string;
 
   constructor(stateDir: string) {
-    const dir = join(stateDir, 'installer');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.#file = join(dir, 'attempts.json');
+    this.#dir = join(stateDir, 'installer');
+    this.#file = join(this.#dir, 'attempts.json');
   }
 
   get(env: string, distribution: string): Attempt | null {
@@ -30,6 +30,7 @@ export class AttemptLog {
     const a = { count: (all[key(env, distribution)]?.count ?? 0) + 1, lastAt: at, lastOutcome: outcome };
     all[key(env, distribution)] = a;
     // Written whole and renamed: an engine killed mid-write leaves the old file.
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     const tmp = `${this.#file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(all, null, 1), { mode: 0o600 });
     renameSync(tmp, this.#file);
