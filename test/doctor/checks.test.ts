@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { machineInputs, runDoctor, type CheckResult, type DoctorInputs } from '../../core/doctor/checks.js';
 import { makeProject } from '../helpers/project.js';
@@ -122,4 +123,17 @@ test('engine doctor prints one line per check, --json the same checks, exit 1 on
   const parsed = JSON.parse(json.stdout) as { ok: boolean; checks: CheckResult[] };
   assert.equal(parsed.ok, false);
   assert.deepEqual(Object.keys(parsed.checks[1]).sort(), ['check', 'detail', 'fix', 'status']);
+});
+
+test('doctor fails a Python process whose environment does not exist, and passes one that does', async () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  app: { command: ".venv/bin/python app.py" }\n  plain: { command: "node x.js" }\n' });
+  const missing = await check('python app', dir);
+  assert.equal(missing.status, 'fail');
+  assert.match(missing.detail, /\.venv\/bin\/python does not run \(the command runs \.venv\/bin\/python\)/);
+  assert.match(missing.fix!, /python3 -m venv \.venv/);
+  assert.ok(!(await runDoctor(inputs(dir))).some((c) => c.check === 'python plain'), 'only Python processes are checked');
+  execFileSync('python3', ['-m', 'venv', join(dir, '.venv')], { stdio: 'ignore' });
+  const found = await check('python app', dir);
+  assert.equal(found.status, 'ok', found.detail);
+  assert.match(found.detail, /installs with pip$/);
 });
