@@ -14,6 +14,7 @@ import { ProcessOutput, type LineSink } from './logs/process-output.js';
 import { armWatchers } from './watchers/watchers.js';
 import { armReactions, builtinActions } from './reactions/reactions.js';
 import { PluginHost } from './plugins/host.js';
+import { Journal } from './journal/journal.js';
 import { builtinPlugins } from './plugins/builtins.js';
 import type { ActionHandler, ProcessControl } from './reactions/actions/types.js';
 import { loadPitfile } from './config/load.js';
@@ -72,10 +73,16 @@ export class Engine {
 
   #starting: Promise<void> | null = null;
 
+  /** Every event since start, in .pit/journal.db; null before start. */
+  journal: Journal | null = null;
+  #detachJournal: (() => void) | null = null;
+
   async #start(): Promise<void> {
     const { stateDir } = this.#pitfile.settings;
     ensureStateDir(stateDir);
     this.#release = acquireEngineLock(stateDir).release;
+    this.journal = Journal.open(stateDir, this.#pitfile.settings.journal, this.opts.log);
+    this.#detachJournal = this.journal.attach(this.bus);
     for (const report of await endOrphans(stateDir)) {
       this.bus.publish('engine:orphan', report.name, { process: report.name, pid: report.pid, outcome: report.outcome });
     }
@@ -137,6 +144,9 @@ export class Engine {
     await this.#plugins?.host.stop();
     this.#plugins = null;
     this.#output.close();
+    this.#detachJournal?.();
+    this.#detachJournal = null;
+    this.journal?.close();
     this.#release?.();
     this.#release = null;
     return !this.#killed && [...this.supervisors.values()].every((s) => !s.lastStopKilled);

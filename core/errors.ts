@@ -51,7 +51,7 @@ const make =
     return new PitError(code as PitErrorCode, message, fix);
   };
 
-const durationFix = 'use a number and a unit: ms, s, m or h (e.g. "250ms", "5s", "10m", "1h")';
+const durationFix = 'use a number and a unit: ms, s, m, h or d (e.g. "250ms", "5s", "10m", "1h", "7d")';
 const sizeFix = 'use a number and a unit: B, KB, MB or GB (e.g. "512KB", "10MB")';
 
 export const errors = {

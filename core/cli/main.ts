@@ -13,6 +13,7 @@ import { registerShutdown } from './shutdown.js';
 import { registerHealth } from './health.js';
 import { registerDoctor } from './doctor.js';
 import { registerInstall } from './install.js';
+import { registerEvents } from './events.js';
 import { exitCodes } from './output.js';
 import { version } from '../version.js';
 
@@ -49,6 +50,7 @@ Examples:
   registerHealth(program);
   registerDoctor(program);
   registerInstall(program);
+  registerEvents(program);
   return program;
 }
 

@@ -83,8 +83,9 @@ async function run(pitfile: Pitfile): Promise<number> {
   process.on('SIGHUP', () => void engine.reload());
   // Loaded after the first spawns: the API is not needed to start processes.
   const { startControlServer } = await import('../control/server.js');
-  const control = await startControlServer(engine, () => stop('shutdown request'));
+  const control = await startControlServer(engine, () => stop('shutdown request'), (text) => terminal.note(text));
   terminal.note(`listening on ${displayPath(control.socketPath)} (engine status, engine logs -f, engine shutdown)`);
+  if (control.metricsUrl) terminal.note(`metrics on ${control.metricsUrl}`);
   const ready = announceDaemon(pitfile.settings.stateDir);
   void finished.then(async () => {
     stopWatching();

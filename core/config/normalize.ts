@@ -106,6 +106,7 @@ export function normalize(data: Map, file: string, layers: string[], root: strin
       monitorIntervalMs: ms(st.monitor_interval),
       dashboard: listen(st.dashboard),
       metrics: listen(st.metrics),
+      journal: journalKeep(st.journal),
       notify: { timeoutMs: ms(notify.timeout), retries: notify.retries },
     },
   } satisfies M.Pitfile);
@@ -175,4 +176,11 @@ function deepFreeze<T>(v: T): T {
     for (const x of Object.values(v)) deepFreeze(x);
   }
   return v;
+}
+
+/** settings.journal.keep with its defaults. */
+function journalKeep(written: Map | undefined): M.JournalRetention {
+  const keepSchema = pitfileSchema.definitions.settings.properties.journal.properties.keep.properties;
+  const keep = { age: keepSchema.age.default, rows: keepSchema.rows.default, ...(written?.keep ?? {}) };
+  return { ageMs: ms(keep.age), rows: keep.rows };
 }

@@ -12,10 +12,12 @@ import { logPath } from '../state-dir.js';
 import { engineHealth, type HealthVerdict } from '../health/engine-health.js';
 import { beatVerdict } from '../../plugins/heartbeat/beat-file.js';
 import type { ProcessViews, ProcessView } from './process-view.js';
+import type { EngineMetrics } from '../metrics/metrics.js';
 
 export interface ControlDeps {
   engine: Engine;
   views: ProcessViews;
+  metrics: EngineMetrics;
   shutdown(): void;
   startedAt: number;
 }
@@ -113,13 +115,38 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
     sse.onClose(() => offs.forEach((off) => off()));
   });
 
+  app.get<{ Querystring: { type?: string; since?: string; until?: string; limit?: string; process?: string } }>('/v1/events', async (req) => {
+    const q = req.query;
+    const pattern = checkedPattern(q.type);
+    const num = (v: string | undefined, what: string) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw badRequest(`${what} must be a whole number${what === 'limit' ? '' : ' of milliseconds since 1970'}, got "${v}"`);
+      return n;
+    };
+    if (!engine.journal) throw badRequest('the engine has not started its journal yet');
+    return { events: engine.journal.query({ type: pattern, since: num(q.since, 'since'), until: num(q.until, 'until'), limit: num(q.limit, 'limit'), process: q.process }) };
+  });
+
   app.get<{ Querystring: { type?: string; follow?: string } }>('/v1/events/stream', async (req, reply) => {
-    const pattern = req.query.type ?? '*:*';
-    if ('error' in parsePattern(pattern)) throw badRequest(`bad event pattern "${pattern}": expected kind:subject:what with * per segment, e.g. process:*:exit`);
+    const pattern = checkedPattern(req.query.type);
     const sse = openStream(reply);
-    const off = engine.bus.on(pattern, (e) => sse.send('event', toWire(e)));
+    // Output lines are published only for a follower that names them (process:api:stdout).
+    const wantsLines = /:(stdout|stderr)$/.test(pattern);
+    const off = engine.bus.on(pattern, (e) => sse.send('event', toWire(e)), { passive: !wantsLines });
     sse.onClose(off);
   });
+
+  app.get('/metrics', async (_req, reply) => {
+    void reply.header('content-type', deps.metrics.contentType);
+    return deps.metrics.text();
+  });
+}
+
+function checkedPattern(type: string | undefined): string {
+  const pattern = type ?? '*:*';
+  if ('error' in parsePattern(pattern)) throw badRequest(`bad event pattern "${pattern}": expected kind:subject:what with * per segment, e.g. process:*:exit`);
+  return pattern;
 }
 
 /** Until `name` is past "starting" (running, or failed): a restart answers with the new pid. */

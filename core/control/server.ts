@@ -9,6 +9,9 @@ import { chooseSocketPath } from './socket-path.js';
 import { registerRoutes, type ControlDeps } from './routes.js';
 import { ProcessViews } from './process-view.js';
 import { PitError, errors } from '../errors.js';
+import { engineMetrics, type EngineMetrics } from '../metrics/metrics.js';
+import type { ListenConfig } from '../model/pitfile.js';
+import { createServer } from 'node:http';
 
 /** A request body larger than this is refused (413): commands are small. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -16,6 +19,8 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export interface ControlServer {
   socketPath: string;
   views: ProcessViews;
+  /** settings.metrics.listen's /metrics, when configured. */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -39,23 +44,52 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
 }
 
 /** Listen on the project's socket; `shutdown` is what POST /v1/shutdown calls. */
-export async function startControlServer(engine: Engine, shutdown: () => void): Promise<ControlServer> {
+export async function startControlServer(engine: Engine, shutdown: () => void, log: (text: string) => void = () => {}): Promise<ControlServer> {
   const socketPath = chooseSocketPath(engine.pitfile.settings.stateDir);
   // A socket left by a killed engine: we hold the project's lock, so it is stale.
   rmSync(socketPath, { force: true });
   const views = new ProcessViews(() => engine.supervisors.values(), engine.bus);
-  const app = buildControlApp({ engine, views, shutdown, startedAt: Date.now() });
+  const startedAt = Date.now();
+  const metrics = engineMetrics(engine.bus, () => views.all(), startedAt);
+  const app = buildControlApp({ engine, views, metrics, shutdown, startedAt });
   // The socket is created with the umask's mode; tighten it before anyone can
   // have connected, as the folder it is in is already 0700.
   await app.listen({ path: socketPath });
   chmodSync(socketPath, 0o600);
+  const listen = engine.pitfile.settings.metrics;
+  // A port taken by something else costs the metrics, never supervision.
+  const scrape = listen
+    ? await serveMetrics(metrics, listen).catch((e: NodeJS.ErrnoException) => {
+        log(`metrics: cannot listen on ${listen.host}:${listen.port} (${e.code ?? e.message}); /metrics stays on the socket`);
+        return null;
+      })
+    : null;
   return {
     socketPath,
     views,
+    metricsUrl: scrape?.url ?? null,
     close: async () => {
       views.close();
+      metrics.close();
+      await scrape?.close();
       await app.close();
       rmSync(socketPath, { force: true });
     },
   };
+}
+
+/** /metrics alone on settings.metrics.listen, for a Prometheus that cannot reach the socket. */
+async function serveMetrics(metrics: EngineMetrics, at: ListenConfig): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return void res.writeHead(404).end('only GET /metrics here\n');
+    metrics.text().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+      (e) => res.writeHead(500).end(String(e)),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, resolve);
+  });
+  return { url: `http://${at.host}:${(server.address() as { port: number }).port}/metrics`, close: () => new Promise((r) => server.close(() => r())) };
 }

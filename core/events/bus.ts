@@ -6,7 +6,7 @@ import { matchesPattern, parsePattern } from './match.js';
 type Handler = (e: PitEvent) => void;
 
 export class EventBus {
-  #subs: { segments: string[]; handler: Handler }[] = [];
+  #subs: { segments: string[]; handler: Handler; passive: boolean }[] = [];
 
   /** Publish an event; `at` defaults to now. Handlers run synchronously, in order. */
   publish<K extends EventType>(type: K, subject: string, payload: Payloads[K], at = Date.now()): EventOf<K> {
@@ -28,14 +28,18 @@ export class EventBus {
 
   /** Whether anything listens for events named `name` (so costly events can be skipped). */
   wants(name: string): boolean {
-    return this.#subs.some((s) => matchesPattern(s.segments, name));
+    return this.#subs.some((s) => !s.passive && matchesPattern(s.segments, name));
   }
 
-  /** Call `handler` for every event matching `pattern`; returns an unsubscribe. */
-  on(pattern: string, handler: Handler): () => void {
+  /**
+   * Call `handler` for every event matching `pattern`; returns an unsubscribe.
+   * A `passive` subscriber (the journal) takes what is published but does not
+   * make costly events (output lines) be published for it.
+   */
+  on(pattern: string, handler: Handler, opts: { passive?: boolean } = {}): () => void {
     const parsed = parsePattern(pattern);
     if ('error' in parsed) throw new Error(`bad event pattern "${pattern}": ${parsed.error}`);
-    const sub = { segments: parsed.segments, handler };
+    const sub = { segments: parsed.segments, handler, passive: opts.passive ?? false };
     this.#subs.push(sub);
     return () => {
       this.#subs = this.#subs.filter((s) => s !== sub);

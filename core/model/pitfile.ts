@@ -143,6 +143,12 @@ export interface ListenConfig {
   port: number;
 }
 
+/** How much of the event journal is kept. */
+export interface JournalRetention {
+  ageMs: number;
+  rows: number;
+}
+
 export interface SettingsConfig {
   stateDir: string;
   shutdownTimeoutMs: number;
@@ -150,6 +156,7 @@ export interface SettingsConfig {
   monitorIntervalMs: number;
   dashboard: ListenConfig | null;
   metrics: ListenConfig | null;
+  journal: JournalRetention;
   notify: { timeoutMs: number; retries: number };
 }
 

@@ -1,12 +1,12 @@
 // Durations ("250ms", "5s", "10m", "1h"), sizes ("512KB", "10MB") and
 // percentages ("80%") as the pitfile writes them, in the units code uses.
 
-const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const sizeUnits: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 
 /** Milliseconds in a duration string, or null when it is not one. */
 export function parseDuration(text: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
   return m ? Math.round(Number(m[1]) * durationUnits[m[2]]) : null;
 }
 

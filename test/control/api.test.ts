@@ -12,6 +12,7 @@ import { runEngineProcess, type RunningEngine } from '../helpers/engine-process.
 import { repoRoot } from '../helpers/paths.js';
 import { until, within } from '../helpers/wait.js';
 import { ControlClient, ApiError } from '../../core/control/client.js';
+import parsePrometheus from 'parse-prometheus-text-format';
 
 const spec = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'control.openapi.json'), 'utf8'));
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
@@ -151,6 +152,49 @@ test('the event stream delivers state changes as they happen', async () => {
   ac.abort();
   assert.ok(events.every((e) => e.name === 'process:idle:state'));
   assert.ok(events.some((e) => e.to === 'stopping'));
+});
+
+test('events: the journal by type, time and process, as the spec says', async () => {
+  await until(async () => (await client.call<{ events: unknown[] }>('GET', '/v1/events?type=process:*:state')).events.length >= 4, 10_000, 'state events in the journal');
+  const all = await raw(socket(), 'GET', '/v1/events?type=process:*:state&limit=3');
+  assert.equal(all.status, 200);
+  conforms('GET', '/v1/events', 200, all.json);
+  assert.equal(all.json.events.length, 3);
+  assert.ok(all.json.events.every((e: { name: string }) => /^process:[a-z]+:state$/.test(e.name)));
+  const times = all.json.events.map((e: { at: number }) => e.at);
+  assert.deepEqual(times, [...times].sort((a, b) => a - b), 'oldest first');
+  const idle = await client.call<{ events: { name: string; at: number }[] }>('GET', '/v1/events?process=idle');
+  assert.ok(idle.events.length && idle.events.every((e) => e.name.startsWith('process:idle:')));
+  const later = await client.call<{ events: unknown[] }>('GET', `/v1/events?since=${Date.now() + 60_000}`);
+  assert.deepEqual(later.events, []);
+  const bad = await raw(socket(), 'GET', '/v1/events?type=a:b:c:d');
+  assert.equal(bad.status, 400);
+  conforms('GET', '/v1/events', 400, bad.json);
+  assert.equal((await raw(socket(), 'GET', '/v1/events?limit=-1')).status, 400);
+});
+
+test('/metrics is Prometheus text with per-process and event metrics', async () => {
+  const text = await new Promise<string>((resolve, reject) => {
+    const req = request({ socketPath: socket(), path: '/metrics' }, (res) => {
+      assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4/);
+      let t = '';
+      res.on('data', (d) => (t += d));
+      res.on('end', () => resolve(t));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const families = parsePrometheus(text) as { name: string; metrics: { labels?: Record<string, string>; value?: string }[] }[];
+  const value = (name: string, labels: Record<string, string>) =>
+    families.find((f) => f.name === name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value;
+  assert.equal(value('pit_process_up', { process: 'idle' }), '1');
+  assert.equal(value('pit_process_state', { process: 'idle', state: 'running' }), '1');
+  assert.equal(value('pit_process_state', { process: 'idle', state: 'fatal' }), '0');
+  assert.ok(Number(value('pit_process_memory_bytes', { process: 'talker' })) > 1e6);
+  assert.equal(value('pit_process_heals', { process: 'idle' }), '0');
+  assert.ok(Number(value('pit_events_total', { type: 'process:state' })) >= 4);
+  assert.ok(Number(value('pit_engine_uptime_seconds', {})) >= 0);
+  assert.ok(families.some((f) => f.name === 'pit_engine_nodejs_heap_size_used_bytes'));
 });
 
 test('reload applies a saved pitfile, and refuses an invalid one with every problem', async () => {

@@ -1,0 +1,216 @@
+// The journal: every event (state changes, exits, runs, installs, reloads,
+// plugins' own) in .pit/journal.db, so `engine events` and the dashboard
+// can look back, across restarts. Writes are queued and committed in one
+// transaction per batch, so a storm costs supervision a push per event. A
+// journal that is corrupt or locked by someone else is moved aside and a
+// new one started: supervision never waits for it.
+import Database from 'better-sqlite3';
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventBus } from '../events/bus.js';
+import { eventName, type PitEvent } from '../events/catalog.js';
+import { matchesPattern, parsePattern } from '../events/match.js';
+import type { JournalRetention } from '../model/pitfile.js';
+
+/** An event as it is stored and served: its payload with its full name and time. */
+export type JournalEvent = Record<string, unknown> & { name: string; at: number };
+
+export interface JournalQuery {
+  /** A pattern, * per segment (process:*:exit). */
+  type?: string;
+  since?: number;
+  until?: number;
+  /** The newest `limit` that match, returned oldest first. */
+  limit?: number;
+  /** Only events about this process. */
+  process?: string;
+}
+
+export const journalFile = (stateDir: string) => join(stateDir, 'journal.db');
+
+const FLUSH_MS = 50;
+/** A storm is written as it comes, this many rows a transaction, rather than held. */
+const BATCH_ROWS = 5000;
+/** Queued rows beyond this are dropped (and counted) rather than held in memory. */
+const MAX_QUEUE = 50_000;
+const PRUNE_EVERY_MS = 60_000;
+/** Output lines live in the logs; stats are sampled state, the metrics have them. */
+const NOT_JOURNALED = new Set(['process:stdout', 'process:stderr']);
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, name TEXT NOT NULL, subject TEXT NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+CREATE INDEX IF NOT EXISTS events_subject ON events (subject, at);
+CREATE VIEW IF NOT EXISTS runs AS SELECT * FROM events WHERE name LIKE 'reaction:%:run';
+CREATE VIEW IF NOT EXISTS installs AS SELECT * FROM events WHERE name LIKE 'process:%:install';
+`;
+
+export class Journal {
+  #db: Database.Database;
+  #queue: JournalEvent[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #dropped = 0;
+  #failures = 0;
+  #prunedAt = 0;
+
+  private constructor(
+    private readonly file: string,
+    private readonly keep: JournalRetention,
+    private readonly warn: (text: string) => void,
+  ) {
+    this.#db = this.#open();
+  }
+
+  /** Open (or start) the journal of `stateDir`; `warn` hears about a file moved aside. */
+  static open(stateDir: string, keep: JournalRetention, warn: (text: string) => void = () => {}): Journal {
+    return new Journal(journalFile(stateDir), keep, warn);
+  }
+
+  /** Read a journal with no engine running (engine events after a stop); null when there is none. */
+  static read(stateDir: string, q: JournalQuery): JournalEvent[] | null {
+    const file = journalFile(stateDir);
+    if (!existsSync(file)) return null;
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return select(db, q);
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Journal every event on `bus` from now on; returns the unsubscribe. */
+  attach(bus: EventBus): () => void {
+    return bus.on('*:*', (e) => this.add(e), { passive: true });
+  }
+
+  add(e: PitEvent): void {
+    if (NOT_JOURNALED.has(e.type)) return;
+    if (this.#queue.length >= MAX_QUEUE) {
+      this.#dropped++;
+      return;
+    }
+    const { subject: _, ...payload } = e as PitEvent & Record<string, unknown>;
+    this.#queue.push({ ...payload, name: eventName(e), at: e.at, subject: e.subject } as JournalEvent);
+    if (this.#queue.length >= BATCH_ROWS && this.#failures === 0) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Write what is queued, in one transaction. */
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (!this.#queue.length) return;
+    const rows = this.#queue;
+    this.#queue = [];
+    try {
+      const insert = this.#db.prepare('INSERT INTO events (at, name, subject, data) VALUES (?, ?, ?, ?)');
+      this.#db.transaction(() => {
+        for (const r of rows) {
+          const { name, at, subject, ...data } = r;
+          insert.run(at, name, String(subject ?? ''), JSON.stringify(data));
+        }
+      })();
+      this.#failures = 0;
+      if (this.#dropped) {
+        this.warn(`journal: ${this.#dropped} events dropped in a burst (more than ${MAX_QUEUE} waiting to be written)`);
+        this.#dropped = 0;
+      }
+      if (Date.now() - this.#prunedAt > PRUNE_EVERY_MS) this.prune();
+    } catch (e) {
+      // Busy for a moment (another reader checkpointing) is retried; for long, or corrupt, the file goes.
+      this.#queue = [...rows, ...this.#queue].slice(-MAX_QUEUE);
+      if (++this.#failures >= 3 || !isBusy(e)) this.#replace(`cannot write to it (${(e as Error).message})`);
+      this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS * 4);
+    }
+  }
+
+  /** Remove rows past settings.journal.keep. */
+  prune(now = Date.now()): void {
+    this.#prunedAt = now;
+    this.#db.prepare('DELETE FROM events WHERE at < ?').run(now - this.keep.ageMs);
+    this.#db.prepare('DELETE FROM events WHERE id <= (SELECT id FROM events ORDER BY id DESC LIMIT 1 OFFSET ?)').run(this.keep.rows);
+  }
+
+  query(q: JournalQuery): JournalEvent[] {
+    this.flush();
+    return select(this.#db, q);
+  }
+
+  close(): void {
+    if (!this.#db.open) return;
+    this.flush();
+    this.#db.close();
+  }
+
+  #open(): Database.Database {
+    try {
+      return prepare(new Database(this.file, { timeout: 200 }));
+    } catch (e) {
+      this.#moveAside(`it could not be opened (${(e as Error).message})`);
+      return prepare(new Database(this.file, { timeout: 200 }));
+    }
+  }
+
+  #replace(why: string): void {
+    try {
+      this.#db.close();
+    } catch { /* already unusable */ }
+    this.#moveAside(why);
+    this.#db = prepare(new Database(this.file, { timeout: 200 }));
+    this.#failures = 0;
+  }
+
+  #moveAside(why: string): void {
+    const aside = `${this.file}.bad-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(this.file + suffix)) renameSync(this.file + suffix, aside + suffix);
+    }
+    this.warn(`journal: ${this.file} moved aside to ${aside}: ${why}; a new journal is started`);
+  }
+}
+
+/** Make `db` ready: WAL (readers never block the writer), the schema, a quick integrity check, a write lock check. */
+function prepare(db: Database.Database): Database.Database {
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
+    db.exec(SCHEMA);
+    // Someone holding the write lock now would make every batch wait: find out at once.
+    db.exec('BEGIN IMMEDIATE; COMMIT');
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+function select(db: Database.Database, q: JournalQuery): JournalEvent[] {
+  const pattern = q.type ?? '*:*';
+  const parsed = parsePattern(pattern);
+  if ('error' in parsed) throw new Error(`bad event pattern "${pattern}": ${parsed.error}`);
+  const limit = Math.max(0, Math.min(q.limit ?? 100, 10_000));
+  const where = ['at >= ?', 'at <= ?'];
+  const args: unknown[] = [q.since ?? 0, q.until ?? Number.MAX_SAFE_INTEGER];
+  if (q.process) {
+    where.push('subject = ?');
+    args.push(q.process);
+  }
+  // GLOB narrows in SQL (its * also crosses ":"); matchesPattern decides.
+  where.push('name GLOB ?');
+  args.push(parsed.segments.join(':') + (parsed.segments.length < 3 ? '*' : ''));
+  const out: JournalEvent[] = [];
+  if (limit === 0) return out;
+  for (const row of db.prepare(`SELECT at, name, subject, data FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC`).iterate(...args) as Iterable<{ at: number; name: string; subject: string; data: string }>) {
+    if (!matchesPattern(parsed.segments, row.name)) continue;
+    out.push({ ...JSON.parse(row.data), subject: row.subject, name: row.name, at: row.at });
+    if (out.length >= limit) break;
+  }
+  return out.reverse();
+}
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}

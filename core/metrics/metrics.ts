@@ -1,0 +1,60 @@
+// /metrics in the Prometheus text format (prom-client, on a registry of its
+// own): per process up, state, restarts, CPU, memory and heals, read at each
+// scrape; events counted by type as they pass; the engine's uptime and heap.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EventBus } from '../events/bus.js';
+import { eventName } from '../events/catalog.js';
+import type { ProcessState } from '../events/catalog.js';
+import type { ProcessView } from '../control/process-view.js';
+
+const STATES: ProcessState[] = ['stopped', 'starting', 'running', 'stopping', 'exited', 'backoff', 'fatal'];
+
+export interface EngineMetrics {
+  registry: Registry;
+  /** The text a scrape gets. */
+  text(): Promise<string>;
+  contentType: string;
+  close(): void;
+}
+
+export function engineMetrics(bus: EventBus, processes: () => ProcessView[], startedAt: number): EngineMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'pit_engine_' });
+  const perProcess = (name: string, help: string, value: (p: ProcessView) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['process'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of processes()) {
+          const v = value(p);
+          if (v !== null) this.set({ process: p.name }, v);
+        }
+      },
+    });
+  perProcess('pit_process_up', '1 when the process is running', (p) => (p.state === 'running' ? 1 : 0));
+  perProcess('pit_process_restarts', 'Restarts since the engine started', (p) => p.restarts);
+  perProcess('pit_process_cpu_percent', 'CPU of the process group, % of one core, since the previous look', (p) => p.cpu);
+  perProcess('pit_process_memory_bytes', 'Resident memory of the process group', (p) => p.memory_bytes);
+  perProcess('pit_process_heals', 'Missing modules installed for the process by the self-healing installer', (p) => p.heals);
+  new Gauge({
+    name: 'pit_process_state',
+    help: 'The process state: 1 for the one it is in',
+    labelNames: ['process', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of processes()) for (const s of STATES) this.set({ process: p.name, state: s }, p.state === s ? 1 : 0);
+    },
+  });
+  new Gauge({ name: 'pit_engine_uptime_seconds', help: 'Seconds since the engine started', registers: [registry], collect() { this.set((Date.now() - startedAt) / 1000); } });
+  const events = new Counter({ name: 'pit_events_total', help: 'Events published, by type (kind:what)', labelNames: ['type'], registers: [registry] });
+  // Passive: counting must not make the engine publish every output line.
+  const off = bus.on('*:*', (e) => {
+    const parts = eventName(e).split(':');
+    events.inc({ type: parts.length === 3 ? `${parts[0]}:${parts[2]}` : parts.join(':') });
+  }, { passive: true });
+  return { registry, text: () => registry.metrics(), contentType: registry.contentType, close: off };
+}
