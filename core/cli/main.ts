@@ -14,6 +14,8 @@ import { registerHealth } from './health.js';
 import { registerDoctor } from './doctor.js';
 import { registerInstall } from './install.js';
 import { registerEvents } from './events.js';
+import { registerExport } from './export.js';
+import { registerService } from './service.js';
 import { exitCodes } from './output.js';
 import { version } from '../version.js';
 
@@ -51,6 +53,8 @@ Examples:
   registerDoctor(program);
   registerInstall(program);
   registerEvents(program);
+  registerExport(program);
+  registerService(program);
   return program;
 }
 
@@ -68,4 +72,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (engine export systemd | head) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
 process.exitCode = await main(process.argv.slice(2));

@@ -96,6 +96,7 @@ export function normalize(data: Map, file: string, layers: string[], root: strin
       timeoutMs: ms(inst.timeout),
     },
     heartbeat: hb && { file: at(hb.file), intervalMs: ms(hb.interval) },
+    export: { image: data.export?.image ?? null, images: data.export?.images ?? {} },
     plugins: (data.plugins ?? []).map((p: string | Map) => {
       const use = typeof p === 'string' ? p : p.use;
       return { use: /^\.\.?\//.test(use) ? at(use) : use, options: typeof p === 'string' ? {} : (p.options ?? {}) };
@@ -107,6 +108,7 @@ export function normalize(data: Map, file: string, layers: string[], root: strin
       dashboard: listen(st.dashboard),
       metrics: listen(st.metrics),
       journal: journalKeep(st.journal),
+      service: { memoryBytes: st.service?.memory ? parseSize(st.service.memory) : null, cpuPercent: st.service?.cpu !== undefined ? parsePercent(st.service.cpu) : null },
       notify: { timeoutMs: ms(notify.timeout), retries: notify.retries },
     },
   } satisfies M.Pitfile);

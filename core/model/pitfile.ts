@@ -157,6 +157,8 @@ export interface SettingsConfig {
   dashboard: ListenConfig | null;
   metrics: ListenConfig | null;
   journal: JournalRetention;
+  /** engine service install's limits for the whole tree. */
+  service: { memoryBytes: number | null; cpuPercent: number | null };
   notify: { timeoutMs: number; retries: number };
 }
 
@@ -173,5 +175,6 @@ export interface Pitfile {
   installer: InstallerConfig;
   heartbeat: HeartbeatConfig | null;
   plugins: PluginRef[];
+  export: { image: string | null; images: Record<string, string> };
   settings: SettingsConfig;
 }

@@ -1,0 +1,61 @@
+// engine export: the pitfile's processes in another engine's own terms.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { loadPitfile } from '../config/load.js';
+import { errors, displayPath } from '../errors.js';
+import type { Exported } from '../export/common.js';
+import { exportSystemd } from '../export/systemd.js';
+import { exportSupervisord } from '../export/supervisord.js';
+import { exportCompose } from '../export/compose.js';
+import { exportKubernetes } from '../export/kubernetes.js';
+import { exitCodes, reportError } from './output.js';
+
+const TARGETS = ['systemd', 'supervisord', 'compose', 'kubernetes'] as const;
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .summary('write the processes as systemd units, a supervisord config, a Compose file or Kubernetes manifests')
+    .argument('<target>', TARGETS.join(' | '))
+    .option('-o, --out <dir>', 'write the files here (default: print them)')
+    .option('--image <image>', 'the container image for compose and kubernetes (default: export.image in the pitfile)')
+    .addHelpText('after', `
+What the target cannot express (reactions, file watchers, installs, the
+heartbeat) is listed on stderr and as comments in the output. The same
+pitfile gives byte-identical files, so they can be committed and diffed.
+
+Examples:
+  engine export systemd --out deploy/systemd
+  engine export supervisord > supervisord.conf
+  engine export compose --image python:3.12-slim --out .
+  engine export kubernetes --out k8s/`)
+    .action(async (target: string, opts: { out?: string; image?: string }, cmd: Command) => {
+      try {
+        if (!(TARGETS as readonly string[]).includes(target)) throw errors.PIT_E_CLI_USAGE(`unknown target "${target}"; expected one of ${TARGETS.join(', ')}`);
+        const { pitfile } = await loadPitfile({ config: cmd.optsWithGlobals<{ config?: string }>().config, plugins: false });
+        let out: Exported;
+        try {
+          out =
+            target === 'systemd' ? exportSystemd(pitfile)
+            : target === 'supervisord' ? exportSupervisord(pitfile)
+            : target === 'compose' ? exportCompose(pitfile, opts.image ?? null)
+            : exportKubernetes(pitfile, opts.image ?? null);
+        } catch (e) {
+          throw errors.PIT_E_CLI_USAGE((e as Error).message);
+        }
+        for (const w of out.warnings) process.stderr.write(`warning: ${w}\n`);
+        const names = Object.keys(out.files).sort();
+        if (opts.out) {
+          mkdirSync(opts.out, { recursive: true });
+          for (const name of names) writeFileSync(join(opts.out, name), out.files[name]);
+          process.stderr.write(`wrote ${names.map((n) => displayPath(join(opts.out!, n))).join(', ')}\n`);
+        } else {
+          process.stdout.write(names.map((n) => (names.length > 1 ? `### ${n}\n${out.files[n]}` : out.files[n])).join('\n'));
+        }
+        process.exitCode = exitCodes.ok;
+      } catch (e) {
+        process.exitCode = reportError(e);
+      }
+    });
+}

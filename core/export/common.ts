@@ -1,0 +1,103 @@
+// What every exporter shares: names each target accepts, the order of
+// dependencies, the commands cron reactions run, and the list of what a
+// target cannot express, said once as warnings and again in the output.
+import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
+
+export interface Exported {
+  /** File name (relative to --out) → content. */
+  files: Record<string, string>;
+  /** What could not be expressed or had to change, one line each. */
+  warnings: string[];
+}
+
+export type NameRule = 'unit' | 'dns' | 'program';
+
+/**
+ * A name the target accepts: systemd units keep [A-Za-z0-9_.-]; DNS labels
+ * (Compose, Kubernetes) are lower case [a-z0-9-], at most 63, starting and
+ * ending alphanumeric; supervisord programs may not hold ":" or spaces.
+ */
+export function safeName(name: string, rule: NameRule): string {
+  let out = name;
+  if (rule === 'dns') out = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  else out = name.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 100);
+  return out || 'process';
+}
+
+/** Every process's name in the target, unique, with a warning for each that changed. */
+export function nameMap(pitfile: Pitfile, rule: NameRule, target: string, warnings: string[]): Map<string, string> {
+  const used = new Set<string>();
+  const map = new Map<string, string>();
+  for (const name of Object.keys(pitfile.processes).sort()) {
+    let n = safeName(name, rule);
+    for (let i = 2; used.has(n); i++) n = `${safeName(name, rule).slice(0, 60)}-${i}`;
+    used.add(n);
+    map.set(name, n);
+    if (n !== name) warnings.push(`process "${name}" is named "${n}" in ${target}: ${target} does not accept that name`);
+  }
+  return map;
+}
+
+/** Processes in dependency order (dependencies first), ties by name: deterministic. */
+export function dependencyOrder(pitfile: Pitfile): ProcessConfig[] {
+  const done = new Set<string>();
+  const out: ProcessConfig[] = [];
+  const visit = (name: string) => {
+    if (done.has(name)) return;
+    done.add(name);
+    for (const dep of Object.keys(pitfile.processes[name].dependsOn).sort()) visit(dep);
+    out.push(pitfile.processes[name]);
+  };
+  Object.keys(pitfile.processes).sort().forEach(visit);
+  return out;
+}
+
+/** A cron watcher whose reaction runs a command: what a timer can do instead. */
+export interface CronJob {
+  name: string;
+  cron: string;
+  timezone: string | null;
+  command: string | string[];
+}
+
+export function cronJobs(pitfile: Pitfile): CronJob[] {
+  const out: CronJob[] = [];
+  for (const w of Object.values(pitfile.watchers).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (w.kind !== 'cron') continue;
+    for (const r of pitfile.reactions) {
+      if (!(r.on === `cron:${w.name}` || r.on === `cron:${w.name}:tick`)) continue;
+      for (const a of r.do) {
+        if (a.action !== 'run') continue;
+        const args = a.args as { command?: string | string[] } | string | string[];
+        const command = typeof args === 'string' || Array.isArray(args) ? args : args.command;
+        if (command) out.push({ name: `${w.name}-${out.length + 1}`, cron: w.cron, timezone: w.timezone, command });
+      }
+    }
+  }
+  return out;
+}
+
+/** What no exporter can carry over: reactions (but cron runs, where the target has timers), watchers, installs, heartbeat, plugins. */
+export function unsupported(pitfile: Pitfile, target: string, opts: { timers: boolean }): string[] {
+  const out: string[] = [];
+  const timerCount = opts.timers ? cronJobs(pitfile).length : 0;
+  const reactions = pitfile.reactions.length - (opts.timers ? pitfile.reactions.filter((r) => /^cron:/.test(r.on) && r.do.every((a) => a.action === 'run')).length : 0);
+  if (reactions > 0) out.push(`${reactions} reaction(s) are not exported: ${target} has no event reactions`);
+  const files = Object.values(pitfile.watchers).filter((w) => w.kind === 'file').length;
+  if (files) out.push(`${files} file watcher(s) are not exported: ${target} does not watch files`);
+  const crons = Object.values(pitfile.watchers).filter((w) => w.kind === 'cron').length;
+  if (crons && !timerCount) out.push(`${crons} cron watcher(s) are not exported${opts.timers ? ' (none runs a command)' : `: ${target} has no timers`}`);
+  if (pitfile.reactions.some((r) => r.do.some((a) => a.action === 'install'))) out.push(`self-healing installs are not exported: ${target} cannot install a missing Python module`);
+  if (pitfile.heartbeat) out.push(`the heartbeat file is not exported: ${target} keeps its own health`);
+  if (pitfile.plugins.length) out.push(`${pitfile.plugins.length} plugin(s) are not exported`);
+  for (const p of Object.values(pitfile.processes)) {
+    if (p.limits?.action === 'restart' || p.limits?.action === 'stop') out.push(`${p.name}: limits.action ${p.limits.action} becomes a hard limit (the target kills at the limit, it does not wait "for")`);
+  }
+  return out;
+}
+
+/** A comment block for the output's head: where it came from and what it leaves out. */
+export function header(pitfile: Pitfile, target: string, notes: string[], prefix = '#'): string {
+  const lines = [`Generated by "engine export ${target}" from ${pitfile.file.split('/').pop()}; edit the pitfile, not this file.`, ...notes.map((n) => `NOT EXPORTED / CHANGED: ${n}`)];
+  return lines.map((l) => `${prefix} ${l}`).join('\n') + '\n';
+}

@@ -1,0 +1,108 @@
+// engine export supervisord: a complete supervisord.conf, one [program:] per
+// process, priorities from dependency order, process groups stopped and
+// killed whole, logs rotated as the pitfile says. supervisord splits a
+// command like a POSIX shell and expands %(name)s in values: every value is
+// single-quoted and its % doubled; a line break cannot be written at all.
+import { basename, dirname } from 'node:path';
+import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
+import { dependencyOrder, header, nameMap, safeName, unsupported, type Exported } from './common.js';
+import { argvOf } from './systemd.js';
+
+const percent = (v: string) => v.replace(/%/g, '%%');
+/** One argument as supervisord's shlex reads it back. */
+export const shellQuote = (v: string) => `'${percent(v).replace(/'/g, `'"'"'`)}'`;
+const breaks = (v: string) => /[\n\r]/.test(v);
+
+export function exportSupervisord(pitfile: Pitfile): Exported {
+  const warnings: string[] = [];
+  const names = nameMap(pitfile, 'program', 'supervisord', warnings);
+  const ordered = dependencyOrder(pitfile);
+  const sections: string[] = [];
+  ordered.forEach((p, i) => {
+    const argv = argvOf(p.command);
+    if (argv.some(breaks) || breaks(p.cwd)) {
+      warnings.push(`${p.name}: left out: its command or cwd holds a line break, which a supervisord value cannot hold`);
+      return;
+    }
+    for (const [dep, cond] of Object.entries(p.dependsOn)) {
+      if (cond !== 'started') warnings.push(`${p.name}: depends_on ${dep}: ${cond} becomes start order only (supervisord has priorities, not conditions)`);
+    }
+    if (p.health) warnings.push(`${p.name}: its health probe is not exported (supervisord has none)`);
+    sections.push(program(p, names.get(p.name)!, 100 + i * 10, warnings));
+  });
+  warnings.push(...unsupported(pitfile, 'supervisord', { timers: false }));
+  const project = safeName(basename(dirname(pitfile.file)), 'program');
+  const conf = [
+    header(pitfile, 'supervisord', warnings, ';').trimEnd(),
+    `; Run: supervisord -c supervisord.conf   (paths below are relative to this file's folder)`,
+    '',
+    '[supervisord]',
+    'nodaemon=true',
+    'logfile=%(here)s/supervisord.log',
+    'pidfile=%(here)s/supervisord.pid',
+    'childlogdir=%(here)s',
+    '',
+    '[unix_http_server]',
+    'file=%(here)s/supervisor.sock',
+    'chmod=0700',
+    '',
+    '[rpcinterface:supervisor]',
+    'supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface',
+    '',
+    '[supervisorctl]',
+    'serverurl=unix://%(here)s/supervisor.sock',
+    '',
+    ...sections,
+    `[group:${project}]`,
+    `programs=${ordered.filter((p) => names.has(p.name) && sections.some((s) => s.startsWith(`[program:${names.get(p.name)}]`))).map((p) => names.get(p.name)).join(',')}`,
+    '',
+  ].join('\n');
+  return { files: { 'supervisord.conf': conf }, warnings };
+}
+
+function program(p: ProcessConfig, name: string, priority: number, warnings: string[]): string {
+  const env = Object.keys(p.env)
+    .sort()
+    .flatMap((k) => {
+      const v = envValue(p.env[k]);
+      if (v !== null) return [`${k}=${v}`];
+      warnings.push(`${p.name}: env ${k} left out: supervisord cannot hold its value (a line break, both kinds of quote, or a quote at either end)`);
+      return [];
+    });
+  if (p.envFiles.length) warnings.push(`${p.name}: env_file is not exported (supervisord reads no env files): put its variables under env`);
+  const r = p.restart;
+  const lines = [
+    `[program:${name}]`,
+    `command=${argvOf(p.command).map(shellQuote).join(' ')}`,
+    `directory=${percent(p.cwd)}`,
+    ...(env.length ? [`environment=${env.join(',')}`] : []),
+    `priority=${priority}`,
+    `autostart=${p.autostart}`,
+    `autorestart=${{ always: 'true', 'on-failure': 'unexpected', never: 'false' }[r.policy]}`,
+    'exitcodes=0',
+    `startsecs=${r.policy === 'never' ? 0 : Math.min(Math.round(r.minUptimeMs / 1000), 1)}`,
+    `startretries=${r.maxRestarts}`,
+    `stopsignal=${p.stop.signal.replace(/^SIG/, '')}`,
+    `stopwaitsecs=${Math.max(1, Math.ceil(p.stop.timeoutMs / 1000))}`,
+    'stopasgroup=true',
+    'killasgroup=true',
+    `stdout_logfile=%(here)s/${name}.out.log`,
+    `stdout_logfile_maxbytes=${p.logs.maxBytes}`,
+    `stdout_logfile_backups=${p.logs.keep}`,
+    `stderr_logfile=%(here)s/${name}.err.log`,
+    `stderr_logfile_maxbytes=${p.logs.maxBytes}`,
+    `stderr_logfile_backups=${p.logs.keep}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * A value for environment=: supervisord reads it with a non-POSIX shlex
+ * (no escapes: a backslash is itself) and strips quote characters from both
+ * ends, so a value is quoted with the kind of quote it does not hold.
+ */
+function envValue(v: string): string | null {
+  if (breaks(v) || /^['"]|['"]$/.test(v)) return null;
+  const q = !v.includes('"') ? '"' : !v.includes("'") ? "'" : null;
+  return q && `${q}${percent(v)}${q}`;
+}

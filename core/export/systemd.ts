@@ -1,0 +1,120 @@
+// engine export systemd: a .service per process and a .target that groups
+// them; cron watchers whose reactions run a command become a .timer with a
+// oneshot .service. Values are quoted for systemd: C escapes inside double
+// quotes, % doubled (specifiers), $ doubled in command lines (variables).
+import { basename, dirname } from 'node:path';
+import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
+import { cronJobs, dependencyOrder, header, nameMap, safeName, unsupported, type Exported } from './common.js';
+
+/** One word of a unit file value, quoted so nothing in it can end the line or start a directive. */
+export function systemdQuote(value: string, opts: { command?: boolean } = {}): string {
+  let v = value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/%/g, '%%');
+  if (opts.command) v = v.replace(/\$/g, '$$$$');
+  return `"${v}"`;
+}
+
+/** A path setting (WorkingDirectory=, EnvironmentFile=): unquoted, % doubled; a line break cannot be written at all. */
+export function systemdPath(path: string): string {
+  if (/[\n\r]/.test(path)) throw new Error(`the path ${JSON.stringify(path)} holds a line break, which a unit file cannot hold`);
+  return path.replace(/%/g, '%%');
+}
+
+export const argvOf = (command: string | string[]): string[] => (Array.isArray(command) ? command : ['/bin/sh', '-c', command]);
+
+const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 100) / 10)}s`;
+
+export function exportSystemd(pitfile: Pitfile): Exported {
+  const warnings: string[] = [];
+  const names = nameMap(pitfile, 'unit', 'systemd', warnings);
+  const project = safeName(basename(dirname(pitfile.file)), 'unit');
+  const unit = (p: string) => `${project}-${names.get(p)}.service`;
+  const completedDeps = new Set(Object.values(pitfile.processes).flatMap((p) => Object.entries(p.dependsOn).filter(([, c]) => c === 'completed').map(([d]) => d)));
+  for (const p of Object.values(pitfile.processes)) {
+    for (const [dep, cond] of Object.entries(p.dependsOn)) if (cond === 'healthy') warnings.push(`${p.name}: depends_on ${dep}: healthy becomes "started" (systemd has no health probes)`);
+    if (p.health) warnings.push(`${p.name}: its health probe is not exported (systemd has none; use a watchdog or a timer)`);
+  }
+  warnings.push(...unsupported(pitfile, 'systemd', { timers: true }));
+  const files: Record<string, string> = {};
+  const top = header(pitfile, 'systemd', warnings);
+  const ordered = dependencyOrder(pitfile);
+  for (const p of ordered) files[unit(p.name)] = top + service(p, pitfile, unit, `${project}.target`, completedDeps.has(p.name));
+  const jobs = cronJobs(pitfile);
+  for (const job of jobs) {
+    const calendar = onCalendar(job.cron);
+    if (!calendar) {
+      warnings.push(`cron "${job.cron}" of ${job.name} has no OnCalendar= equivalent here; no timer written`);
+      continue;
+    }
+    const name = `${project}-${safeName(job.name, 'unit')}`;
+    files[`${name}.service`] = `${top}[Unit]\nDescription=${project}: ${job.name} (a cron reaction's run)\n\n[Service]\nType=oneshot\nWorkingDirectory=${systemdPath(pitfile.root)}\nExecStart=${argvOf(job.command).map((a) => systemdQuote(a, { command: true })).join(' ')}\n`;
+    files[`${name}.timer`] = `${top}[Unit]\nDescription=${project}: ${job.name} on "${job.cron}"\nPartOf=${project}.target\n\n[Timer]\nOnCalendar=${calendar}${job.timezone ? ` ${job.timezone}` : ''}\nAccuracySec=1s\n\n[Install]\nWantedBy=${project}.target\n`;
+  }
+  const wants = [...ordered.filter((p) => p.autostart).map((p) => unit(p.name)), ...jobs.filter((j) => onCalendar(j.cron)).map((j) => `${project}-${safeName(j.name, 'unit')}.timer`)];
+  files[`${project}.target`] = `${top}[Unit]\nDescription=${project}: every process of ${basename(pitfile.file)}\n${wants.length ? `Wants=${wants.join(' ')}\n` : ''}\n[Install]\nWantedBy=multi-user.target\n`;
+  return { files, warnings };
+}
+
+function service(p: ProcessConfig, pitfile: Pitfile, unit: (n: string) => string, target: string, runsToCompletion: boolean): string {
+  const deps = Object.keys(p.dependsOn).sort().map(unit);
+  const r = p.restart;
+  const unitLines = [
+    `Description=${basename(dirname(pitfile.file))}: ${p.name}`,
+    `PartOf=${target}`,
+    ...(deps.length ? [`Requires=${deps.join(' ')}`, `After=${deps.join(' ')}`] : []),
+    `StartLimitIntervalSec=${seconds(r.windowMs)}`,
+    `StartLimitBurst=${r.maxRestarts}`,
+  ];
+  const svc = [
+    // A process others wait to complete must be oneshot, so After= waits for its exit.
+    `Type=${runsToCompletion ? 'oneshot' : 'exec'}`,
+    ...(runsToCompletion ? ['RemainAfterExit=yes'] : []),
+    `WorkingDirectory=${systemdPath(p.cwd)}`,
+    ...Object.keys(p.env).sort().map((k) => `Environment=${systemdQuote(`${k}=${p.env[k]}`)}`),
+    ...p.envFiles.map((f) => `EnvironmentFile=${systemdPath(f)}`),
+    `ExecStart=${argvOf(p.command).map((a) => systemdQuote(a, { command: true })).join(' ')}`,
+    ...(runsToCompletion ? [] : [`Restart=${{ always: 'always', 'on-failure': 'on-failure', never: 'no' }[r.policy]}`]),
+    `RestartSec=${seconds(r.delayMs)}`,
+    '# RestartSteps= and RestartMaxDelaySec= need systemd 254 or newer; older versions ignore them with a warning.',
+    `RestartSteps=${Math.max(1, Math.ceil(Math.log2(Math.max(1, r.maxDelayMs / Math.max(1, r.delayMs)))))}`,
+    `RestartMaxDelaySec=${seconds(r.maxDelayMs)}`,
+    `KillSignal=${p.stop.signal}`,
+    `TimeoutStopSec=${seconds(p.stop.timeoutMs)}`,
+    'KillMode=control-group',
+    ...(p.limits?.memoryBytes ? [`MemoryMax=${p.limits.memoryBytes}`] : []),
+    ...(p.limits?.cpuPercent ? [`CPUQuota=${Math.round(p.limits.cpuPercent)}%`] : []),
+  ];
+  const install = p.autostart ? `\n[Install]\nWantedBy=${target}\n` : '';
+  return `[Unit]\n${unitLines.join('\n')}\n\n[Service]\n${svc.join('\n')}\n${install}`;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** A cron expression (5 or 6 fields) as OnCalendar=, or null when it uses what OnCalendar cannot say. */
+export function onCalendar(cron: string): string | null {
+  const f = cron.trim().split(/\s+/);
+  if (f.length !== 5 && f.length !== 6) return null;
+  const [sec, min, hour, dom, mon, dow] = f.length === 6 ? f : ['0', ...f];
+  const field = (v: string, pad = 2): string | null => {
+    if (v === '*') return '*';
+    const parts = v.split(',').map((part) => {
+      const m = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part);
+      if (!m) return null;
+      const start = m[1] === '*' ? '0' : m[1].padStart(pad, '0');
+      if (m[2]) return m[3] ? null : `${start}..${m[2].padStart(pad, '0')}`;
+      return m[3] ? `${start}/${m[3]}` : start;
+    });
+    return parts.includes(null) ? null : parts.join(',');
+  };
+  const days = (v: string): string | null => {
+    if (v === '*') return '';
+    const out = v.split(',').map((part) => {
+      const m = /^(\d)(?:-(\d))?$/.exec(part);
+      return m ? (m[2] ? `${DAYS[+m[1]]}..${DAYS[+m[2]]}` : DAYS[+m[1]]) : null;
+    });
+    return out.includes(null) ? null : `${out.join(',')} `;
+  };
+  const parts = [field(sec), field(min), field(hour), field(dom), field(mon), days(dow)];
+  if (parts.includes(null) || (dom !== '*' && dow !== '*')) return null;
+  const [s, m, h, d, mo, w] = parts as string[];
+  return `${w}*-${mo}-${d} ${h}:${m}:${s}`;
+}

