@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import { loadPitfile } from '../config/load.js';
 import type { Engine } from '../engine.js';
 import { exitCodes, reportError } from './output.js';
-import { displayPath } from '../errors.js';
+import { displayPath, errors } from '../errors.js';
+import { isLoopback, parseHostPort } from '../config/semantics.js';
 import { Terminal } from './terminal.js';
 import { startupOutcomes } from './startup.js';
 import { announceDaemon, isDaemon, startDaemon } from './daemon.js';
-import type { Pitfile } from '../model/pitfile.js';
+import type { ListenConfig, Pitfile } from '../model/pitfile.js';
 
 export function registerRun(program: Command): void {
   program
@@ -23,18 +24,19 @@ Examples:
   engine run --config config.example.yaml
   engine run --daemon              # in the background; engine shutdown stops it`)
     .option('-d, --daemon', 'run in the background: log to .pit/engine.log, pid in .pit/engine.pid')
-    .action(async (opts: { daemon?: boolean }, cmd: Command) => {
+    .option('--dashboard [host:port]', 'serve the web dashboard (default 127.0.0.1:7411); the address to open is printed once')
+    .action(async (opts: { daemon?: boolean; dashboard?: string | boolean }, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       try {
         const { pitfile } = await loadPitfile({ config });
-        process.exitCode = opts.daemon ? await startDaemon(pitfile) : await run(pitfile);
+        process.exitCode = opts.daemon ? await startDaemon(pitfile) : await run(pitfile, dashboardOption(opts.dashboard));
       } catch (e) {
         process.exitCode = reportError(e);
       }
     });
 }
 
-async function run(pitfile: Pitfile): Promise<number> {
+async function run(pitfile: Pitfile, dashboard: ListenConfig | null): Promise<number> {
   const names = Object.keys(pitfile.processes);
   const terminal = new Terminal(names);
   const fancy = Boolean(process.stdout.isTTY) && !process.env.CI;
@@ -83,9 +85,12 @@ async function run(pitfile: Pitfile): Promise<number> {
   process.on('SIGHUP', () => void engine.reload());
   // Loaded after the first spawns: the API is not needed to start processes.
   const { startControlServer } = await import('../control/server.js');
-  const control = await startControlServer(engine, () => stop('shutdown request'), (text) => terminal.note(text));
+  const at = dashboard ?? pitfile.settings.dashboard;
+  if (at && !isLoopback(at.host)) terminal.note(`dashboard: listening on ${at.host}, not only this machine: anyone who can reach it and has the token can act`);
+  const control = await startControlServer(engine, () => stop('shutdown request'), { log: (text) => terminal.note(text), dashboard: at });
   terminal.note(`listening on ${displayPath(control.socketPath)} (engine status, engine logs -f, engine shutdown)`);
   if (control.metricsUrl) terminal.note(`metrics on ${control.metricsUrl}`);
+  if (control.dashboardUrl) terminal.note(`dashboard: ${control.dashboardUrl}`);
   const ready = announceDaemon(pitfile.settings.stateDir);
   void finished.then(async () => {
     stopWatching();
@@ -136,4 +141,13 @@ function waitForSignals(engine: Engine, terminal: Terminal): { finished: Promise
     process.on('SIGTERM', stop);
   });
   return { finished, stop: (why) => stop(why) };
+}
+
+/** --dashboard's address: none, the default, or host:port as written. */
+function dashboardOption(v: string | boolean | undefined): ListenConfig | null {
+  if (v === undefined || v === false) return null;
+  if (v === true) return { host: '127.0.0.1', port: 7411 };
+  const at = parseHostPort(v);
+  if (!at) throw errors.PIT_E_CLI_USAGE(`--dashboard takes host:port, e.g. 127.0.0.1:7411; got "${v}"`);
+  return at;
 }

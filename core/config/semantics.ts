@@ -104,6 +104,9 @@ function checkHealth(processes: Map): Problem[] {
 }
 
 /** Host and port from "host:port", or null. */
+/** Whether `host` is this machine only. */
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
 export function parseHostPort(text: string): { host: string; port: number } | null {
   const m = /^(\[[^\]]+\]|[^\s:]+):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[2]) : 0;

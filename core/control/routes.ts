@@ -44,6 +44,15 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
 
   app.get('/v1/processes', async () => ({ processes: views.all() }));
 
+  // The page's live table: the process list pushed every 2 s (CPU and memory change without events).
+  app.get('/v1/processes/stream', async (_req, reply) => {
+    const sse = openStream(reply);
+    const push = () => sse.send('processes', { processes: views.all() });
+    push();
+    const timer = setInterval(push, 2000);
+    sse.onClose(() => clearInterval(timer));
+  });
+
   app.get<{ Params: { name: string } }>('/v1/processes/:name', async (req) => {
     const view = views.all().find((p) => p.name === req.params.name);
     if (!view) throw unknownProcess(engine, req.params.name);
@@ -237,7 +246,7 @@ function unknownProcess(engine: Engine, name: string): PitError & { statusCode: 
   return Object.assign(errors.PIT_E_CONTROL_UNKNOWN_PROCESS(name, [...engine.supervisors.keys()].join(', ') || 'none'), { statusCode: 404 });
 }
 
-function badRequest(message: string): PitError & { statusCode: number } {
+export function badRequest(message: string): PitError & { statusCode: number } {
   return Object.assign(errors.PIT_E_CONTROL_BAD_REQUEST(message), { statusCode: 400 });
 }
 

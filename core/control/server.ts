@@ -7,11 +7,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { chooseSocketPath } from './socket-path.js';
 import { registerRoutes, type ControlDeps } from './routes.js';
+import { registerConfigRoutes } from './config-routes.js';
 import { ProcessViews } from './process-view.js';
 import { PitError, errors } from '../errors.js';
 import { engineMetrics, type EngineMetrics } from '../metrics/metrics.js';
 import type { ListenConfig } from '../model/pitfile.js';
 import { createServer } from 'node:http';
+import { startDashboard } from '../dashboard/server.js';
 
 /** A request body larger than this is refused (413): commands are small. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -21,6 +23,8 @@ export interface ControlServer {
   views: ProcessViews;
   /** settings.metrics.listen's /metrics, when configured. */
   metricsUrl: string | null;
+  /** The dashboard's address with its token, when it runs. */
+  dashboardUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -40,18 +44,25 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
     void reply.status(404).send({ error: { code: e.code, message: e.message, fix: e.fix ?? null } });
   });
   registerRoutes(app, deps);
+  registerConfigRoutes(app, deps.engine);
   return app;
 }
 
 /** Listen on the project's socket; `shutdown` is what POST /v1/shutdown calls. */
-export async function startControlServer(engine: Engine, shutdown: () => void, log: (text: string) => void = () => {}): Promise<ControlServer> {
+export async function startControlServer(
+  engine: Engine,
+  shutdown: () => void,
+  opts: { log?: (text: string) => void; dashboard?: ListenConfig | null } = {},
+): Promise<ControlServer> {
+  const log = opts.log ?? (() => {});
   const socketPath = chooseSocketPath(engine.pitfile.settings.stateDir);
   // A socket left by a killed engine: we hold the project's lock, so it is stale.
   rmSync(socketPath, { force: true });
   const views = new ProcessViews(() => engine.supervisors.values(), engine.bus);
   const startedAt = Date.now();
   const metrics = engineMetrics(engine.bus, () => views.all(), startedAt);
-  const app = buildControlApp({ engine, views, metrics, shutdown, startedAt });
+  const deps = { engine, views, metrics, shutdown, startedAt };
+  const app = buildControlApp(deps);
   // The socket is created with the umask's mode; tighten it before anyone can
   // have connected, as the folder it is in is already 0700.
   await app.listen({ path: socketPath });
@@ -64,14 +75,23 @@ export async function startControlServer(engine: Engine, shutdown: () => void, l
         return null;
       })
     : null;
+  const at = opts.dashboard;
+  const dashboard = at
+    ? await startDashboard(deps, at).catch((e: NodeJS.ErrnoException) => {
+        log(`dashboard: cannot listen on ${at.host}:${at.port} (${e.code ?? e.message}); the engine goes on without it`);
+        return null;
+      })
+    : null;
   return {
     socketPath,
     views,
     metricsUrl: scrape?.url ?? null,
+    dashboardUrl: dashboard?.url ?? null,
     close: async () => {
       views.close();
       metrics.close();
       await scrape?.close();
+      await dashboard?.close();
       await app.close();
       rmSync(socketPath, { force: true });
     },

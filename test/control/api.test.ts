@@ -197,6 +197,33 @@ test('/metrics is Prometheus text with per-process and event metrics', async () 
   assert.ok(families.some((f) => f.name === 'pit_engine_nodejs_heap_size_used_bytes'));
 });
 
+test('config source, validate and save: refused with every problem when invalid, saved as typed when valid', async () => {
+  const file = join(dir, 'pitfile.yaml');
+  const source = await raw(socket(), 'GET', '/v1/config/source');
+  conforms('GET', '/v1/config/source', 200, source.json);
+  assert.equal(source.json.text, readFileSync(file, 'utf8'));
+  const json = { 'content-type': 'application/json' };
+  const bad = source.json.text.replace('  idle:', '  idle:\n    restart: { policy: sometimes }');
+  const checked = await raw(socket(), 'POST', '/v1/config/validate', JSON.stringify({ text: bad }), json);
+  conforms('POST', '/v1/config/validate', 200, checked.json);
+  assert.match(checked.json.errors[0].message, /must be one of always, on-failure, never/);
+  assert.equal(checked.json.errors[0].line, 6);
+  const refused = await raw(socket(), 'PUT', '/v1/config/source', JSON.stringify({ text: bad }), json);
+  assert.equal(refused.status, 422);
+  conforms('PUT', '/v1/config/source', 422, refused.json);
+  assert.equal(readFileSync(file, 'utf8'), source.json.text, 'the file is untouched');
+  const good = `# a comment kept\n${source.json.text}`;
+  const saved = await raw(socket(), 'PUT', '/v1/config/source', JSON.stringify({ text: good }), json);
+  assert.equal(saved.status, 200);
+  conforms('PUT', '/v1/config/source', 200, saved.json);
+  assert.equal(readFileSync(file, 'utf8'), good);
+  // Back as it was: the tests after this one edit the same file.
+  await raw(socket(), 'PUT', '/v1/config/source', JSON.stringify({ text: source.json.text }), json);
+  const missing = await raw(socket(), 'POST', '/v1/config/validate', '{}', json);
+  assert.equal(missing.status, 400);
+  conforms('POST', '/v1/config/validate', 400, missing.json);
+});
+
 test('reload applies a saved pitfile, and refuses an invalid one with every problem', async () => {
   const file = join(dir, 'pitfile.yaml');
   const good = readFileSync(file, 'utf8');
