@@ -145,7 +145,7 @@ function watchedDirs(w: FileWatcherConfig, excludeDir: string): number {
 const installerIndex: Check = async (_, pitfile) => {
   if (!pitfile) return needsPitfile('package index');
   const url = pitfile.installer.indexUrl;
-  if (!url) return { check: 'package index', status: 'ok', detail: "installer.index_url not set: each environment's pip uses its own" };
+  if (!url) return { check: 'package index', status: 'ok', detail: 'installer.index_url not set: pip installs from its default index (PyPI), not checked here; set it to use a mirror' };
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'follow' });
     await res.body?.cancel();
