@@ -3,8 +3,11 @@
 // can look back, across restarts. Writes are queued and committed in one
 // transaction per batch, so a storm costs supervision a push per event. A
 // journal that is corrupt or locked by someone else is moved aside and a
-// new one started: supervision never waits for it.
-import Database from 'better-sqlite3';
+// new one started: supervision never waits for it. The database is opened
+// at the first write, not at start: the engine's first spawns do not wait
+// for SQLite either.
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../events/bus.js';
@@ -46,7 +49,7 @@ CREATE VIEW IF NOT EXISTS installs AS SELECT * FROM events WHERE name LIKE 'proc
 `;
 
 export class Journal {
-  #db: Database.Database;
+  #handle: Database.Database | null = null;
   #queue: JournalEvent[] = [];
   #timer: NodeJS.Timeout | null = null;
   #dropped = 0;
@@ -58,7 +61,11 @@ export class Journal {
     private readonly keep: JournalRetention,
     private readonly warn: (text: string) => void,
   ) {
-    this.#db = this.#open();
+  }
+
+  get #db(): Database.Database {
+    this.#handle ??= this.#open();
+    return this.#handle;
   }
 
   /** Open (or start) the journal of `stateDir`; `warn` hears about a file moved aside. */
@@ -70,7 +77,7 @@ export class Journal {
   static read(stateDir: string, q: JournalQuery): JournalEvent[] | null {
     const file = journalFile(stateDir);
     if (!existsSync(file)) return null;
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const db = new (sqlite())(file, { readonly: true, fileMustExist: true });
     try {
       return select(db, q);
     } finally {
@@ -137,26 +144,29 @@ export class Journal {
   }
 
   close(): void {
-    if (!this.#db.open) return;
+    if (this.#closed) return;
     this.flush();
-    this.#db.close();
+    this.#closed = true;
+    this.#handle?.close();
   }
+
+  #closed = false;
 
   #open(): Database.Database {
     try {
-      return prepare(new Database(this.file, { timeout: 200 }));
+      return prepare(new (sqlite())(this.file, { timeout: 200 }));
     } catch (e) {
       this.#moveAside(`it could not be opened (${(e as Error).message})`);
-      return prepare(new Database(this.file, { timeout: 200 }));
+      return prepare(new (sqlite())(this.file, { timeout: 200 }));
     }
   }
 
   #replace(why: string): void {
     try {
-      this.#db.close();
+      this.#handle?.close();
     } catch { /* already unusable */ }
     this.#moveAside(why);
-    this.#db = prepare(new Database(this.file, { timeout: 200 }));
+    this.#handle = prepare(new (sqlite())(this.file, { timeout: 200 }));
     this.#failures = 0;
   }
 
@@ -213,4 +223,9 @@ function select(db: Database.Database, q: JournalQuery): JournalEvent[] {
 function isBusy(e: unknown): boolean {
   const code = (e as { code?: string }).code ?? '';
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+/** better-sqlite3, loaded when a journal is first written or read. */
+function sqlite(): typeof Database {
+  return createRequire(import.meta.url)('better-sqlite3');
 }

@@ -3,7 +3,7 @@
 // a storm without holding the publisher up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { EventBus } from '../../core/events/bus.js';
@@ -18,6 +18,8 @@ const exitOf = (bus: EventBus, process: string, code: number, at?: number) =>
 
 test('the journal survives a restart: written, closed, reopened and read back', () => {
   const dir = makeProject();
+  Journal.open(dir, keep).close();
+  assert.ok(!existsSync(journalFile(dir)), 'nothing written, no file: the database opens at the first write');
   const bus = new EventBus();
   const j = Journal.open(dir, keep);
   j.attach(bus);
@@ -55,6 +57,7 @@ test('a corrupt journal is moved aside with a warning and a new one started', ()
   const dir = makeProject({ 'journal.db': 'this is not a database, it is garbage bytes '.repeat(200) });
   const warnings: string[] = [];
   const j = Journal.open(dir, keep, (t) => warnings.push(t));
+  assert.deepEqual(j.query({}), [], 'opened at first use');
   assert.match(warnings[0], /journal\.db moved aside to .*journal\.db\.bad-.*: it could not be opened .*; a new journal is started/);
   const aside = readdirSync(dir).find((f) => f.startsWith('journal.db.bad-'))!;
   assert.match(readFileSync(join(dir, aside), 'utf8'), /^this is not a database/);
@@ -72,6 +75,7 @@ test('a journal locked by someone else is moved aside, at open and while running
   holder.exec('BEGIN EXCLUSIVE');
   const warnings: string[] = [];
   const j = Journal.open(dir, keep, (t) => warnings.push(t));
+  j.query({});
   assert.match(warnings[0] ?? '', /moved aside .*could not be opened \(database is locked\)/);
   holder.exec('ROLLBACK');
   holder.close();
