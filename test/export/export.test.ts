@@ -205,3 +205,25 @@ test('engine service install --dry-run prints a unit that verifies, the health t
   assert.match(sv.stdout, /^stopasgroup=true$/m);
   assert.match(sv.stdout, /^stopwaitsecs=40$/m);
 });
+
+test('engine service install that cannot write the unit says what to run instead, and writes nothing', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"] }\n', 'not-a-dir': 'a file where the config folder should be' });
+  // Root may write anywhere, so the unit's folder is made impossible instead: its parent is a file.
+  const r = runEngine(['service', 'install', '--user', '--name', 'pit-demo'], dir, { ...process.env, XDG_CONFIG_HOME: join(dir, 'not-a-dir') });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^cannot write to .*not-a-dir\/systemd\/user \((ENOTDIR|EEXIST)\)\.$/m);
+  assert.match(r.stderr, /engine service install --dry-run/);
+});
+
+test('engine service install writes the unit and, with no systemd running, prints the exact commands', { skip: existsSync('/run/systemd/system') && 'systemd runs here: the test would enable a real unit' }, () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"] }\n' });
+  const config = join(dir, 'config');
+  const r = runEngine(['service', 'install', '--user', '--name', 'pit-demo'], dir, { ...process.env, XDG_CONFIG_HOME: config });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(join(config, 'systemd', 'user', 'pit-demo.service')));
+  assert.match(r.stdout, /systemd is not running here; when it is, run:\nsystemctl --user daemon-reload\nsystemctl --user enable --now pit-demo\.service pit-demo-health\.timer/);
+  const status = runEngine(['service', 'status', '--user', '--name', 'pit-demo'], dir, { ...process.env, XDG_CONFIG_HOME: config });
+  assert.match(status.stdout, /pit-demo is installed in .*; its manager is not running here/);
+  assert.equal(runEngine(['service', 'uninstall', '--user', '--name', 'pit-demo'], dir, { ...process.env, XDG_CONFIG_HOME: config }).status, 0);
+  assert.ok(!existsSync(join(config, 'systemd', 'user', 'pit-demo.service')));
+});

@@ -12,6 +12,7 @@ import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex
 import { makeProject } from '../helpers/project.js';
 import { runEngine, runEngineAsync } from '../helpers/cli.js';
 import { isAlive } from '../helpers/proc.js';
+import { until } from '../helpers/wait.js';
 
 let index: PackageIndex;
 let shared: { dir: string; python: string };
@@ -170,7 +171,8 @@ test('an installer that hangs is killed with its process group at installer.time
   assert.equal(hung.outcome, 'failed');
   assert.match(hung.reason, /did not finish within the installer timeout and was killed/);
   assert.ok(Date.now() - started < 15_000);
-  assert.equal(isAlive(Number(readFileSync(pidFile, 'utf8'))), false, "the installer's child went with it");
+  const sleeper = Number(readFileSync(pidFile, 'utf8'));
+  await until(() => !isAlive(sleeper), 5000, "the installer's child to go with it");
 
   const loud = join(dir, 'loud');
   standIn(loud, 'conda', `head -c 10485760 /dev/zero | tr '\\0' 'x'; exit 1`);
@@ -194,4 +196,20 @@ test('poetry (real, Debian python3-poetry): a Poetry project installs into its o
   assert.deepEqual(r.command!.slice(0, 5), ['poetry', 'run', 'python', '-m', 'pip']);
   assert.ok(canImport(join(dir, '.venv', 'bin', 'python'), 'fakeyaml'));
   assert.equal(readFileSync(join(dir, 'pyproject.toml'), 'utf8').includes('Fake-Yaml'), false, 'pyproject.toml untouched without edit_project');
+});
+
+test('poetry (real) with edit_project: poetry add writes the dependency into pyproject.toml and installs it', async () => {
+  const dir = makeProject({
+    'app.py': '',
+    'pyproject.toml': `[tool.poetry]\nname = "app"\nversion = "0.1.0"\ndescription = ""\nauthors = ["t <t@example.com>"]\npackages = []\n\n[tool.poetry.dependencies]\npython = ">=3.8"\n\n[[tool.poetry.source]]\nname = "local"\nurl = "${index.url}"\ndefault = true\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n`,
+  });
+  // A null keyring: Poetry would otherwise ask the desktop's keyring for the source's credentials.
+  const env = { ...process.env, POETRY_VIRTUALENVS_IN_PROJECT: 'true', POETRY_CACHE_DIR: join(dir, '.poetry-cache'), POETRY_NO_INTERACTION: '1', PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring' } as Record<string, string>;
+  execFileSync('poetry', ['lock', '--no-update'], { cwd: dir, env, stdio: 'ignore' });
+  execFileSync('poetry', ['install', '--no-root'], { cwd: dir, env, stdio: 'ignore' });
+  const r = await new Installer(settings({ editProject: true }), dir, join(dir, '.pit')).handle(request(dir, 'fakeyaml', { command: 'poetry run python app.py', env }));
+  assert.equal(r.outcome, 'installed', `${r.reason}\n${r.output ?? ''}`);
+  assert.deepEqual(r.command, ['poetry', 'add', '--no-interaction', 'Fake-Yaml']);
+  assert.match(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /^fake-yaml = "\^1\.0\.0"$/m);
+  assert.ok(canImport(join(dir, '.venv', 'bin', 'python'), 'fakeyaml'));
 });
