@@ -190,6 +190,18 @@ export class Engine {
     return watchConfig(this.#pitfile.file, () => void this.reload());
   }
 
+  /**
+   * Run an action outside any reaction (the control API's requests), e.g.
+   * python-installer.approve; rejects with the action's own failure.
+   */
+  async runAction(action: string, args: unknown): Promise<void> {
+    const handler = withShortNames({ ...builtinActions, ...(this.#plugins?.host.actions() ?? {}) })[action];
+    if (!handler) throw new Error(`no built-in action or loaded plugin offers "${action}"`);
+    const event = this.bus.publish('custom:event', 'api', { name: `control:api:${action.replace(/[^A-Za-z0-9_.-]/g, '-')}`, data: { args } as Record<string, unknown> });
+    const reaction = { id: 'control-api', on: event.name, if: null, do: [], debounceMs: null, throttle: null };
+    await handler({ reaction, index: 0, args, vars: { event, match: [] } }, { bus: this.bus, pitfile: this.#pitfile, processes: this.processes });
+  }
+
   /** SIGKILL every process group now; for the second Ctrl-C. */
   kill(): void {
     this.#stopRequested = true;

@@ -3,7 +3,7 @@
 // doing it; and approving the decisions installer.mode: ask has queued.
 import type { Command } from 'commander';
 import { loadPitfile } from '../config/load.js';
-import { errors } from '../errors.js';
+import { PitError, errors } from '../errors.js';
 import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
 import { PYTHON_COMMAND } from '../plugins/builtins.js';
 import { findProjectEngine } from '../control/client.js';
@@ -74,6 +74,17 @@ async function install(installer: Installer, pitfile: Pitfile, module: string, n
 }
 
 async function approve(installer: Installer, id: string, pitfile: Pitfile): Promise<number> {
+  // A running engine runs it itself: the heal is counted, journaled and the process restarted there.
+  const engine = await findProjectEngine(pitfile.file).catch(() => null);
+  if (engine && installer.pending().some((x) => x.id === id)) {
+    try {
+      await engine.client.call('POST', `/v1/installs/${encodeURIComponent(id)}/approve`, {}, installer.timeoutMs + 60_000);
+      process.stdout.write(`approved ${id}: installed by the running engine, which restarts the process\n`);
+      return exitCodes.ok;
+    } catch (e) {
+      if (!(e instanceof PitError && e.code === 'PIT_E_CONTROL_NO_ENGINE')) throw e;
+    }
+  }
   const p = installer.take(id);
   if (!p) throw errors.PIT_E_CLI_USAGE(`no install waiting with id ${id}; engine install --pending lists them`);
   process.stdout.write(`approved: ${p.distribution} for ${p.process} into ${p.environment}\nrunning: ${p.command.argv.join(' ')}\n`);
@@ -83,15 +94,7 @@ async function approve(installer: Installer, id: string, pitfile: Pitfile): Prom
     process.stderr.write(`install failed (${r.timedOut ? 'timed out' : r.error ?? `exit ${r.exitCode}`}):\n${r.outputTail.trimEnd().split('\n').slice(-15).join('\n')}\n`);
     return exitCodes.failed;
   }
-  process.stdout.write(`installed ${p.distribution}\n`);
-  // The engine restarts the process so it runs with the package; no engine, nothing to restart.
-  const engine = await findProjectEngine(pitfile.file).catch(() => null);
-  if (engine && spec) {
-    await engine.client.call('POST', '/v1/processes/restart', { names: [p.process] }).then(
-      () => process.stdout.write(`restarted ${p.process}\n`),
-      () => process.stdout.write(`start ${p.process} again with: engine restart ${p.process}\n`),
-    );
-  }
+  process.stdout.write(`installed ${p.distribution}; no engine is running to restart ${p.process}\n`);
   return exitCodes.ok;
 }
 

@@ -30,6 +30,9 @@ export interface ProcessView {
   last_exit: { code: number | null; signal: string | null } | null;
 }
 
+/** Install reports for the same process and distribution this close together are one heal. */
+const HEAL_DEDUP_MS = 10_000;
+
 /** Builds process views; keeps what a single look cannot know (CPU deltas, heals). */
 export class ProcessViews {
   readonly #cpu = new Map<number, { ticks: number; at: number }>();
@@ -46,7 +49,10 @@ export class ProcessViews {
       const name = e.name.split(':')[1];
       const str = (v: unknown) => (typeof v === 'string' ? v : null);
       const last = { at: e.at, module: str(e.data.module), distribution: str(e.data.distribution), environment: str(e.data.environment) };
-      this.#heals.set(name, { count: (this.#heals.get(name)?.count ?? 0) + 1, last });
+      const prev = this.#heals.get(name);
+      // One failure can be answered twice (its own request and one that ran meanwhile): one heal.
+      const again = prev && prev.last.distribution === last.distribution && last.at - prev.last.at < HEAL_DEDUP_MS;
+      this.#heals.set(name, { count: (prev?.count ?? 0) + (again ? 0 : 1), last: again ? prev.last : last });
     });
   }
 

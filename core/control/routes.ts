@@ -146,6 +146,15 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
     sse.onClose(off);
   });
 
+  app.post<{ Params: { id: string } }>('/v1/installs/:id/approve', async (req) => {
+    try {
+      await engine.runAction('python-installer.approve', { id: req.params.id });
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    return { approved: true };
+  });
+
   app.get('/metrics', async (_req, reply) => {
     void reply.header('content-type', deps.metrics.contentType);
     return deps.metrics.text();

@@ -33,6 +33,15 @@ export default definePlugin<Options>({
     installer = new Installer(ctx.options.installer, ctx.root, ctx.stateDir);
   },
   actions: {
+    /** Run a decision installer.mode: ask queued; args { id }. */
+    async approve(args, ctx) {
+      const id = String((args as { id?: unknown } | undefined)?.id ?? '');
+      const report = await installer!.approve(id, (name) => ctx.options.processes[name]?.env ?? {});
+      if (!report) return ctx.fail(`no install waiting with id "${id}"; engine install --pending lists them`);
+      ctx.emit(`process:${report.process}:install`, { ...report });
+      if (report.outcome === 'installed') ctx.request('restart', report.process);
+      else ctx.fail(`installing ${report.distribution} failed: ${report.reason}`);
+    },
     async install(args, ctx, event) {
       const a = (args ?? {}) as InstallArgs;
       const data = eventData(event);
@@ -47,12 +56,14 @@ export default definePlugin<Options>({
       const report = await installer!.handle({ process, spec, finding, seenAt: event?.at ?? Date.now() });
       ctx.emit(`process:${process}:install`, { ...report });
       ctx.log(`${process}: ${report.outcome}${report.distribution ? ` ${report.distribution}` : ''}: ${report.reason}`);
-      // A process that keeps dying of the same import is stopped, not restarted by the reaction's next action.
+      // The reaction goes on (to restart the process) only when the module is there now:
+      // restarting into the same failure would only loop.
       if (report.outcome === 'gave-up') {
+        // A process that keeps dying of the same import is stopped.
         ctx.request('stop', process);
         ctx.fail(`gave up on ${process}: ${report.reason}`);
-      } else if (report.outcome === 'failed') {
-        ctx.fail(`installing ${report.distribution} failed: ${report.reason}`);
+      } else if (report.outcome !== 'installed') {
+        ctx.fail(`${report.outcome === 'failed' ? `installing ${report.distribution} failed` : `no install (${report.outcome})`}: ${report.reason}`);
       }
     },
   },

@@ -74,6 +74,11 @@ export class Installer {
   readonly #attempts: AttemptLog;
   readonly #pendingDir: string;
 
+  /** How long one install may take. */
+  get timeoutMs(): number {
+    return this.settings.timeoutMs;
+  }
+
   constructor(
     private readonly settings: InstallerSettings,
     private readonly root: string,
@@ -159,6 +164,17 @@ export class Installer {
     return r;
   }
 
+  /** Run the queued decision `id` (engine install --approve); null when none waits with that id. */
+  async approve(id: string, envOf: (process: string) => ProcessSpec['env']): Promise<InstallReport | null> {
+    const p = this.take(id);
+    if (!p) return null;
+    const r = await this.run(p.command, p.environment, p.distribution, envOf(p.process));
+    const base = { id, process: p.process, module: p.module, distribution: p.distribution, environment: p.environment, python: p.command.argv[0], backend: backendOf(p.command), found_by: 'the approved decision', command: p.command.argv, started_at: r.startedAt, duration_ms: r.durationMs };
+    return r.ok
+      ? { ...base, outcome: 'installed', reason: `approved: ${p.reason}` }
+      : { ...base, outcome: 'failed', reason: `${p.command.argv.join(' ')} ${r.timedOut ? 'did not finish within the installer timeout and was killed' : r.error ?? `exited with ${r.signal ?? `code ${r.exitCode}`}`}`, output: r.outputTail };
+  }
+
   /** Decisions waiting for approval, oldest first. */
   pending(): PendingInstall[] {
     return listPending(this.#pendingDir);
@@ -208,4 +224,9 @@ function runReport(report: (o: Outcome, r: string, c?: InstallCommand, run?: Par
 /** Stable for an (environment, distribution): the same decision gets the same id. */
 function installId(environment: string, distribution: string): string {
   return createHash('sha256').update(`${environment}|${distribution.toLowerCase()}`).digest('hex').slice(0, 8);
+}
+
+function backendOf(cmd: InstallCommand): Backend {
+  const tool = cmd.argv[0].split('/').pop()!;
+  return tool === 'conda' || tool === 'poetry' || tool === 'uv' ? tool : 'pip';
 }

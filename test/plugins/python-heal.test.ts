@@ -76,8 +76,11 @@ test('engine status shows each process\'s heals and the last one, and the queue 
   assert.match(queued, /^ {2}Fake-Yaml for app: engine install --approve [0-9a-f]{8}$/m);
   const approved = await runEngineAsync(['install', '--approve', id], ask);
   assert.equal(approved.status, 0, approved.stdout + approved.stderr);
-  assert.match(approved.stdout, /restarted app/);
+  assert.match(approved.stdout, /installed by the running engine, which restarts the process/);
   await b.waitFor(/app \| hello from Fake-Yaml/, 30_000);
+  await until(async () => (await statusJson(ask))?.heals === 1, 15_000, 'the approved install counted as a heal');
+  const journal = await runEngineAsync(['events', '--type', 'process:app:install', '--json'], ask);
+  assert.deepEqual(journal.stdout.trim().split('\n').map((l) => JSON.parse(l).data.outcome), ['pending', 'installed'], 'both in the journal');
 });
 
 test('a process that still fails to import after a successful install is stopped after max_attempts, saying so', async () => {
