@@ -36,11 +36,17 @@ function capture(stream: Readable | null, tag: StreamTag, { log, onLines, wantsL
   // A pipe torn down with the child is not news; 'close' still follows.
   stream.on('error', () => {});
   return new Promise((resolve) => {
-    // 'close' comes after 'end', or alone when the stream was destroyed:
-    // either way the unterminated last line is written once.
-    stream.once('close', () => {
+    // 'end' (all read) comes a turn before 'close'; 'close' alone when the
+    // stream was destroyed. The first of them writes the unterminated last
+    // line, once, and says the output is all in.
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
       deliver(splitter.end());
       resolve();
-    });
+    };
+    stream.once('end', finish);
+    stream.once('close', finish);
   });
 }
