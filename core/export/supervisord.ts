@@ -18,6 +18,7 @@ export function exportSupervisord(pitfile: Pitfile): Exported {
   const names = nameMap(pitfile, 'program', 'supervisord', warnings);
   const ordered = dependencyOrder(pitfile);
   const sections: string[] = [];
+  const exported: string[] = [];
   ordered.forEach((p, i) => {
     const argv = argvOf(p.command);
     if (argv.some(breaks) || breaks(p.cwd)) {
@@ -29,6 +30,7 @@ export function exportSupervisord(pitfile: Pitfile): Exported {
     }
     if (p.health) warnings.push(`${p.name}: its health probe is not exported (supervisord has none)`);
     sections.push(program(p, names.get(p.name)!, 100 + i * 10, warnings));
+    exported.push(names.get(p.name)!);
   });
   warnings.push(...unsupported(pitfile, 'supervisord', { timers: false }));
   const project = safeName(basename(dirname(pitfile.file)), 'program');
@@ -54,7 +56,7 @@ export function exportSupervisord(pitfile: Pitfile): Exported {
     '',
     ...sections,
     `[group:${project}]`,
-    `programs=${ordered.filter((p) => names.has(p.name) && sections.some((s) => s.startsWith(`[program:${names.get(p.name)}]`))).map((p) => names.get(p.name)).join(',')}`,
+    `programs=${exported.join(',')}`,
     '',
   ].join('\n');
   return { files: { 'supervisord.conf': conf }, warnings };

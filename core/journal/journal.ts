@@ -37,7 +37,7 @@ const BATCH_ROWS = 5000;
 /** Queued rows beyond this are dropped (and counted) rather than held in memory. */
 const MAX_QUEUE = 50_000;
 const PRUNE_EVERY_MS = 60_000;
-/** Output lines live in the logs; stats are sampled state, the metrics have them. */
+/** Output lines live in the logs, rotated; the journal keeps what happened, not what was printed. */
 const NOT_JOURNALED = new Set(['process:stdout', 'process:stderr']);
 
 const SCHEMA = `

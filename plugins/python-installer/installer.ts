@@ -14,19 +14,10 @@ import { findEnvironment, type Backend, type ProcessSpec, type PythonEnvironment
 import { findLocalModule } from './local-module.js';
 import { probe } from './probe.js';
 import { runInstall, type RunResult } from './run.js';
+import type { InstallerConfig } from '../../core/model/pitfile.js';
 
-export interface InstallerSettings {
-  backend: Backend | 'auto';
-  mode: 'auto' | 'ask' | 'dry-run';
-  aliases: Record<string, string>;
-  allow: string[];
-  deny: string[];
-  maxAttempts: number;
-  editProject: boolean;
-  indexUrl: string | null;
-  extraIndexUrls: string[];
-  timeoutMs: number;
-}
+/** The pitfile's installer section, as the engine resolved it. */
+export type InstallerSettings = InstallerConfig;
 
 export type Outcome = 'installed' | 'failed' | 'skipped' | 'gave-up' | 'pending' | 'dry-run';
 

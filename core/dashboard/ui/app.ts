@@ -1,19 +1,8 @@
 // The dashboard page: three views on the control API, kept live by
 // server-sent events (the process list pushed every 2 s, events and log
 // lines as they happen). No framework: a table, a log, a text area.
+import type { ProcessView as Proc } from '../../control/process-view.js';
 
-interface Proc {
-  name: string;
-  state: string;
-  pid: number | null;
-  uptime_s: number | null;
-  restarts: number;
-  healthy: boolean | null;
-  cpu: number | null;
-  memory_bytes: number | null;
-  heals: number;
-  last_heal: { distribution: string | null } | null;
-}
 interface Line { process: string; stream: 'out' | 'err'; line: string; at: number }
 interface Ev { name: string; at: number; [k: string]: unknown }
 interface Problem { line: number | null; column: number | null; path: string | null; message: string; code: string }
