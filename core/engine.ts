@@ -3,7 +3,7 @@
 // talking through one bus; and hot reload, which applies only what changed.
 import type { ChildProcess } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
-import { EventBus } from './events/bus.js';
+import { EventBus, type Recording } from './events/bus.js';
 import type { Pitfile } from './model/pitfile.js';
 import { Supervisor } from './supervisor/supervisor.js';
 import { waitFor, dependentsOf } from './supervisor/dependencies.js';
@@ -20,6 +20,9 @@ import type { ActionHandler, ProcessControl } from './reactions/actions/types.js
 import { loadPitfile } from './config/load.js';
 import { watchConfig } from './config/watch.js';
 import { PitError, PitfileError, errors } from './errors.js';
+
+/** Events kept for the plugins while their workers boot; a start-up that floods output loses the rest (and says so). */
+const START_UP_EVENTS = 10_000;
 
 export interface EngineOptions {
   /** Receives every output line (the terminal of `engine run`). */
@@ -83,6 +86,15 @@ export class Engine {
     this.#release = acquireEngineLock(stateDir).release;
     this.journal = Journal.open(stateDir, this.#pitfile.settings.journal, this.opts.log);
     this.#detachJournal = this.journal.attach(this.bus);
+    // Plugin workers boot (~100 ms) while the processes start, not before
+    // them: the plugins first get what happened meanwhile, from this recording.
+    const early = this.bus.record(START_UP_EVENTS);
+    void this.#pluginHost(early)
+      .then(() => {
+        if (early.dropped) this.opts.log?.(`plugins missed ${early.dropped} events of the start-up: more than ${START_UP_EVENTS} came before they were loaded`);
+      })
+      .catch((e: Error) => this.opts.log?.(`plugins could not be loaded: ${e.message}`))
+      .finally(() => early.stop());
     for (const report of await endOrphans(stateDir)) {
       this.bus.publish('engine:orphan', report.name, { process: report.name, pid: report.pid, outcome: report.outcome });
     }
@@ -107,6 +119,7 @@ export class Engine {
     await Promise.all([...diff.removed, ...diff.changed].map((n) => this.supervisors.get(n)!.stop()));
     diff.removed.forEach((n) => this.supervisors.delete(n));
     this.#pitfile = next;
+    await this.#pluginHost();
     await this.#arm();
     for (const n of [...diff.changed, ...diff.added]) this.#add(n);
     return diff;
@@ -141,7 +154,7 @@ export class Engine {
       await all;
     }
     clearTimeout(overrun);
-    await this.#plugins?.host.stop();
+    await (await this.#plugins?.host.catch(() => null))?.stop();
     this.#plugins = null;
     this.#output.close();
     this.#detachJournal?.();
@@ -195,7 +208,7 @@ export class Engine {
    * python-installer.approve; rejects with the action's own failure.
    */
   async runAction(action: string, args: unknown): Promise<void> {
-    const handler = withShortNames({ ...builtinActions, ...(this.#plugins?.host.actions() ?? {}) })[action];
+    const handler = await this.#action(action);
     if (!handler) throw new Error(`no built-in action or loaded plugin offers "${action}"`);
     const event = this.bus.publish('custom:event', 'api', { name: `control:api:${action.replace(/[^A-Za-z0-9_.-]/g, '-')}`, data: { args } as Record<string, unknown> });
     const reaction = { id: 'control-api', on: event.name, if: null, do: [], debounceMs: null, throttle: null };
@@ -238,30 +251,44 @@ export class Engine {
     if (!this.#stopRequested && this.supervisors.get(sup.name) === sup) sup.start();
   }
 
-  #plugins: { host: PluginHost; key: string } | null = null;
+  #plugins: { host: Promise<PluginHost>; key: string } | null = null;
 
   /**
-   * The plugin host for the pitfile in force; kept across a reload that does
-   * not change plugins (a new worker costs ~80 ms), unless one was disabled.
+   * The plugin host for the pitfile in force, loaded or loading; kept across
+   * a reload that does not change plugins (a new worker costs ~80 ms),
+   * unless one was disabled.
    */
-  async #pluginHost(): Promise<PluginHost> {
+  async #pluginHost(early?: Recording): Promise<PluginHost> {
     const p = this.#pitfile;
     const key = JSON.stringify([builtinPlugins(p), p.plugins, p.root, p.settings.stateDir]);
-    if (this.#plugins?.key === key && !this.#plugins.host.hasDisabled()) return this.#plugins.host;
-    await this.#plugins?.host.stop();
-    const host = new PluginHost({ bus: this.bus, pitfile: p, processes: this.processes, log: this.opts.log ?? (() => {}) });
+    const kept = this.#plugins?.key === key ? await this.#plugins.host : null;
+    if (kept && !kept.hasDisabled()) return kept;
+    const begin = async () => {
+      const next = new PluginHost({ bus: this.bus, pitfile: p, processes: this.processes, log: this.opts.log ?? (() => {}) });
+      await next.start(early);
+      return next;
+    };
+    // At start-up there is nothing to stop: the workers are created at once, before the first spawn.
+    const previous = this.#plugins?.host;
+    const host = previous ? previous.then((h) => h.stop(), () => {}).then(begin) : begin();
     this.#plugins = { host, key };
-    await host.start();
     return host;
   }
 
+  /** A built-in action, or a loaded plugin's (waiting for the plugins to load). */
+  async #action(name: string): Promise<ActionHandler | undefined> {
+    if (Object.hasOwn(builtinActions, name)) return builtinActions[name];
+    const actions = (await this.#plugins?.host)?.actions() ?? {};
+    // Built-in plugins' actions also go by their short name: { install: {} } is python-installer.install.
+    return actions[name === 'install' ? 'python-installer.install' : name];
+  }
+
+  /** Arm reactions, then watchers (resolves when they see changes). */
   async #arm(): Promise<void> {
-    const log = this.opts.log ?? (() => {});
-    const plugins = await this.#pluginHost();
     const disarmReactions = armReactions(this.bus, this.#pitfile.reactions, {
       env: { bus: this.bus, pitfile: this.#pitfile, processes: this.processes },
-      actions: withShortNames({ ...builtinActions, ...plugins.actions() }),
-      log,
+      action: (name) => this.#action(name),
+      log: this.opts.log ?? (() => {}),
     });
     const closeWatchers = await armWatchers(this.#pitfile, this.bus);
     this.#disarm = async () => {
@@ -269,10 +296,4 @@ export class Engine {
       await closeWatchers();
     };
   }
-}
-
-/** Built-in plugins' actions also go by their short name: { install: {} } is python-installer.install. */
-function withShortNames(actions: Record<string, ActionHandler>): Record<string, ActionHandler> {
-  const install = actions['python-installer.install'] as ActionHandler | undefined;
-  return install ? { ...actions, install } : actions;
 }

@@ -9,7 +9,8 @@ import { pidsWithMarker } from './procs.mjs';
 /** For each tool, `measure(tool, dir, marker)` → text; prints "<bench>  pit … | pm2 … | supervisord …". */
 export async function compare(bench, measure) {
   const parts = [];
-  const tools = (await hasSupervisord()) ? allTools : allTools.filter((t) => t.name !== 'supervisord');
+  const only = process.env.BENCH_TOOLS?.split(',');
+  const tools = ((await hasSupervisord()) ? allTools : allTools.filter((t) => t.name !== 'supervisord')).filter((t) => !only || only.includes(t.name));
   for (const tool of tools) {
     const dir = mkdtempSync(join(tmpdir(), `pit-bench-${tool.name}-`));
     const marker = `${bench}-${tool.name}-${process.pid}-${Date.now()}`;

@@ -1,6 +1,7 @@
 // Finding the pitfile: cosmiconfig's search from a directory upward, used
 // only to find the file; parsing is ours, so errors keep their line:column.
-import { basename, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { errors, PitfileError } from '../errors.js';
 
 /** The names searched in each directory, in this order. */
@@ -37,6 +38,9 @@ export async function discoverPitfile(cwd: string, explicit?: string): Promise<F
     const file = resolve(cwd, explicit);
     return basename(file) === 'package.json' ? { file, prop: 'pit' } : { file };
   }
+  // The usual case, found as cosmiconfig would find it first, without loading cosmiconfig (~30 ms).
+  const here = join(resolve(cwd), searchPlaces[0]);
+  if (statSync(here, { throwIfNoEntry: false })?.isFile()) return { file: here };
   const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig('pit', {
     searchPlaces,

@@ -1,49 +1,78 @@
 // The one bus every part talks through: supervisors and watchers publish,
 // reactions, the CLI and (later) plugins and the journal subscribe.
 import { eventName, type EventType, type PitEvent, type Payloads, type EventOf } from './catalog.js';
-import { matchesPattern, parsePattern } from './match.js';
+import { matchesParts, matchesPattern, parsePattern } from './match.js';
 
 type Handler = (e: PitEvent) => void;
 
+/**
+ * Every event from `EventBus.record()` on, for subscribers that arrive
+ * later: the plugins, whose workers boot while the first processes start.
+ */
+export interface Recording {
+  /** Events not kept because more than the limit came. */
+  readonly dropped: number;
+  /** Forget what was kept and keep nothing more. */
+  stop(): void;
+}
+
+interface Kept {
+  e: PitEvent;
+  parts: string[];
+}
+
 export class EventBus {
-  #subs: { segments: string[]; handler: Handler; passive: boolean }[] = [];
+  #subs: { patterns: string[][]; handler: Handler; passive: boolean }[] = [];
 
   /** Publish an event; `at` defaults to now. Handlers run synchronously, in order. */
   publish<K extends EventType>(type: K, subject: string, payload: Payloads[K], at = Date.now()): EventOf<K> {
     const e = { type, subject, at, ...payload } as unknown as EventOf<K>;
-    const name = eventName(e);
+    const parts = eventName(e).split(':');
     for (const s of this.#subs) {
-      if (!matchesPattern(s.segments, name)) continue;
-      // A subscriber that throws must not stop the others or the publisher.
-      try {
-        s.handler(e);
-      } catch (err) {
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
+      if (matchesAny(s.patterns, parts)) deliver(s.handler, e);
     }
+    this.#recording?.keep(e, parts);
     return e;
   }
 
   /** Whether anything listens for events named `name` (so costly events can be skipped). */
   wants(name: string): boolean {
-    return this.#subs.some((s) => !s.passive && matchesPattern(s.segments, name));
+    // A recording with room wants everything: a late subscriber may want output lines.
+    return (this.#recording !== null && !this.#recording.full) || this.#subs.some((s) => !s.passive && s.patterns.some((segments) => matchesPattern(segments, name)));
   }
 
   /**
-   * Call `handler` for every event matching `pattern`; returns an unsubscribe.
-   * A `passive` subscriber (the journal) takes what is published but does not
-   * make costly events (output lines) be published for it.
+   * Call `handler` once for every event matching `pattern` (or any of a
+   * list); returns an unsubscribe. A `passive` subscriber (the journal) takes
+   * what is published but does not make costly events (output lines) be
+   * published for it. With `since`, the handler first gets the matching
+   * events of that recording, in the order they happened.
    */
-  on(pattern: string, handler: Handler, opts: { passive?: boolean } = {}): () => void {
-    const parsed = parsePattern(pattern);
-    if ('error' in parsed) throw new Error(`bad event pattern "${pattern}": ${parsed.error}`);
-    const sub = { segments: parsed.segments, handler, passive: opts.passive ?? false };
+  on(pattern: string | readonly string[], handler: Handler, opts: { passive?: boolean; since?: Recording } = {}): () => void {
+    const patterns = (typeof pattern === 'string' ? [pattern] : pattern).map((text) => {
+      const parsed = parsePattern(text);
+      if ('error' in parsed) throw new Error(`bad event pattern "${text}": ${parsed.error}`);
+      return parsed.segments;
+    });
+    const sub = { patterns, handler, passive: opts.passive ?? false };
+    if (opts.since && opts.since === this.#recording) {
+      for (const { e, parts } of this.#recording.kept) if (matchesAny(patterns, parts)) deliver(handler, e);
+    }
     this.#subs.push(sub);
     return () => {
       this.#subs = this.#subs.filter((s) => s !== sub);
     };
+  }
+
+  #recording: EventRecording | null = null;
+
+  /** Keep every event from now on, at most `max`, until the recording stops; one recording at a time. */
+  record(max: number): Recording {
+    const recording = new EventRecording(max, () => {
+      if (this.#recording === recording) this.#recording = null;
+    });
+    this.#recording = recording;
+    return recording;
   }
 
   /**
@@ -63,6 +92,46 @@ export class EventBus {
         off();
         resolve(e);
       });
+    });
+  }
+}
+
+class EventRecording implements Recording {
+  kept: Kept[] = [];
+  dropped = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly onStop: () => void,
+  ) {}
+
+  get full(): boolean {
+    return this.kept.length >= this.max;
+  }
+
+  keep(e: PitEvent, parts: string[]): void {
+    if (this.kept.length < this.max) this.kept.push({ e, parts });
+    else this.dropped++;
+  }
+
+  stop(): void {
+    this.kept = [];
+    this.onStop();
+  }
+}
+
+function matchesAny(patterns: readonly string[][], parts: readonly string[]): boolean {
+  for (const segments of patterns) if (matchesParts(segments, parts)) return true;
+  return false;
+}
+
+/** A subscriber that throws must not stop the others or the publisher. */
+function deliver(handler: Handler, e: PitEvent): void {
+  try {
+    handler(e);
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err;
     });
   }
 }

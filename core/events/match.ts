@@ -19,9 +19,14 @@ export function parsePattern(text: string): { segments: string[] } | { error: st
 
 /** Whether an event type matches a pattern's segments. */
 export function matchesPattern(segments: readonly string[], type: string): boolean {
-  const parts = type.split(':');
+  return matchesParts(segments, type.split(':'));
+}
+
+/** matchesPattern for a type already split at ":" (the bus splits once per event, not once per subscriber). */
+export function matchesParts(segments: readonly string[], parts: readonly string[]): boolean {
   if (parts.length < segments.length) return false;
-  return segments.every((s, i) => s === '*' || s === parts[i]);
+  for (let i = 0; i < segments.length; i++) if (segments[i] !== '*' && segments[i] !== parts[i]) return false;
+  return true;
 }
 
 /** Whether a name matches a glob of * and ? (process targets like "web-*"). */

@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { Pitfile, PluginRef } from '../model/pitfile.js';
 
 const builtin = (name: string) => fileURLToPath(new URL(`../../plugins/${name}/index.js`, import.meta.url));
+const builtinDir = fileURLToPath(new URL('../../plugins/', import.meta.url));
+
+/** Whether a resolved plugin path is one of Pit's own. */
+export const isBuiltin = (path: string) => path.startsWith(builtinDir);
 
 /** The built-ins `pitfile` asks for, with their options. */
 export function builtinPlugins(pitfile: Pitfile): PluginRef[] {

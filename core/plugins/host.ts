@@ -4,7 +4,7 @@
 // a fresh one. Failures become plugin:<name>:error; too many in a minute
 // disable the plugin. Events are handed over in one batch per tick.
 import type Tinypool from 'tinypool';
-import type { EventBus } from '../events/bus.js';
+import type { EventBus, Recording } from '../events/bus.js';
 import type { PitEvent } from '../events/catalog.js';
 import type { Pitfile, PluginRef } from '../model/pitfile.js';
 import type { ActionHandler, ProcessControl } from '../reactions/actions/types.js';
@@ -12,7 +12,7 @@ import type { Outcome, Task } from './worker.js';
 import { describePlugin, pluginPool, resolvePlugin } from './describe.js';
 import { validateAgainst } from '../config/validate.js';
 import { fill } from '../reactions/conditions.js';
-import { builtinPlugins } from './builtins.js';
+import { builtinPlugins, isBuiltin } from './builtins.js';
 
 export const PLUGIN_LIMITS = {
   callTimeoutMs: 5000,
@@ -54,15 +54,16 @@ export class PluginHost {
 
   /**
    * Load every plugin of the pitfile; one that cannot load is reported and
-   * skipped. Workers boot in parallel (each ~80 ms), then subscribe in order.
+   * skipped. Workers boot in parallel (each ~80 ms), then subscribe in order,
+   * each first getting the events of `since` it subscribes to.
    */
-  async start(): Promise<void> {
+  async start(since?: Recording): Promise<void> {
     const refs = [...builtinPlugins(this.deps.pitfile), ...this.deps.pitfile.plugins];
     const loaded = await Promise.all(refs.map((ref) => this.#load(ref)));
     for (const l of loaded) {
       if (!l) continue;
       this.#plugins.push(l.plugin);
-      this.#subscribe(l.plugin);
+      this.#subscribe(l.plugin, since);
       if (l.tickMs) this.#tick(l.plugin, l.tickMs);
     }
   }
@@ -73,7 +74,8 @@ export class PluginHost {
       const use = resolvePlugin(ref.use, this.deps.pitfile.root);
       const { hook: _, ...task } = this.#task(use, ref.options, 'describe');
       const d = await describePlugin(pool, task);
-      const options = await checkOptions(d.name, d.options, ref.options);
+      // The engine writes a built-in's options whole (builtins.ts): checking them would compile its schema, loading ajv's compiler (~40 ms, ~5 MiB) for nothing.
+      const options = isBuiltin(use) ? ref.options : await checkOptions(d.name, d.options, ref.options);
       const plugin: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, actionTimeoutMs: d.actionTimeoutMs, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
       // tickMs is read with the options as given; describe runs before defaults apply.
       return { plugin, tickMs: d.tickMs };
@@ -139,7 +141,7 @@ export class PluginHost {
     this.#timers.push(setInterval(tick, ms));
   }
 
-  #subscribe(p: Loaded): void {
+  #subscribe(p: Loaded, since?: Recording): void {
     let batch: PitEvent[] = [];
     let queued = false;
     // Events of one tick go over in one message; calls for a plugin run one
@@ -151,19 +153,18 @@ export class PluginHost {
       batch = [];
       chain = chain.then(() => this.#call(p, { ...this.#taskOf(p, 'onEvent'), events }));
     };
-    for (const pattern of p.on) {
-      this.#offs.push(
-        this.deps.bus.on(pattern, (e) => {
-          // Its own events are not fed back: a plugin cannot loop on itself.
-          if (p.disabled || (e.type === 'plugin:error' && e.subject === p.name)) return;
-          batch.push(e);
-          if (!queued) {
-            queued = true;
-            setImmediate(flush);
-          }
-        }),
-      );
-    }
+    // One subscription for all its patterns: an event matching two is handed over once, and the start-up's events in order.
+    this.#offs.push(
+      this.deps.bus.on(p.on, (e) => {
+        // Its own events are not fed back: a plugin cannot loop on itself.
+        if (p.disabled || (e.type === 'plugin:error' && e.subject === p.name)) return;
+        batch.push(e);
+        if (!queued) {
+          queued = true;
+          setImmediate(flush);
+        }
+      }, { since }),
+    );
   }
 
   #stopping = false;

@@ -19,7 +19,8 @@ export const LOOP_LIMIT = { fires: 20, windowMs: 1000 };
 
 export interface ReactionsOptions {
   env: ActionEnv;
-  actions: Record<string, ActionHandler>;
+  /** The handler of an action by name; a plugin's may wait for its plugin to load. */
+  action(name: string): ActionHandler | undefined | Promise<ActionHandler | undefined>;
   /** A line for the person watching (engine run's terminal). */
   log(text: string): void;
 }
@@ -82,8 +83,8 @@ class Reaction {
 
   async #runActions(vars: Vars): Promise<void> {
     for (const [index, step] of this.cfg.do.entries()) {
-      const handler = this.opts.actions[step.action];
       try {
+        const handler = await this.opts.action(step.action);
         if (!handler) throw new Error(`no built-in action or loaded plugin offers "${step.action}"`);
         await handler({ reaction: this.cfg, index, args: step.args, vars }, this.opts.env);
       } catch (e) {

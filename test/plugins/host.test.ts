@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, nodeCommand } from '../helpers/engine.js';
 import { fixture } from '../helpers/paths.js';
 import { pitfileErrors } from '../helpers/pitfile-errors.js';
+import { until } from '../helpers/wait.js';
 import { PLUGIN_LIMITS } from '../../core/plugins/host.js';
 
 PLUGIN_LIMITS.callTimeoutMs = 1000; // a hung call is ended sooner in tests
@@ -138,4 +139,27 @@ reactions:
   const delivered = events.filter((e) => e.type === 'custom:event' && e.name === 'flood:echo:one').length;
   assert.equal(delivered, 1000);
   assert.equal(engine.supervisors.get('app')!.state, 'running');
+});
+
+test('processes start while plugins load, and a plugin still gets every event from the start, in order', async () => {
+  const { dir } = await startEngine(
+    `version: 1
+plugins:
+  - ${JSON.stringify(fixture('plugins', 'late.mjs'))}
+processes:
+  quick: { command: ${nodeCommand("console.log('hello')")}, restart: { policy: never } }
+`,
+  );
+  const seenFile = join(dir, '.pit', 'late-seen');
+  const seen = await until(() => {
+    const lines = existsSync(seenFile) ? readFileSync(seenFile, 'utf8').trim().split('\n') : [];
+    return lines.some((l) => l.endsWith('process:state exited')) ? lines : null;
+  }, 10_000, 'the plugin to see quick exit');
+  assert.deepEqual(
+    seen.map((l) => l.split(' ').slice(1).join(' ')),
+    ['process:state starting', 'process:state running', 'process:stdout hello', 'process:state exited'],
+  );
+  // The process ran and ended before the plugin was loaded: those events were kept for it.
+  const loadedAt = Number(readFileSync(join(dir, '.pit', 'late-loaded'), 'utf8'));
+  assert.ok(Number(seen.at(-1)!.split(' ')[0]) < loadedAt, 'quick exited before the plugin was loaded');
 });
