@@ -3,12 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
-import { parse, stringify } from 'yaml';
 import { errors, displayPath } from '../errors.js';
-import { discoverPitfile } from '../config/discover.js';
-import { LOCAL_LAYER, loadPitfile } from '../config/load.js';
-import { getIn, parseSettingPath, setInText, settingSchema } from '../config/edit.js';
+import { LOCAL_LAYER } from '../config/layer.js';
 import { exitCodes, reportError } from './output.js';
 
 export function registerConfigEdit(config: Command): void {
@@ -24,6 +20,9 @@ Examples:
   engine config get reactions[0].on`)
     .action(async (pathText: string, opts: { json?: boolean }, cmd: Command) => {
       try {
+        const { getIn, parseSettingPath, settingSchema } = await import('../config/edit.js');
+        const { loadPitfile } = await import('../config/load.js');
+        const { stringify } = await import('yaml');
         const keys = parseSettingPath(pathText);
         const schema = settingSchema(keys);
         const { data } = await loadPitfile({ config: globalConfig(cmd), plugins: false });
@@ -58,9 +57,12 @@ Examples:
   engine config set --local processes.api.env.DEBUG 1`)
     .action(async (pathText: string, valueText: string, opts: { local?: boolean }, cmd: Command) => {
       try {
+        const { parseSettingPath, setInText, settingSchema } = await import('../config/edit.js');
+        const { discoverPitfile } = await import('../config/discover.js');
+        const { loadPitfile } = await import('../config/load.js');
         const keys = parseSettingPath(pathText);
         settingSchema(keys);
-        const value = parseValue(valueText);
+        const value = await parseValue(valueText);
         const found = await discoverPitfile(process.cwd(), globalConfig(cmd));
         const target = opts.local ? join(dirname(found.file), LOCAL_LAYER) : found.file;
         const before = existsSync(target) ? readFileSync(target, 'utf8') : '';
@@ -68,7 +70,10 @@ Examples:
         const after = setInText(before, inFile, value, target.endsWith('.json') ? 'json' : 'yaml');
         // Throws with file:line:column when the edit breaks the pitfile; nothing is written then.
         await loadPitfile({ config: found.file, texts: new Map([[target, after]]) });
-        if (after !== before) await writeFileAtomic(target, after);
+        if (after !== before) {
+          const { default: writeFileAtomic } = await import('write-file-atomic');
+          await writeFileAtomic(target, after);
+        }
         process.stdout.write(`${pathText} = ${JSON.stringify(value)} in ${displayPath(target)}\n`);
         process.exitCode = exitCodes.ok;
       } catch (e) {
@@ -81,7 +86,8 @@ function globalConfig(cmd: Command): string | undefined {
   return cmd.optsWithGlobals<{ config?: string }>().config;
 }
 
-function parseValue(text: string): unknown {
+async function parseValue(text: string): Promise<unknown> {
+  const { parse } = await import('yaml');
   try {
     return parse(text);
   } catch (e) {

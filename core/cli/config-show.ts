@@ -1,8 +1,6 @@
 // engine config: show the pitfile as the engine sees it, after layering and
 // interpolation.
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { loadPitfile } from '../config/load.js';
 import { exitCodes, reportError } from './output.js';
 import { registerConfigEdit } from './config-edit.js';
 
@@ -19,6 +17,8 @@ Examples:
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const { config: file } = cmd.optsWithGlobals<{ config?: string }>();
       try {
+        const { loadPitfile } = await import('../config/load.js');
+        const { stringify } = await import('yaml');
         const { pitfile, data } = await loadPitfile({ config: file });
         process.stdout.write(opts.json ? JSON.stringify(pitfile, null, 2) + '\n' : stringify(data));
         process.exitCode = exitCodes.ok;

@@ -1,7 +1,7 @@
 // engine doctor: one screen of what commonly goes wrong on this machine for
 // this project, each problem with its fix.
 import type { Command } from 'commander';
-import { machineInputs, runDoctor, type CheckResult } from '../doctor/checks.js';
+import type { CheckResult } from '../doctor/checks.js';
 import { exitCodes, reportError } from './output.js';
 import { painter } from './engine-client.js';
 
@@ -18,6 +18,7 @@ Examples:
   engine doctor --json | jq '.checks[] | select(.status == "fail")'`)
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       try {
+        const { machineInputs, runDoctor } = await import('../doctor/checks.js');
         const checks = await runDoctor(machineInputs(process.cwd(), cmd.optsWithGlobals<{ config?: string }>().config));
         const failed = checks.some((c) => c.status === 'fail');
         process.stdout.write(opts.json ? JSON.stringify({ ok: !failed, checks }, null, 2) + '\n' : render(checks));

@@ -1,7 +1,7 @@
 // What every client verb shares: find the project's engine, run the verb
 // against it, and turn failures into the CLI's exit codes.
 import type { Command } from 'commander';
-import { findProjectEngine, type ProjectEngine } from '../control/client.js';
+import type { ProjectEngine } from '../control/client.js';
 import { reportError } from './output.js';
 
 /** A commander action that gets the project's engine first; `run` returns the exit code. */
@@ -10,6 +10,7 @@ export function clientAction<A extends unknown[]>(run: (engine: ProjectEngine, .
     const cmd = args[args.length - 1] as Command;
     const { config } = cmd.optsWithGlobals<{ config?: string }>();
     try {
+      const { findProjectEngine } = await import('../control/client.js');
       process.exitCode = await run(await findProjectEngine(config), ...args);
     } catch (e) {
       process.exitCode = reportError(e);

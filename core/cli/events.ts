@@ -2,9 +2,7 @@
 // follows new ones as they happen. With no engine running it reads the
 // journal file itself: what happened before a crash is the point.
 import type { Command } from 'commander';
-import { parseDuration } from '../model/units.js';
 import { PitError, errors } from '../errors.js';
-import { Journal } from '../journal/journal.js';
 import { clientAction } from './engine-client.js';
 import { exitCodes } from './output.js';
 
@@ -32,6 +30,7 @@ Examples:
   engine events -f --type 'process:api'  # everything about api, live`)
     .action(
       clientAction(async ({ client, stateDir }, opts: { follow?: boolean; type: string; limit: string; since?: string; json?: boolean }) => {
+        const { parseDuration } = await import('../model/units.js');
         const limit = Number(opts.limit);
         if (!Number.isInteger(limit) || limit < 0) throw errors.PIT_E_CLI_USAGE(`--limit must be a whole number, got "${opts.limit}"`);
         const sinceMs = opts.since === undefined ? undefined : parseDuration(opts.since);
@@ -44,6 +43,7 @@ Examples:
           ({ events } = await client.call<{ events: WireEvent[] }>('GET', `/v1/events?${query}`));
         } catch (e) {
           if (!(e instanceof PitError && e.code === 'PIT_E_CONTROL_NO_ENGINE')) throw e;
+          const { Journal } = await import('../journal/journal.js');
           const stored = Journal.read(stateDir, { type: opts.type, limit, since: sinceMs === undefined ? undefined : Date.now() - sinceMs });
           if (!stored || opts.follow) throw e;
           stored.forEach(print);

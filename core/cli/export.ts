@@ -2,13 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadPitfile } from '../config/load.js';
 import { errors, displayPath } from '../errors.js';
 import type { Exported } from '../export/common.js';
-import { exportSystemd } from '../export/systemd.js';
-import { exportSupervisord } from '../export/supervisord.js';
-import { exportCompose } from '../export/compose.js';
-import { exportKubernetes } from '../export/kubernetes.js';
+import type { Pitfile } from '../model/pitfile.js';
 import { exitCodes, reportError } from './output.js';
 
 const TARGETS = ['systemd', 'supervisord', 'compose', 'kubernetes'] as const;
@@ -33,14 +29,12 @@ Examples:
     .action(async (target: string, opts: { out?: string; image?: string }, cmd: Command) => {
       try {
         if (!(TARGETS as readonly string[]).includes(target)) throw errors.PIT_E_CLI_USAGE(`unknown target "${target}"; expected one of ${TARGETS.join(', ')}`);
+        const { loadPitfile } = await import('../config/load.js');
         const { pitfile } = await loadPitfile({ config: cmd.optsWithGlobals<{ config?: string }>().config, plugins: false });
+        const write = await exporter(target as (typeof TARGETS)[number]);
         let out: Exported;
         try {
-          out =
-            target === 'systemd' ? exportSystemd(pitfile)
-            : target === 'supervisord' ? exportSupervisord(pitfile)
-            : target === 'compose' ? exportCompose(pitfile, opts.image ?? null)
-            : exportKubernetes(pitfile, opts.image ?? null);
+          out = write(pitfile, opts.image ?? null);
         } catch (e) {
           throw errors.PIT_E_CLI_USAGE((e as Error).message);
         }
@@ -58,4 +52,18 @@ Examples:
         process.exitCode = reportError(e);
       }
     });
+}
+
+/** The target's exporter, loaded alone. */
+async function exporter(target: (typeof TARGETS)[number]): Promise<(pitfile: Pitfile, image: string | null) => Exported> {
+  switch (target) {
+    case 'systemd':
+      return (await import('../export/systemd.js')).exportSystemd;
+    case 'supervisord':
+      return (await import('../export/supervisord.js')).exportSupervisord;
+    case 'compose':
+      return (await import('../export/compose.js')).exportCompose;
+    case 'kubernetes':
+      return (await import('../export/kubernetes.js')).exportKubernetes;
+  }
 }

@@ -3,11 +3,8 @@
 import type { Command } from 'commander';
 import { PitError } from '../errors.js';
 import type { HealthVerdict } from '../health/engine-health.js';
-import { engineHealth, healthCodes } from '../health/engine-health.js';
-import { findProjectEngine, type ProjectEngine } from '../control/client.js';
-import { beatVerdict } from '../../plugins/heartbeat/beat-file.js';
+import type { ProjectEngine } from '../control/client.js';
 import type { ProcessState } from '../events/catalog.js';
-import { isPidAlive } from '../process/proc-stat.js';
 
 export function registerHealth(program: Command): void {
   program
@@ -22,8 +19,10 @@ Example:
   engine health    # OK - 5/5 running, last heartbeat 3s ago`)
     .action(async (_: unknown, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      const { healthCodes } = await import('../health/engine-health.js');
       let verdict: HealthVerdict;
       try {
+        const { findProjectEngine } = await import('../control/client.js');
         verdict = await check(await findProjectEngine(config));
       } catch (e) {
         verdict = { status: 'UNKNOWN', code: healthCodes.UNKNOWN, line: `UNKNOWN - ${e instanceof PitError ? e.message : (e as Error).message}` };
@@ -40,6 +39,9 @@ async function check({ client, pitfile }: ProjectEngine): Promise<HealthVerdict>
     if (!(e instanceof PitError) || !['PIT_E_CONTROL_NO_ENGINE', 'PIT_E_CONTROL_TIMEOUT'].includes(e.code)) throw e;
   }
   // No socket: the heartbeat file is the last word of an engine that may be hung or gone.
+  const { engineHealth, healthCodes } = await import('../health/engine-health.js');
+  const { beatVerdict } = await import('../../plugins/heartbeat/beat-file.js');
+  const { isPidAlive } = await import('../process/proc-stat.js');
   const hb = pitfile?.heartbeat;
   if (!hb) return { status: 'CRITICAL', code: healthCodes.CRITICAL, line: 'CRITICAL - no engine running (and no heartbeat configured)' };
   const { beat, ageMs } = beatVerdict(hb.file, hb.intervalMs);

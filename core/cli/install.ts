@@ -2,14 +2,10 @@
 // a process (the environment found, the distribution, the command), then
 // doing it; and approving the decisions installer.mode: ask has queued.
 import type { Command } from 'commander';
-import { loadPitfile } from '../config/load.js';
 import { PitError, errors } from '../errors.js';
 import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
-import { PYTHON_COMMAND } from '../plugins/builtins.js';
-import { findProjectEngine } from '../control/client.js';
-import { checkModuleName } from '../../plugins/python-installer/decide.js';
-import { findEnvironment, type ProcessSpec } from '../../plugins/python-installer/environment.js';
-import { Installer, type InstallReport } from '../../plugins/python-installer/installer.js';
+import type { ProcessSpec } from '../../plugins/python-installer/environment.js';
+import type { Installer, InstallReport } from '../../plugins/python-installer/installer.js';
 import { exitCodes, reportError } from './output.js';
 
 export function registerInstall(program: Command): void {
@@ -30,6 +26,8 @@ Examples:
   engine install --approve 3f9a1c2e  # run a queued decision; a running engine restarts the process`)
     .action(async (module: string | undefined, opts: { for?: string; dryRun?: boolean; approve?: string; pending?: boolean }, cmd: Command) => {
       try {
+        const { loadPitfile } = await import('../config/load.js');
+        const { Installer } = await import('../../plugins/python-installer/installer.js');
         const { pitfile } = await loadPitfile({ config: cmd.optsWithGlobals<{ config?: string }>().config, plugins: false });
         const mode = opts.dryRun ? 'dry-run' : 'auto';
         const installer = new Installer({ ...pitfile.installer, mode }, pitfile.root, pitfile.settings.stateDir);
@@ -44,9 +42,11 @@ Examples:
 }
 
 async function install(installer: Installer, pitfile: Pitfile, module: string, name: string | undefined): Promise<number> {
+  const { checkModuleName } = await import('../../plugins/python-installer/decide.js');
+  const { findEnvironment } = await import('../../plugins/python-installer/environment.js');
   const bad = checkModuleName(module);
   if (bad) throw errors.PIT_E_CLI_USAGE(bad);
-  const target = pickProcess(pitfile, name);
+  const target = await pickProcess(pitfile, name);
   const spec: ProcessSpec = target ? { command: target.command, cwd: target.cwd, env: target.env } : { command: 'python3', cwd: pitfile.root, env: {} };
   const req = { process: target?.name ?? '(none)', spec, finding: { kind: 'missing-module' as const, module, top_level: module.split('.')[0], line: `engine install ${module}`, source: null }, seenAt: Date.now() };
   const env = findEnvironment(spec, pitfile.root, pitfile.installer.backend);
@@ -75,6 +75,7 @@ async function install(installer: Installer, pitfile: Pitfile, module: string, n
 
 async function approve(installer: Installer, id: string, pitfile: Pitfile): Promise<number> {
   // A running engine runs it itself: the heal is counted, journaled and the process restarted there.
+  const { findProjectEngine } = await import('../control/client.js');
   const engine = await findProjectEngine(pitfile.file).catch(() => null);
   if (engine && installer.pending().some((x) => x.id === id)) {
     try {
@@ -111,13 +112,14 @@ function finish(r: InstallReport): number {
   return r.outcome === 'installed' || r.outcome === 'dry-run' ? exitCodes.ok : exitCodes.failed;
 }
 
-function pickProcess(pitfile: Pitfile, name: string | undefined): ProcessConfig | null {
+async function pickProcess(pitfile: Pitfile, name: string | undefined): Promise<ProcessConfig | null> {
   const all = Object.values(pitfile.processes);
   if (name) {
     const p = pitfile.processes[name];
     if (!p) throw errors.PIT_E_CLI_USAGE(`no process named "${name}"; the pitfile has: ${all.map((x) => x.name).join(', ') || 'none'}`);
     return p;
   }
+  const { PYTHON_COMMAND } = await import('../plugins/builtins.js');
   const python = all.filter((p) => PYTHON_COMMAND.test(Array.isArray(p.command) ? p.command.join(' ') : p.command));
   if (python.length > 1) throw errors.PIT_E_CLI_USAGE(`several Python processes (${python.map((p) => p.name).join(', ')}): pick one with --for`);
   return python[0] ?? null;

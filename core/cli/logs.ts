@@ -2,11 +2,9 @@
 // time order and prefixed like `engine run`; -f keeps following.
 import type { Command } from 'commander';
 import type { LogLine } from '../logs/log-reader.js';
-import { parseDuration } from '../model/units.js';
 import { errors } from '../errors.js';
 import { clientAction } from './engine-client.js';
 import { exitCodes } from './output.js';
-import { Terminal } from './terminal.js';
 
 export function registerLogs(program: Command): void {
   program
@@ -25,6 +23,8 @@ Examples:
   engine logs api worker -n 20 --since 10m`)
     .action(
       clientAction(async ({ client }, names: string[], opts: { follow?: boolean; lines: string; since?: string }) => {
+        const { parseDuration } = await import('../model/units.js');
+        const { Terminal } = await import('./terminal.js');
         const count = Number(opts.lines);
         if (!Number.isInteger(count) || count < 0) throw errors.PIT_E_CLI_USAGE(`--lines must be a whole number, got "${opts.lines}"`);
         const sinceMs = opts.since === undefined ? undefined : parseDuration(opts.since);

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `engine` command: wires one file per verb; no logic lives here.
+// The `engine` command: wires one file per verb; no logic lives here. A verb
+// file imports only what defines the command; its action imports the rest,
+// so one verb (or --version) does not load every verb's implementation.
 import { Command, CommanderError } from 'commander';
 import { registerValidate } from './validate.js';
 import { registerInit } from './init.js';

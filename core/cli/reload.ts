@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { PitError, formatPitError, type PitErrorCode, type Where } from '../errors.js';
 import { clientAction } from './engine-client.js';
-import { ApiError } from '../control/client.js';
 import { exitCodes } from './output.js';
 
 interface Problem {
@@ -32,6 +31,7 @@ Example:
           process.stdout.write(`reloaded${parts.length ? `: ${parts.join(' ')}` : ' (no process changed)'}\n`);
           return exitCodes.ok;
         } catch (e) {
+          const { ApiError } = await import('../control/client.js');
           const problems = e instanceof ApiError ? (e.body.errors as Problem[] | undefined) : undefined;
           if (!problems) throw e;
           for (const p of problems) {

@@ -1,14 +1,10 @@
 // engine run: load the pitfile, supervise everything in the foreground, and
 // stop it all cleanly on Ctrl-C or SIGTERM (a second Ctrl-C kills at once).
 import type { Command } from 'commander';
-import { loadPitfile } from '../config/load.js';
 import type { Engine } from '../engine.js';
 import { exitCodes, reportError } from './output.js';
 import { displayPath, errors } from '../errors.js';
-import { isLoopback, parseHostPort } from '../config/semantics.js';
-import { Terminal } from './terminal.js';
-import { startupOutcomes } from './startup.js';
-import { announceDaemon, isDaemon, startDaemon } from './daemon.js';
+import type { Terminal } from './terminal.js';
 import type { ListenConfig, Pitfile } from '../model/pitfile.js';
 
 export function registerRun(program: Command): void {
@@ -28,8 +24,12 @@ Examples:
     .action(async (opts: { daemon?: boolean; dashboard?: string | boolean }, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       try {
+        const { loadPitfile } = await import('../config/load.js');
         const { pitfile } = await loadPitfile({ config });
-        process.exitCode = opts.daemon ? await startDaemon(pitfile) : await run(pitfile, dashboardOption(opts.dashboard));
+        if (opts.daemon) {
+          const { startDaemon } = await import('./daemon.js');
+          process.exitCode = await startDaemon(pitfile);
+        } else process.exitCode = await run(pitfile, await dashboardOption(opts.dashboard));
       } catch (e) {
         process.exitCode = reportError(e);
       }
@@ -37,6 +37,10 @@ Examples:
 }
 
 async function run(pitfile: Pitfile, dashboard: ListenConfig | null): Promise<number> {
+  const { Terminal } = await import('./terminal.js');
+  const { startupOutcomes } = await import('./startup.js');
+  const { announceDaemon, isDaemon } = await import('./daemon.js');
+  const { isLoopback } = await import('../config/semantics.js');
   const names = Object.keys(pitfile.processes);
   const terminal = new Terminal(names);
   const fancy = Boolean(process.stdout.isTTY) && !process.env.CI;
@@ -144,9 +148,10 @@ function waitForSignals(engine: Engine, terminal: Terminal): { finished: Promise
 }
 
 /** --dashboard's address: none, the default, or host:port as written. */
-function dashboardOption(v: string | boolean | undefined): ListenConfig | null {
+async function dashboardOption(v: string | boolean | undefined): Promise<ListenConfig | null> {
   if (v === undefined || v === false) return null;
   if (v === true) return { host: '127.0.0.1', port: 7411 };
+  const { parseHostPort } = await import('../config/semantics.js');
   const at = parseHostPort(v);
   if (!at) throw errors.PIT_E_CLI_USAGE(`--dashboard takes host:port, e.g. 127.0.0.1:7411; got "${v}"`);
   return at;

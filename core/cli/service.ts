@@ -5,9 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
-import { loadPitfile } from '../config/load.js';
 import { errors } from '../errors.js';
-import { defaultServiceName, supervisordProgram, systemdService } from '../export/service.js';
 import { exitCodes, reportError } from './output.js';
 
 interface ServiceOpts {
@@ -54,6 +52,8 @@ function action(run: (o: ServiceOpts, cmd: Command) => Promise<number>) {
 
 async function context(o: ServiceOpts, cmd: Command) {
   if (o.user && o.system) throw errors.PIT_E_CLI_USAGE('--user and --system: pick one');
+  const { loadPitfile } = await import('../config/load.js');
+  const { defaultServiceName } = await import('../export/service.js');
   const { pitfile } = await loadPitfile({ config: cmd.optsWithGlobals<{ config?: string }>().config, plugins: false });
   const scope: 'user' | 'system' = o.system || (!o.user && process.getuid?.() === 0) ? 'system' : 'user';
   const name = o.name ?? defaultServiceName(pitfile);
@@ -65,6 +65,7 @@ async function context(o: ServiceOpts, cmd: Command) {
 
 async function install(o: ServiceOpts, cmd: Command): Promise<number> {
   const { pitfile, name, dir, ctl, scope } = await context(o, cmd);
+  const { supervisordProgram, systemdService } = await import('../export/service.js');
   const { files } = o.supervisord ? supervisordProgram(pitfile, name) : systemdService(pitfile, name, scope);
   const commands = o.supervisord ? [['supervisorctl', 'reread'], ['supervisorctl', 'update', name]] : [ctl('daemon-reload'), ctl('enable', '--now', `${name}.service`, `${name}-health.timer`)];
   const show = (c: string[]) => c.join(' ');

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { clientAction } from './engine-client.js';
 import { exitCodes } from './output.js';
-import { isPidAlive } from '../process/proc-stat.js';
 
 export function registerShutdown(program: Command): void {
   program
@@ -15,6 +14,7 @@ Example:
   engine shutdown`)
     .action(
       clientAction(async ({ client }) => {
+        const { isPidAlive } = await import('../process/proc-stat.js');
         const { pid } = await client.call<{ pid: number }>('GET', '/v1/engine');
         await client.call('POST', '/v1/shutdown');
         // The engine answers first, then stops its processes: wait for it to be gone.

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ProcessView } from '../control/process-view.js';
 import { clientAction, painter } from './engine-client.js';
 import { exitCodes } from './output.js';
-import { listPending, pendingDir, type PendingInstall } from '../../plugins/python-installer/installer.js';
+import type { PendingInstall } from '../../plugins/python-installer/installer.js';
 
 const stateColour: Record<string, number> = { running: 32, starting: 36, stopping: 36, backoff: 33, exited: 90, stopped: 90, fatal: 31 };
 
@@ -24,7 +24,11 @@ Examples:
       clientAction(async ({ client, stateDir }, names: string[], opts: { json?: boolean }) => {
         let { processes } = await client.call<{ processes: ProcessView[] }>('GET', '/v1/processes');
         if (names.length) processes = processes.filter((p) => names.includes(p.name));
-        process.stdout.write(opts.json ? JSON.stringify({ processes }, null, 2) + '\n' : formatStatus(processes) + formatQueue(listPending(pendingDir(stateDir))));
+        if (opts.json) process.stdout.write(JSON.stringify({ processes }, null, 2) + '\n');
+        else {
+          const { listPending, pendingDir } = await import('../../plugins/python-installer/installer.js');
+          process.stdout.write(formatStatus(processes) + formatQueue(listPending(pendingDir(stateDir))));
+        }
         return exitCodes.ok;
       }),
     );

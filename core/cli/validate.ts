@@ -1,6 +1,5 @@
 // engine validate: check the pitfile and say what is wrong, all at once.
 import type { Command } from 'commander';
-import { loadPitfile } from '../config/load.js';
 import { PitfileError, displayPath } from '../errors.js';
 import { exitCodes, reportError } from './output.js';
 
@@ -19,6 +18,7 @@ Examples:
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       try {
+        const { loadPitfile } = await import('../config/load.js');
         const { pitfile } = await loadPitfile({ config });
         if (opts.json) process.stdout.write('[]\n');
         else {

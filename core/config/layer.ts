@@ -2,6 +2,9 @@
 // replace. Errors still point at the file that wrote the value.
 import type { Located, PathKey, SourceFile } from './parse.js';
 
+/** The developer's own overrides, beside the pitfile and git-ignored. */
+export const LOCAL_LAYER = 'pitfile.local.yaml';
+
 const isPlainMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

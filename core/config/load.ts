@@ -6,15 +6,12 @@ import { PitfileError, type PitError } from '../errors.js';
 import type { Pitfile } from '../model/pitfile.js';
 import { discoverPitfile } from './discover.js';
 import { parseConfigFile, type PathKey, type SourceFile } from './parse.js';
-import { locateInLayers, mergeLayers } from './layer.js';
+import { LOCAL_LAYER, locateInLayers, mergeLayers } from './layer.js';
 import { interpolate } from './interpolate.js';
 import { validateShape } from './validate.js';
 import { checkSemantics } from './semantics.js';
 import { normalize } from './normalize.js';
 import { checkPluginOptions } from './plugin-options.js';
-
-/** The developer's own overrides, beside the pitfile and git-ignored. */
-export const LOCAL_LAYER = 'pitfile.local.yaml';
 
 export interface LoadOptions {
   /** --config FILE; else the search starts at `cwd`. */

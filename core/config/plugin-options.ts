@@ -4,13 +4,14 @@
 // reload that would break a plugin is refused.
 import { resolve } from 'node:path';
 import { errors } from '../errors.js';
-import { describePlugin, pluginPool, resolvePlugin } from '../plugins/describe.js';
 import { validateAgainst, type Problem } from './validate.js';
 
 type Listed = string | { use: string; options?: Record<string, unknown> };
 
 export async function checkPluginOptions(plugins: Listed[], root: string): Promise<Problem[]> {
   if (!plugins.length) return [];
+  // Loaded only for a pitfile that lists plugins: it brings the worker pool.
+  const { describePlugin, pluginPool, resolvePlugin } = await import('../plugins/describe.js');
   const problems: Problem[] = [];
   const pool = pluginPool(128);
   try {

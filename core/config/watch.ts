@@ -3,7 +3,7 @@
 // it over the old one, which a watch on the old file would miss.
 import { watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { LOCAL_LAYER } from './load.js';
+import { LOCAL_LAYER } from './layer.js';
 
 /** Call `onChange` (debounced) when `file` or the local layer beside it changes; returns a stop function. */
 export function watchConfig(file: string, onChange: () => void, debounceMs = 30): () => void {
