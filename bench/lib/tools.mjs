@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const engineBin = join(root, 'dist/core/cli/main.js');
+// node, the engine's V8 flags and its entry point, as the `engine` bin's #! line runs it.
+const [node, ...engineArgs] = (await import(join(root, 'dist/core/cli/engine-command.js'))).engineCommand();
 const pm2Bin = join(root, 'node_modules/.bin/pm2');
 
 /**
@@ -32,7 +33,7 @@ export const pit = {
     }
     writeFileSync(join(dir, 'pitfile.yaml'), lines.join('\n') + '\n');
     const out = openSync('/dev/null', 'w');
-    const child = spawn(process.execPath, [engineBin, 'run'], { cwd: dir, stdio: ['ignore', out, out], env: { ...process.env, CI: '1' } });
+    const child = spawn(node, [...engineArgs, 'run'], { cwd: dir, stdio: ['ignore', out, out], env: { ...process.env, CI: '1' } });
     return {
       pids: () => [child.pid],
       log: (name) => join(dir, '.pit/logs', `${name}.log`),

@@ -6,12 +6,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Pitfile } from '../model/pitfile.js';
 import { ensureStateDir } from '../state-dir.js';
 import { rotateLogFiles } from '../logs/rotate.js';
 import { displayPath, errors } from '../errors.js';
 import { exitCodes, reportError } from './output.js';
+import { engineCommand } from './engine-command.js';
 
 const READY = 'pit:ready';
 
@@ -31,7 +31,8 @@ export async function startDaemon(pitfile: Pitfile): Promise<number> {
   const files = daemonFiles(stateDir);
   if (sizeOf(files.log) > ENGINE_LOG_MAX_BYTES) rotateLogFiles(files.log, ENGINE_LOG_KEEP);
   const out = openSync(files.log, 'a', 0o600);
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./main.js', import.meta.url)), 'run', '--config', pitfile.file], {
+  const [node, ...args] = engineCommand();
+  const child = spawn(node, [...args, 'run', '--config', pitfile.file], {
     detached: true,
     stdio: ['ignore', out, out, 'ipc'],
     env: { ...process.env, PIT_DAEMON: '1' },

@@ -5,12 +5,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeProject } from '../helpers/project.js';
-import { runEngine } from '../helpers/cli.js';
+import { runEngine, node, engineArgs } from '../helpers/cli.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
-import { engineBin } from '../helpers/paths.js';
 import { until, within } from '../helpers/wait.js';
 import { isAlive } from '../helpers/proc.js';
 import { ENGINE_LOG_MAX_BYTES } from '../../core/cli/daemon.js';
+import { ENGINE_NODE_FLAGS } from '../../core/cli/engine-command.js';
 
 const talker = `["node", "-e", "let n = 0; setInterval(() => console.log('line ' + n++), 50)"]`;
 const idle = `["node", "-e", "setInterval(() => {}, 1000)"]`;
@@ -58,7 +58,7 @@ test('logs prints the last lines prefixed like engine run; -f follows new ones',
   const since = cli('logs', '--since', '1h', '-n', '5');
   assert.equal(since.stdout.trimEnd().split('\n').length, 5);
   assert.equal(cli('logs', '-n', 'x').status, 2);
-  const follow = spawn(process.execPath, [engineBin, 'logs', 'talker', '-f', '-n', '0'], { cwd: dir });
+  const follow = spawn(node, [...engineArgs, 'logs', 'talker', '-f', '-n', '0'], { cwd: dir });
   let out = '';
   follow.stdout.on('data', (d) => (out += d));
   await until(() => /^talker \| line \d+$/m.test(out), 10_000, 'a followed line');
@@ -131,6 +131,8 @@ test('run --daemon returns once the engine is up, writes its pid, and shutdown s
   after(() => isAlive(pid) && process.kill(pid, 'SIGKILL'));
   assert.match(r.stdout, new RegExp(`engine running in the background \\(pid ${pid}\\)`));
   assert.equal(runEngine(['status'], dir).status, 0, 'the API answers as soon as --daemon returns');
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  assert.deepEqual(argv.slice(1, 1 + ENGINE_NODE_FLAGS.length), ENGINE_NODE_FLAGS, 'the daemon runs with the engine\'s V8 flags');
   const second = runEngine(['run', '--daemon'], dir);
   assert.equal(second.status, 1);
   assert.match(second.stderr, /did not start in the background: it exited .*\n[\s\S]*another engine \(pid \d+\) is running[\s\S]*\[PIT_E_DAEMON_START\]/);
@@ -158,4 +160,9 @@ test('a project too deep for a socket path gets a short one, and the verbs still
   engine.child.kill('SIGTERM');
   await within(engine.exited, 15_000, 'the engine to exit');
   assert.equal(existsSync(short), false, 'the socket is removed on exit');
+});
+
+test("the engine bin's #! line runs node with the engine's V8 flags", () => {
+  const [first] = readFileSync(engineArgs.at(-1)!, 'utf8').split('\n', 1);
+  assert.equal(first, `#!/usr/bin/env -S node ${ENGINE_NODE_FLAGS.join(' ')}`);
 });

@@ -198,7 +198,7 @@ test('engine service install --dry-run prints a unit that verifies, the health t
   for (const line of ['KillMode=mixed', 'Restart=always', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'ProtectSystem=strict', 'TimeoutStopSec=40s', 'MemoryMax=1073741824', 'CPUQuota=200%', `WorkingDirectory=${dir}`]) {
     assert.ok(unit.split('\n').includes(line), `the unit has ${line}`);
   }
-  assert.match(unit, new RegExp(`^ExecStart="${process.execPath}" ".*/core/cli/main\\.js" "run" "--config" "${dir}/pitfile\\.yaml"$`, 'm'));
+  assert.match(unit, new RegExp(`^ExecStart="${process.execPath}" "--max-semi-space-size=1" ".*/core/cli/main\\.js" "run" "--config" "${dir}/pitfile\\.yaml"$`, 'm'));
   assert.match(unit, new RegExp(`^ReadWritePaths=${dir} ${dir}/\\.pit$`, 'm'));
   assert.match(r.stdout, /### then run\nsystemctl --user daemon-reload\nsystemctl --user enable --now pit-demo\.service pit-demo-health\.timer/);
   const sv = runEngine(['service', 'install', '--dry-run', '--supervisord', '--name', 'pit-demo'], dir);

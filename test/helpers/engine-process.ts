@@ -1,7 +1,7 @@
 // `engine run` as a real child process, with its output awaited line by line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after } from 'node:test';
-import { engineBin } from './paths.js';
+import { node, engineArgs } from './cli.js';
 import { within } from './wait.js';
 
 export interface RunningEngine {
@@ -20,7 +20,7 @@ export interface RunningEngine {
  * running until the next engine in that project), SIGKILL if it hangs.
  */
 export function runEngineProcess(cwd: string, args: string[] = []): RunningEngine {
-  const child = spawn(process.execPath, [engineBin, 'run', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+  const child = spawn(node, [...engineArgs, 'run', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
   let text = '';
   const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   const onData = (d: Buffer) => {

@@ -9,5 +9,3 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** A file under test/fixtures. */
 export const fixture = (...parts: string[]) => join(repoRoot, 'test', 'fixtures', ...parts);
 
-/** The compiled CLI. */
-export const engineBin = join(repoRoot, 'dist', 'core', 'cli', 'main.js');
