@@ -156,8 +156,9 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
   });
 
   app.get('/metrics', async (_req, reply) => {
-    void reply.header('content-type', deps.metrics.contentType);
-    return deps.metrics.text();
+    const { text, contentType } = await deps.metrics.scrape();
+    void reply.header('content-type', contentType);
+    return text;
   });
 }
 

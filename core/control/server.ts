@@ -102,8 +102,8 @@ export async function startControlServer(
 async function serveMetrics(metrics: EngineMetrics, at: ListenConfig): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return void res.writeHead(404).end('only GET /metrics here\n');
-    metrics.text().then(
-      (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+    metrics.scrape().then(
+      ({ text, contentType }) => res.writeHead(200, { 'content-type': contentType }).end(text),
       (e) => res.writeHead(500).end(String(e)),
     );
   });

@@ -1,7 +1,9 @@
 // /metrics in the Prometheus text format (prom-client, on a registry of its
 // own): per process up, state, restarts, CPU, memory and heals, read at each
 // scrape; events counted by type as they pass; the engine's uptime and heap.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+// prom-client loads at the first scrape: an engine nobody scrapes saves its
+// load time and memory.
+import type { Registry } from 'prom-client';
 import type { EventBus } from '../events/bus.js';
 import { eventName } from '../events/catalog.js';
 import type { ProcessState } from '../events/catalog.js';
@@ -10,14 +12,31 @@ import type { ProcessView } from '../control/process-view.js';
 const STATES: ProcessState[] = ['stopped', 'starting', 'running', 'stopping', 'exited', 'backoff', 'fatal'];
 
 export interface EngineMetrics {
-  registry: Registry;
-  /** The text a scrape gets. */
-  text(): Promise<string>;
-  contentType: string;
+  /** What a scrape gets. */
+  scrape(): Promise<{ text: string; contentType: string }>;
   close(): void;
 }
 
 export function engineMetrics(bus: EventBus, processes: () => ProcessView[], startedAt: number): EngineMetrics {
+  const counts = new Map<string, number>();
+  // Passive: counting must not make the engine publish every output line.
+  const off = bus.on('*:*', (e) => {
+    const parts = eventName(e).split(':');
+    const type = parts.length === 3 ? `${parts[0]}:${parts[2]}` : parts.join(':');
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }, { passive: true });
+  let registry: Promise<Registry> | null = null;
+  return {
+    async scrape() {
+      const r = await (registry ??= buildRegistry(counts, processes, startedAt));
+      return { text: await r.metrics(), contentType: r.contentType };
+    },
+    close: off,
+  };
+}
+
+async function buildRegistry(counts: ReadonlyMap<string, number>, processes: () => ProcessView[], startedAt: number): Promise<Registry> {
+  const { Counter, Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'pit_engine_' });
   const perProcess = (name: string, help: string, value: (p: ProcessView) => number | null) =>
@@ -50,11 +69,15 @@ export function engineMetrics(bus: EventBus, processes: () => ProcessView[], sta
     },
   });
   new Gauge({ name: 'pit_engine_uptime_seconds', help: 'Seconds since the engine started', registers: [registry], collect() { this.set((Date.now() - startedAt) / 1000); } });
-  const events = new Counter({ name: 'pit_events_total', help: 'Events published, by type (kind:what)', labelNames: ['type'], registers: [registry] });
-  // Passive: counting must not make the engine publish every output line.
-  const off = bus.on('*:*', (e) => {
-    const parts = eventName(e).split(':');
-    events.inc({ type: parts.length === 3 ? `${parts[0]}:${parts[2]}` : parts.join(':') });
-  }, { passive: true });
-  return { registry, text: () => registry.metrics(), contentType: registry.contentType, close: off };
+  new Counter({
+    name: 'pit_events_total',
+    help: 'Events published, by type (kind:what)',
+    labelNames: ['type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [type, n] of counts) this.inc({ type }, n);
+    },
+  });
+  return registry;
 }
