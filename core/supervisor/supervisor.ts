@@ -56,7 +56,7 @@ export class Supervisor {
   readonly #budget: RestartBudget;
   #child: ChildProcess | null = null;
   #exited: Promise<Exit> | null = null;
-  #retryTimer: NodeJS.Timeout | null = null;
+  #cancelRetry: (() => void) | null = null;
   #stopHealth: (() => void) | null = null;
   #stopping: Promise<void> | null = null;
 
@@ -81,10 +81,8 @@ export class Supervisor {
   /** Stop it and its whole group; resolves once nothing of it is left. */
   stop(): Promise<void> {
     if (this.#stopping) return this.#stopping;
-    if (this.#retryTimer) {
-      clearTimeout(this.#retryTimer);
-      this.#retryTimer = null;
-    }
+    this.#cancelRetry?.();
+    this.#cancelRetry = null;
     if (this.state === 'stopped') return Promise.resolve();
     if (!isLive(this.state)) {
       this.#go('stop');
@@ -256,10 +254,19 @@ export class Supervisor {
     const delay = this.#budget.takeDelay(now);
     this.restarts++;
     this.#go('restart', { reason: `${reason}; restarting in ${formatDuration(delay)}` });
-    this.#retryTimer = setTimeout(() => {
-      this.#retryTimer = null;
+    const retry = () => {
+      this.#cancelRetry = null;
       if (this.state === 'backoff') this.#launch('retry');
-    }, delay);
+    };
+    // setTimeout waits at least 1 ms: a zero delay restarts on the next turn
+    // of the loop instead (not at once, so a failing spawn cannot recurse).
+    if (delay) {
+      const timer = setTimeout(retry, delay);
+      this.#cancelRetry = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(retry);
+      this.#cancelRetry = () => clearImmediate(immediate);
+    }
   }
 }
 

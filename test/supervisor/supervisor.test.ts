@@ -28,6 +28,31 @@ test('a crashing process restarts with a delay that doubles', async () => {
   });
 });
 
+test('a zero restart delay restarts at once, again and again; a stop while it waits leaves it stopped', async () => {
+  const { engine } = await startEngine(
+    `version: 1\nprocesses:\n  quick:\n    command: ${nodeCommand('process.exit(1)')}\n    restart: { delay: 0ms, max_restarts: 1000, window: 1m }\n`,
+  );
+  const sup = engine.supervisors.get('quick')!;
+  const afterStop: string[] = [];
+  let stopped = false;
+  await new Promise<void>((resolve) => {
+    engine.bus.on('process:quick:state', (e) => {
+      if (e.type !== 'process:state') return;
+      if (stopped) afterStop.push(e.to);
+      // The third restart is scheduled, not yet launched: stop now.
+      if (e.to === 'backoff' && sup.restarts === 3 && !stopped) {
+        stopped = true;
+        void sup.stop();
+        resolve();
+      }
+    });
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(sup.state, 'stopped');
+  assert.equal(sup.restarts, 3);
+  assert.deepEqual(afterStop, ['stopped']);
+});
+
 test('a crash loop ends in fatal once max_restarts is spent, saying why and how to reset', async () => {
   const { engine } = await startEngine(
     `version: 1\nprocesses:\n  loop:\n    command: ${nodeCommand('process.exit(1)')}\n    restart: { delay: 10ms, max_restarts: 3, window: 1m }\n`,
