@@ -61,8 +61,10 @@ function resolveExecutable(name: string, spec: SpawnSpec): string {
 
 function isExecutableFile(p: string): boolean {
   try {
+    // stat first, without throwing: most PATH entries lack the command, and a thrown ENOENT costs ~5x a stat.
+    if (!statSync(p, { throwIfNoEntry: false })?.isFile()) return false;
     accessSync(p, constants.X_OK);
-    return statSync(p).isFile();
+    return true;
   } catch {
     return false;
   }
