@@ -3,11 +3,10 @@
 // and save it, refused when invalid. The saved text is exactly what was
 // typed, so comments and layout stay; the engine's hot reload applies it.
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
 import writeFileAtomic from 'write-file-atomic';
 import type { Engine } from '../engine.js';
 import { PitfileError } from '../errors.js';
-import { badRequest } from './routes.js';
+import { badRequest, sendJson, type Api } from './http.js';
 import { loadPitfile } from '../config/load.js';
 
 type Problem = ReturnType<import('../errors.js').PitError['toJSON']>;
@@ -23,21 +22,22 @@ async function check(engine: Engine, text: string): Promise<Problem[]> {
   }
 }
 
-export function registerConfigRoutes(app: FastifyInstance, engine: Engine): void {
+export function registerConfigRoutes(app: Api, engine: Engine): void {
   app.get('/v1/config/source', async () => ({ file: engine.pitfile.file, text: readFileSync(engine.pitfile.file, 'utf8') }));
 
-  app.post<{ Body: { text?: unknown } }>('/v1/config/validate', async (req) => ({ errors: await check(engine, textOf(req.body)) }));
+  app.post('/v1/config/validate', async (req) => ({ errors: await check(engine, textOf(req.body)) }));
 
-  app.put<{ Body: { text?: unknown } }>('/v1/config/source', async (req, reply) => {
+  app.put('/v1/config/source', async (req, res) => {
     const text = textOf(req.body);
     const problems = await check(engine, text);
-    if (problems.length) return reply.status(422).send({ saved: false, errors: problems });
+    if (problems.length) return sendJson(res, 422, { saved: false, errors: problems });
     await writeFileAtomic(engine.pitfile.file, text);
     return { saved: true, errors: [] };
   });
 }
 
-function textOf(body: { text?: unknown } | undefined): string {
-  if (typeof body?.text !== 'string') throw badRequest('send {"text": "<the pitfile>"}');
-  return body.text;
+function textOf(body: unknown): string {
+  const text = (body as { text?: unknown } | null | undefined)?.text;
+  if (typeof text !== 'string') throw badRequest('send {"text": "<the pitfile>"}');
+  return text;
 }

@@ -1,9 +1,9 @@
 // The control API's endpoints; schemas/control.openapi.json documents each
 // one and a test checks every response against it.
-import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Engine } from '../engine.js';
 import { PitError, errors } from '../errors.js';
+import { badRequest, send, sendError, sendJson, withStatus, type Api, type Request } from './http.js';
 import { version } from '../version.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { parsePattern } from '../events/match.js';
@@ -28,7 +28,7 @@ type Action = (typeof ACTIONS)[number];
 /** A follower that cannot keep up loses lines (and is told how many), never slows the engine. */
 const FOLLOW_BUFFER_BYTES = 1024 * 1024;
 
-export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
+export function registerRoutes(app: Api, deps: ControlDeps): void {
   const { engine, views } = deps;
 
   app.get('/v1/engine', async () => ({
@@ -45,24 +45,24 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
   app.get('/v1/processes', async () => ({ processes: views.all() }));
 
   // The page's live table: the process list pushed every 2 s (CPU and memory change without events).
-  app.get('/v1/processes/stream', async (_req, reply) => {
-    const sse = openStream(reply);
+  app.get('/v1/processes/stream', async (_req, res) => {
+    const sse = openStream(res);
     const push = () => sse.send('processes', { processes: views.all() });
     push();
     const timer = setInterval(push, 2000);
     sse.onClose(() => clearInterval(timer));
   });
 
-  app.get<{ Params: { name: string } }>('/v1/processes/:name', async (req) => {
+  app.get('/v1/processes/:name', async (req) => {
     const view = views.all().find((p) => p.name === req.params.name);
     if (!view) throw unknownProcess(engine, req.params.name);
     return view;
   });
 
-  app.post<{ Params: { action: string }; Body: { names?: unknown } | undefined }>('/v1/processes/:action', async (req) => {
+  app.post('/v1/processes/:action', async (req) => {
     const action = req.params.action as Action;
     if (!ACTIONS.includes(action)) throw badRequest(`unknown action "${req.params.action}"; expected start, stop or restart`);
-    const names = targets(engine, req.body?.names);
+    const names = targets(engine, (req.body as { names?: unknown } | null | undefined)?.names);
     const results = await Promise.all(
       names.map(async (name) => {
         try {
@@ -78,26 +78,26 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
     return { results: results.map((r) => ({ ...r, state: byName.get(r.name)?.state ?? null, pid: byName.get(r.name)?.pid ?? null })) };
   });
 
-  app.post('/v1/reload', async (_req, reply) => {
+  app.post('/v1/reload', async (_req, res) => {
     const outcome = await engine.reload();
     if ('errors' in outcome) {
       const e = errors.PIT_E_CONFIG_INVALID(`the pitfile has ${outcome.errors.length} problem${outcome.errors.length === 1 ? '' : 's'}; the engine keeps its running config`);
-      return reply.status(422).send({ error: { code: e.code, message: e.message, fix: e.fix ?? null }, errors: outcome.errors });
+      return sendError(res, 422, e, { errors: outcome.errors });
     }
     return outcome.diff;
   });
 
-  app.post('/v1/shutdown', async (_req, reply) => {
+  app.post('/v1/shutdown', async (_req, res) => {
     // Answer first: the engine's stop closes this server.
-    reply.raw.once('finish', () => deps.shutdown());
-    return reply.status(202).send({ ok: true });
+    res.once('finish', () => deps.shutdown());
+    sendJson(res, 202, { ok: true });
   });
 
   app.get('/v1/config', async () => engine.pitfile);
 
   app.get('/v1/health', async () => healthOf(engine, views.all()));
 
-  app.get<{ Querystring: { process?: string | string[]; lines?: string; since?: string; follow?: string } }>('/v1/logs', async (req, reply) => {
+  app.get('/v1/logs', async (req: Request<{ process?: string | string[]; lines?: string; since?: string; follow?: string }>, res) => {
     const q = req.query;
     const names = q.process === undefined ? [] : [q.process].flat();
     const wanted = names.length ? names : [...engine.supervisors.keys()];
@@ -110,7 +110,7 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
       .sort((a, b) => a.at - b.at)
       .slice(-count);
     if (q.follow !== '1' && q.follow !== 'true') return { lines };
-    const sse = openStream(reply);
+    const sse = openStream(res);
     lines.forEach((l) => sse.send('line', l));
     const offs = wanted.flatMap((n) =>
       (['stdout', 'stderr'] as const).map((s) =>
@@ -124,7 +124,7 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
     sse.onClose(() => offs.forEach((off) => off()));
   });
 
-  app.get<{ Querystring: { type?: string; since?: string; until?: string; limit?: string; process?: string } }>('/v1/events', async (req) => {
+  app.get('/v1/events', async (req) => {
     const q = req.query;
     const pattern = checkedPattern(q.type);
     const num = (v: string | undefined, what: string) => {
@@ -137,16 +137,16 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
     return { events: engine.journal.query({ type: pattern, since: num(q.since, 'since'), until: num(q.until, 'until'), limit: num(q.limit, 'limit'), process: q.process }) };
   });
 
-  app.get<{ Querystring: { type?: string; follow?: string } }>('/v1/events/stream', async (req, reply) => {
+  app.get('/v1/events/stream', async (req, res) => {
     const pattern = checkedPattern(req.query.type);
-    const sse = openStream(reply);
+    const sse = openStream(res);
     // Output lines are published only for a follower that names them (process:api:stdout).
     const wantsLines = /:(stdout|stderr)$/.test(pattern);
     const off = engine.bus.on(pattern, (e) => sse.send('event', toWire(e)), { passive: !wantsLines });
     sse.onClose(off);
   });
 
-  app.post<{ Params: { id: string } }>('/v1/installs/:id/approve', async (req) => {
+  app.post('/v1/installs/:id/approve', async (req) => {
     try {
       await engine.runAction('python-installer.approve', { id: req.params.id });
     } catch (e) {
@@ -155,10 +155,9 @@ export function registerRoutes(app: FastifyInstance, deps: ControlDeps): void {
     return { approved: true };
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', async (_req, res) => {
     const { text, contentType } = await deps.metrics.scrape();
-    void reply.header('content-type', contentType);
-    return text;
+    send(res, 200, text, { 'content-type': contentType });
   });
 }
 
@@ -206,10 +205,8 @@ interface Stream {
   onClose(fn: () => void): void;
 }
 
-/** Server-sent events on the raw response; a slow reader loses messages, and is told. */
-function openStream(reply: FastifyReply): Stream {
-  reply.hijack();
-  const res: ServerResponse = reply.raw;
+/** Server-sent events on the response; a slow reader loses messages, and is told. */
+function openStream(res: ServerResponse): Stream {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.write(': pit\n\n');
   let dropped = 0;
@@ -253,10 +250,6 @@ function intParam(name: string, text: string | undefined, fallback: number, max:
 }
 
 function unknownProcess(engine: Engine, name: string): PitError & { statusCode: number } {
-  return Object.assign(errors.PIT_E_CONTROL_UNKNOWN_PROCESS(name, [...engine.supervisors.keys()].join(', ') || 'none'), { statusCode: 404 });
-}
-
-export function badRequest(message: string): PitError & { statusCode: number } {
-  return Object.assign(errors.PIT_E_CONTROL_BAD_REQUEST(message), { statusCode: 400 });
+  return withStatus(errors.PIT_E_CONTROL_UNKNOWN_PROCESS(name, [...engine.supervisors.keys()].join(', ') || 'none'), 404);
 }
 

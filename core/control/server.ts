@@ -1,22 +1,18 @@
 // The control API: HTTP and JSON on a Unix socket in .pit/ that only the
 // engine's user can open (mode 0600, in a 0700 folder). The CLI's verbs and
-// the dashboard are its clients. fastify gives us routing, body limits and
+// the dashboard are its clients. http.ts gives us routing, body limits and
 // errors for malformed requests; the engine's own parts stay out of HTTP.
 import { chmodSync, rmSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { chooseSocketPath } from './socket-path.js';
 import { registerRoutes, type ControlDeps } from './routes.js';
 import { registerConfigRoutes } from './config-routes.js';
 import { ProcessViews } from './process-view.js';
-import { PitError, errors } from '../errors.js';
+import { Api, serve } from './http.js';
 import { engineMetrics, type EngineMetrics } from '../metrics/metrics.js';
 import type { ListenConfig } from '../model/pitfile.js';
 import { createServer } from 'node:http';
 import { startDashboard } from '../dashboard/server.js';
-
-/** A request body larger than this is refused (413): commands are small. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface ControlServer {
   socketPath: string;
@@ -28,21 +24,9 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-/** Build the HTTP app for `engine` (not listening yet). */
-export function buildControlApp(deps: ControlDeps): FastifyInstance {
-  // forceCloseConnections: followers of logs and events would otherwise hold a stop open.
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, return503OnClosing: true, forceCloseConnections: true });
-  // Every failure has the same shape: { error: { code, message, fix } }.
-  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    // fastify's own refusals (malformed JSON, a huge body) get a code of ours too.
-    const e = err instanceof PitError ? err : status === 413 ? errors.PIT_E_CONTROL_BODY_TOO_LARGE(BODY_LIMIT_BYTES) : errors.PIT_E_CONTROL_BAD_REQUEST(err.message);
-    void reply.status(status).send({ error: { code: e.code, message: e.message, fix: e.fix ?? null } });
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const e = errors.PIT_E_CONTROL_NOT_FOUND(req.method, req.url);
-    void reply.status(404).send({ error: { code: e.code, message: e.message, fix: e.fix ?? null } });
-  });
+/** The control API's routes for `engine` (not listening yet). */
+export function buildControlApp(deps: ControlDeps): Api {
+  const app = new Api();
   registerRoutes(app, deps);
   registerConfigRoutes(app, deps.engine);
   return app;
@@ -62,10 +46,9 @@ export async function startControlServer(
   const startedAt = Date.now();
   const metrics = engineMetrics(engine.bus, () => views.all(), startedAt);
   const deps = { engine, views, metrics, shutdown, startedAt };
-  const app = buildControlApp(deps);
   // The socket is created with the umask's mode; tighten it before anyone can
   // have connected, as the folder it is in is already 0700.
-  await app.listen({ path: socketPath });
+  const app = await serve(buildControlApp(deps).handle, { path: socketPath });
   chmodSync(socketPath, 0o600);
   const listen = engine.pitfile.settings.metrics;
   // A port taken by something else costs the metrics, never supervision.
