@@ -75,6 +75,16 @@ export class Engine {
   }
 
   #starting: Promise<void> | null = null;
+  #ready: Promise<void> = Promise.resolve();
+
+  /**
+   * Resolves once start's plugins are loaded and have ticked once, so a
+   * client's first `engine health` finds the heartbeat (never rejects).
+   */
+  async ready(): Promise<void> {
+    await this.#starting?.catch(() => {});
+    await this.#ready;
+  }
 
   /** Every event since start, in .pit/journal.db; null before start. */
   journal: Journal | null = null;
@@ -89,7 +99,7 @@ export class Engine {
     // Plugin workers boot (~100 ms) while the processes start, not before
     // them: the plugins first get what happened meanwhile, from this recording.
     const early = this.bus.record(START_UP_EVENTS);
-    void this.#pluginHost(early)
+    this.#ready = this.#pluginHost(early)
       .then(() => {
         if (early.dropped) this.opts.log?.(`plugins missed ${early.dropped} events of the start-up: more than ${START_UP_EVENTS} came before they were loaded`);
       })

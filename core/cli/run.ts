@@ -87,6 +87,8 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null): Promise<nu
   await engine.start();
   const stopWatching = engine.watchConfig();
   process.on('SIGHUP', () => void engine.reload());
+  // The API answers once the plugins are up: its first health check sees the heartbeat.
+  await engine.ready();
   // Loaded after the first spawns: the API is not needed to start processes.
   const { startControlServer } = await import('../control/server.js');
   const at = dashboard ?? pitfile.settings.dashboard;

@@ -55,17 +55,20 @@ export class PluginHost {
   /**
    * Load every plugin of the pitfile; one that cannot load is reported and
    * skipped. Workers boot in parallel (each ~80 ms), then subscribe in order,
-   * each first getting the events of `since` it subscribes to.
+   * each first getting the events of `since` it subscribes to. Resolves
+   * once each has run its first tick (the heartbeat is on disk).
    */
   async start(since?: Recording): Promise<void> {
     const refs = [...builtinPlugins(this.deps.pitfile), ...this.deps.pitfile.plugins];
     const loaded = await Promise.all(refs.map((ref) => this.#load(ref)));
+    const firstTicks: Promise<void>[] = [];
     for (const l of loaded) {
       if (!l) continue;
       this.#plugins.push(l.plugin);
       this.#subscribe(l.plugin, since);
-      if (l.tickMs) this.#tick(l.plugin, l.tickMs);
+      if (l.tickMs) firstTicks.push(this.#tick(l.plugin, l.tickMs));
     }
+    await Promise.all(firstTicks);
   }
 
   async #load(ref: PluginRef): Promise<{ plugin: Loaded; tickMs: number | null } | null> {
@@ -128,8 +131,8 @@ export class PluginHost {
     return this.#task(p.ref.use, p.options, hook);
   }
 
-  /** Call onTick every `ms`, first right away; a tick still running is not doubled. */
-  #tick(p: Loaded, ms: number): void {
+  /** Call onTick every `ms`, first right away (returned); a tick still running is not doubled. */
+  #tick(p: Loaded, ms: number): Promise<void> {
     let busy = false;
     const tick = async () => {
       if (busy) return;
@@ -137,8 +140,8 @@ export class PluginHost {
       await this.#call(p, this.#taskOf(p, 'tick'));
       busy = false;
     };
-    void tick();
     this.#timers.push(setInterval(tick, ms));
+    return tick();
   }
 
   #subscribe(p: Loaded, since?: Recording): void {
