@@ -67,7 +67,8 @@ export class Engine {
    * Take the project's lock, end what a killed engine left behind, start
    * every autostart process once its dependencies allow, and arm watchers
    * and reactions. Resolves when every launch has been made and the watchers
-   * see changes (not when every process is up).
+   * see changes (not when every process is up); the plugins load meanwhile,
+   * see `ready`.
    */
   start(): Promise<void> {
     this.#starting = this.#start();

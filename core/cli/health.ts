@@ -2,7 +2,7 @@
 // running engine, else from its heartbeat file.
 import type { Command } from 'commander';
 import { PitError } from '../errors.js';
-import type { HealthVerdict } from '../health/engine-health.js';
+import { engineHealth, healthCodes, type HealthVerdict } from '../health/engine-health.js';
 import type { ProjectEngine } from '../control/client.js';
 import type { ProcessState } from '../events/catalog.js';
 
@@ -19,7 +19,6 @@ Example:
   engine health    # OK - 5/5 running, last heartbeat 3s ago`)
     .action(async (_: unknown, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
-      const { healthCodes } = await import('../health/engine-health.js');
       let verdict: HealthVerdict;
       try {
         const { findProjectEngine } = await import('../control/client.js');
@@ -39,7 +38,6 @@ async function check({ client, pitfile }: ProjectEngine): Promise<HealthVerdict>
     if (!(e instanceof PitError) || !['PIT_E_CONTROL_NO_ENGINE', 'PIT_E_CONTROL_TIMEOUT'].includes(e.code)) throw e;
   }
   // No socket: the heartbeat file is the last word of an engine that may be hung or gone.
-  const { engineHealth, healthCodes } = await import('../health/engine-health.js');
   const { beatVerdict } = await import('../../plugins/heartbeat/beat-file.js');
   const { isPidAlive } = await import('../process/proc-stat.js');
   const hb = pitfile?.heartbeat;

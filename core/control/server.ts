@@ -11,7 +11,7 @@ import { ProcessViews } from './process-view.js';
 import { Api, serve } from './http.js';
 import { engineMetrics, type EngineMetrics } from '../metrics/metrics.js';
 import type { ListenConfig } from '../model/pitfile.js';
-import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startDashboard } from '../dashboard/server.js';
 
 export interface ControlServer {
@@ -83,16 +83,12 @@ export async function startControlServer(
 
 /** /metrics alone on settings.metrics.listen, for a Prometheus that cannot reach the socket. */
 async function serveMetrics(metrics: EngineMetrics, at: ListenConfig): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
+  const { server, close } = await serve((req, res) => {
     if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return void res.writeHead(404).end('only GET /metrics here\n');
     metrics.scrape().then(
       ({ text, contentType }) => res.writeHead(200, { 'content-type': contentType }).end(text),
       (e) => res.writeHead(500).end(String(e)),
     );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(at.port, at.host, resolve);
-  });
-  return { url: `http://${at.host}:${(server.address() as { port: number }).port}/metrics`, close: () => new Promise((r) => server.close(() => r())) };
+  }, at);
+  return { url: `http://${at.host}:${(server.address() as AddressInfo).port}/metrics`, close };
 }

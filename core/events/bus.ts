@@ -1,7 +1,7 @@
 // The one bus every part talks through: supervisors and watchers publish,
 // reactions, the CLI and (later) plugins and the journal subscribe.
 import { eventName, type EventType, type PitEvent, type Payloads, type EventOf } from './catalog.js';
-import { matchesParts, matchesPattern, parsePattern } from './match.js';
+import { matchesParts, parsePattern } from './match.js';
 
 type Handler = (e: PitEvent) => void;
 
@@ -38,7 +38,9 @@ export class EventBus {
   /** Whether anything listens for events named `name` (so costly events can be skipped). */
   wants(name: string): boolean {
     // A recording with room wants everything: a late subscriber may want output lines.
-    return (this.#recording !== null && !this.#recording.full) || this.#subs.some((s) => !s.passive && s.patterns.some((segments) => matchesPattern(segments, name)));
+    if (this.#recording !== null && !this.#recording.full) return true;
+    const parts = name.split(':');
+    return this.#subs.some((s) => !s.passive && matchesAny(s.patterns, parts));
   }
 
   /**
