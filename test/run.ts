@@ -1,4 +1,5 @@
-// Runs every compiled *.test.js under dist/test with node's test runner.
+// Runs every compiled *.test.js under dist/test with node's test runner,
+// after making sure the programs the suite drives are here (test/helpers/tools.ts).
 // Node 20's own directory search would also run helpers and fixtures (any .js
 // under a "test" folder), so the files are listed here instead.
 import { readdirSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installCommand, missingTools, tools, type ToolName } from './helpers/tools.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const files = (readdirSync(here, { recursive: true }) as string[])
@@ -20,10 +22,33 @@ if (!files.length) {
   process.exit(2);
 }
 
+const missing = setUpTools();
+if (missing.length && process.env.CI) {
+  console.error(`CI: the suite needs ${missing.join(', ')}, and they could not be installed. Run: ${installCommand(missing)}`);
+  process.exit(1);
+}
+
 // Test files spawn real children and mostly wait on them, so run more files
 // than cores; each file keeps its own state directory.
 const concurrency = Math.max(2, availableParallelism() * 2);
 const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], {
   stdio: 'inherit',
 });
+if (missing.length) {
+  console.error(`\nSkipped tests that need ${missing.map((n) => `${n} (${tools[n].why})`).join(', ')}.`);
+  console.error(`Install them and run again: ${installCommand(missing)}`);
+}
 process.exit(r.status ?? 1);
+
+/** Install what is missing with apt when root; return what is still missing. */
+function setUpTools(): ToolName[] {
+  const missing = missingTools();
+  const canInstall = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!missing.length || !canInstall) return missing;
+  const pkgs = [...new Set(missing.map((n) => tools[n].apt))];
+  console.error(`installing what the suite needs: apt-get install ${pkgs.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env });
+  return missingTools();
+}

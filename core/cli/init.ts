@@ -1,14 +1,35 @@
 // engine init: a commented starter pitfile, never over an existing one.
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { errors } from '../errors.js';
 import { exitCodes, reportError } from './output.js';
 
+/** This install of Pit: dist/core/cli/ is three folders below it. */
+const installRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Where a pitfile at `file` finds Pit's schema and docs: the project's own
+ * node_modules/pitengine when it has one (a path that holds for the whole
+ * team), else this install, wherever it is (a global install has no
+ * node_modules in the project).
+ */
+export function pitPathsFor(file: string): { schema: string; docs: string } {
+  const dir = dirname(file);
+  const local = resolve(dir, 'node_modules', 'pitengine');
+  const root = existsSync(resolve(local, 'package.json')) ? local : realpathSync(installRoot);
+  const show = (p: string) => {
+    const rel = relative(dir, p);
+    return rel.startsWith('..') || rel === '' ? p : `.${sep}${rel}`;
+  };
+  return { schema: show(resolve(root, 'schemas', 'pitfile.schema.json')), docs: show(resolve(root, 'docs', 'pitfile.md')) };
+}
+
 /** What `engine init` writes: small, valid, and explained line by line. */
-export const starterPitfile = `# yaml-language-server: $schema=./node_modules/pitengine/schemas/pitfile.schema.json
+export const starterPitfile = (paths: { schema: string; docs: string }) => `# yaml-language-server: $schema=${paths.schema}
 # Pit keeps these processes running, watches files and time, and reacts.
-# Every key: node_modules/pitengine/docs/pitfile.md. Check it: engine validate
+# Every key: ${paths.docs}. Check it: engine validate
 version: 1
 
 processes:
@@ -49,7 +70,7 @@ Examples:
       const file = resolve(config ?? 'pitfile.yaml');
       try {
         // "wx" fails if the file exists, with no window between check and write.
-        writeFileSync(file, starterPitfile, { flag: 'wx' });
+        writeFileSync(file, starterPitfile(pitPathsFor(file)), { flag: 'wx' });
         process.stdout.write(`wrote ${file}; next: engine validate, then engine run\n`);
         process.exitCode = exitCodes.ok;
       } catch (e) {

@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import type { PluginContext, PluginDefinition } from './contract.js';
+import { letPluginFindPit } from './self-resolve.js';
 import type { PitEvent } from '../events/catalog.js';
 
 export interface Task {
@@ -32,6 +33,7 @@ let loaded: { def: PluginDefinition; outcome: Outcome; ctx: PluginContext } | nu
 
 async function load(task: Task): Promise<NonNullable<typeof loaded>> {
   if (loaded) return loaded;
+  if (isAbsolute(task.use)) letPluginFindPit(task.use);
   const mod = await import(isAbsolute(task.use) ? pathToFileURL(task.use).href : task.use);
   const def = mod.default as PluginDefinition;
   if (!def || typeof def !== 'object' || typeof def.name !== 'string') {

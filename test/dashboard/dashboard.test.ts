@@ -10,9 +10,10 @@ import { runEngineProcess } from '../helpers/engine-process.js';
 import { freePort } from '../helpers/port.js';
 import { repoRoot } from '../helpers/paths.js';
 import { until } from '../helpers/wait.js';
+import { needs } from '../helpers/tools.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM}: apt-get install chromium (.ci/run does)`;
+const skip = needs('chromium');
 
 let browser: Browser | undefined;
 async function open(url: string): Promise<Page> {

@@ -20,6 +20,7 @@ import { makeProject } from '../helpers/project.js';
 import { runEngine } from '../helpers/cli.js';
 import { until } from '../helpers/wait.js';
 import { isAlive } from '../helpers/proc.js';
+import { needs } from '../helpers/tools.js';
 
 const require = createRequire(import.meta.url);
 
@@ -65,7 +66,7 @@ test('every exporter matches its golden files, byte for byte, and twice in a row
   }
 });
 
-test('systemd units and timers pass systemd-analyze verify, for config.example.yaml and a pitfile with every option', async () => {
+test('systemd units and timers pass systemd-analyze verify, for config.example.yaml and a pitfile with every option', { skip: needs('systemd-analyze') }, async () => {
   const example = await project(['config.example.yaml', 'examples'], repoRoot, 'config.example.yaml');
   const units = exportSystemd(example.pitfile);
   assert.equal(verifySystemd(units.files), '');
@@ -83,7 +84,7 @@ test('systemd units and timers pass systemd-analyze verify, for config.example.y
   assert.ok(every.warnings.some((w) => /file watcher/.test(w)));
 });
 
-test('the exported supervisord config runs in a real supervisord: processes start, and stop all reaches grandchildren', async () => {
+test('the exported supervisord config runs in a real supervisord: processes start, and stop all reaches grandchildren', { skip: needs('supervisord') }, async () => {
   const dir = makeProject({
     'pitfile.yaml': `version: 1\nprocesses:\n  tree: { command: "sleep 300 & sleep 300 & echo started; wait" }\n  env-echo:\n    command: ["sh", "-c", "env > env.out; sleep 300"]\n    env: { QUOTED: 'say "hi" twice', PCT: "100% sure", DOLLAR: "$HOME and \\\\ back", COMMA: "a,b", BOTH: "it's \\"both\\"" }\n`,
   });
@@ -183,7 +184,7 @@ test('values that try to inject are escaped for every target', async () => {
   }
 });
 
-test('engine service install --dry-run prints a unit that verifies, the health timer, and the commands', () => {
+test('engine service install --dry-run prints a unit that verifies, the health timer, and the commands', { skip: needs('systemd-analyze') }, () => {
   const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"], stop: { timeout: 40s } }\nsettings: { service: { memory: 1GB, cpu: 200% } }\n' });
   const r = runEngine(['service', 'install', '--dry-run', '--user', '--name', 'pit-demo'], dir);
   assert.equal(r.status, 0, r.stderr);

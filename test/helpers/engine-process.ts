@@ -19,8 +19,10 @@ export interface RunningEngine {
  * SIGTERM first, so it stops its children (a SIGKILLed engine leaves them
  * running until the next engine in that project), SIGKILL if it hangs.
  */
-export function runEngineProcess(cwd: string, args: string[] = []): RunningEngine {
-  const child = spawn(node, [...engineArgs, 'run', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+export function runEngineProcess(cwd: string, args: string[] = [], opts: { bin?: string; env?: NodeJS.ProcessEnv } = {}): RunningEngine {
+  // `bin`: an installed `engine` instead of this checkout's build.
+  const [cmd, argv] = opts.bin ? [opts.bin, ['run', ...args]] : [node, [...engineArgs, 'run', ...args]];
+  const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', ...opts.env } });
   let text = '';
   const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   const onData = (d: Buffer) => {

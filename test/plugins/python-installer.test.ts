@@ -13,6 +13,7 @@ import { makeProject } from '../helpers/project.js';
 import { runEngine, runEngineAsync } from '../helpers/cli.js';
 import { isAlive } from '../helpers/proc.js';
 import { until } from '../helpers/wait.js';
+import { needs } from '../helpers/tools.js';
 
 let index: PackageIndex;
 let shared: { dir: string; python: string };
@@ -181,7 +182,7 @@ test('an installer that hangs is killed with its process group at installer.time
   assert.ok(flood.output!.length <= 64 * 1024, `kept ${flood.output!.length} bytes`);
 });
 
-test('poetry (real, Debian python3-poetry): a Poetry project installs into its own environment with poetry run pip', async () => {
+test('poetry (real, Debian python3-poetry): a Poetry project installs into its own environment with poetry run pip', { skip: needs('poetry') }, async () => {
   const dir = makeProject({
     'app.py': '',
     'pyproject.toml': '[tool.poetry]\nname = "app"\nversion = "0.1.0"\ndescription = ""\nauthors = ["t <t@example.com>"]\npackages = []\n\n[tool.poetry.dependencies]\npython = ">=3.8"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
@@ -198,7 +199,7 @@ test('poetry (real, Debian python3-poetry): a Poetry project installs into its o
   assert.equal(readFileSync(join(dir, 'pyproject.toml'), 'utf8').includes('Fake-Yaml'), false, 'pyproject.toml untouched without edit_project');
 });
 
-test('poetry (real) with edit_project: poetry add writes the dependency into pyproject.toml and installs it', async () => {
+test('poetry (real) with edit_project: poetry add writes the dependency into pyproject.toml and installs it', { skip: needs('poetry') }, async () => {
   const dir = makeProject({
     'app.py': '',
     'pyproject.toml': `[tool.poetry]\nname = "app"\nversion = "0.1.0"\ndescription = ""\nauthors = ["t <t@example.com>"]\npackages = []\n\n[tool.poetry.dependencies]\npython = ">=3.8"\n\n[[tool.poetry.source]]\nname = "local"\nurl = "${index.url}"\ndefault = true\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n`,

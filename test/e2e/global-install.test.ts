@@ -1,0 +1,69 @@
+// A real install, as a newcomer makes one: `npm pack`, a global install into a
+// temp prefix, then `engine init && engine validate && engine run` in an empty
+// folder, with the README's plugin example loaded from that folder (which has
+// no node_modules of its own).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
+import { makeProject } from '../helpers/project.js';
+import { runEngineProcess } from '../helpers/engine-process.js';
+import { freePort } from '../helpers/port.js';
+
+/** The README's plugin example, as written there. */
+function readmePlugin(): { file: string; code: string } {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const block = /```js\n(\/\/ (\S+), listed in the pitfile[^\n]*\n[\s\S]*?)```/.exec(readme);
+  assert.ok(block, 'README.md has the plugin example');
+  return { file: block[2], code: block[1] };
+}
+
+test('npm pack, a global install into a temp prefix, then engine init, validate and run in an empty folder, with the README plugin', { timeout: 600_000 }, async () => {
+  const work = mkdtempSync(join(tmpdir(), 'pit-install-'));
+  // dist/ is built by `npm test` before any test runs; packing must not rebuild it under the other tests.
+  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const prefix = join(work, 'prefix');
+  const install = spawnSync('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball)], { encoding: 'utf8' });
+  assert.equal(install.status, 0, install.stderr);
+  const bin = join(prefix, 'bin', 'engine');
+  const pkg = join(prefix, 'lib', 'node_modules', 'pitengine');
+  // Only what runs: no build tools and no type packages in a user's install.
+  for (const dev of ['esbuild', 'typescript', '@types/node', '@types/semver', '@types/which', '@types/write-file-atomic']) {
+    assert.ok(!existsSync(join(pkg, 'node_modules', dev)) && !existsSync(join(prefix, 'lib', 'node_modules', dev)), `${dev} was installed`);
+  }
+
+  const dir = makeProject({});
+  const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` };
+  const init = spawnSync(bin, ['init'], { cwd: dir, encoding: 'utf8', env });
+  assert.equal(init.status, 0, init.stderr);
+  const pitfile = readFileSync(join(dir, 'pitfile.yaml'), 'utf8');
+  // The schema and docs the starter names exist from this folder.
+  const schema = /\$schema=(\S+)/.exec(pitfile)![1];
+  const docs = /Every key: (\S+)\. /.exec(pitfile)![1];
+  assert.ok(existsSync(join(dir, schema)) || existsSync(schema), `schema ${schema} does not exist`);
+  assert.ok(existsSync(join(dir, docs)) || existsSync(docs), `docs ${docs} do not exist`);
+  assert.ok(!existsSync(join(dir, 'node_modules')));
+
+  const plugin = readmePlugin();
+  mkdirSync(join(dir, 'tools'), { recursive: true });
+  writeFileSync(join(dir, plugin.file), plugin.code);
+  const withPlugin = pitfile.replace(
+    '\nreactions:\n',
+    `\nplugins: [./${plugin.file}]\n\nreactions:\n  - on: process:web:state\n    do: [{ notify.say: { text: hello from the README } }]\n`,
+  );
+  assert.notEqual(withPlugin, pitfile);
+  writeFileSync(join(dir, 'pitfile.yaml'), withPlugin);
+  const validate = spawnSync(bin, ['validate'], { cwd: dir, encoding: 'utf8', env });
+  assert.equal(validate.status, 0, validate.stdout + validate.stderr);
+
+  const engine = runEngineProcess(dir, [], { bin, env: { ...env, PORT: String(await freePort()) } });
+  await engine.waitFor(/web healthy/, 60_000);
+  await engine.waitFor(/tick/, 30_000);
+  await engine.waitFor(/said hello from the README/, 30_000);
+  assert.doesNotMatch(engine.text(), /PIT_E_PLUGIN|cannot find|ERR_MODULE_NOT_FOUND/);
+  engine.child.kill('SIGTERM');
+  assert.equal(await engine.exited, 0, engine.text());
+});
