@@ -96,7 +96,7 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null): Promise<nu
   const control = await startControlServer(engine, () => stop('shutdown request'), { log: (text) => terminal.note(text), dashboard: at });
   terminal.note(`listening on ${displayPath(control.socketPath)} (engine status, engine logs -f, engine shutdown)`);
   if (control.metricsUrl) terminal.note(`metrics on ${control.metricsUrl}`);
-  if (control.dashboardUrl) terminal.note(`dashboard: ${control.dashboardUrl}`);
+  if (control.dashboard) terminal.note(`dashboard: ${control.dashboard.announce(Boolean(process.stdout.isTTY))}`);
   const ready = announceDaemon(pitfile.settings.stateDir);
   void finished.then(async () => {
     stopWatching();

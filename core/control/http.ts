@@ -3,7 +3,7 @@
 // refusal in our envelope { error: { code, message, fix } }. fastify did all
 // this before; loading it took more of the engine's start and memory than
 // the few things the API needs from it.
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import Router from 'find-my-way';
 import { PitError, errors } from '../errors.js';
 import type { ListenConfig } from '../model/pitfile.js';
@@ -133,8 +133,8 @@ function readText(req: IncomingMessage): Promise<string> {
 }
 
 /** A server for `handle` at a socket path or host and port. */
-export async function serve(handle: RequestListener, at: { path: string } | ListenConfig): Promise<{ server: Server; close(): Promise<void> }> {
-  const server = createServer(handle);
+export async function serve(handle: RequestListener, at: { path: string } | ListenConfig, options: ServerOptions = {}): Promise<{ server: Server; close(): Promise<void> }> {
+  const server = createServer(options, handle);
   // The timeouts the API has always had: an idle connection (a dashboard tab
   // between fetches) is kept 72 s, and a request is not cut off while it arrives.
   server.keepAliveTimeout = 72_000;

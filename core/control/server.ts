@@ -12,15 +12,16 @@ import { Api, serve } from './http.js';
 import { engineMetrics, type EngineMetrics } from '../metrics/metrics.js';
 import type { ListenConfig } from '../model/pitfile.js';
 import type { AddressInfo } from 'node:net';
-import { startDashboard } from '../dashboard/server.js';
+import { startDashboard, type Dashboard } from '../dashboard/server.js';
+import { SECURITY_HEADERS, WEB_SERVER_OPTIONS, admitsHost, hostsFor, limitWebServer } from './web-guard.js';
 
 export interface ControlServer {
   socketPath: string;
   views: ProcessViews;
   /** settings.metrics.listen's /metrics, when configured. */
   metricsUrl: string | null;
-  /** The dashboard's address with its token, when it runs. */
-  dashboardUrl: string | null;
+  /** The dashboard, when it runs. */
+  dashboard: Dashboard | null;
   close(): Promise<void>;
 }
 
@@ -69,7 +70,7 @@ export async function startControlServer(
     socketPath,
     views,
     metricsUrl: scrape?.url ?? null,
-    dashboardUrl: dashboard?.url ?? null,
+    dashboard,
     close: async () => {
       views.close();
       metrics.close();
@@ -83,12 +84,22 @@ export async function startControlServer(
 
 /** /metrics alone on settings.metrics.listen, for a Prometheus that cannot reach the socket. */
 async function serveMetrics(metrics: EngineMetrics, at: ListenConfig): Promise<{ url: string; close(): Promise<void> }> {
-  const { server, close } = await serve((req, res) => {
-    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return void res.writeHead(404).end('only GET /metrics here\n');
-    metrics.scrape().then(
-      ({ text, contentType }) => res.writeHead(200, { 'content-type': contentType }).end(text),
-      (e) => res.writeHead(500).end(String(e)),
-    );
-  }, at);
-  return { url: `http://${at.host}:${(server.address() as AddressInfo).port}/metrics`, close };
+  let hosts: Set<string> | null = null;
+  const { server, close } = await serve(
+    (req, res) => {
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+      if (!admitsHost(req, hosts)) return void res.writeHead(421).end(`this listener answers to ${[...hosts!].join(', ')}\n`);
+      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') return void res.writeHead(404).end('only GET /metrics here\n');
+      metrics.scrape().then(
+        ({ text, contentType }) => res.writeHead(200, { 'content-type': contentType }).end(text),
+        (e) => res.writeHead(500).end(String(e)),
+      );
+    },
+    at,
+    WEB_SERVER_OPTIONS,
+  );
+  limitWebServer(server);
+  const port = (server.address() as AddressInfo).port;
+  hosts = hostsFor(at, port);
+  return { url: `http://${at.host}:${port}/metrics`, close };
 }

@@ -1,8 +1,11 @@
 // The dashboard: the control API (the same routes as the socket) and a
 // small page, on 127.0.0.1 unless the pitfile says otherwise. A random token
-// in .pit/dashboard.token (0600) opens it once: the page then holds it in an
-// HttpOnly, SameSite=Strict cookie. Every request needs the token; every
-// request that changes something must also come from the page's own origin.
+// in .pit/dashboard.token (0600) is the key: the printed address carries it
+// in its fragment, the page sends it as `Authorization: Bearer` (never a
+// cookie: those are shared by every port of 127.0.0.1). The token grants
+// what the socket grants, which includes editing the pitfile's commands.
+// Every API request needs it; every change must also come from the page's
+// own origin; every request must name this listener (web-guard.ts).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,11 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildControlApp } from '../control/server.js';
 import { send, sendError, serve } from '../control/http.js';
+import { SECURITY_HEADERS, WEB_SERVER_OPTIONS, admitsHost, admitsOrigin, hostsFor, limitWebServer } from '../control/web-guard.js';
 import type { ControlDeps } from '../control/routes.js';
 import type { ListenConfig } from '../model/pitfile.js';
-import { errors } from '../errors.js';
+import { displayPath, errors } from '../errors.js';
 
-const COOKIE = 'pit_dashboard';
 const UI_DIR = new URL('../../dashboard/', import.meta.url);
 const ASSETS: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js' };
 const TYPES: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' };
@@ -22,8 +25,12 @@ const TYPES: Record<string, string> = { 'index.html': 'text/html; charset=utf-8'
 export const tokenFile = (stateDir: string) => join(stateDir, 'dashboard.token');
 
 export interface Dashboard {
-  /** The address to open once: it carries the token. */
+  /** The page's address, without the token. */
   url: string;
+  /** The address to open: it carries the token in its fragment. */
+  urlWithToken: string;
+  /** What to print: the address with the token only to a person's terminal (never into a log file). */
+  announce(toTerminal: boolean): string;
   close(): Promise<void>;
 }
 
@@ -33,37 +40,45 @@ export async function startDashboard(deps: ControlDeps, at: ListenConfig): Promi
   const app = buildControlApp(deps);
   const origin = () => `http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${port}`;
   let port = at.port;
-  /** Whether `req` may go on to the API; when not, it has been answered. */
+  let hosts: Set<string> | null = null;
+  /** Whether `req` may go on; when not, it has been answered. */
   const admitted = (req: IncomingMessage, res: ServerResponse): boolean => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (!admitsHost(req, hosts)) return deny(res, 421, `this dashboard answers to ${[...hosts!].join(', ')}, not to Host: ${req.headers.host ?? '(none)'}`);
     // An absolute target that is not a URL (GET http://[ HTTP/1.1) has no path to check.
     if (!URL.canParse(req.url!, 'http://x')) {
       sendError(res, 400, errors.PIT_E_CONTROL_BAD_REQUEST(`'${req.url}' is not a valid URL`));
       return false;
     }
-    const url = new URL(req.url!, 'http://x');
-    // Opening the printed address: keep the token in a cookie, and drop it from the address bar.
-    if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) {
-      if (!same(url.searchParams.get('token')!, token)) return deny(res, 401, 'the token in the address is not this engine\'s; open the address engine run printed');
-      send(res, 303, '', { 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, location: '/' });
-      return false;
-    }
-    const given = cookieOf(req.headers.cookie) ?? /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!given || !same(given, token)) return deny(res, 401, 'no valid token: open the address engine run printed (it carries ?token=), or send Authorization: Bearer <.pit/dashboard.token>');
+    // The page itself holds no secret: it asks for the token it needs.
+    const path = new URL(req.url!, 'http://x').pathname;
+    if ((req.method === 'GET' || req.method === 'HEAD') && path in ASSETS) return true;
+    const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!given || !same(given, token)) return deny(res, 401, 'no valid token: open the address engine run printed (it ends in #token=…), or send Authorization: Bearer <contents of .pit/dashboard.token>');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const site = req.headers['sec-fetch-site'];
       const from = req.headers.origin;
-      if ((site && site !== 'same-origin' && site !== 'none') || (from && from !== origin())) return deny(res, 403, `a change from another origin (${from ?? site}) is refused`);
+      if ((site && site !== 'same-origin' && site !== 'none') || (from && !admitsOrigin(from, req))) return deny(res, 403, `a change from another origin (${from ?? site}) is refused`);
     }
     return true;
   };
   for (const [path, file] of Object.entries(ASSETS)) {
     app.get(path, async (_req, res) => send(res, 200, readFileSync(new URL(file, UI_DIR)), { 'content-type': TYPES[file], 'cache-control': 'no-store' }));
   }
-  const { server, close } = await serve((req, res) => {
-    if (admitted(req, res)) app.handle(req, res);
-  }, at);
+  const { server, close } = await serve(
+    (req, res) => {
+      if (admitted(req, res)) app.handle(req, res);
+    },
+    at,
+    WEB_SERVER_OPTIONS,
+  );
+  limitWebServer(server);
   port = (server.address() as AddressInfo).port;
-  return { url: `${origin()}/?token=${token}`, close };
+  hosts = hostsFor(at, port);
+  const url = `${origin()}/`;
+  const urlWithToken = `${url}#token=${token}`;
+  const file = tokenFile(deps.engine.pitfile.settings.stateDir);
+  return { url, urlWithToken, announce: (toTerminal) => (toTerminal ? urlWithToken : `${url} (add #token= and the contents of ${displayPath(file)})`), close };
 }
 
 function same(a: string, b: string): boolean {
@@ -71,11 +86,7 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieOf(header: string | undefined): string | undefined {
-  return header?.split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE)?.[1];
-}
-
 function deny(res: ServerResponse, status: number, why: string): false {
-  sendError(res, status, status === 401 ? errors.PIT_E_DASHBOARD_TOKEN(why) : errors.PIT_E_DASHBOARD_ORIGIN(why));
+  sendError(res, status, status === 401 ? errors.PIT_E_DASHBOARD_TOKEN(why) : status === 421 ? errors.PIT_E_DASHBOARD_HOST(why) : errors.PIT_E_DASHBOARD_ORIGIN(why));
   return false;
 }

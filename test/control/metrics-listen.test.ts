@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { makeProject } from '../helpers/project.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
 import { freePort } from '../helpers/port.js';
+import { request } from '../helpers/http.js';
 
 const idle = '["node", "-e", "setInterval(() => {}, 1000)"]';
 
@@ -18,6 +19,9 @@ test('settings.metrics.listen serves /metrics on 127.0.0.1 and nothing else', as
   assert.equal(res.status, 200);
   assert.match(await res.text(), /^pit_process_up\{process="a"\} 1$/m);
   assert.equal((await fetch(`http://127.0.0.1:${port}/v1/processes`)).status, 404, 'the control API stays on the socket');
+  // A DNS-rebinding page reaches the port under its own name: refused.
+  assert.equal((await request(`http://127.0.0.1:${port}/metrics`, { headers: { host: `evil.example:${port}` } })).status, 421);
+  assert.equal((await request(`http://127.0.0.1:${port}/metrics`, { headers: { host: `localhost:${port}` } })).status, 200);
 });
 
 test('a metrics port already taken is reported and the engine supervises on', async () => {

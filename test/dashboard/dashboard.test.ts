@@ -11,6 +11,7 @@ import { freePort } from '../helpers/port.js';
 import { repoRoot } from '../helpers/paths.js';
 import { until } from '../helpers/wait.js';
 import { needs } from '../helpers/tools.js';
+import { request } from '../helpers/http.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = needs('chromium');
@@ -33,19 +34,19 @@ async function dashboard(processes: string) {
   const port = await freePort();
   const dir = makeProject({ 'pitfile.yaml': `# the team's pitfile\nversion: 1\nprocesses:\n${processes}` });
   const engine = runEngineProcess(dir, ['--dashboard', `127.0.0.1:${port}`]);
-  const url = (await engine.waitFor(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/, 20_000))[1];
-  return { dir, url, base: `http://127.0.0.1:${port}`, engine };
+  // Not a terminal: the address is printed without the token, which stays in its file.
+  const base = (await engine.waitFor(/dashboard: (http:\/\/127\.0\.0\.1:\d+)\/ \(add #token= and the contents of \.pit\/dashboard\.token\)/, 20_000))[1];
+  const token = readFileSync(join(dir, '.pit', 'dashboard.token'), 'utf8').trim();
+  assert.ok(!engine.text().includes(token), 'the token was printed to a pipe');
+  return { dir, url: `${base}/#token=${token}`, base, token, engine };
 }
 
 const talker = `["node", "-e", "let n = 0; setInterval(() => { console.log('line ' + n); console.error('oops ' + n++); }, 100)"]`;
 const idle = `["node", "-e", "setInterval(() => {}, 1000)"]`;
 
 test('a request without the token, or a change from another origin, is refused', { skip }, async () => {
-  const { base, dir } = await dashboard(`  idle: { command: ${idle} }\n`);
+  const { base, dir, token } = await dashboard(`  idle: { command: ${idle} }\n`);
   assert.equal((await fetch(`${base}/v1/processes`)).status, 401);
-  assert.equal((await fetch(`${base}/`)).status, 401);
-  assert.equal((await fetch(`${base}/?token=wrong`)).status, 401);
-  const token = readFileSync(join(dir, '.pit', 'dashboard.token'), 'utf8').trim();
   assert.equal(statSync(join(dir, '.pit', 'dashboard.token')).mode & 0o777, 0o600);
   const auth = { authorization: `Bearer ${token}` };
   assert.equal((await fetch(`${base}/v1/processes`, { headers: auth })).status, 200);
@@ -54,12 +55,60 @@ test('a request without the token, or a change from another origin, is refused',
   assert.equal((await forged.json()).error.code, 'PIT_E_DASHBOARD_ORIGIN');
 });
 
+test('the token is never a cookie: the old cookie, or the token in the query, opens nothing', { skip }, async () => {
+  const { base, token } = await dashboard(`  idle: { command: ${idle} }\n`);
+  const page = await fetch(`${base}/?token=${token}`);
+  assert.equal(page.status, 200, 'the page itself holds no secret');
+  assert.equal(page.headers.get('set-cookie'), null);
+  assert.equal((await fetch(`${base}/v1/processes`, { headers: { cookie: `pit_dashboard=${token}` } })).status, 401);
+  assert.equal((await fetch(`${base}/v1/processes?token=${token}`)).status, 401);
+});
+
+test('a request naming another host (DNS rebinding) is refused; localhost and [::1] are this machine', { skip }, async () => {
+  const { base, token } = await dashboard(`  idle: { command: ${idle} }\n`);
+  const port = new URL(base).port;
+  const auth = { authorization: `Bearer ${token}` };
+  for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1.evil.example:${port}`, `localhost:${Number(port) + 1}`]) {
+    const r = await request(`${base}/v1/processes`, { headers: { ...auth, host } });
+    assert.equal(r.status, 421, host);
+    assert.equal(JSON.parse(r.body).error.code, 'PIT_E_DASHBOARD_HOST');
+    assert.equal((await request(`${base}/`, { headers: { host } })).status, 421, `the page for ${host}`);
+  }
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+    assert.equal((await request(`${base}/v1/processes`, { headers: { ...auth, host } })).status, 200, host);
+  }
+  // The page opened as http://localhost:PORT may change things: its Origin is its own.
+  const stop = await request(`${base}/v1/processes/stop`, { method: 'POST', headers: { ...auth, host: `localhost:${port}`, origin: `http://localhost:${port}`, 'content-type': 'application/json' }, body: '{"names":["idle"]}' });
+  assert.equal(stop.status, 200, stop.body);
+  const cross = await request(`${base}/v1/processes/start`, { method: 'POST', headers: { ...auth, host: `localhost:${port}`, origin: `http://127.0.0.1:${port}`, 'content-type': 'application/json' }, body: '{"names":["idle"]}' });
+  assert.equal(cross.status, 403);
+});
+
+test('every answer forbids framing, sniffing and referrers; the page runs no inline script', { skip }, async () => {
+  const { base, token } = await dashboard(`  idle: { command: ${idle} }\n`);
+  for (const r of [await request(`${base}/`), await request(`${base}/v1/processes`, { headers: { authorization: `Bearer ${token}` } }), await request(`${base}/v1/processes`)]) {
+    assert.match(String(r.headers['content-security-policy']), /frame-ancestors 'none'/);
+    assert.doesNotMatch(String(r.headers['content-security-policy']), /script-src[^;]*unsafe-inline/);
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+    assert.equal(r.headers['referrer-policy'], 'no-referrer');
+  }
+  assert.doesNotMatch((await request(`${base}/`)).body, /<script>(?!<\/script>)/, 'no inline script');
+});
+
+test('oversized request headers are refused before any route runs', { skip }, async () => {
+  const { base } = await dashboard(`  idle: { command: ${idle} }\n`);
+  const big = await request(`${base}/`, { headers: { 'x-pad': 'a'.repeat(16 * 1024) } });
+  assert.equal(big.status, 431);
+});
+
 test('the overview shows every process live; restart changes the pid; logs, filter, config edits work', { skip }, async () => {
   const { url, dir } = await dashboard(`  talker: { command: ${talker} }\n  idle: { command: ${idle} }\n`);
   const page = await open(url);
-  assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
-  const cookie = (await page.context().cookies())[0];
-  assert.deepEqual([cookie.httpOnly, cookie.sameSite], [true, 'Strict']);
+  assert.equal(new URL(page.url()).hash, '#/', 'the token left the address bar');
+  assert.deepEqual(await page.context().cookies(), [], 'no cookie holds the token');
+  // Another tab without the token gets a page that says what to do, not a raw 401.
+  const bare = await open(url.replace(/#.*/, ''));
+  await bare.waitForSelector('text=This page needs the engine\'s token');
   await page.waitForSelector('tr[data-process="talker"] td.state.running');
   await page.waitForSelector('tr[data-process="idle"] td.state.running');
   const pid = await page.textContent('tr[data-process="idle"] td.pid');

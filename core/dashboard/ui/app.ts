@@ -2,6 +2,7 @@
 // server-sent events (the process list pushed every 2 s, events and log
 // lines as they happen). No framework: a table, a log, a text area.
 import type { ProcessView as Proc } from '../../control/process-view.js';
+import { api, subscribe, token } from './session.js';
 
 interface Line { process: string; stream: 'out' | 'err'; line: string; at: number }
 interface Ev { name: string; at: number; [k: string]: unknown }
@@ -14,10 +15,6 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   e.append(...kids);
   return e;
-};
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: await res.json().catch(() => ({})) };
 };
 let closeView: () => void = () => {};
 
@@ -71,11 +68,9 @@ function overview(): () => void {
       }),
     );
   };
-  const live = new EventSource('/v1/processes/stream');
-  live.addEventListener('processes', (m) => render(JSON.parse((m as MessageEvent).data).processes));
+  const live = subscribe('/v1/processes/stream', 'processes', (data) => render(JSON.parse(data).processes));
   // A state change shows at once, not at the next push.
-  const events = new EventSource('/v1/events/stream?type=process:*:state');
-  events.addEventListener('event', async () => render((await api('GET', '/v1/processes')).json.processes));
+  const events = subscribe('/v1/events/stream?type=process:*:state', 'event', async () => render((await api('GET', '/v1/processes')).json.processes));
   return () => {
     live.close();
     events.close();
@@ -117,9 +112,8 @@ function processView(name: string): () => void {
     if (follow.checked) log.scrollTop = log.scrollHeight;
   };
   let frame = 0;
-  const stream = new EventSource(`/v1/logs?process=${encodeURIComponent(name)}&lines=200&follow=1`);
-  stream.addEventListener('line', (m) => {
-    pending.push(JSON.parse((m as MessageEvent).data));
+  const stream = subscribe(`/v1/logs?process=${encodeURIComponent(name)}&lines=200&follow=1`, 'line', (data) => {
+    pending.push(JSON.parse(data));
     if (pending.length > 5000) {
       dropped += pending.length - 5000;
       pending = pending.slice(-5000);
@@ -142,8 +136,7 @@ function processView(name: string): () => void {
   };
   const showEvent = (e: Ev) => evList.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describe(e)}`));
   void api('GET', `/v1/events?process=${encodeURIComponent(name)}&limit=200`).then(({ json }) => (json.events as Ev[] | undefined)?.forEach(showEvent));
-  const events = new EventSource(`/v1/events/stream?type=process:${encodeURIComponent(name)}`);
-  events.addEventListener('event', (m) => showEvent(JSON.parse((m as MessageEvent).data)));
+  const events = subscribe(`/v1/events/stream?type=process:${encodeURIComponent(name)}`, 'event', (data) => showEvent(JSON.parse(data)));
   return () => {
     stream.close();
     events.close();
@@ -164,15 +157,14 @@ function eventsView(): () => void {
   const type = el('input', { type: 'text', value: '*:*', id: 'type' }) as HTMLInputElement;
   const list = el('ul', { class: 'events' });
   main.replaceChildren(el('div', { class: 'bar' }, 'type ', type), list);
-  let stream: EventSource | null = null;
+  let stream: { close(): void } | null = null;
   const load = async () => {
     stream?.close();
     list.replaceChildren();
     const { json } = await api('GET', `/v1/events?type=${encodeURIComponent(type.value)}&limit=300`);
     (json.events as Ev[] | undefined)?.forEach((e) => list.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describe(e)}`)));
-    stream = new EventSource(`/v1/events/stream?type=${encodeURIComponent(type.value)}`);
-    stream.addEventListener('event', (m) => {
-      const e = JSON.parse((m as MessageEvent).data) as Ev;
+    stream = subscribe(`/v1/events/stream?type=${encodeURIComponent(type.value)}`, 'event', (data) => {
+      const e = JSON.parse(data) as Ev;
       list.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describe(e)}`));
       while (list.childElementCount > 1000) list.lastElementChild!.remove();
     });
@@ -217,6 +209,13 @@ function route(): void {
   document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('on', a.getAttribute('data-tab') === tab));
   closeView = proc ? processView(decodeURIComponent(proc[1])) : tab === 'events' ? eventsView() : tab === 'config' ? configView() : overview();
 }
-window.addEventListener('hashchange', route);
-void api('GET', '/v1/engine').then(({ json }) => (status.textContent = `${json.file ?? ''} · engine ${json.version ?? ''}`));
-route();
+if (token) {
+  window.addEventListener('hashchange', route);
+  void api('GET', '/v1/engine').then(({ json }) => (status.textContent = `${json.file ?? ''} · engine ${json.version ?? ''}`));
+  route();
+} else {
+  main.replaceChildren(
+    el('h2', {}, 'This page needs the engine\'s token'),
+    el('p', {}, 'Open the address that engine run printed in its terminal, or add #token= and the contents of .pit/dashboard.token to this address.'),
+  );
+}
