@@ -195,7 +195,7 @@ export class Engine {
     const file = this.#pitfile.file;
     let next: Pitfile;
     try {
-      next = (await loadPitfile({ config: file, env: this.opts.env })).pitfile;
+      next = (await loadPitfile({ config: file, env: this.opts.env, plugins: true })).pitfile;
     } catch (e) {
       // A file that cannot be read (removed mid-save, …) is refused like an invalid one.
       const found = e instanceof PitfileError ? e.errors : [e instanceof PitError ? e : errors.PIT_E_CONFIG_READ(file, (e as Error).message)];

@@ -60,6 +60,10 @@ export const errors = {
     `no pitfile found in ${dir} or any parent directory`,
     'create one with "engine init", or pass --config FILE',
   ]),
+  PIT_E_CONFIG_UNTRUSTED: make('PIT_E_CONFIG_UNTRUSTED', (file: string, reason: string) => [
+    `not using ${file}, found by searching upward: ${reason}, so anyone could have put it there`,
+    `move the project into a folder of your own, or name the file yourself: engine run --config ${file}`,
+  ]),
   PIT_E_CONFIG_READ: make('PIT_E_CONFIG_READ', (file: string, reason: string) => [
     `cannot read ${file}: ${reason}`,
     'check that the path exists and is readable',

@@ -10,16 +10,19 @@ export function registerDoctor(program: Command): void {
     .command('doctor')
     .summary('check this machine and project: Node, pitfile, .pit/, socket path, inotify, package index, service managers')
     .option('--json', 'print the checks as JSON')
+    .option('--deep', "also check each Python process's environment (runs the project's interpreters)")
     .addHelpText('after', `
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed.
+Doctor runs no code of the project; --deep runs each Python process's interpreter.
 
 Examples:
   engine doctor
+  engine doctor --deep
   engine doctor --json | jq '.checks[] | select(.status == "fail")'`)
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .action(async (opts: { json?: boolean; deep?: boolean }, cmd: Command) => {
       try {
         const { machineInputs, runDoctor } = await import('../doctor/checks.js');
-        const checks = await runDoctor(machineInputs(process.cwd(), cmd.optsWithGlobals<{ config?: string }>().config));
+        const checks = await runDoctor(machineInputs(process.cwd(), cmd.optsWithGlobals<{ config?: string }>().config, opts.deep === true));
         const failed = checks.some((c) => c.status === 'fail');
         process.stdout.write(opts.json ? JSON.stringify({ ok: !failed, checks }, null, 2) + '\n' : render(checks));
         process.exitCode = failed ? exitCodes.failed : exitCodes.ok;

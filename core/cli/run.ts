@@ -25,7 +25,7 @@ Examples:
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       try {
         const { loadPitfile } = await import('../config/load.js');
-        const { pitfile } = await loadPitfile({ config });
+        const { pitfile } = await loadPitfile({ config, plugins: true });
         if (opts.daemon) {
           const { startDaemon } = await import('./daemon.js');
           process.exitCode = await startDaemon(pitfile);

@@ -18,7 +18,12 @@ export interface LoadOptions {
   config?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Load each listed plugin (in a worker) to check its options; off for verbs that only need the state dir. */
+  /**
+   * Load each listed plugin (in a worker) to check its options against the
+   * schema it declares. Off unless asked: loading a plugin runs the
+   * project's code, and inspecting a pitfile never may (engine run and
+   * reload ask; engine validate --check-plugins asks).
+   */
   plugins?: boolean;
   /** Unsaved texts by absolute file path, read instead of the disk: an edit is checked before it is written. */
   texts?: ReadonlyMap<string, string>;
@@ -44,7 +49,7 @@ export async function loadPitfile(opts: LoadOptions = {}): Promise<Loaded> {
   const problems = [...interpolationProblems, ...(await validateShape(data))];
   problems.push(...(await checkSemantics(data)));
   const listed = (data as { plugins?: Parameters<typeof checkPluginOptions>[0] }).plugins ?? [];
-  if (!problems.length && opts.plugins !== false) problems.push(...(await checkPluginOptions(listed, dirname(found.file))));
+  if (!problems.length && opts.plugins === true) problems.push(...(await checkPluginOptions(listed, dirname(found.file))));
   if (problems.length) throw new PitfileError(sortByPlace(problems.map((p) => place(sources, p))));
 
   const root = dirname(found.file);

@@ -36,11 +36,14 @@ export interface DoctorInputs {
   systemdRunning(): boolean;
   /** The absolute path of `cmd` on PATH, or null. */
   which(cmd: string): string | null;
+  /** Also run the project's interpreters (--deep); off, doctor runs no project code. */
+  deep?: boolean;
 }
 
-export const machineInputs = (cwd: string, config?: string): DoctorInputs => ({
+export const machineInputs = (cwd: string, config?: string, deep = false): DoctorInputs => ({
   cwd,
   config,
+  deep,
   env: process.env,
   nodeVersion: process.version,
   maxUserWatches: () => {
@@ -180,6 +183,10 @@ const service: Check = ({ which: find, systemdRunning }) => {
 async function pythonEnvironments(inputs: DoctorInputs, pitfile: Pitfile | null): Promise<CheckResult[]> {
   if (!pitfile) return [needsPitfile('python')];
   const python = Object.values(pitfile.processes).filter((p) => PYTHON_COMMAND.test(Array.isArray(p.command) ? p.command.join(' ') : p.command));
+  // Each check runs the interpreter a process names: the project's code, which inspecting never runs unasked.
+  if (python.length && !inputs.deep) {
+    return [{ check: 'python', status: 'skip', detail: `${python.length} Python process${python.length === 1 ? '' : 'es'} not checked: that runs their interpreters`, fix: 'engine doctor --deep' }];
+  }
   return Promise.all(
     python.map(async (p): Promise<CheckResult> => {
       const check = `python ${p.name}`;

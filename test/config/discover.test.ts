@@ -55,3 +55,24 @@ test('no pitfile anywhere is PIT_E_CONFIG_NOT_FOUND', async () => {
   const dir = makeProject({});
   await assert.rejects(discoverPitfile(dir), (e: unknown) => e instanceof PitfileError && e.errors[0].code === 'PIT_E_CONFIG_NOT_FOUND');
 });
+
+test('a pitfile found upward in a folder writable by everyone, or owned by another user, is refused; named with --config it is used', async () => {
+  const { chmodSync, chownSync } = await import('node:fs');
+  const shared = makeProject({ 'pitfile.yaml': minimal });
+  mkdirSync(join(shared, 'below'));
+  chmodSync(shared, 0o777);
+  await assert.rejects(discoverPitfile(join(shared, 'below')), (e: PitfileError) => {
+    assert.equal(e.errors[0].code, 'PIT_E_CONFIG_UNTRUSTED');
+    assert.match(e.errors[0].message, /is writable by everyone, so anyone could have put it there/);
+    return true;
+  });
+  await assert.rejects(discoverPitfile(shared), /PIT_E_CONFIG_UNTRUSTED|writable by everyone/);
+  assert.equal((await discoverPitfile(shared, 'pitfile.yaml')).file, join(shared, 'pitfile.yaml'));
+  // Another user's folder: testable where we may give a folder away (as root, in CI).
+  if (process.getuid?.() === 0) {
+    const theirs = makeProject({ 'pitfile.yaml': minimal });
+    chownSync(theirs, 65534, 65534);
+    chownSync(join(theirs, 'pitfile.yaml'), 65534, 65534);
+    await assert.rejects(discoverPitfile(theirs), (e: PitfileError) => /belongs to user 65534/.test(e.errors[0].message) || false);
+  } else assert.ok(!process.env.CI, 'CI runs as root, so the other-user case runs there');
+});

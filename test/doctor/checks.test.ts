@@ -125,15 +125,18 @@ test('engine doctor prints one line per check, --json the same checks, exit 1 on
   assert.deepEqual(Object.keys(parsed.checks[1]).sort(), ['check', 'detail', 'fix', 'status']);
 });
 
-test('doctor fails a Python process whose environment does not exist, and passes one that does', async () => {
+test('doctor --deep fails a Python process whose environment does not exist, and passes one that does', async () => {
   const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  app: { command: ".venv/bin/python app.py" }\n  plain: { command: "node x.js" }\n' });
-  const missing = await check('python app', dir);
+  const deep = { deep: true };
+  const skipped = await check('python', dir);
+  assert.deepEqual([skipped.status, skipped.fix], ['skip', 'engine doctor --deep'], 'without --deep no interpreter runs');
+  const missing = await check('python app', dir, deep);
   assert.equal(missing.status, 'fail');
   assert.match(missing.detail, /\.venv\/bin\/python does not run \(the command runs \.venv\/bin\/python\)/);
   assert.match(missing.fix!, /python3 -m venv \.venv/);
-  assert.ok(!(await runDoctor(inputs(dir))).some((c) => c.check === 'python plain'), 'only Python processes are checked');
+  assert.ok(!(await runDoctor(inputs(dir, deep))).some((c) => c.check === 'python plain'), 'only Python processes are checked');
   execFileSync('python3', ['-m', 'venv', join(dir, '.venv')], { stdio: 'ignore' });
-  const found = await check('python app', dir);
+  const found = await check('python app', dir, deep);
   assert.equal(found.status, 'ok', found.detail);
   assert.match(found.detail, /installs with pip$/);
 });

@@ -8,9 +8,9 @@ export interface Answer {
   body: string;
 }
 
-export function request(url: string, opts: { method?: string; headers?: OutgoingHttpHeaders; body?: string } = {}): Promise<Answer> {
+export function request(url: string, opts: { method?: string; headers?: OutgoingHttpHeaders; body?: string; socketPath?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+    const req = httpRequest(url, { method: opts.method ?? 'GET', headers: opts.headers, socketPath: opts.socketPath }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
