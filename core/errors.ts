@@ -197,6 +197,10 @@ export const errors = {
     `another engine (pid ${pid}) is running for this project`,
     `use that one, or stop it first: engine shutdown (or kill ${pid})`,
   ]),
+  PIT_E_STATE_DIR_UNSAFE: make('PIT_E_STATE_DIR_UNSAFE', (dir: string, reason: string, fix: string) => [
+    `not using ${dir}: ${reason}; it holds the socket, the token and pid records, which must be yours alone`,
+    fix,
+  ]),
   // logs
   PIT_E_LOG_WRITE: make('PIT_E_LOG_WRITE', (file: string, reason: string) => [
     `cannot write the log ${file}: ${reason}; output now goes to the terminal only`,

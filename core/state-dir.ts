@@ -1,7 +1,9 @@
 // .pit/: where an engine keeps what it must remember between runs. Only the
-// owner may read it: it holds pids and logs now, the socket and token later.
-import { mkdirSync } from 'node:fs';
+// owner may use it: it holds the socket, the dashboard's token, pid records
+// (which say what to kill) and logs.
+import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { errors } from './errors.js';
 
 /** The paths under a state directory. */
 export function stateDirPaths(stateDir: string) {
@@ -17,10 +19,32 @@ export function stateDirPaths(stateDir: string) {
 /** The log file of process `name`. */
 export const logPath = (stateDir: string, name: string) => join(stateDirPaths(stateDir).logs, `${name}.log`);
 
-/** Create the state directory and its folders (mode 0700). */
+/** Create the state directory and its folders (mode 0700); refuse one that is not the user's alone. */
 export function ensureStateDir(stateDir: string): void {
   const p = stateDirPaths(stateDir);
-  // The mode applies only to folders created here; an existing one the
-  // user made keeps its mode (stateDir may be a folder they chose to share).
-  for (const dir of [stateDir, p.logs, p.pids]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const dir of [stateDir, p.logs, p.pids]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    assertPrivateDir(dir);
+  }
+}
+
+/**
+ * Throw PIT_E_STATE_DIR_UNSAFE unless `dir` is a real folder (not a link to
+ * one elsewhere), owned by this user, that no one else may write. Someone
+ * who could write there could plant a pid record (a kill), swap the socket,
+ * or read the token.
+ */
+export function assertPrivateDir(dir: string): void {
+  const uid = process.getuid?.();
+  const s = lstatSync(dir);
+  const problem = s.isSymbolicLink()
+    ? ['it is a symbolic link', `remove the link (rm ${dir}); Pit creates the folder`]
+    : !s.isDirectory()
+      ? ['it is not a folder', `move the file away (mv ${dir} ${dir}.old)`]
+      : uid !== undefined && s.uid !== uid
+        ? [`it belongs to user ${s.uid}`, `take it (sudo chown -R ${uid} ${dir}) or delete it`]
+        : s.mode & 0o022
+          ? ['it is writable by its group or by others', `chmod 700 ${dir}`]
+          : null;
+  if (problem) throw errors.PIT_E_STATE_DIR_UNSAFE(dir, problem[0], problem[1]);
 }

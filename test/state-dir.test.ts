@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureStateDir, logPath, stateDirPaths } from '../core/state-dir.js';
 import { makeProject } from './helpers/project.js';
+import { runEngine } from './helpers/cli.js';
+import type { PitError } from '../core/errors.js';
 
 test('the state directory and its folders are created for the owner only (0700)', () => {
   const stateDir = join(makeProject(), 'deep', '.pit');
@@ -23,4 +25,37 @@ test('every path lives under the state directory', () => {
     heartbeat: '/srv/app/.pit/engine.heartbeat',
   });
   assert.equal(logPath('/srv/app/.pit', 'api'), '/srv/app/.pit/logs/api.log');
+});
+
+test('a state directory others may write, that is a symbolic link, or that belongs to another user is refused with the fix', async () => {
+  const { chmodSync, chownSync, mkdirSync, symlinkSync } = await import('node:fs');
+  const refused = (stateDir: string, reason: RegExp, fix: RegExp) =>
+    assert.throws(() => ensureStateDir(stateDir), (e: PitError) => e.code === 'PIT_E_STATE_DIR_UNSAFE' && reason.test(e.message) && fix.test(e.fix ?? ''));
+  const open = join(makeProject(), '.pit');
+  mkdirSync(open, { mode: 0o777 });
+  chmodSync(open, 0o777);
+  refused(open, /writable by its group or by others/, /^chmod 700 .*\.pit$/);
+  const elsewhere = join(makeProject(), 'real');
+  mkdirSync(elsewhere, { mode: 0o700 });
+  const link = join(makeProject(), '.pit');
+  symlinkSync(elsewhere, link);
+  refused(link, /symbolic link/, /^remove the link/);
+  if (process.getuid?.() === 0) {
+    const theirs = join(makeProject(), '.pit');
+    mkdirSync(theirs, { mode: 0o700 });
+    chownSync(theirs, 65534, 65534);
+    refused(theirs, /belongs to user 65534/, /chown/);
+  } else assert.ok(!process.env.CI, 'CI runs as root, so the other-user case runs there');
+  // Nothing of the engine's was created in a refused folder.
+  assert.ok(!existsSync(join(open, 'logs')));
+});
+
+test('the engine refuses to start on an unsafe state directory, saying why', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["node", "-e", "setInterval(() => {}, 1000)"] }\n' });
+  mkdirSync(join(dir, '.pit'), { mode: 0o777 });
+  chmodSync(join(dir, '.pit'), 0o777);
+  const r = runEngine(['run'], dir);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /PIT_E_STATE_DIR_UNSAFE/);
+  assert.match(r.stderr, /chmod 700/);
 });

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { stateDirPaths } from '../state-dir.js';
+import { assertPrivateDir, stateDirPaths } from '../state-dir.js';
 
 /** sun_path is 108 bytes with its terminating NUL. */
 export const SOCKET_PATH_MAX = 107;
@@ -21,6 +21,8 @@ export function chooseSocketPath(stateDir: string): string {
   }
   const short = shortSocketPath(stateDir);
   mkdirSync(dirname(short), { recursive: true, mode: 0o700 });
+  // In /tmp, anyone could have made /tmp/pit-<uid> first, and so own our socket's folder.
+  assertPrivateDir(dirname(short));
   writeFileSync(pointerOf(stateDir), short, { mode: 0o600 });
   return short;
 }
