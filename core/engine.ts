@@ -43,7 +43,9 @@ export interface ConfigDiff {
 export type ReloadOutcome = { diff: ConfigDiff } | { errors: ReturnType<PitError['toJSON']>[] };
 
 export class Engine {
-  readonly bus = new EventBus();
+  readonly bus = new EventBus((err, e, pattern) =>
+    this.opts.log?.(`internal error (please report): a listener of ${pattern} failed on ${e.type} of ${e.subject} (said once for this listener): ${(err as Error)?.stack ?? err}`),
+  );
   readonly supervisors = new Map<string, Supervisor>();
   #pitfile: Pitfile;
   #release: (() => void) | null = null;

@@ -239,6 +239,10 @@ export const errors = {
   PIT_E_DASHBOARD_TOKEN: make('PIT_E_DASHBOARD_TOKEN', (detail: string) => [detail, 'open the dashboard address engine run printed; the token is also in .pit/dashboard.token']),
   PIT_E_DASHBOARD_HOST: make('PIT_E_DASHBOARD_HOST', (detail: string) => [detail, 'open it as http://127.0.0.1:PORT/ or http://localhost:PORT/']),
   PIT_E_DASHBOARD_ORIGIN: make('PIT_E_DASHBOARD_ORIGIN', (detail: string) => [detail, 'change things from the dashboard page itself; other sites may not']),
+  PIT_E_CONTROL_STREAMS: make('PIT_E_CONTROL_STREAMS', (max: number) => [
+    `${max} event streams are open already (engine logs -f, engine events -f, dashboard tabs)`,
+    'close a follower or a dashboard tab, then try again',
+  ]),
   PIT_E_CONTROL_BAD_REQUEST: make('PIT_E_CONTROL_BAD_REQUEST', (detail: string) => [detail, 'see schemas/control.openapi.json for the request each endpoint takes']),
   PIT_E_CONTROL_NOT_FOUND: make('PIT_E_CONTROL_NOT_FOUND', (method: string, url: string) => [
     `no endpoint ${method} ${url}`,

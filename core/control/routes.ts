@@ -27,6 +27,10 @@ type Action = (typeof ACTIONS)[number];
 
 /** A follower that cannot keep up loses lines (and is told how many), never slows the engine. */
 const FOLLOW_BUFFER_BYTES = 1024 * 1024;
+/** One /v1/logs answer holds at most this much text; older lines beyond it are left out (truncated: true). */
+export const LOGS_MAX_BYTES = 8 * 1024 * 1024;
+/** Event streams open at once, over every client: each holds a buffer of up to FOLLOW_BUFFER_BYTES. */
+export const MAX_STREAMS = 32;
 
 export function registerRoutes(app: Api, deps: ControlDeps): void {
   const { engine, views } = deps;
@@ -99,17 +103,21 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
 
   app.get('/v1/logs', async (req: Request<{ process?: string | string[]; lines?: string; since?: string; follow?: string }>, res) => {
     const q = req.query;
-    const names = q.process === undefined ? [] : [q.process].flat();
+    // A name given twice (or 1,500 times) is read once.
+    const names = q.process === undefined ? [] : [...new Set([q.process].flat())];
     const wanted = names.length ? names : [...engine.supervisors.keys()];
     for (const n of wanted) if (!engine.supervisors.has(n)) throw unknownProcess(engine, n);
     const count = intParam('lines', q.lines, 100, 100_000);
     const sinceMs = intParam('since', q.since, 0, Number.MAX_SAFE_INTEGER);
     const { stateDir } = engine.pitfile.settings;
-    const lines = wanted
-      .flatMap((n) => readLogTail(n, logPath(stateDir, n), count, sinceMs))
-      .sort((a, b) => a.at - b.at)
-      .slice(-count);
-    if (q.follow !== '1' && q.follow !== 'true') return { lines };
+    const { lines, truncated } = newestWithin(
+      wanted
+        .flatMap((n) => readLogTail(n, logPath(stateDir, n), count, sinceMs))
+        .sort((a, b) => a.at - b.at)
+        .slice(-count),
+      LOGS_MAX_BYTES,
+    );
+    if (q.follow !== '1' && q.follow !== 'true') return truncated ? { lines, truncated } : { lines };
     const sse = openStream(res);
     lines.forEach((l) => sse.send('line', l));
     const offs = wanted.flatMap((n) =>
@@ -205,8 +213,23 @@ interface Stream {
   onClose(fn: () => void): void;
 }
 
+/** The newest of `lines` whose text adds up to at most `maxBytes`. */
+function newestWithin(lines: LogLine[], maxBytes: number): { lines: LogLine[]; truncated: boolean } {
+  let bytes = 0;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    bytes += lines[i].line.length + 64;
+    if (bytes > maxBytes) return { lines: lines.slice(i + 1), truncated: true };
+  }
+  return { lines, truncated: false };
+}
+
+let openStreams = 0;
+
 /** Server-sent events on the response; a slow reader loses messages, and is told. */
 function openStream(res: ServerResponse): Stream {
+  if (openStreams >= MAX_STREAMS) throw withStatus(errors.PIT_E_CONTROL_STREAMS(MAX_STREAMS), 503);
+  openStreams++;
+  res.once('close', () => openStreams--);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.write(': pit\n\n');
   let dropped = 0;

@@ -5,6 +5,17 @@ import { matchesParts, parsePattern } from './match.js';
 
 type Handler = (e: PitEvent) => void;
 
+/** Told once per subscriber that throws: what it threw, on which event, and how it was subscribed. */
+export type FaultReporter = (err: unknown, e: PitEvent, pattern: string) => void;
+
+interface Sub {
+  patterns: string[][];
+  handler: Handler;
+  passive: boolean;
+  /** It threw before: said once, not again. */
+  faulted: boolean;
+}
+
 /**
  * Every event from `EventBus.record()` on, for subscribers that arrive
  * later: the plugins, whose workers boot while the first processes start.
@@ -22,14 +33,21 @@ interface Kept {
 }
 
 export class EventBus {
-  #subs: { patterns: string[][]; handler: Handler; passive: boolean }[] = [];
+  #subs: Sub[] = [];
+
+  /**
+   * `report` hears of a subscriber that throws. The throw goes no further:
+   * one broken listener must not stop the others, the publisher (a
+   * supervisor in the middle of a transition) or the engine.
+   */
+  constructor(private readonly report: FaultReporter = (err, e, pattern) => process.stderr.write(`internal error (please report): a listener of ${pattern} failed on ${eventName(e)}: ${(err as Error)?.stack ?? err}\n`)) {}
 
   /** Publish an event; `at` defaults to now. Handlers run synchronously, in order. */
   publish<K extends EventType>(type: K, subject: string, payload: Payloads[K], at = Date.now()): EventOf<K> {
     const e = { type, subject, at, ...payload } as unknown as EventOf<K>;
     const parts = eventName(e).split(':');
     for (const s of this.#subs) {
-      if (matchesAny(s.patterns, parts)) deliver(s.handler, e);
+      if (matchesAny(s.patterns, parts)) this.#deliver(s, e);
     }
     this.#recording?.keep(e, parts);
     return e;
@@ -56,14 +74,24 @@ export class EventBus {
       if ('error' in parsed) throw new Error(`bad event pattern "${text}": ${parsed.error}`);
       return parsed.segments;
     });
-    const sub = { patterns, handler, passive: opts.passive ?? false };
+    const sub: Sub = { patterns, handler, passive: opts.passive ?? false, faulted: false };
     if (opts.since && opts.since === this.#recording) {
-      for (const { e, parts } of this.#recording.kept) if (matchesAny(patterns, parts)) deliver(handler, e);
+      for (const { e, parts } of this.#recording.kept) if (matchesAny(patterns, parts)) this.#deliver(sub, e);
     }
     this.#subs.push(sub);
     return () => {
       this.#subs = this.#subs.filter((s) => s !== sub);
     };
+  }
+
+  #deliver(sub: Sub, e: PitEvent): void {
+    try {
+      sub.handler(e);
+    } catch (err) {
+      if (sub.faulted) return;
+      sub.faulted = true;
+      this.report(err, e, sub.patterns.map((p) => p.join(':')).join(', '));
+    }
   }
 
   #recording: EventRecording | null = null;
@@ -127,13 +155,3 @@ function matchesAny(patterns: readonly string[][], parts: readonly string[]): bo
   return false;
 }
 
-/** A subscriber that throws must not stop the others or the publisher. */
-function deliver(handler: Handler, e: PitEvent): void {
-  try {
-    handler(e);
-  } catch (err) {
-    queueMicrotask(() => {
-      throw err;
-    });
-  }
-}

@@ -33,7 +33,7 @@ export interface Payloads {
   'config:reloaded': { file: string; added: string[]; removed: string[]; changed: string[] };
   'config:invalid': { file: string; errors: { code: string; file: string | null; line: number | null; column: number | null; path: string | null; message: string }[] };
   'reaction:failed': { reaction: string; action: string; message: string };
-  'reaction:suspended': { reaction: string; fires: number; window_ms: number };
+  'reaction:suspended': { reaction: string; /** The subject of the events that fired it too often; it still reacts to others. */ source: string; fires: number; window_ms: number };
   /** A run action's command ended. */
   'reaction:run': { reaction: string; command: string; exit_code: number | null; signal: string | null; duration_ms: number; log: string };
   'plugin:error': { plugin: string; hook: string; message: string };

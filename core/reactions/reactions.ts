@@ -25,12 +25,20 @@ export interface ReactionsOptions {
   log(text: string): void;
 }
 
+/** Sources a reaction keeps fire times for before it forgets the quiet ones. */
+const MAX_SOURCES = 1000;
+
 class Reaction {
   #queue: Promise<void> = Promise.resolve();
-  #fires: number[] = [];
+  /**
+   * Recent fire times per source (the triggering event's subject): a loop,
+   * or a child printing matching lines, suspends the reaction for that
+   * source only, so it cannot silence the reaction for the others.
+   */
+  #fires = new Map<string, number[]>();
+  #suspended = new Set<string>();
   #throttled: number[] = [];
   #debounce: NodeJS.Timeout | undefined;
-  #suspended = false;
   readonly #regex: RegExp | null;
 
   constructor(
@@ -42,15 +50,15 @@ class Reaction {
   }
 
   onEvent(event: PitEvent): void {
-    if (this.#suspended) return;
+    if (this.#suspended.has(event.subject)) return;
     const vars = evaluate(this.cfg.if, event, this.#regex);
     if (!vars) return;
     if (this.cfg.debounceMs !== null) {
       clearTimeout(this.#debounce);
-      this.#debounce = setTimeout(() => this.#fire(vars), this.cfg.debounceMs);
+      this.#debounce = setTimeout(() => this.#fire(vars, event.subject), this.cfg.debounceMs);
       return;
     }
-    this.#fire(vars);
+    this.#fire(vars, event.subject);
   }
 
   dispose(): void {
@@ -58,7 +66,7 @@ class Reaction {
     this.off();
   }
 
-  #fire(vars: Vars): void {
+  #fire(vars: Vars, source: string): void {
     const now = Date.now();
     const t = this.cfg.throttle;
     if (t) {
@@ -66,15 +74,17 @@ class Reaction {
       if (this.#throttled.length >= t.max) return;
       this.#throttled.push(now);
     }
-    this.#fires = this.#fires.filter((x) => now - x < LOOP_LIMIT.windowMs);
-    this.#fires.push(now);
-    if (this.#fires.length > LOOP_LIMIT.fires) {
-      this.#suspended = true;
-      this.dispose();
-      this.opts.env.bus.publish('reaction:suspended', this.cfg.id, { reaction: this.cfg.id, fires: this.#fires.length, window_ms: LOOP_LIMIT.windowMs });
+    if (this.#fires.size >= MAX_SOURCES && !this.#fires.has(source)) this.#fires.clear();
+    const fires = (this.#fires.get(source) ?? []).filter((x) => now - x < LOOP_LIMIT.windowMs);
+    fires.push(now);
+    this.#fires.set(source, fires);
+    if (fires.length > LOOP_LIMIT.fires) {
+      this.#suspended.add(source);
+      this.#fires.delete(source);
+      this.opts.env.bus.publish('reaction:suspended', this.cfg.id, { reaction: this.cfg.id, source, fires: fires.length, window_ms: LOOP_LIMIT.windowMs });
       this.opts.log(
-        `reaction ${this.cfg.id} suspended: it fired more than ${LOOP_LIMIT.fires} times in ${LOOP_LIMIT.windowMs}ms ` +
-          `(does it trigger itself?); fix it, then reload the pitfile to re-arm it`,
+        `reaction ${this.cfg.id} suspended for events of ${source}: they fired it more than ${LOOP_LIMIT.fires} times in ${LOOP_LIMIT.windowMs}ms ` +
+          `(does it trigger itself?); it still reacts to other sources; fix it, then reload the pitfile to re-arm it`,
       );
       return;
     }

@@ -46,3 +46,25 @@ test('a subscriber with several patterns gets an event matching two of them once
   line(bus, 'b', 'y');
   assert.deepEqual(got.map((e) => e.type === 'process:stdout' && e.line), ['x', 'y']);
 });
+
+test('a subscriber that throws is reported once; the others and the publisher go on, and nothing escapes', async () => {
+  const faults: string[] = [];
+  const bus = new EventBus((err, e, pattern) => faults.push(`${pattern} ${e.type} ${(err as Error).message}`));
+  const got: string[] = [];
+  bus.on('process:*:stdout', () => {
+    throw new Error('boom');
+  });
+  bus.on('process:*:stdout', (e) => e.type === 'process:stdout' && got.push(e.line));
+  const escaped: unknown[] = [];
+  const onUncaught = (err: unknown) => escaped.push(err);
+  process.on('uncaughtException', onUncaught);
+  try {
+    for (const text of ['one', 'two', 'three']) assert.doesNotThrow(() => line(bus, 'a', text));
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+  assert.deepEqual(got, ['one', 'two', 'three']);
+  assert.deepEqual(faults, ['process:*:stdout process:stdout boom']);
+  assert.deepEqual(escaped, []);
+});

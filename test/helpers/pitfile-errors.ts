@@ -12,11 +12,11 @@ export interface ErrorData {
   message: string;
 }
 
-/** The errors loading `text` as pitfile.yaml gives; [] when it is valid. */
+/** The errors loading `text` as pitfile.yaml gives, as engine run loads it (plugins checked); [] when it is valid. */
 export async function pitfileErrors(text: string | Buffer, env: NodeJS.ProcessEnv = {}): Promise<ErrorData[]> {
   const dir = makeProject({ 'pitfile.yaml': text });
   try {
-    await loadPitfile({ cwd: dir, env });
+    await loadPitfile({ cwd: dir, env, plugins: true });
     return [];
   } catch (e) {
     if (!(e instanceof PitfileError)) throw e;

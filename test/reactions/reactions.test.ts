@@ -98,8 +98,8 @@ reactions:
 `,
   );
   const e = await engine.bus.next('reaction:echo:suspended', { withinMs: 5000 });
-  assert.ok(e.type === 'reaction:suspended' && e.fires > 20);
-  assert.ok(notes.some((n) => /reaction echo suspended: it fired more than 20 times/.test(n)));
+  assert.ok(e.type === 'reaction:suspended' && e.fires > 20 && e.source === 'loop');
+  assert.ok(notes.some((n) => /reaction echo suspended for events of loop: they fired it more than 20 times/.test(n)));
   const fired = events.filter((x) => x.type === 'custom:event' && x.name === 'ping:loop:again').length;
   await new Promise((r) => setImmediate(r));
   assert.equal(events.filter((x) => x.type === 'custom:event' && x.name === 'ping:loop:again').length, fired, 'it stopped firing');
@@ -205,4 +205,29 @@ reactions:
   const count = (name: string) => events.filter((e) => e.type === 'custom:event' && e.name === name).length;
   assert.equal(count('quiet:x:done'), 1);
   assert.equal(count('capped:x:done'), 2);
+});
+
+test('a child printing matching lines fast suspends the reaction for that child only; another child still fires it', async () => {
+  const { engine, events, line } = await startEngine(
+    `version: 1
+processes:
+  noisy: { command: ["node", "-e", "setInterval(() => console.error('ERROR flood'), 5)"] }
+  quiet: { command: ["node", "-e", "process.on('SIGUSR1', () => console.error('ERROR real')); console.log('ready'); setInterval(() => {}, 1000)"] }
+reactions:
+  - id: alert
+    on: process:*:stderr
+    if: { match: "^ERROR (.*)$" }
+    do: [{ emit: "alert:\${event.process}:seen" }]
+`,
+  );
+  const e = await engine.bus.next('reaction:alert:suspended', { withinMs: 10_000 });
+  assert.ok(e.type === 'reaction:suspended' && e.source === 'noisy');
+  await line('quiet', /ready/);
+  // Only now, with the reaction suspended for noisy, does quiet print its one matching line.
+  const alerted = engine.bus.next('alert:quiet', { withinMs: 10_000 });
+  process.kill(engine.supervisors.get('quiet')!.pid!, 'SIGUSR1');
+  await alerted;
+  await new Promise((r) => setImmediate(r));
+  const flood = events.filter((x) => x.type === 'custom:event' && x.name === 'alert:noisy:seen').length;
+  assert.ok(flood <= 21, `noisy fired ${flood} times`);
 });
