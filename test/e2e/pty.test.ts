@@ -1,0 +1,173 @@
+// engine run in a real terminal (see test/helpers/pty.ts): the start-up view
+// ends and output flows; Ctrl-C (typed at the terminal, not a kill from the
+// test), `engine shutdown` and a closed terminal each stop every process and
+// leave no socket, lock or pid record behind, and the terminal sane.
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { makeProject } from '../helpers/project.js';
+import { runEngineInPty, processesWith, killLeftovers, type PtyEngine } from '../helpers/pty.js';
+import { runEngineAsync } from '../helpers/cli.js';
+import { until, within } from '../helpers/wait.js';
+import { isAlive } from '../helpers/proc.js';
+
+/** A project whose processes all carry a fresh marker in their argv, to find any of them left alive. */
+function project(processes: (marker: string) => string): { dir: string; marker: string } {
+  const marker = `pit-pty-${randomUUID()}`;
+  after(() => killLeftovers(marker));
+  return { dir: makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n${processes(marker)}` }), marker };
+}
+
+/** python3 running `code`, with `marker` as its argument. */
+const python = (code: string, marker: string) => JSON.stringify(['python3', '-u', '-c', code, marker]);
+const ticker = (m: string) => python("import time\nwhile True: print('tick'); time.sleep(0.3)", m);
+/** Ignores SIGTERM: only a SIGKILL ends it. */
+const stubborn = (m: string) => python("import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True: print('tick'); time.sleep(0.3)", m);
+/** Marks itself ready (for an exec health check) after a moment, then ticks. */
+const readyTicker = (m: string) => python("import pathlib, time\ntime.sleep(0.3)\npathlib.Path('ready').touch()\nwhile True: print('tick'); time.sleep(0.3)", m);
+const slowJob = (m: string) => python("import time\nprint('migrating')\ntime.sleep(2)\nprint('migrated')", m);
+
+/** The engine ended everything it started and removed its socket, lock and pid records. */
+async function assertNothingLeft(dir: string, marker: string): Promise<void> {
+  // The engine has exited: what is left now was left for good (a group's last
+  // members may take a moment to be reaped by init, hence the short wait).
+  const alive = await until(() => processesWith(marker).length === 0 || null, 2000, 'the project\'s processes to be gone').catch(() => null);
+  assert.deepEqual(alive ? [] : processesWith(marker), [], 'processes of the project still alive after the engine exited');
+  const pit = join(dir, '.pit');
+  assert.equal(existsSync(join(pit, 'engine.sock')), false, '.pit/engine.sock left behind');
+  assert.equal(existsSync(join(pit, 'engine.lock')), false, '.pit/engine.lock left behind');
+  const records = existsSync(join(pit, 'pids')) ? readdirSync(join(pit, 'pids')) : [];
+  assert.deepEqual(records, [], 'pid records left behind');
+}
+
+/** The cursor is shown at the end, and the terminal is back in cooked mode with echo. */
+function assertTerminalSane(run: PtyEngine): void {
+  const raw = run.raw();
+  const hidden = raw.lastIndexOf('\x1b[?25l');
+  if (hidden >= 0) assert.ok(raw.lastIndexOf('\x1b[?25h') > hidden, 'the cursor was hidden and never shown again');
+  const stty = run.sttyAfter();
+  assert.match(stty, /(^|\s)icanon(\s|$)/, `terminal left out of canonical mode:\n${stty}`);
+  assert.match(stty, /(^|\s)echo(\s|$)/, `terminal left without echo:\n${stty}`);
+}
+
+/** The engine's exit code, within a deadline (a hung engine fails the test, not the suite). */
+const exitOf = (run: PtyEngine) => within(run.exited, 20_000, () => `the engine to exit; the terminal's end:\n${run.text().slice(-1500)}`);
+
+/** The pid of the engine holding the project's lock. */
+async function enginePid(dir: string): Promise<number> {
+  const lock = join(dir, '.pit', 'engine.lock');
+  return until(() => (existsSync(lock) ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid : 0), 10_000, 'the engine lock');
+}
+
+describe('engine run in a terminal', { concurrency: true }, () => {
+  test('the start-up view ends for a plain process, its output flows, and Ctrl-C mid-run stops it', async () => {
+    const { dir, marker } = project((m) => `  ticker: { command: ${ticker(m)} }\n`);
+    const run = runEngineInPty(dir);
+    await run.waitFor(/ticker: running \(pid \d+\)/);
+    await run.waitFor(/ticker\s+\| tick[\s\S]*ticker\s+\| tick/);
+    run.press('\x03');
+    assert.equal(await exitOf(run), 0);
+    assert.match(run.text(), /all processes stopped/);
+    await assertNothingLeft(dir, marker);
+    assertTerminalSane(run);
+  });
+
+  test('the start-up view ends once a health check passes, and engine shutdown from elsewhere stops it', async () => {
+    const { dir, marker } = project((m) => `  web: { command: ${readyTicker(m)}, health: { exec: [test, -e, ready], interval: 1s } }\n`);
+    const run = runEngineInPty(dir);
+    await run.waitFor(/web: running and healthy \(pid \d+\)/);
+    await run.waitFor(/web\s+\| tick/);
+    const shutdown = await within(runEngineAsync(['shutdown'], dir), 15_000, 'engine shutdown to return');
+    assert.equal(shutdown.status, 0, shutdown.stderr);
+    assert.equal(await exitOf(run), 0);
+    await assertNothingLeft(dir, marker);
+    assertTerminalSane(run);
+  });
+
+  test('the start-up view waits for a slow one-shot, then its dependent starts and its output flows', async () => {
+    const { dir, marker } = project(
+      (m) => `  migrate: { command: ${slowJob(m)}, restart: { policy: never } }\n  worker: { command: ${ticker(m)}, depends_on: { migrate: completed } }\n`,
+    );
+    const run = runEngineInPty(dir);
+    await run.waitFor(/migrate: completed/);
+    await run.waitFor(/worker: running \(pid \d+\)/);
+    await run.waitFor(/migrate\s+\| migrated/);
+    await run.waitFor(/worker\s+\| tick/);
+    run.press('\x03');
+    assert.equal(await exitOf(run), 0);
+    await assertNothingLeft(dir, marker);
+    assertTerminalSane(run);
+  });
+
+  test('Ctrl-C while a health check is pending stops everything and exits 0, not 127', async () => {
+    const { dir, marker } = project(
+      (m) => `  web: { command: ${ticker(m)}, health: { exec: [test, -e, never-there], start_period: 60s } }\n  idle: { command: ${ticker(m)} }\n`,
+    );
+    const run = runEngineInPty(dir);
+    await until(() => processesWith(marker).length === 2, 10_000, 'both processes to run');
+    await run.viewDrawn();
+    run.press('\x03');
+    assert.equal(await exitOf(run), 0);
+    assert.match(run.text(), /SIGINT: stopping/);
+    await assertNothingLeft(dir, marker);
+    assertTerminalSane(run);
+  });
+
+  test('Ctrl-C while a one-shot runs and its dependent waits stops everything and starts nothing more', async () => {
+    const { dir, marker } = project(
+      (m) => `  migrate: { command: ${slowJob(m)}, restart: { policy: never } }\n  worker: { command: ${ticker(m)}, depends_on: { migrate: completed } }\n`,
+    );
+    const run = runEngineInPty(dir);
+    await until(() => processesWith(marker).length === 1, 10_000, 'the one-shot to run');
+    await run.viewDrawn();
+    run.press('\x03');
+    assert.equal(await exitOf(run), 0);
+    assert.doesNotMatch(run.text(), /worker\s+\| tick/, 'the dependent started after Ctrl-C');
+    await assertNothingLeft(dir, marker);
+    assertTerminalSane(run);
+  });
+
+  test('Ctrl-C twice during start-up kills at once, exits 1 and still cleans up', async () => {
+    const { dir, marker } = project(
+      (m) => `  s: { command: ${stubborn(m)}, stop: { timeout: 60s }, health: { exec: [test, -e, never-there], start_period: 60s } }\n`,
+    );
+    const run = runEngineInPty(dir);
+    await until(() => processesWith(marker).length === 1, 10_000, 'the process to run');
+    await run.viewDrawn();
+    run.press('\x03');
+    await run.waitFor(/stopping \(press Ctrl-C again/);
+    const pressed = Date.now();
+    run.press('\x03');
+    assert.equal(await exitOf(run), 1);
+    assert.ok(Date.now() - pressed < 10_000, 'waited for the 60s stop timeout instead of killing');
+    assert.match(run.text(), /killing every process now/);
+    await assertNothingLeft(dir, marker);
+    assertTerminalSane(run);
+  });
+
+  test('engine shutdown during the start-up view ends the view and the engine', async () => {
+    const { dir, marker } = project((m) => `  web: { command: ${ticker(m)}, health: { exec: [test, -e, never-there], start_period: 60s } }\n`);
+    const run = runEngineInPty(dir);
+    await run.viewDrawn();
+    // The API opens while the view draws (its "listening on" shows after the view).
+    await until(() => existsSync(join(dir, '.pit', 'engine.sock')), 15_000, 'the control socket');
+    const shutdown = await within(runEngineAsync(['shutdown'], dir), 15_000, 'engine shutdown to return');
+    assert.equal(shutdown.status, 0, shutdown.stderr);
+    assert.equal(await exitOf(run), 0);
+    await assertNothingLeft(dir, marker);
+    assertTerminalSane(run);
+  });
+
+  test('closing the terminal (SIGHUP) stops every process instead of leaving them running', async () => {
+    const { dir, marker } = project((m) => `  ticker: { command: ${ticker(m)} }\n`);
+    const run = runEngineInPty(dir);
+    await run.waitFor(/ticker\s+\| tick/);
+    const pid = await enginePid(dir);
+    after(() => void (isAlive(pid) && process.kill(pid, 'SIGTERM')));
+    run.script.kill('SIGKILL');
+    await until(() => !isAlive(pid), 10_000, `engine ${pid} to exit after its terminal closed`);
+    await assertNothingLeft(dir, marker);
+  });
+});
