@@ -79,6 +79,7 @@ describe('engine run in a terminal', { concurrency: true }, () => {
     const run = runEngineInPty(dir);
     await run.waitFor(/web: running and healthy \(pid \d+\)/);
     await run.waitFor(/web\s+\| tick/);
+    await run.waitFor(/listening on/);
     const shutdown = await within(runEngineAsync(['shutdown'], dir), 15_000, 'engine shutdown to return');
     assert.equal(shutdown.status, 0, shutdown.stderr);
     assert.equal(await exitOf(run), 0);
@@ -97,6 +98,21 @@ describe('engine run in a terminal', { concurrency: true }, () => {
     await run.waitFor(/worker\s+\| tick/);
     run.press('\x03');
     assert.equal(await exitOf(run), 0);
+    await assertNothingLeft(dir, marker);
+    assertTerminalSane(run);
+  });
+
+  test('the start-up view ends when a one-shot fails, marking its dependent as not started', async () => {
+    const { dir, marker } = project(
+      (m) => `  migrate: { command: ${python('import sys\nsys.exit(3)', m)}, restart: { policy: never } }\n  worker: { command: ${ticker(m)}, depends_on: { migrate: completed } }\n  idle: { command: ${ticker(m)} }\n`,
+    );
+    const run = runEngineInPty(dir);
+    await run.waitFor(/migrate: exited with code 3/);
+    await run.waitFor(/worker: not started: migrate exited with code 3/);
+    await run.waitFor(/idle\s+\| tick/);
+    run.press('\x03');
+    assert.equal(await exitOf(run), 0);
+    assert.doesNotMatch(run.text(), /worker\s+\| tick/, 'the dependent of a failed one-shot started');
     await assertNothingLeft(dir, marker);
     assertTerminalSane(run);
   });

@@ -62,6 +62,8 @@ export function runEngineInPty(cwd: string, args: string[] = []): PtyEngine {
   script.stdout!.on('data', onData);
   script.stderr!.on('data', onData);
   script.stdin!.on('error', () => {});
+  // No script(1): say so in what every wait reports, instead of an empty terminal.
+  script.once('error', (e) => onData(Buffer.from(`[could not start script(1): ${e.message}; it is in util-linux (Debian: apt-get install bsdutils)]\n`)));
   const closed = new Promise<void>((resolve) => script.once('close', () => resolve()));
   const exited = closed.then(() => {
     const m = /\[engine exit (\d+)\]/.exec(text());
