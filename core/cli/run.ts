@@ -68,9 +68,11 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
       : (name: string, stream: 'out' | 'err', lines: Buffer[]) => (holding ? held.push(() => terminal.lines(name, stream, lines)) : terminal.lines(name, stream, lines)),
   });
   noteEvents(engine, terminal, () => holding);
-  // The engine must outlive its own bugs: say what happened and keep supervising.
+  // The engine must outlive its own bugs (say what happened and keep supervising)
+  // and a terminal gone (writes fail with EIO while it stops everything).
   process.on('unhandledRejection', (e) => terminal.note(`internal error (please report): ${(e as Error)?.stack ?? e}`));
   process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
 
   // Watched from before the first spawn, so no outcome passes unseen.
   const startup = fancy ? watchStartup(engine) : null;
@@ -102,7 +104,7 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
     });
   } catch (e) {
     // An engine nobody can reach must not keep running: stop what started, then say why.
-    stop('the control API could not open');
+    if (!isStopping()) stop('the control API could not open');
     await Promise.all([view, finished]);
     throw e;
   }
