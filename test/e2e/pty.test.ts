@@ -4,7 +4,7 @@
 // leave no socket, lock or pid record behind, and the terminal sane.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { makeProject } from '../helpers/project.js';
@@ -59,6 +59,18 @@ const exitOf = (run: PtyEngine) => within(run.exited, 20_000, () => `the engine 
 async function enginePid(dir: string): Promise<number> {
   const lock = join(dir, '.pit', 'engine.lock');
   return until(() => (existsSync(lock) ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid : 0), 10_000, 'the engine lock');
+}
+
+/** The pid of an `engine run` whose working directory is `dir`, or 0. */
+function engineProcessIn(dir: string): number {
+  for (const entry of readdirSync('/proc')) {
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir && readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes('main.js')) return Number(entry);
+    } catch {
+      // not ours to read, or gone
+    }
+  }
+  return 0;
 }
 
 describe('engine run in a terminal', { concurrency: true }, () => {
@@ -159,6 +171,18 @@ describe('engine run in a terminal', { concurrency: true }, () => {
     assert.equal(await exitOf(run), 1);
     assert.ok(Date.now() - pressed < 10_000, 'waited for the 60s stop timeout instead of killing');
     assert.match(run.text(), /killing every process now/);
+    await assertNothingLeft(dir, marker);
+    assertTerminalSane(run);
+  });
+
+  test('Ctrl-C the moment the engine starts, before the pitfile is even loaded, leaves nothing behind', async () => {
+    const { dir, marker } = project((m) => `  ticker: { command: ${ticker(m)} }\n`);
+    const run = runEngineInPty(dir);
+    // Pressed as soon as the engine's process exists: whatever it was doing then, nothing may survive it.
+    await until(() => engineProcessIn(dir), 10_000, 'the engine process');
+    run.press('\x03');
+    const code = await exitOf(run);
+    assert.ok(code === 130 || code === 0, `exit code ${code}: 130 before the engine started, 0 after`);
     await assertNothingLeft(dir, marker);
     assertTerminalSane(run);
   });
