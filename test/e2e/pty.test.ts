@@ -13,10 +13,14 @@ import { runEngineAsync } from '../helpers/cli.js';
 import { until, within } from '../helpers/wait.js';
 import { isAlive } from '../helpers/proc.js';
 
+const markers: string[] = [];
+// Last of all, once every engine was stopped: what a failed test left behind goes too.
+after(() => markers.forEach(killLeftovers));
+
 /** A project whose processes all carry a fresh marker in their argv, to find any of them left alive. */
 function project(processes: (marker: string) => string): { dir: string; marker: string } {
   const marker = `pit-pty-${randomUUID()}`;
-  after(() => killLeftovers(marker));
+  markers.push(marker);
   return { dir: makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n${processes(marker)}` }), marker };
 }
 
