@@ -1,10 +1,12 @@
 // engine run: load the pitfile, supervise everything in the foreground, and
-// stop it all cleanly on Ctrl-C or SIGTERM (a second Ctrl-C kills at once).
+// stop it all cleanly on Ctrl-C, SIGTERM, engine shutdown or a closed
+// terminal (a second Ctrl-C kills at once), at any moment, start-up included.
 import type { Command } from 'commander';
 import type { Engine } from '../engine.js';
 import { exitCodes, reportError } from './output.js';
 import { displayPath, errors } from '../errors.js';
 import type { Terminal } from './terminal.js';
+import { isInTerminal, ownSignals, type SignalOwner } from './signals.js';
 import type { ListenConfig, Pitfile } from '../model/pitfile.js';
 
 export function registerRun(program: Command): void {
@@ -15,6 +17,10 @@ export function registerRun(program: Command): void {
     .addHelpText('after', `
 Exit codes: 0 all stopped cleanly, 1 failed to start or a process had to be killed.
 
+Signals: Ctrl-C (SIGINT) or SIGTERM stops every process; a second one kills them at once.
+SIGHUP reloads the pitfile, except in a terminal: there it means the terminal closed,
+and everything stops as on Ctrl-C (engine reload reloads in both cases).
+
 Examples:
   engine run
   engine run --config config.example.yaml
@@ -23,30 +29,35 @@ Examples:
     .option('--dashboard [host:port]', 'serve the web dashboard (default 127.0.0.1:7411); the address to open is printed once')
     .action(async (opts: { daemon?: boolean; dashboard?: string | boolean }, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
+      // The foreground engine owns its signals before it loads anything (see signals.ts);
+      // the command that starts a daemon has nothing to stop and keeps Node's defaults.
+      const signals = opts.daemon ? null : ownSignals();
       try {
         const { loadPitfile } = await import('../config/load.js');
         const { pitfile } = await loadPitfile({ config, plugins: true });
         if (opts.daemon) {
           const { startDaemon } = await import('./daemon.js');
           process.exitCode = await startDaemon(pitfile);
-        } else process.exitCode = await run(pitfile, await dashboardOption(opts.dashboard));
+        } else process.exitCode = await run(pitfile, await dashboardOption(opts.dashboard), signals!);
       } catch (e) {
         process.exitCode = reportError(e);
       }
     });
 }
 
-async function run(pitfile: Pitfile, dashboard: ListenConfig | null): Promise<number> {
+async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: SignalOwner): Promise<number> {
   const { Terminal } = await import('./terminal.js');
-  const { startupOutcomes } = await import('./startup.js');
+  const { watchStartup, showStartup } = await import('./startup.js');
   const { announceDaemon, isDaemon } = await import('./daemon.js');
-  const { isLoopback } = await import('../config/semantics.js');
-  const names = Object.keys(pitfile.processes);
-  const terminal = new Terminal(names);
+  const terminal = new Terminal(Object.keys(pitfile.processes));
   const fancy = Boolean(process.stdout.isTTY) && !process.env.CI;
-  // While the task list draws, output waits, so the two do not garble each other.
+  // While the start-up view draws, output waits, so the two do not garble each other.
   const held: (() => void)[] = [];
   let holding = fancy;
+  const release = () => {
+    holding = false;
+    held.splice(0).forEach((print) => print());
+  };
   // Loaded here, so the other verbs start without the engine's modules.
   const { Engine } = await import('../engine.js');
   const engine = new Engine(pitfile, {
@@ -56,16 +67,76 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null): Promise<nu
       ? () => {}
       : (name: string, stream: 'out' | 'err', lines: Buffer[]) => (holding ? held.push(() => terminal.lines(name, stream, lines)) : terminal.lines(name, stream, lines)),
   });
+  noteEvents(engine, terminal, () => holding);
+  // The engine must outlive its own bugs (say what happened and keep supervising)
+  // and a terminal gone (writes fail with EIO while it stops everything).
+  process.on('unhandledRejection', (e) => terminal.note(`internal error (please report): ${(e as Error)?.stack ?? e}`));
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+
+  // Watched from before the first spawn, so no outcome passes unseen.
+  const startup = fancy ? watchStartup(engine) : null;
+  const started = engine.start();
+  // From the moment the engine takes the lock, a signal stops it: no await between the two.
+  const { finished, stop, isStopping } = stopOnRequest(engine, terminal, () => startup?.abandon('stopped before it was up'));
+  const hangUp = isInTerminal() ? () => stop('the terminal closed (SIGHUP)') : () => void engine.reload();
+  signals.route((signal) => (signal === 'SIGHUP' ? hangUp() : stop(signal)));
+  try {
+    await started;
+  } catch (e) {
+    release();
+    throw e;
+  }
+  // Drawn while the plugins load and the API opens; a stop during start-up ends it.
+  const view = startup && !isStopping() ? showStartup(startup).then(release) : Promise.resolve(release());
+  if (isStopping()) return finished;
+  const stopWatching = engine.watchConfig();
+  void finished.then(stopWatching);
+  // The API answers once the plugins are up: its first health check sees the heartbeat.
+  await engine.ready();
+  if (isStopping()) return view.then(() => finished);
+  try {
+    const control = await openControl(engine, dashboard, terminal, () => stop('shutdown request'));
+    const ready = announceDaemon(pitfile.settings.stateDir);
+    void finished.then(async () => {
+      await control.close();
+      ready?.remove();
+    });
+  } catch (e) {
+    // An engine nobody can reach must not keep running: stop what started, then say why.
+    if (!isStopping()) stop('the control API could not open');
+    await Promise.all([view, finished]);
+    throw e;
+  }
+  await view;
+  return finished;
+}
+
+/** Open the control API (and the dashboard, when asked), and say where. */
+async function openControl(engine: Engine, dashboard: ListenConfig | null, terminal: Terminal, shutdown: () => void) {
+  const { isLoopback } = await import('../config/semantics.js');
+  // Loaded after the first spawns: the API is not needed to start processes.
+  const { startControlServer } = await import('../control/server.js');
+  const at = dashboard ?? engine.pitfile.settings.dashboard;
+  if (at && !isLoopback(at.host)) terminal.note(`dashboard: listening on ${at.host}, not only this machine: anyone who can reach it and has the token can act`);
+  const control = await startControlServer(engine, shutdown, { log: (text) => terminal.note(text), dashboard: at });
+  terminal.note(`listening on ${displayPath(control.socketPath)} (engine status, engine logs -f, engine shutdown)`);
+  if (control.metricsUrl) terminal.note(`metrics on ${control.metricsUrl}`);
+  if (control.dashboard) terminal.note(`dashboard: ${control.dashboard.announce(Boolean(process.stdout.isTTY))}`);
+  return control;
+}
+
+/** What a person sees of the engine's events: state changes (once the start-up view is done), health, reloads. */
+function noteEvents(engine: Engine, terminal: Terminal, isHolding: () => boolean): void {
   engine.bus.on('process:*:state', (e) => {
-    if (e.type !== 'process:state' || holding) return;
+    if (e.type !== 'process:state' || isHolding()) return;
     const detail = e.to === 'running' ? `running (pid ${e.pid})` : e.reason ? `${e.to}: ${e.reason}` : e.to;
     terminal.note(`${e.process} ${detail}`);
   });
   engine.bus.on('process:*:unhealthy', (e) => e.type === 'process:unhealthy' && terminal.note(`${e.process} unhealthy: ${e.reason}`));
-  engine.bus.on('process:*:healthy', (e) => !holding && terminal.note(`${e.subject} healthy`));
+  engine.bus.on('process:*:healthy', (e) => !isHolding() && terminal.note(`${e.subject} healthy`));
   engine.bus.on('engine:*:orphan', (e) => e.type === 'engine:orphan' && terminal.note(`pid ${e.pid} of ${e.process} left by a killed engine: ${e.outcome}`));
   engine.bus.on('engine:*:log-error', (e) => e.type === 'engine:log-error' && terminal.note(`${e.process}: ${e.message} [${e.code}]`));
-
   engine.bus.on('config:reloaded', (e) => {
     if (e.type !== 'config:reloaded') return;
     const parts = [...e.added.map((n) => `+${n}`), ...e.removed.map((n) => `-${n}`), ...e.changed.map((n) => `~${n}`)];
@@ -77,59 +148,16 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null): Promise<nu
     terminal.note(`pitfile not reloaded, keeping the running config:`);
     for (const x of e.errors) terminal.note(`  ${where(x)}${x.path ? `${x.path} ` : ''}${x.message} [${x.code}]`);
   });
-
-  // The engine must outlive its own bugs and a closed terminal: say what
-  // happened and keep supervising.
-  process.on('unhandledRejection', (e) => terminal.note(`internal error (please report): ${(e as Error)?.stack ?? e}`));
-  process.stdout.on('error', () => {});
-
-  const { finished, stop } = waitForSignals(engine, terminal);
-  await engine.start();
-  const stopWatching = engine.watchConfig();
-  process.on('SIGHUP', () => void engine.reload());
-  // The API answers once the plugins are up: its first health check sees the heartbeat.
-  await engine.ready();
-  // Loaded after the first spawns: the API is not needed to start processes.
-  const { startControlServer } = await import('../control/server.js');
-  const at = dashboard ?? pitfile.settings.dashboard;
-  if (at && !isLoopback(at.host)) terminal.note(`dashboard: listening on ${at.host}, not only this machine: anyone who can reach it and has the token can act`);
-  const control = await startControlServer(engine, () => stop('shutdown request'), { log: (text) => terminal.note(text), dashboard: at });
-  terminal.note(`listening on ${displayPath(control.socketPath)} (engine status, engine logs -f, engine shutdown)`);
-  if (control.metricsUrl) terminal.note(`metrics on ${control.metricsUrl}`);
-  if (control.dashboard) terminal.note(`dashboard: ${control.dashboard.announce(Boolean(process.stdout.isTTY))}`);
-  const ready = announceDaemon(pitfile.settings.stateDir);
-  void finished.then(async () => {
-    stopWatching();
-    await control.close();
-    ready?.remove();
-  });
-  const outcomes = startupOutcomes(engine);
-  if (fancy) {
-    const { Listr } = await import('listr2');
-    await new Listr(
-      [...outcomes].map(([name, outcome]) => ({
-        title: name,
-        task: async (_: unknown, task: { title: string }) => {
-          const o = await outcome;
-          task.title = `${name}: ${o.detail}`;
-          if (!o.ok) throw new Error(`${name}: ${o.detail}`);
-        },
-      })),
-      { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: false } },
-    )
-      .run()
-      .catch(() => {});
-    holding = false;
-    held.splice(0).forEach((print) => print());
-  }
-  return finished;
 }
 
-/** Stop on SIGINT, SIGTERM or `stop(why)`; the second time, kill at once. */
-function waitForSignals(engine: Engine, terminal: Terminal): { finished: Promise<number>; stop(why: string): void } {
+/**
+ * Stop on `stop(why)` (a signal, engine shutdown); the second time, kill at
+ * once. `onStop` runs first, so a start-up view still drawing ends.
+ */
+function stopOnRequest(engine: Engine, terminal: Terminal, onStop: () => void): { finished: Promise<number>; stop(why: string): void; isStopping(): boolean } {
+  let stopping = false;
   let stop: (why: string) => void = () => {};
   const finished = new Promise<number>((resolve) => {
-    let stopping = false;
     stop = (why) => {
       if (stopping) {
         terminal.note(`${why} again: killing every process now`);
@@ -137,16 +165,15 @@ function waitForSignals(engine: Engine, terminal: Terminal): { finished: Promise
         return;
       }
       stopping = true;
+      onStop();
       terminal.note(`${why}: stopping (press Ctrl-C again to kill at once)`);
       void engine.stop().then((clean) => {
         terminal.note(clean ? 'all processes stopped' : 'stopped; some processes had to be killed');
         resolve(clean ? exitCodes.ok : exitCodes.failed);
       });
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
   });
-  return { finished, stop: (why) => stop(why) };
+  return { finished, stop: (why) => stop(why), isStopping: () => stopping };
 }
 
 /** --dashboard's address: none, the default, or host:port as written. */

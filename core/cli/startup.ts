@@ -1,39 +1,116 @@
-// What "started" means for each process, for the startup view: running (and
-// healthy, when it has a health check), or completed for a one-shot; failed
-// when it goes fatal, unhealthy, or ends for good with an error.
+// The start-up view of `engine run` in a terminal, and what "started" means
+// for each process there: running (and healthy, when it has a health check),
+// or completed for a one-shot; failed when it goes fatal, unhealthy, or ends
+// for good with an error, or when what it waits for failed before it started.
+//
+// The watch begins before the engine starts, so it sees every outcome: a
+// plain process is running within milliseconds, long before the view is
+// drawn (after the plugins load and the API opens), and a view that only
+// listened from then on would wait for an event that had already passed.
 import type { Engine } from '../engine.js';
-import type { Supervisor } from '../supervisor/supervisor.js';
+import type { ProcessConfig } from '../model/pitfile.js';
 
 export type Outcome = { ok: true; detail: string } | { ok: false; detail: string };
 
-/** One promise per autostart process, settling on its first verdict. */
-export function startupOutcomes(engine: Engine): Map<string, Promise<Outcome>> {
-  const out = new Map<string, Promise<Outcome>>();
-  for (const sup of engine.supervisors.values()) {
-    if (sup.cfg.autostart) out.set(sup.name, outcomeOf(engine, sup));
-  }
-  return out;
+export interface StartupWatch {
+  /** One promise per autostart process, settling on its first verdict. */
+  outcomes: Map<string, Promise<Outcome>>;
+  /** Settle every outcome still pending with `detail` (the engine is stopping) and stop listening. */
+  abandon(detail: string): void;
 }
 
-function outcomeOf(engine: Engine, sup: Supervisor): Promise<Outcome> {
-  // A one-shot that others wait on counts once it has completed, not when it starts.
-  const awaited = [...engine.supervisors.values()].some((s) => s.cfg.dependsOn[sup.name] === 'completed');
-  return new Promise((resolve) => {
-    const offs: (() => void)[] = [];
-    const done = (o: Outcome) => {
-      offs.forEach((off) => off());
-      resolve(o);
-    };
-    offs.push(
-      engine.bus.on(`process:${sup.name}:state`, (e) => {
-        if (e.type !== 'process:state') return;
-        if (e.to === 'running' && !sup.cfg.health && !awaited) done({ ok: true, detail: `running (pid ${e.pid})` });
-        else if (e.to === 'fatal') done({ ok: false, detail: e.reason ?? 'fatal' });
-        else if (e.to === 'exited' && e.exit_code === 0 && sup.cfg.restart.policy !== 'always') done({ ok: true, detail: 'completed' });
-        else if (e.to === 'exited' && sup.cfg.restart.policy === 'never') done({ ok: false, detail: e.reason ?? 'exited' });
+interface Pending {
+  /** Whether it has been launched (it has a verdict of its own to wait for). */
+  launched: boolean;
+  settle(o: Outcome): void;
+}
+
+/** Watch the autostart processes of `engine`'s pitfile; call before `engine.start()`. */
+export function watchStartup(engine: Engine): StartupWatch {
+  const { processes } = engine.pitfile;
+  const pending = new Map<string, Pending>();
+  const outcomes = new Map<string, Promise<Outcome>>();
+  const offs: (() => void)[] = [];
+  const stop = () => offs.splice(0).forEach((off) => off());
+  for (const cfg of Object.values(processes)) {
+    if (!cfg.autostart) continue;
+    outcomes.set(
+      cfg.name,
+      new Promise<Outcome>((resolve) => {
+        pending.set(cfg.name, {
+          launched: false,
+          settle: (o) => {
+            if (!pending.delete(cfg.name)) return;
+            resolve(o);
+            if (!pending.size) stop();
+          },
+        });
       }),
-      engine.bus.on(`process:${sup.name}:healthy`, () => done({ ok: true, detail: `running and healthy (pid ${sup.pid})` })),
-      engine.bus.on(`process:${sup.name}:unhealthy`, (e) => done({ ok: false, detail: e.type === 'process:unhealthy' ? `unhealthy: ${e.reason}` : 'unhealthy' })),
     );
-  });
+  }
+  for (const cfg of Object.values(processes)) if (cfg.autostart) offs.push(...listen(engine, cfg, pending));
+  // A dependency that failed leaves its dependents waiting for good: say so instead of spinning.
+  for (const cfg of Object.values(processes)) {
+    for (const dep of Object.keys(cfg.dependsOn)) {
+      void outcomes.get(dep)?.then((o) => {
+        const p = pending.get(cfg.name);
+        if (!o.ok && p && !p.launched) p.settle({ ok: false, detail: `not started: ${dep} ${o.detail}` });
+      });
+    }
+  }
+  // A reload that removes a process ends its wait.
+  offs.push(
+    engine.bus.on('config:reloaded', (e) => {
+      if (e.type === 'config:reloaded') e.removed.forEach((n) => pending.get(n)?.settle({ ok: false, detail: 'removed by a reload' }));
+    }),
+  );
+  if (!pending.size) stop();
+  return {
+    outcomes,
+    abandon: (detail) => {
+      for (const p of [...pending.values()]) p.settle({ ok: false, detail });
+      stop();
+    },
+  };
+}
+
+/** The start-up view: one line per process, ending once each has its verdict (or the engine stops). */
+export async function showStartup(startup: StartupWatch): Promise<void> {
+  const { Listr } = await import('listr2');
+  await new Listr(
+    [...startup.outcomes].map(([name, outcome]) => ({
+      title: name,
+      task: async (_: unknown, task: { title: string }) => {
+        const o = await outcome;
+        task.title = `${name}: ${o.detail}`;
+        if (!o.ok) throw new Error(`${name}: ${o.detail}`);
+      },
+    })),
+    // Its own SIGINT handler would exit 127 and leave every child running: signals are Pit's (signals.ts).
+    { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: false } },
+  )
+    .run()
+    .catch(() => {});
+}
+
+/** Listen for the verdicts of one process; returns the listeners to remove. */
+function listen(engine: Engine, cfg: ProcessConfig, pending: Map<string, Pending>): (() => void)[] {
+  const name = cfg.name;
+  const done = (o: Outcome) => pending.get(name)?.settle(o);
+  // A one-shot that others wait on counts once it has completed, not when it starts.
+  const awaited = Object.values(engine.pitfile.processes).some((p) => p.dependsOn[name] === 'completed');
+  return [
+    engine.bus.on(`process:${name}:state`, (e) => {
+      if (e.type !== 'process:state') return;
+      const p = pending.get(name);
+      if (p && e.to === 'starting') p.launched = true;
+      if (e.to === 'running' && !cfg.health && !awaited) done({ ok: true, detail: `running (pid ${e.pid})` });
+      else if (e.to === 'fatal') done({ ok: false, detail: e.reason ?? 'fatal' });
+      else if (e.to === 'exited' && e.exit_code === 0 && cfg.restart.policy !== 'always') done({ ok: true, detail: 'completed' });
+      else if (e.to === 'exited' && cfg.restart.policy === 'never') done({ ok: false, detail: e.reason ?? 'exited' });
+      else if (e.to === 'stopped') done({ ok: false, detail: e.reason ?? 'stopped' });
+    }),
+    engine.bus.on(`process:${name}:healthy`, () => done({ ok: true, detail: `running and healthy (pid ${engine.supervisors.get(name)?.pid})` })),
+    engine.bus.on(`process:${name}:unhealthy`, (e) => done({ ok: false, detail: e.type === 'process:unhealthy' ? `unhealthy: ${e.reason}` : 'unhealthy' })),
+  ];
 }
