@@ -301,7 +301,7 @@ export class Engine {
       action: (name) => this.#action(name),
       log: this.opts.log ?? (() => {}),
     });
-    const closeWatchers = await armWatchers(this.#pitfile, this.bus);
+    const closeWatchers = await armWatchers(this.#pitfile, this.bus, this.opts.log);
     this.#disarm = async () => {
       disarmReactions();
       await closeWatchers();
