@@ -232,6 +232,10 @@ export const errors = {
     `cannot start ${file}: ${reason}`,
     'check the command and its environment: no NUL bytes, and not megabytes of arguments or variables',
   ]),
+  PIT_E_PROCESS_DEPENDENCY: make('PIT_E_PROCESS_DEPENDENCY', (name: string, dep: string, cond: string, why: string) => [
+    `${name} was not started: it waits for ${dep}: ${cond}, and ${dep} ${why}`,
+    `start both, in order: engine start ${dep} ${name}`,
+  ]),
   // control: the API on the engine's socket and its clients
   PIT_E_CONTROL_NO_ENGINE: make('PIT_E_CONTROL_NO_ENGINE', (socket: string) => [
     `no engine is running for this project (nothing listens on ${socket})`,

@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import { startEngine, nodeCommand } from './helpers/engine.js';
 import { freePort } from './helpers/port.js';
 import type { PitEvent } from '../core/events/catalog.js';
+import type { PitError } from '../core/errors.js';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeProject } from './helpers/project.js';
+import { runEngineProcess } from './helpers/engine-process.js';
+import { runEngineAsync } from './helpers/cli.js';
 
 const record = (events: PitEvent[]) => (e: PitEvent) => events.push(e);
 const indexOf = (events: PitEvent[], name: string, what: (e: PitEvent) => boolean) =>
@@ -61,4 +67,74 @@ test('settings.shutdown_timeout bounds the whole stop: a child with a longer sto
   assert.equal(clean, false, 'a stop that had to kill is not clean');
   assert.equal(engine.supervisors.get('stubborn')!.lastExit?.signal, 'SIGKILL');
   assert.ok(took >= 900 && took < 10_000, `stop took ${took} ms`);
+});
+
+// migrate is a one-shot that waits for the file "gate", writes "migrated"
+// and exits 0; web says whether "migrated" existed when it started.
+const gatedProject = `version: 1
+processes:
+  db: { command: ${nodeCommand('setInterval(() => {}, 1000)')} }
+  migrate:
+    command: ${nodeCommand("const fs = require('fs'); console.log('migrate waiting'); const t = setInterval(() => { if (fs.existsSync('gate')) { fs.writeFileSync('migrated', ''); clearInterval(t); } }, 20)")}
+    depends_on: [db]
+    restart: { policy: never }
+  web:
+    command: ${nodeCommand("console.log('web saw migrated: ' + require('fs').existsSync('migrated')); setInterval(() => {}, 1000)")}
+    depends_on: { migrate: completed }
+`;
+
+test('engine restart all stops dependents first, then starts each once its dependencies allow', async () => {
+  const dir = makeProject({ 'pitfile.yaml': gatedProject, gate: '' });
+  const run = runEngineProcess(dir);
+  await run.waitFor(/web saw migrated: true/);
+  await run.waitFor(/listening on/);
+  rmSync(join(dir, 'gate'));
+  rmSync(join(dir, 'migrated'));
+  const mark = run.text().length;
+  const since = () => run.text().slice(mark);
+  const restarting = runEngineAsync(['restart', 'all'], dir);
+  // migrate runs again and waits at its gate: web must not have started.
+  await run.waitFor(/migrate waiting[\s\S]*migrate waiting/);
+  assert.doesNotMatch(since(), /web saw migrated/, 'web waits for migrate to complete');
+  writeFileSync(join(dir, 'gate'), '');
+  const r = await restarting;
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^web: running \(pid \d+\)$/m);
+  await run.waitFor(/web saw migrated: true[\s\S]*web saw migrated: \w+/);
+  assert.match(since(), /web saw migrated: true/);
+  assert.doesNotMatch(since(), /web saw migrated: false/);
+  const at = (re: RegExp) => since().search(re);
+  assert.ok(at(/web stopped/) >= 0 && at(/web stopped/) < at(/db stopping/), `web stopped before db was asked to stop:\n${since()}`);
+  assert.ok(at(/db running/) < at(/migrate running/), 'db started before migrate');
+});
+
+test('engine start of a process whose dependency failed leaves it stopped and says why', async () => {
+  const { engine } = await startEngine(`version: 1
+processes:
+  migrate: { command: ${nodeCommand('process.exit(1)')}, restart: { policy: never } }
+  web: { command: ${nodeCommand('setInterval(() => {}, 1000)')}, depends_on: { migrate: completed } }
+`);
+  await engine.bus.next('process:migrate:state', { where: (e) => e.type === 'process:state' && e.to === 'exited' });
+  const outcomes = await engine.startProcesses(['web']);
+  const e = outcomes.get('web') as PitError;
+  assert.equal(e?.code, 'PIT_E_PROCESS_DEPENDENCY');
+  assert.match(e.message, /web was not started: it waits for migrate: completed, and migrate exited with code 1/);
+  assert.equal(engine.supervisors.get('web')!.state, 'stopped');
+  assert.equal(engine.supervisors.get('web')!.pid, null, 'web never ran');
+});
+
+test('engine stop of a process still waiting for its dependencies calls off its start', async () => {
+  const { engine, dir, events } = await startEngine(gatedProject);
+  await engine.bus.next('process:migrate:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
+  assert.equal((await engine.stopProcesses(['web'])).get('web'), null);
+  const migrateDone = engine.bus.next('process:migrate:state', { where: (e) => e.type === 'process:state' && e.to === 'exited', withinMs: 10_000 });
+  writeFileSync(join(dir, 'gate'), '');
+  await migrateDone;
+  // A start still waiting would have followed the exit within this turn of the loop (events are delivered at once).
+  await new Promise(setImmediate);
+  assert.equal(engine.supervisors.get('web')!.state, 'stopped', 'web stays stopped, as the person asked');
+  assert.ok(!events.some((e) => e.type === 'process:state' && e.subject === 'web' && e.to === 'starting'), 'web never started');
+  // A start asked for now goes ahead: migrate completed.
+  assert.equal((await engine.startProcesses(['web'])).get('web'), null);
+  assert.ok(['starting', 'running'].includes(engine.supervisors.get('web')!.state), 'web is starting');
 });
