@@ -83,29 +83,56 @@ processes:
     depends_on: { migrate: completed }
 `;
 
-test('engine restart all stops dependents first, then starts each once its dependencies allow', async () => {
+/** engine run on the gated project, once web has started after migrate, with its output since a mark. */
+async function gatedEngine() {
   const dir = makeProject({ 'pitfile.yaml': gatedProject, gate: '' });
   const run = runEngineProcess(dir);
   await run.waitFor(/web saw migrated: true/);
   await run.waitFor(/listening on/);
-  rmSync(join(dir, 'gate'));
-  rmSync(join(dir, 'migrated'));
-  const mark = run.text().length;
-  const since = () => run.text().slice(mark);
-  const restarting = runEngineAsync(['restart', 'all'], dir);
-  // migrate runs again and waits at its gate: web must not have started.
-  await run.waitFor(/migrate waiting[\s\S]*migrate waiting/);
-  assert.doesNotMatch(since(), /web saw migrated/, 'web waits for migrate to complete');
-  writeFileSync(join(dir, 'gate'), '');
-  const r = await restarting;
+  let mark = 0;
+  return {
+    dir,
+    run,
+    /** Close the gate and forget the marker: migrate's next run waits. */
+    closeGate: () => {
+      rmSync(join(dir, 'gate'));
+      rmSync(join(dir, 'migrated'));
+      mark = run.text().length;
+    },
+    since: () => run.text().slice(mark),
+    at: (re: RegExp) => run.text().slice(mark).search(re),
+  };
+}
+
+/** The verb's start phase: migrate runs and waits at its gate, web must wait; the gate opens, web starts after. */
+async function assertWebWaitsForMigrate(g: Awaited<ReturnType<typeof gatedEngine>>, verb: Promise<{ status: number | null; stdout: string; stderr: string }>) {
+  await g.run.waitFor(/migrate waiting[\s\S]*migrate waiting/);
+  assert.doesNotMatch(g.since(), /web saw migrated/, 'web waits for migrate to complete');
+  writeFileSync(join(g.dir, 'gate'), '');
+  const r = await verb;
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^web: running \(pid \d+\)$/m);
-  await run.waitFor(/web saw migrated: true[\s\S]*web saw migrated: \w+/);
-  assert.match(since(), /web saw migrated: true/);
-  assert.doesNotMatch(since(), /web saw migrated: false/);
-  const at = (re: RegExp) => since().search(re);
-  assert.ok(at(/web stopped/) >= 0 && at(/web stopped/) < at(/db stopping/), `web stopped before db was asked to stop:\n${since()}`);
-  assert.ok(at(/db running/) < at(/migrate running/), 'db started before migrate');
+  await g.run.waitFor(/web saw migrated: true[\s\S]*web saw migrated: \w+/);
+  assert.match(g.since(), /web saw migrated: true/);
+  assert.doesNotMatch(g.since(), /web saw migrated: false/);
+  assert.ok(g.at(/db running/) >= 0 && g.at(/db running/) < g.at(/migrate running/), 'db started before migrate');
+}
+
+test('engine restart all stops dependents first, then starts each once its dependencies allow', async () => {
+  const g = await gatedEngine();
+  g.closeGate();
+  await assertWebWaitsForMigrate(g, runEngineAsync(['restart', 'all'], g.dir));
+  assert.ok(g.at(/web stopped/) >= 0 && g.at(/web stopped/) < g.at(/db stopping/), `web stopped before db was asked to stop:\n${g.since()}`);
+});
+
+test('engine stop all stops dependents first; engine start web migrate db starts them in dependency order', async () => {
+  const g = await gatedEngine();
+  g.closeGate();
+  const stop = await runEngineAsync(['stop', 'all'], g.dir);
+  assert.equal(stop.status, 0, stop.stdout + stop.stderr);
+  assert.ok(g.at(/web stopped/) >= 0 && g.at(/web stopped/) < g.at(/db stopping/), `web stopped before db was asked to stop:\n${g.since()}`);
+  // Named in the wrong order on purpose: the order comes from depends_on.
+  await assertWebWaitsForMigrate(g, runEngineAsync(['start', 'web', 'migrate', 'db'], g.dir));
 });
 
 test('engine start of a process whose dependency failed leaves it stopped and says why', async () => {

@@ -34,7 +34,7 @@ function isMet(dep: Supervisor, cond: DependencyCondition): boolean {
 function whyStuck(dep: Supervisor, cond: DependencyCondition, isPending: (name: string) => boolean): string | null {
   if (dep.state === 'fatal') return 'is fatal (its restarts are spent)';
   if (dep.state === 'stopped' && !isPending(dep.name)) return 'is stopped';
-  if (dep.state === 'exited') return cond === 'completed' ? `exited with code ${dep.lastExit?.code ?? dep.lastExit?.signal}` : 'exited';
+  if (dep.state === 'exited') return dep.lastExit?.signal ? `was killed by ${dep.lastExit.signal}` : `exited with code ${dep.lastExit?.code}`;
   return null;
 }
 
