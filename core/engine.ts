@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { EventBus, type Recording } from './events/bus.js';
 import type { Pitfile } from './model/pitfile.js';
 import { Supervisor } from './supervisor/supervisor.js';
-import { waitFor, dependentsOf } from './supervisor/dependencies.js';
+import { waitForDependencies, stopInOrder, startInOrder, PendingStarts, type Outcomes } from './supervisor/dependencies.js';
 import { ensureStateDir } from './state-dir.js';
 import { acquireEngineLock } from './process/engine-lock.js';
 import { endOrphans } from './process/orphans.js';
@@ -52,6 +52,9 @@ export class Engine {
   readonly #output: ProcessOutput;
   #disarm: (() => Promise<void>) | null = null;
   #stopRequested = false;
+  /** Processes waiting for their dependencies before they start. */
+  readonly #pending = new PendingStarts();
+  readonly #lookup = (name: string) => this.supervisors.get(name);
 
   constructor(
     pitfile: Pitfile,
@@ -129,7 +132,9 @@ export class Engine {
       changed: Object.keys(after).filter((n) => n in before && !isDeepStrictEqual(before[n], after[n])),
     };
     await this.#disarm?.();
-    await Promise.all([...diff.removed, ...diff.changed].map((n) => this.supervisors.get(n)!.stop()));
+    // A replaced process's old wait ends here; its dependents wait on by name and see the new one.
+    this.#pending.cancel([...diff.removed, ...diff.changed]);
+    await stopInOrder([...diff.removed, ...diff.changed], this.#lookup);
     diff.removed.forEach((n) => this.supervisors.delete(n));
     this.#pitfile = next;
     await this.#pluginHost();
@@ -148,18 +153,9 @@ export class Engine {
     await this.#starting?.catch(() => {});
     await this.#disarm?.();
     this.#disarm = null;
-    const stopped = new Map<string, Promise<void>>();
-    const stopOne = (sup: Supervisor): Promise<void> => {
-      let p = stopped.get(sup.name);
-      if (!p) {
-        const dependents = dependentsOf(sup.name, this.supervisors.values()).map((n) => stopOne(this.supervisors.get(n)!));
-        p = Promise.all(dependents).then(() => sup.stop());
-        stopped.set(sup.name, p);
-      }
-      return p;
-    };
+    this.#pending.cancel(this.#pending.names());
     // settings.shutdown_timeout bounds the whole stop, whatever each process's stop.timeout says.
-    const all = Promise.all([...this.supervisors.values()].map(stopOne));
+    const all = stopInOrder([...this.supervisors.keys()], this.#lookup);
     let overrun: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (overrun = setTimeout(resolve, this.#pitfile.settings.shutdownTimeoutMs, 'late')));
     if ((await Promise.race([all, late])) === 'late') {
@@ -243,6 +239,30 @@ export class Engine {
     restart: (name, opts) => this.#supervisor(name).restart(opts),
   };
 
+  /**
+   * Start processes as start-up does (engine start): dependencies in the
+   * group first, each once its depends_on conditions hold; one whose
+   * dependency cannot get there is left stopped, with the reason.
+   */
+  startProcesses(names: string[]): Promise<Outcomes> {
+    names.forEach((n) => this.#supervisor(n));
+    return startInOrder(this.bus, names, this.#lookup, this.#pending);
+  }
+
+  /** Stop processes, dependents before what they depend on (engine stop); a start still waiting is called off. */
+  stopProcesses(names: string[]): Promise<Outcomes> {
+    names.forEach((n) => this.#supervisor(n));
+    this.#pending.cancel(names);
+    return stopInOrder(names, this.#lookup);
+  }
+
+  /** Stop in reverse dependency order, then start in dependency order (engine restart). */
+  async restartProcesses(names: string[]): Promise<Outcomes> {
+    const stopped = await this.stopProcesses(names);
+    const started = await this.startProcesses(names.filter((n) => !stopped.get(n)));
+    return new Map(names.map((n) => [n, stopped.get(n) ?? started.get(n) ?? null]));
+  }
+
   #supervisor(name: string): Supervisor {
     const sup = this.supervisors.get(name);
     if (!sup) throw new Error(`no process named "${name}"`);
@@ -258,8 +278,16 @@ export class Engine {
     if (cfg.autostart) void this.#startAfterDependencies(sup);
   }
 
+  /** At start-up (and for a process a reload adds or changes): wait as long as it takes. */
   async #startAfterDependencies(sup: Supervisor): Promise<void> {
-    await Promise.all(Object.entries(sup.cfg.dependsOn).map(([dep, cond]) => waitFor(this.bus, this.supervisors.get(dep)!, cond)));
+    const signal = this.#pending.begin(sup.name);
+    try {
+      await waitForDependencies(this.bus, sup.name, sup.cfg.dependsOn, { lookup: this.#lookup, signal });
+    } catch {
+      return; // called off: a reload replaced it, a person stopped or started it, or the engine stops
+    } finally {
+      this.#pending.end(sup.name, signal);
+    }
     // The pitfile may have been reloaded (or the engine stopped) meanwhile.
     if (!this.#stopRequested && this.supervisors.get(sup.name) === sup) sup.start();
   }
@@ -303,7 +331,7 @@ export class Engine {
       action: (name) => this.#action(name),
       log: this.opts.log ?? (() => {}),
     });
-    const closeWatchers = await armWatchers(this.#pitfile, this.bus);
+    const closeWatchers = await armWatchers(this.#pitfile, this.bus, this.opts.log);
     this.#disarm = async () => {
       disarmReactions();
       await closeWatchers();

@@ -206,6 +206,23 @@ export const errors = {
     `cannot write the log ${file}: ${reason}; output now goes to the terminal only`,
     'free disk space or fix the permissions of the state directory, then restart the process',
   ]),
+  // watch: file watchers
+  PIT_E_WATCH_LIMIT: make('PIT_E_WATCH_LIMIT', (watcher: string) => [
+    `watcher ${watcher}: the system's limit of inotify watches is reached (ENOSPC); changes in some directories are not seen`,
+    'raise it: sudo sysctl fs.inotify.max_user_watches=524288 (and the same line in /etc/sysctl.d/60-pit.conf), or narrow "paths" and add "ignore"; engine doctor counts the watches needed',
+  ]),
+  PIT_E_WATCH_FILES: make('PIT_E_WATCH_FILES', (watcher: string, code: string) => [
+    `watcher ${watcher}: too many open files (${code}); changes in some directories are not seen`,
+    'raise the limit (ulimit -n 65536, or LimitNOFILE= in the service unit), or narrow "paths" and add "ignore"',
+  ]),
+  PIT_E_WATCH_GONE: make('PIT_E_WATCH_GONE', (watcher: string, dir: string) => [
+    `watcher ${watcher}: the directory ${dir} was removed; changes below it are seen again once it is back`,
+    'recreate it, or change the watcher\'s "paths"',
+  ]),
+  PIT_E_WATCH_FAILED: make('PIT_E_WATCH_FAILED', (watcher: string, reason: string) => [
+    `watcher ${watcher}: ${reason}; changes there are not seen`,
+    'fix the permissions of that path, or leave it out with "ignore"',
+  ]),
   // cli
   PIT_E_CLI_USAGE: make('PIT_E_CLI_USAGE', (detail: string) => [detail, 'run "engine --help"']),
   PIT_E_INIT_EXISTS: make('PIT_E_INIT_EXISTS', (file: string) => [
@@ -222,6 +239,10 @@ export const errors = {
   PIT_E_PROCESS_SPAWN: make('PIT_E_PROCESS_SPAWN', (file: string, reason: string) => [
     `cannot start ${file}: ${reason}`,
     'check the command and its environment: no NUL bytes, and not megabytes of arguments or variables',
+  ]),
+  PIT_E_PROCESS_DEPENDENCY: make('PIT_E_PROCESS_DEPENDENCY', (name: string, dep: string, cond: string, why: string) => [
+    `${name} was not started: it waits for ${dep}: ${cond}, and ${dep} ${why}`,
+    `start both, in order: engine start ${dep} ${name}`,
   ]),
   // control: the API on the engine's socket and its clients
   PIT_E_CONTROL_NO_ENGINE: make('PIT_E_CONTROL_NO_ENGINE', (socket: string) => [

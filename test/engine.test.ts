@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import { startEngine, nodeCommand } from './helpers/engine.js';
 import { freePort } from './helpers/port.js';
 import type { PitEvent } from '../core/events/catalog.js';
+import type { PitError } from '../core/errors.js';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeProject } from './helpers/project.js';
+import { runEngineProcess } from './helpers/engine-process.js';
+import { runEngineAsync } from './helpers/cli.js';
 
 const record = (events: PitEvent[]) => (e: PitEvent) => events.push(e);
 const indexOf = (events: PitEvent[], name: string, what: (e: PitEvent) => boolean) =>
@@ -61,4 +67,101 @@ test('settings.shutdown_timeout bounds the whole stop: a child with a longer sto
   assert.equal(clean, false, 'a stop that had to kill is not clean');
   assert.equal(engine.supervisors.get('stubborn')!.lastExit?.signal, 'SIGKILL');
   assert.ok(took >= 900 && took < 10_000, `stop took ${took} ms`);
+});
+
+// migrate is a one-shot that waits for the file "gate", writes "migrated"
+// and exits 0; web says whether "migrated" existed when it started.
+const gatedProject = `version: 1
+processes:
+  db: { command: ${nodeCommand('setInterval(() => {}, 1000)')} }
+  migrate:
+    command: ${nodeCommand("const fs = require('fs'); console.log('migrate waiting'); const t = setInterval(() => { if (fs.existsSync('gate')) { fs.writeFileSync('migrated', ''); clearInterval(t); } }, 20)")}
+    depends_on: [db]
+    restart: { policy: never }
+  web:
+    command: ${nodeCommand("console.log('web saw migrated: ' + require('fs').existsSync('migrated')); setInterval(() => {}, 1000)")}
+    depends_on: { migrate: completed }
+`;
+
+/** engine run on the gated project, once web has started after migrate, with its output since a mark. */
+async function gatedEngine() {
+  const dir = makeProject({ 'pitfile.yaml': gatedProject, gate: '' });
+  const run = runEngineProcess(dir);
+  await run.waitFor(/web saw migrated: true/);
+  await run.waitFor(/listening on/);
+  let mark = 0;
+  return {
+    dir,
+    run,
+    /** Close the gate and forget the marker: migrate's next run waits. */
+    closeGate: () => {
+      rmSync(join(dir, 'gate'));
+      rmSync(join(dir, 'migrated'));
+      mark = run.text().length;
+    },
+    since: () => run.text().slice(mark),
+    at: (re: RegExp) => run.text().slice(mark).search(re),
+  };
+}
+
+/** The verb's start phase: migrate runs and waits at its gate, web must wait; the gate opens, web starts after. */
+async function assertWebWaitsForMigrate(g: Awaited<ReturnType<typeof gatedEngine>>, verb: Promise<{ status: number | null; stdout: string; stderr: string }>) {
+  await g.run.waitFor(/migrate waiting[\s\S]*migrate waiting/);
+  assert.doesNotMatch(g.since(), /web saw migrated/, 'web waits for migrate to complete');
+  writeFileSync(join(g.dir, 'gate'), '');
+  const r = await verb;
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^web: running \(pid \d+\)$/m);
+  await g.run.waitFor(/web saw migrated: true[\s\S]*web saw migrated: \w+/);
+  assert.match(g.since(), /web saw migrated: true/);
+  assert.doesNotMatch(g.since(), /web saw migrated: false/);
+  assert.ok(g.at(/db running/) >= 0 && g.at(/db running/) < g.at(/migrate running/), 'db started before migrate');
+}
+
+test('engine restart all stops dependents first, then starts each once its dependencies allow', async () => {
+  const g = await gatedEngine();
+  g.closeGate();
+  await assertWebWaitsForMigrate(g, runEngineAsync(['restart', 'all'], g.dir));
+  assert.ok(g.at(/web stopped/) >= 0 && g.at(/web stopped/) < g.at(/db stopping/), `web stopped before db was asked to stop:\n${g.since()}`);
+});
+
+test('engine stop all stops dependents first; engine start web migrate db starts them in dependency order', async () => {
+  const g = await gatedEngine();
+  g.closeGate();
+  const stop = await runEngineAsync(['stop', 'all'], g.dir);
+  assert.equal(stop.status, 0, stop.stdout + stop.stderr);
+  assert.ok(g.at(/web stopped/) >= 0 && g.at(/web stopped/) < g.at(/db stopping/), `web stopped before db was asked to stop:\n${g.since()}`);
+  // Named in the wrong order on purpose: the order comes from depends_on.
+  await assertWebWaitsForMigrate(g, runEngineAsync(['start', 'web', 'migrate', 'db'], g.dir));
+});
+
+test('engine start of a process whose dependency failed leaves it stopped and says why', async () => {
+  const { engine } = await startEngine(`version: 1
+processes:
+  migrate: { command: ${nodeCommand('process.exit(1)')}, restart: { policy: never } }
+  web: { command: ${nodeCommand('setInterval(() => {}, 1000)')}, depends_on: { migrate: completed } }
+`);
+  await engine.bus.next('process:migrate:state', { where: (e) => e.type === 'process:state' && e.to === 'exited' });
+  const outcomes = await engine.startProcesses(['web']);
+  const e = outcomes.get('web') as PitError;
+  assert.equal(e?.code, 'PIT_E_PROCESS_DEPENDENCY');
+  assert.match(e.message, /web was not started: it waits for migrate: completed, and migrate exited with code 1/);
+  assert.equal(engine.supervisors.get('web')!.state, 'stopped');
+  assert.equal(engine.supervisors.get('web')!.pid, null, 'web never ran');
+});
+
+test('engine stop of a process still waiting for its dependencies calls off its start', async () => {
+  const { engine, dir, events } = await startEngine(gatedProject);
+  await engine.bus.next('process:migrate:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
+  assert.equal((await engine.stopProcesses(['web'])).get('web'), null);
+  const migrateDone = engine.bus.next('process:migrate:state', { where: (e) => e.type === 'process:state' && e.to === 'exited', withinMs: 10_000 });
+  writeFileSync(join(dir, 'gate'), '');
+  await migrateDone;
+  // A start still waiting would have followed the exit within this turn of the loop (events are delivered at once).
+  await new Promise(setImmediate);
+  assert.equal(engine.supervisors.get('web')!.state, 'stopped', 'web stays stopped, as the person asked');
+  assert.ok(!events.some((e) => e.type === 'process:state' && e.subject === 'web' && e.to === 'starting'), 'web never started');
+  // A start asked for now goes ahead: migrate completed.
+  assert.equal((await engine.startProcesses(['web'])).get('web'), null);
+  assert.ok(['starting', 'running'].includes(engine.supervisors.get('web')!.state), 'web is starting');
 });

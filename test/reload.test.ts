@@ -58,3 +58,43 @@ test('engine run applies a saved pitfile by itself, and reloads on SIGHUP', asyn
   run.child.kill('SIGINT');
   assert.equal(await run.exited, 0);
 });
+
+// api is healthy once the file "ready" exists: the test opens that gate.
+const gatedApi = (env: string) => `  api:
+    command: ${idle('api')}
+    env: { V: "${env}" }
+    health: { exec: [test, -f, ready], interval: 100ms }
+`;
+
+test('a dependent waiting for a dependency follows it across a reload that replaces it', async () => {
+  const worker = `  worker: { command: ${idle('worker')}, depends_on: { api: healthy } }\n`;
+  const { engine, dir, events } = await startEngine(`version: 1\nprocesses:\n${gatedApi('1')}${worker}`);
+  await engine.bus.next('process:api:state', { where: running });
+  const oldApi = engine.supervisors.get('api')!;
+  writeFileSync(join(dir, 'pitfile.yaml'), `version: 1\nprocesses:\n${gatedApi('2')}${worker}`);
+  const newApiRunning = engine.bus.next('process:api:state', { where: running, withinMs: 10_000 });
+  assert.deepEqual(await engine.reload(), { diff: { added: [], removed: [], changed: ['api'] } });
+  await newApiRunning;
+  assert.notEqual(engine.supervisors.get('api'), oldApi, 'api was replaced');
+  assert.equal(engine.supervisors.get('worker')!.state, 'stopped', 'the worker still waits: api is not healthy yet');
+  const workerRunning = engine.bus.next('process:worker:state', { where: running, withinMs: 10_000 });
+  writeFileSync(join(dir, 'ready'), '');
+  await workerRunning;
+  const healthy = events.findIndex((e) => e.type === 'process:healthy' && e.subject === 'api');
+  const workerStart = events.findIndex((e) => e.type === 'process:state' && e.subject === 'worker' && e.to === 'starting');
+  assert.ok(healthy >= 0 && workerStart > healthy, 'the worker started after the new api was healthy, not before');
+});
+
+test('a reload may not remove a process another depends on; removing the dependency too starts the dependent', async () => {
+  const { engine, dir } = await startEngine(`version: 1\nprocesses:\n${gatedApi('1')}  worker: { command: ${idle('worker')}, depends_on: { api: healthy } }\n`);
+  await engine.bus.next('process:api:state', { where: running });
+  writeFileSync(join(dir, 'pitfile.yaml'), `version: 1\nprocesses:\n  worker: { command: ${idle('worker')}, depends_on: { api: healthy } }\n`);
+  const refused = await engine.reload();
+  assert.ok('errors' in refused);
+  assert.deepEqual(refused.errors.map((e) => e.code), ['PIT_E_CONFIG_DEPENDENCY_MISSING']);
+  assert.equal(engine.supervisors.get('api')!.state, 'running', 'nothing changed');
+  writeFileSync(join(dir, 'pitfile.yaml'), `version: 1\nprocesses:\n  worker: { command: ${idle('worker')} }\n`);
+  const workerRunning = engine.bus.next('process:worker:state', { where: running, withinMs: 10_000 });
+  assert.deepEqual(await engine.reload(), { diff: { added: [], removed: ['api'], changed: ['worker'] } });
+  await workerRunning;
+});

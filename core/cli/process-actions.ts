@@ -13,9 +13,9 @@ interface Result {
 }
 
 const verbs = {
-  start: 'start processes (a start also forgives a spent restart budget)',
-  stop: 'stop processes and their whole process groups',
-  restart: 'restart processes (stop, then start)',
+  start: 'start processes in dependency order, each once its depends_on holds (a start also forgives a spent restart budget)',
+  stop: 'stop processes and their whole process groups, dependents first',
+  restart: 'restart processes: stop them dependents first, then start them in dependency order',
 } as const;
 
 export function registerProcessActions(program: Command): void {
@@ -29,7 +29,7 @@ Exit codes: 0 done, 1 some failed, 3 no engine running.
 
 Examples:
   engine ${verb} api
-  engine ${verb} api worker
+  engine ${verb} api worker    # several, in dependency order
   engine ${verb} all`)
       .action(
         clientAction(async ({ client }, names: string[]) => {

@@ -67,15 +67,16 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     const action = req.params.action as Action;
     if (!ACTIONS.includes(action)) throw badRequest(`unknown action "${req.params.action}"; expected start, stop or restart`);
     const names = targets(engine, (req.body as { names?: unknown } | null | undefined)?.names);
+    // A group is handled as a whole, in dependency order: start and restart
+    // wait for depends_on as start-up does, stop takes dependents first.
+    const group = { start: 'startProcesses', stop: 'stopProcesses', restart: 'restartProcesses' } as const;
+    const outcomes = await engine[group[action]](names);
     const results = await Promise.all(
       names.map(async (name) => {
-        try {
-          await engine.processes[action](name);
-          if (action !== 'stop') await leftStarting(engine, name);
-          return { name, ok: true, error: null };
-        } catch (e) {
-          return { name, ok: false, error: (e as Error).message };
-        }
+        const e = outcomes.get(name);
+        if (e) return { name, ok: false, error: e instanceof PitError ? `${e.message} [${e.code}]${e.fix ? `; fix: ${e.fix}` : ''}` : e.message };
+        if (action !== 'stop') await leftStarting(engine, name);
+        return { name, ok: true, error: null };
       }),
     );
     const byName = new Map(views.all().map((v) => [v.name, v]));
@@ -262,7 +263,7 @@ function targets(engine: Engine, names: unknown): string[] {
   }
   if (names.includes('all')) return [...engine.supervisors.keys()];
   for (const n of names) if (!engine.supervisors.has(n)) throw unknownProcess(engine, n);
-  return names;
+  return [...new Set(names as string[])];
 }
 
 function intParam(name: string, text: string | undefined, fallback: number, max: number): number {

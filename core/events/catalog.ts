@@ -27,6 +27,8 @@ export interface Payloads {
   'process:stderr': { process: string; line: string };
   'engine:orphan': { process: string; pid: number; outcome: string };
   'engine:log-error': { process: string; code: string; message: string };
+  /** A file watcher cannot see part of its paths (each kind of failure once). */
+  'engine:watch-error': { watcher: string; code: string; message: string; fix: string | null };
   /** A burst of changes under a file watcher, as one event. */
   'file:change': { watcher: string; paths: string[]; changes: { path: string; kind: 'add' | 'change' | 'unlink' }[] };
   'cron:tick': { watcher: string; scheduled_for: string; late_ms: number };

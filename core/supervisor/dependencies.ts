@@ -1,30 +1,167 @@
 // depends_on: when a process may start (its dependencies reached their
 // condition) and when it may stop (everything that depends on it stopped).
+// A dependency is always followed by name, never held as an object: a hot
+// reload replaces a changed process's supervisor, and a dependent waiting
+// for it must see the new one.
+import { errors } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { DependencyCondition } from '../model/pitfile.js';
 import type { Supervisor } from './supervisor.js';
 
-/** Whether `dep` already meets `cond`. */
+/** The supervisor now in charge of a name (the engine's map). */
+export type Lookup = (name: string) => Supervisor | undefined;
+
+export interface WaitOptions {
+  lookup: Lookup;
+  /**
+   * Set for a person's start (engine start): give up when a dependency
+   * cannot meet its condition unless someone acts, naming why. A
+   * dependency is still on its way while `isPending` says its own start is
+   * waiting. Without it (start-up), a dependent waits until it can start.
+   */
+  isPending?: (name: string) => boolean;
+  signal?: AbortSignal;
+}
+
+/** Whether `dep` meets `cond` now. */
 function isMet(dep: Supervisor, cond: DependencyCondition): boolean {
   if (cond === 'started') return dep.state === 'running';
   if (cond === 'healthy') return dep.healthy;
   return dep.state === 'exited' && dep.lastExit?.code === 0;
 }
 
-/** Resolves once `dep` meets `cond`; a dependency that can no longer meet it keeps the dependent waiting. */
-export function waitFor(bus: EventBus, dep: Supervisor, cond: DependencyCondition): Promise<void> {
-  if (isMet(dep, cond)) return Promise.resolve();
-  const pattern = cond === 'healthy' ? `process:${dep.name}:healthy` : `process:${dep.name}:state`;
-  return new Promise((resolve) => {
-    const off = bus.on(pattern, () => {
-      if (!isMet(dep, cond)) return;
+/** Why `dep` cannot meet `cond` by itself any more, or null while it still may. */
+function whyStuck(dep: Supervisor, cond: DependencyCondition, isPending: (name: string) => boolean): string | null {
+  if (dep.state === 'fatal') return 'is fatal (its restarts are spent)';
+  if (dep.state === 'stopped' && !isPending(dep.name)) return 'is stopped';
+  if (dep.state === 'exited') return dep.lastExit?.signal ? `was killed by ${dep.lastExit.signal}` : `exited with code ${dep.lastExit?.code}`;
+  return null;
+}
+
+/** Resolves once every dependency in `dependsOn` meets its condition, read afresh at each of its events. */
+export function waitForDependencies(bus: EventBus, name: string, dependsOn: Record<string, DependencyCondition>, opts: WaitOptions): Promise<void> {
+  return Promise.all(Object.entries(dependsOn).map(([dep, cond]) => waitForOne(bus, name, dep, cond, opts))).then(() => {});
+}
+
+function waitForOne(bus: EventBus, name: string, dep: string, cond: DependencyCondition, opts: WaitOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      if (opts.signal?.aborted) return finish(new Error(`the start of ${name} was cancelled`));
+      const sup = opts.lookup(dep);
+      // A dependency missing for a moment (mid-reload) is waited for: validation refuses a depends_on on no process.
+      if (!sup) return false;
+      if (isMet(sup, cond)) return finish();
+      const why = opts.isPending ? whyStuck(sup, cond, opts.isPending) : null;
+      return why ? finish(errors.PIT_E_PROCESS_DEPENDENCY(name, dep, cond, why)) : false;
+    };
+    const finish = (e?: Error): true => {
       off();
-      resolve();
-    });
+      opts.signal?.removeEventListener('abort', check);
+      if (e) reject(e);
+      else resolve();
+      return true;
+    };
+    const off = bus.on([`process:${dep}:state`, `process:${dep}:healthy`], () => void check());
+    opts.signal?.addEventListener('abort', check);
+    check();
   });
 }
 
 /** Names of the processes that depend on `name`. */
 export function dependentsOf(name: string, all: Iterable<Supervisor>): string[] {
   return [...all].filter((s) => name in s.cfg.dependsOn).map((s) => s.name);
+}
+
+/** Per process: null when the verb succeeded, else the error. */
+export type Outcomes = Map<string, Error | null>;
+
+/**
+ * Stop `names`, each only after those of them that depend on it: dependents
+ * are stopped before what they depend on, the rest in parallel.
+ */
+export async function stopInOrder(names: string[], lookup: Lookup): Promise<Outcomes> {
+  const group = names.map((n) => lookup(n)).filter((s): s is Supervisor => !!s);
+  const stopped = new Map<string, Promise<Error | null>>();
+  const stopOne = (sup: Supervisor): Promise<Error | null> => {
+    let p = stopped.get(sup.name);
+    if (!p) {
+      const dependents = dependentsOf(sup.name, group).map((n) => stopOne(lookup(n)!));
+      p = Promise.all(dependents).then(() => sup.stop().then(() => null, (e: Error) => e));
+      stopped.set(sup.name, p);
+    }
+    return p;
+  };
+  const results = await Promise.all(group.map(stopOne));
+  return new Map(group.map((s, i) => [s.name, results[i]]));
+}
+
+/**
+ * Start `names` as start-up does: a dependency in the group is started
+ * first, and each process starts once its dependencies meet their
+ * condition. One whose dependency cannot (stopped, failed) is not started,
+ * and its outcome says why.
+ */
+export async function startInOrder(bus: EventBus, names: string[], lookup: Lookup, pending: PendingStarts): Promise<Outcomes> {
+  const inGroup = new Set(names);
+  const started = new Map<string, Promise<Error | null>>();
+  // Every member counts as on its way before the first one looks at its dependencies.
+  const signals = new Map(names.map((n) => [n, pending.begin(n)]));
+  const startOne = (name: string): Promise<Error | null> => {
+    let p = started.get(name);
+    if (p) return p;
+    const sup = lookup(name)!;
+    const signal = signals.get(name)!;
+    const deps = Object.keys(sup.cfg.dependsOn).filter((d) => inGroup.has(d));
+    p = (async () => {
+      // Already up (or about to retry): nothing to wait for.
+      if (sup.state !== 'stopped' && sup.state !== 'exited' && sup.state !== 'fatal') return null;
+      const failures = await Promise.all(deps.map(startOne));
+      const i = failures.findIndex((e) => e);
+      if (i >= 0) throw errors.PIT_E_PROCESS_DEPENDENCY(name, deps[i], sup.cfg.dependsOn[deps[i]], 'was not started either');
+      await waitForDependencies(bus, name, sup.cfg.dependsOn, { lookup, isPending: (n) => pending.has(n), signal });
+      if (lookup(name) !== sup) throw new Error(`${name} was replaced by a reload meanwhile`);
+      sup.start();
+      return null;
+    })()
+      .catch((e: Error) => e)
+      .finally(() => pending.end(name, signal));
+    started.set(name, p);
+    return p;
+  };
+  const results = await Promise.all(names.map(startOne));
+  return new Map(names.map((n, i) => [n, results[i]]));
+}
+
+/** Starts waiting for their dependencies, by name; a newer start of the same name cancels the older. */
+export class PendingStarts {
+  readonly #waits = new Map<string, AbortController>();
+
+  /** Register a start of `name` (cancelling one already waiting); its signal aborts when it is cancelled. */
+  begin(name: string): AbortSignal {
+    this.#waits.get(name)?.abort();
+    const c = new AbortController();
+    this.#waits.set(name, c);
+    return c.signal;
+  }
+
+  /** The start that owns `signal` is over. */
+  end(name: string, signal: AbortSignal): void {
+    if (this.#waits.get(name)?.signal === signal) this.#waits.delete(name);
+  }
+
+  has(name: string): boolean {
+    return this.#waits.has(name);
+  }
+
+  /** Cancel the waiting start of each name (a reload replaced or removed it, or the engine stops). */
+  cancel(names: Iterable<string>): void {
+    for (const n of names) {
+      this.#waits.get(n)?.abort();
+      this.#waits.delete(n);
+    }
+  }
+
+  names(): string[] {
+    return [...this.#waits.keys()];
+  }
 }

@@ -3,10 +3,14 @@
 // as one event that lists the files. An editor's save (temp file + rename,
 // truncate + write, many writes) lands inside one debounce window.
 import { watch, type FSWatcher } from 'chokidar';
-import picomatch from 'picomatch';
-import { statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { errors, type PitError } from '../errors.js';
 import type { FileEventKind, FileWatcherConfig } from '../model/pitfile.js';
+import { watchScope } from './watch-scope.js';
+import { describeWatchError, reportOnce } from './watch-errors.js';
+
+export { watchScope } from './watch-scope.js';
 
 export interface FileChange {
   path: string;
@@ -19,29 +23,18 @@ export interface FileWatcherHandle {
   close(): Promise<void>;
 }
 
-/** Which paths a file watcher looks at: shared by the watcher and `engine doctor`'s count of watches. */
-export function watchScope(cfg: FileWatcherConfig, excludeDir: string) {
-  const isMatch = picomatch(cfg.paths, { dot: true });
-  const isIgnored = cfg.ignore.length ? picomatch(cfg.ignore, { dot: true }) : () => false;
-  const bases = cfg.paths.map((g) => picomatch.scan(g).base);
-  const rel = (abs: string) => relative(cfg.root, abs).split(sep).join('/');
-  const excluded = rel(excludeDir);
-  return {
-    isMatch,
-    rel,
-    // A directory is worth watching if a glob can reach below it: on the way
-    // to a glob's fixed base, or inside it. A base that does not exist yet is
-    // picked up when it is created, because its parent is watched.
-    isRelevantDir: (r: string) =>
-      r === '' || bases.some((b) => b === '' || r === b || r.startsWith(`${b}/`) || b.startsWith(`${r}/`)),
-    isSkipped: (r: string) =>
-      r.startsWith('..') || r === excluded || r.startsWith(`${excluded}/`) || isIgnored(r) || isIgnored(`${r}/x`),
-  };
-}
-
-/** Watch `cfg`; `onBurst` gets each debounced batch (paths relative to the root). */
-export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: (changes: FileChange[]) => void): FileWatcherHandle {
-  const { isMatch, rel, isRelevantDir, isSkipped } = watchScope(cfg, excludeDir);
+/**
+ * Watch `cfg`; `onBurst` gets each debounced batch (paths relative to the
+ * root), `onError` each kind of failure once (the watcher keeps going).
+ */
+export function watchFiles(
+  cfg: FileWatcherConfig,
+  excludeDir: string,
+  onBurst: (changes: FileChange[]) => void,
+  onError: (e: PitError) => void = () => {},
+): FileWatcherHandle {
+  const { bases, isMatch, rel, isSurelyFile, isRelevantDir, isSkipped } = watchScope(cfg, excludeDir);
+  const report = reportOnce(onError);
 
   // Only directories are watched: one inotify watch per directory reports
   // every change to the files in it (chokidar's "raw" events), where
@@ -53,9 +46,7 @@ export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: 
     ignored: (abs, stats) => {
       const r = rel(abs);
       if (r === '') return false;
-      // A path the glob matches is taken for a file without asking the disk:
-      // 100,000 lstat calls are most of the start-up of a large tree.
-      if (stats?.isFile() || isSkipped(r) || (!stats && isMatch(r))) return true;
+      if (stats?.isFile() || isSkipped(r) || (!stats && isSurelyFile(r))) return true;
       return !isRelevantDir(r);
     },
   });
@@ -66,14 +57,54 @@ export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: 
   // A file written without pause would defer the event forever; a burst is
   // also cut after ten debounce windows (at least a second).
   const maxWaitMs = Math.max(1000, cfg.debounceMs * 10);
+  const seen = new Set<string>();
+  const newDirs = new Set<string>();
+  const startBurst = () => {
+    if (!pending.size && !newDirs.size) firstAt = Date.now();
+  };
+  const rearm = () => {
+    clearTimeout(quiet);
+    quiet = setTimeout(flush, Date.now() - firstAt >= maxWaitMs ? 0 : cfg.debounceMs);
+  };
+  /** Add one change to the burst; false if the watcher does not count that kind. */
+  const note = (r: string, kind: FileEventKind): boolean => {
+    if (!cfg.events.includes(kind)) return false;
+    startBurst();
+    // A file added and changed within one burst is still an "add".
+    if (pending.get(r) !== 'add' || kind === 'unlink') pending.set(r, kind);
+    return true;
+  };
   const flush = () => {
     clearTimeout(quiet);
     quiet = undefined;
+    for (const dir of newDirs) addFilesOf(dir);
+    newDirs.clear();
     const changes = [...pending].map(([path, kind]) => ({ path, kind }));
     pending = new Map();
     if (changes.length) onBurst(changes);
   };
-  const seen = new Set<string>();
+  // A directory is watched only after chokidar has read it: files written
+  // into a new directory before that (git checkout, unzip, mkdir -p && echo)
+  // make no event, so they are read from the directory itself.
+  const addFilesOf = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return; // gone again
+    }
+    for (const name of names) {
+      const r = rel(join(dir, name));
+      if (seen.has(r) || pending.has(r) || !isMatch(r) || isSkipped(r)) continue;
+      try {
+        if (!statSync(join(dir, name)).isFile()) continue;
+      } catch {
+        continue;
+      }
+      seen.add(r);
+      note(r, 'add');
+    }
+  };
   watcher.on('raw', (event, name, details) => {
     const dir = (details as { watchedPath?: string } | undefined)?.watchedPath;
     if (!name || !dir) return;
@@ -89,18 +120,29 @@ export function watchFiles(cfg: FileWatcherConfig, excludeDir: string, onBurst: 
       kind = 'unlink';
       seen.delete(r);
     }
-    if (!cfg.events.includes(kind)) return;
-    if (!pending.size) firstAt = Date.now();
-    // A file added and changed within one burst is still an "add".
-    if (pending.get(r) !== 'add' || kind === 'unlink') pending.set(r, kind);
-    clearTimeout(quiet);
-    quiet = setTimeout(flush, Date.now() - firstAt >= maxWaitMs ? 0 : cfg.debounceMs);
+    if (note(r, kind)) rearm();
   });
-  // A watch error (a directory vanished, too many watches) must not stop the engine.
-  watcher.on('error', () => {});
+  let isReady = false;
+  watcher.on('addDir', (abs) => {
+    if (!isReady) return;
+    startBurst();
+    newDirs.add(abs);
+    rearm();
+  });
+  // A removed base (src of src/**/*.py) leaves the watcher blind below it until it is back.
+  watcher.on('unlinkDir', (abs) => {
+    const r = rel(abs);
+    if (bases.includes(r)) report(errors.PIT_E_WATCH_GONE(cfg.name, r));
+  });
+  watcher.on('error', (e) => report(describeWatchError(cfg.name, e as NodeJS.ErrnoException, rel)));
 
   return {
-    ready: new Promise((resolve) => watcher.once('ready', () => resolve())),
+    ready: new Promise((resolve) =>
+      watcher.once('ready', () => {
+        isReady = true;
+        resolve();
+      }),
+    ),
     close: async () => {
       clearTimeout(quiet);
       await watcher.close();

@@ -3,8 +3,11 @@
 import type { EventBus } from '../events/bus.js';
 import type { Pitfile } from '../model/pitfile.js';
 
-/** Start the pitfile's watchers; resolves once file watchers see changes. */
-export async function armWatchers(pitfile: Pitfile, bus: EventBus): Promise<() => Promise<void>> {
+/**
+ * Start the pitfile's watchers; resolves once file watchers see changes. A
+ * watch failure is published as engine:<watcher>:watch-error and told to `log`.
+ */
+export async function armWatchers(pitfile: Pitfile, bus: EventBus, log: (text: string) => void = () => {}): Promise<() => Promise<void>> {
   const ready: Promise<void>[] = [];
   const closers: (() => Promise<void> | void)[] = [];
   const all = Object.values(pitfile.watchers);
@@ -19,8 +22,14 @@ export async function armWatchers(pitfile: Pitfile, bus: EventBus): Promise<() =
         ),
       );
     } else {
-      const h = watchFiles!(w, pitfile.settings.stateDir, (changes) =>
-        bus.publish('file:change', w.name, { watcher: w.name, paths: changes.map((c) => c.path), changes }),
+      const h = watchFiles!(
+        w,
+        pitfile.settings.stateDir,
+        (changes) => bus.publish('file:change', w.name, { watcher: w.name, paths: changes.map((c) => c.path), changes }),
+        (e) => {
+          bus.publish('engine:watch-error', w.name, { watcher: w.name, code: e.code, message: e.message, fix: e.fix ?? null });
+          log(`${e.message} [${e.code}]${e.fix ? `; fix: ${e.fix}` : ''}`);
+        },
       );
       ready.push(h.ready);
       closers.push(h.close);
