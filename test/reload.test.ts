@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, writeFileSync, renameSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { startEngine, nodeCommand } from './helpers/engine.js';
 import { makeProject } from './helpers/project.js';
@@ -57,4 +58,29 @@ test('engine run applies a saved pitfile by itself, and reloads on SIGHUP', asyn
   await run.waitFor(/pitfile\.yaml:3:\d+: processes\.a\.autostart must be true or false/);
   run.child.kill('SIGINT');
   assert.equal(await run.exited, 0);
+});
+
+test('a pitfile rewritten in place, first half then the rest, is applied once and whole: no process of the second half is stopped', async () => {
+  const { engine, dir, events } = await startEngine(pitfile({ a: idle('a'), b: idle('b') }));
+  await Promise.all(['a', 'b'].map((n) => engine.bus.next(`process:${n}:state`, { where: running })));
+  const stopWatching = engine.watchConfig();
+  try {
+    const reloaded = engine.bus.next('config:reloaded', { withinMs: 10_000 });
+    const next = pitfile({ a: idle('a'), b: idle('b'), c: idle('c') });
+    const half = pitfile({ a: idle('a') });
+    assert.ok(next.startsWith(half), 'the first write alone is a valid pitfile with only a');
+    // An editor that truncates and writes in place: for 100 ms the file holds only "a"
+    // (the gap is the scenario, shorter than the quiet time; not a wait).
+    writeFileSync(join(dir, 'pitfile.yaml'), half);
+    await sleep(100);
+    appendFileSync(join(dir, 'pitfile.yaml'), next.slice(half.length));
+    const e = await reloaded;
+    assert.ok(e.type === 'config:reloaded');
+    assert.deepEqual([e.added, e.removed, e.changed], [['c'], [], []]);
+    await engine.bus.next('process:c:state', { where: running });
+    assert.equal(events.filter((x) => x.type === 'config:reloaded').length, 1, 'one reload');
+    assert.ok(!events.some((x) => x.type === 'process:state' && x.process === 'b' && x.to === 'stopping'), 'b was never stopped');
+  } finally {
+    stopWatching();
+  }
 });
