@@ -84,3 +84,17 @@ test('a pitfile rewritten in place, first half then the rest, is applied once an
     stopWatching();
   }
 });
+
+test('a pitfile saved with invalid UTF-8 is refused with its line and column, and the running process is kept', async () => {
+  const { engine, dir } = await startEngine(pitfile({ a: idle('a') }));
+  await engine.bus.next('process:a:state', { where: running });
+  const pid = engine.supervisors.get('a')!.pid;
+  // The same pitfile with a Latin-1 "é" added in a comment-free value: decoded loosely it would be a change.
+  writeFileSync(join(dir, 'pitfile.yaml'), Buffer.concat([Buffer.from(`version: 1\nprocesses:\n  a: { command: ${idle('a')}, env: { NAME: "caf`), Buffer.from([0xe9]), Buffer.from('" } }\n')]));
+  const outcome = await engine.reload();
+  assert.ok('errors' in outcome);
+  assert.deepEqual(outcome.errors.map((e) => [e.code, e.line]), [['PIT_E_CONFIG_ENCODING', 3]]);
+  assert.ok(outcome.errors[0].column! > 1);
+  assert.equal(engine.supervisors.get('a')!.pid, pid, 'still the same process');
+  assert.equal(engine.pitfile.processes.a.env.NAME, undefined, 'the running config is kept');
+});
