@@ -201,6 +201,10 @@ export const errors = {
     `another engine (pid ${pid}) is running for this project`,
     `use that one, or stop it first: engine shutdown (or kill ${pid})`,
   ]),
+  PIT_E_ENGINE_LOCK_WRITE: make('PIT_E_ENGINE_LOCK_WRITE', (file: string, reason: string) => [
+    `cannot write the engine lock ${file}: ${reason}; the engine does not start`,
+    'free disk space in the state directory (settings.state_dir, .pit by default), then start it again',
+  ]),
   // logs
   PIT_E_LOG_WRITE: make('PIT_E_LOG_WRITE', (file: string, reason: string) => [
     `cannot write the log ${file}: ${reason}; output goes to the terminal only until the file can be written again`,
