@@ -102,13 +102,9 @@ export class Journal {
   add(e: PitEvent): void {
     if (NOT_JOURNALED.has(e.type)) return;
     if (this.#queue.length >= MAX_QUEUE) {
-      // While the journal cannot be written, the newest events matter most: the oldest go.
-      if (this.#unwritable === null) {
-        this.#dropped++;
-        return;
-      }
-      this.#queue.shift();
+      // Also while the disk is full: what led up to it is kept, the rest counted.
       this.#dropped++;
+      return;
     }
     const { subject: _, ...payload } = e as PitEvent & Record<string, unknown>;
     this.#queue.push({ ...payload, name: eventName(e), at: e.at, subject: e.subject } as JournalEvent);
@@ -138,10 +134,9 @@ export class Journal {
       }
     } catch (e) {
       this.#queue = [...rows, ...this.#queue];
-      const dropped = this.#queue.length - MAX_QUEUE;
-      if (dropped > 0) {
-        this.#queue = this.#queue.slice(dropped);
-        this.#dropped += dropped;
+      if (this.#queue.length > MAX_QUEUE) {
+        this.#dropped += this.#queue.length - MAX_QUEUE;
+        this.#queue.length = MAX_QUEUE;
       }
       this.#failed(e);
     }
