@@ -10,6 +10,7 @@ import { waitForDependencies, stopInOrder, startInOrder, PendingStarts, type Out
 import { ensureStateDir } from './state-dir.js';
 import { acquireEngineLock } from './process/engine-lock.js';
 import { endOrphans } from './process/orphans.js';
+import { onPidRecordTrouble } from './process/pid-record-file.js';
 import { ProcessOutput, type LineSink } from './logs/process-output.js';
 import { armWatchers } from './watchers/watchers.js';
 import { armReactions, builtinActions } from './reactions/reactions.js';
@@ -95,6 +96,7 @@ export class Engine {
   /** Every event since start, in .pit/journal.db; null before start. */
   journal: Journal | null = null;
   #detachJournal: (() => void) | null = null;
+  #unlistenPids: (() => void) | null = null;
 
   async #start(): Promise<void> {
     const { stateDir } = this.#pitfile.settings;
@@ -102,6 +104,10 @@ export class Engine {
     this.#release = acquireEngineLock(stateDir).release;
     this.journal = Journal.open(stateDir, this.#pitfile.settings.journal, this.opts.log);
     this.#detachJournal = this.journal.attach(this.bus);
+    this.#unlistenPids = onPidRecordTrouble(stateDir, (e) =>
+      e
+        ? this.bus.publish('engine:state-error', 'pids', { part: 'pids', code: e.code, message: e.message })
+        : this.bus.publish('engine:state-resumed', 'pids', { part: 'pids', message: 'pid records are written again' }));
     // Plugin workers boot (~100 ms) while the processes start, not before
     // them: the plugins first get what happened meanwhile, from this recording.
     const early = this.bus.record(START_UP_EVENTS);
@@ -169,6 +175,7 @@ export class Engine {
     this.#detachJournal?.();
     this.#detachJournal = null;
     this.journal?.close();
+    this.#unlistenPids?.();
     this.#release?.();
     this.#release = null;
     return !this.#killed && [...this.supervisors.values()].every((s) => !s.lastStopKilled);

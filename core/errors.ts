@@ -88,6 +88,14 @@ export const errors = {
     `the key "${key}" appears twice in the same map`,
     'keep one of them: YAML would silently drop the other',
   ]),
+  PIT_E_CONFIG_ENCODING: make('PIT_E_CONFIG_ENCODING', (byte: number) => [
+    `the file is not valid UTF-8 (byte 0x${Number(byte).toString(16).padStart(2, '0')} here)`,
+    'save it as UTF-8: this character was written in another encoding (Latin-1, Windows-1252, …); retype it or convert the file (iconv -f latin1 -t utf-8)',
+  ]),
+  PIT_E_CONFIG_NESTING: make('PIT_E_CONFIG_NESTING', (max: number) => [
+    `brackets or braces nested more than ${max} deep`,
+    'a pitfile is a few levels deep: this file looks generated or damaged; write the lists and maps out plainly',
+  ]),
   PIT_E_CONFIG_ALIASES: make('PIT_E_CONFIG_ALIASES', (max: number) => [
     `too many alias expansions (more than ${max}); this looks like an alias bomb`,
     'write the values out, or use fewer anchors and aliases',
@@ -201,10 +209,27 @@ export const errors = {
     `not using ${dir}: ${reason}; it holds the socket, the token and pid records, which must be yours alone`,
     fix,
   ]),
+  PIT_E_ENGINE_LOCK_WRITE: make('PIT_E_ENGINE_LOCK_WRITE', (file: string, reason: string) => [
+    `cannot write the engine lock ${file}: ${reason}; the engine does not start`,
+    'free disk space in the state directory (settings.state_dir, .pit by default), then start it again',
+  ]),
   // logs
   PIT_E_LOG_WRITE: make('PIT_E_LOG_WRITE', (file: string, reason: string) => [
-    `cannot write the log ${file}: ${reason}; output now goes to the terminal only`,
-    'free disk space or fix the permissions of the state directory, then restart the process',
+    `cannot write the log ${file}: ${reason}; output goes to the terminal only until the file can be written again`,
+    'free disk space or fix the permissions of the state directory: logging resumes by itself within a second, with a line in the log saying how many bytes were lost',
+  ]),
+  // state: the journal, pid records and heartbeat in the state directory
+  PIT_E_JOURNAL_WRITE: make('PIT_E_JOURNAL_WRITE', (file: string, reason: string) => [
+    `cannot write the journal ${file}: ${reason}; events wait in memory and are written when it can be`,
+    'free disk space in the state directory: the journal is retried every second, and supervision goes on meanwhile',
+  ]),
+  PIT_E_PIDS_WRITE: make('PIT_E_PIDS_WRITE', (file: string, reason: string) => [
+    `cannot write the pid record ${file}: ${reason}; if this engine is killed now, the next one will not find this process`,
+    'free disk space in the state directory: the record is retried every second, and supervision goes on meanwhile',
+  ]),
+  PIT_E_HEARTBEAT_WRITE: make('PIT_E_HEARTBEAT_WRITE', (file: string, reason: string) => [
+    `cannot write the heartbeat ${file}: ${reason}; monitors that read it will see it go stale`,
+    'free disk space or fix the permissions of its folder: it is written again at each beat',
   ]),
   // watch: file watchers
   PIT_E_WATCH_LIMIT: make('PIT_E_WATCH_LIMIT', (watcher: string) => [
@@ -248,6 +273,10 @@ export const errors = {
   PIT_E_CONTROL_NO_ENGINE: make('PIT_E_CONTROL_NO_ENGINE', (socket: string) => [
     `no engine is running for this project (nothing listens on ${socket})`,
     'start one: engine run (or engine run --daemon)',
+  ]),
+  PIT_E_CONTROL_ENGINE_STOPPED: make('PIT_E_CONTROL_ENGINE_STOPPED', (reason: string) => [
+    `the engine stopped while handling this (${reason})`,
+    'see whether it still runs (engine status) and why it stopped: its terminal, or .pit/engine.log for engine run --daemon',
   ]),
   PIT_E_CONTROL_TIMEOUT: make('PIT_E_CONTROL_TIMEOUT', (ms: number) => [
     `the engine did not answer within ${ms / 1000}s`,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, writeFileSync, renameSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { startEngine, nodeCommand } from './helpers/engine.js';
 import { makeProject } from './helpers/project.js';
@@ -97,4 +98,43 @@ test('a reload may not remove a process another depends on; removing the depende
   const workerRunning = engine.bus.next('process:worker:state', { where: running, withinMs: 10_000 });
   assert.deepEqual(await engine.reload(), { diff: { added: [], removed: ['api'], changed: ['worker'] } });
   await workerRunning;
+});
+
+test('a pitfile rewritten in place, first half then the rest, is applied once and whole: no process of the second half is stopped', async () => {
+  const { engine, dir, events } = await startEngine(pitfile({ a: idle('a'), b: idle('b') }));
+  await Promise.all(['a', 'b'].map((n) => engine.bus.next(`process:${n}:state`, { where: running })));
+  const stopWatching = engine.watchConfig();
+  try {
+    const reloaded = engine.bus.next('config:reloaded', { withinMs: 10_000 });
+    const next = pitfile({ a: idle('a'), b: idle('b'), c: idle('c') });
+    const half = pitfile({ a: idle('a') });
+    assert.ok(next.startsWith(half), 'the first write alone is a valid pitfile with only a');
+    // An editor that truncates and writes in place: for 100 ms the file holds only "a"
+    // (the gap is the scenario, shorter than the quiet time; not a wait).
+    writeFileSync(join(dir, 'pitfile.yaml'), half);
+    await sleep(100);
+    appendFileSync(join(dir, 'pitfile.yaml'), next.slice(half.length));
+    const e = await reloaded;
+    assert.ok(e.type === 'config:reloaded');
+    assert.deepEqual([e.added, e.removed, e.changed], [['c'], [], []]);
+    await engine.bus.next('process:c:state', { where: running });
+    assert.equal(events.filter((x) => x.type === 'config:reloaded').length, 1, 'one reload');
+    assert.ok(!events.some((x) => x.type === 'process:state' && x.process === 'b' && x.to === 'stopping'), 'b was never stopped');
+  } finally {
+    stopWatching();
+  }
+});
+
+test('a pitfile saved with invalid UTF-8 is refused with its line and column, and the running process is kept', async () => {
+  const { engine, dir } = await startEngine(pitfile({ a: idle('a') }));
+  await engine.bus.next('process:a:state', { where: running });
+  const pid = engine.supervisors.get('a')!.pid;
+  // The same pitfile with a Latin-1 "é" added in a comment-free value: decoded loosely it would be a change.
+  writeFileSync(join(dir, 'pitfile.yaml'), Buffer.concat([Buffer.from(`version: 1\nprocesses:\n  a: { command: ${idle('a')}, env: { NAME: "caf`), Buffer.from([0xe9]), Buffer.from('" } }\n')]));
+  const outcome = await engine.reload();
+  assert.ok('errors' in outcome);
+  assert.deepEqual(outcome.errors.map((e) => [e.code, e.line]), [['PIT_E_CONFIG_ENCODING', 3]]);
+  assert.ok(outcome.errors[0].column! > 1);
+  assert.equal(engine.supervisors.get('a')!.pid, pid, 'still the same process');
+  assert.equal(engine.pitfile.processes.a.env.NAME, undefined, 'the running config is kept');
 });

@@ -2,7 +2,7 @@
 // printed with their code and fix.
 import { formatPitError, PitError, PitfileError } from '../errors.js';
 
-/** Exit codes: 0 ok, 1 failed, 2 bad usage, 3 no engine running. */
+/** Exit codes: 0 ok, 1 failed, 2 bad usage, 3 no engine running (or it stopped mid-request). */
 export const exitCodes = { ok: 0, failed: 1, usage: 2, noEngine: 3 } as const;
 
 /** Print an error for a person and return the exit code it deserves. */
@@ -16,6 +16,11 @@ export function reportError(e: unknown): number {
   if (e instanceof PitError && e.code === 'PIT_E_CONTROL_NO_ENGINE') {
     // Scripts check for this one: one line, and its own exit code.
     process.stderr.write(`${e.message}; ${e.fix}\n`);
+    return exitCodes.noEngine;
+  }
+  if (e instanceof PitError && e.code === 'PIT_E_CONTROL_ENGINE_STOPPED') {
+    // No engine any more, as far as the script is concerned: the same exit code.
+    process.stderr.write(formatPitError(e) + '\n');
     return exitCodes.noEngine;
   }
   if (e instanceof PitError) {

@@ -137,6 +137,10 @@ function noteEvents(engine: Engine, terminal: Terminal, isHolding: () => boolean
   engine.bus.on('process:*:healthy', (e) => !isHolding() && terminal.note(`${e.subject} healthy`));
   engine.bus.on('engine:*:orphan', (e) => e.type === 'engine:orphan' && terminal.note(`pid ${e.pid} of ${e.process} left by a killed engine: ${e.outcome}`));
   engine.bus.on('engine:*:log-error', (e) => e.type === 'engine:log-error' && terminal.note(`${e.process}: ${e.message} [${e.code}]`));
+  engine.bus.on('engine:*:log-resumed', (e) => e.type === 'engine:log-resumed' && terminal.note(`${e.process}: ${e.message}`));
+  engine.bus.on('engine:*:state-error', (e) => e.type === 'engine:state-error' && terminal.note(`${e.message} [${e.code}]`));
+  engine.bus.on('engine:*:state-resumed', (e) => e.type === 'engine:state-resumed' && terminal.note(e.message));
+
   engine.bus.on('config:reloaded', (e) => {
     if (e.type !== 'config:reloaded') return;
     const parts = [...e.added.map((n) => `+${n}`), ...e.removed.map((n) => `-${n}`), ...e.changed.map((n) => `~${n}`)];

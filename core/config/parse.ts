@@ -7,6 +7,8 @@ import {
 } from 'yaml';
 import { errors, PitError, PitfileError, type Where } from '../errors.js';
 import { codeFrame } from './code-frame.js';
+import { bytePosition, findInvalidUtf8 } from './encoding.js';
+import { findExcessNesting, MAX_NESTING } from './nesting.js';
 
 /** Larger than any real pitfile by far; a bigger file is a mistake or an attack. */
 export const MAX_PITFILE_BYTES = 1024 * 1024;
@@ -52,7 +54,19 @@ export function parseConfigFile(file: string, prop?: string, unsaved?: string): 
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     throw new PitfileError([errors.PIT_E_CONFIG_BOM().at(here(1, 1))]);
   }
+  const bad = findInvalidUtf8(buf);
+  if (bad !== -1) {
+    const { line, column } = bytePosition(buf, bad);
+    throw new PitfileError([errors.PIT_E_CONFIG_ENCODING(buf[bad]).at(here(line, column), codeFrame(text, line, column))]);
+  }
   if (text.trim() === '') throw new PitfileError([errors.PIT_E_CONFIG_EMPTY().at(here(1, 1))]);
+  // Before the parser, which would spend seconds and keep its memory to refuse it.
+  const deep = findExcessNesting(text);
+  if (deep !== -1) {
+    const line = text.slice(0, deep).split('\n').length;
+    const column = deep - text.lastIndexOf('\n', deep - 1);
+    throw new PitfileError([errors.PIT_E_CONFIG_NESTING(MAX_NESTING).at(here(line, column), codeFrame(text, line, column))]);
+  }
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });

@@ -47,7 +47,7 @@ export class ControlClient {
   /** One request; resolves with the JSON body of a 2xx answer, throws the API's error otherwise. */
   async call<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
     const res = await this.#open(method, path, body, timeoutMs);
-    const text = await readAll(res);
+    const text = await readAll(res).catch(engineStopped);
     const json = text ? JSON.parse(text) : {};
     if ((res.statusCode ?? 500) >= 300) throw new ApiError(res.statusCode ?? 500, json);
     return json as T;
@@ -56,10 +56,10 @@ export class ControlClient {
   /** Follow a server-sent event stream; resolves when the engine closes it. */
   async follow(path: string, onMessage: (event: string, data: unknown) => void): Promise<void> {
     const res = await this.#open('GET', path);
-    if ((res.statusCode ?? 500) >= 300) throw new ApiError(res.statusCode ?? 500, JSON.parse(await readAll(res)));
+    if ((res.statusCode ?? 500) >= 300) throw new ApiError(res.statusCode ?? 500, JSON.parse(await readAll(res).catch(engineStopped)));
     res.setEncoding('utf8');
     let pending = '';
-    for await (const chunk of res) {
+    for await (const chunk of streamOf(res)) {
       pending += chunk;
       let end: number;
       while ((end = pending.indexOf('\n\n')) !== -1) {
@@ -90,10 +90,29 @@ export class ControlClient {
       if (timeoutMs) req.setTimeout(timeoutMs, () => req.destroy(errors.PIT_E_CONTROL_TIMEOUT(timeoutMs)));
       req.on('error', (e: NodeJS.ErrnoException) => {
         // No socket, or a socket nobody listens on (an engine that was killed).
-        reject(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK'].includes(e.code ?? '') ? errors.PIT_E_CONTROL_NO_ENGINE(this.socketPath) : e);
+        if (['ENOENT', 'ECONNREFUSED', 'ENOTSOCK'].includes(e.code ?? '')) reject(errors.PIT_E_CONTROL_NO_ENGINE(this.socketPath));
+        else reject(isHangUp(e) ? errors.PIT_E_CONTROL_ENGINE_STOPPED(e.message) : e);
       });
       req.end(payload);
     });
+  }
+}
+
+/** The connection closed before the whole answer came: the engine died (or was killed) mid-request. */
+function isHangUp(e: NodeJS.ErrnoException): boolean {
+  return e.code === 'ECONNRESET' || e.code === 'EPIPE' || e.message === 'aborted' || e.message === 'socket hang up';
+}
+
+function engineStopped(e: NodeJS.ErrnoException): never {
+  throw isHangUp(e) ? errors.PIT_E_CONTROL_ENGINE_STOPPED(e.message === 'aborted' ? 'the answer was cut off' : e.message) : e;
+}
+
+/** `res`'s chunks, with a cut-off stream (the engine died) as PIT_E_CONTROL_ENGINE_STOPPED. */
+async function* streamOf(res: IncomingMessage): AsyncGenerator<string> {
+  try {
+    for await (const chunk of res) yield chunk as string;
+  } catch (e) {
+    engineStopped(e as NodeJS.ErrnoException);
   }
 }
 

@@ -29,6 +29,12 @@ export interface Payloads {
   'engine:log-error': { process: string; code: string; message: string };
   /** A file watcher cannot see part of its paths (each kind of failure once). */
   'engine:watch-error': { watcher: string; code: string; message: string; fix: string | null };
+  /** Its log file is written again after a log-error; `lost_bytes` of output missed it (a marker line in the log says so too). */
+  'engine:log-resumed': { process: string; lost_bytes: number; message: string };
+  /** Part of the state directory (subject: journal, pids) cannot be written; supervision goes on and it is retried. */
+  'engine:state-error': { part: string; code: string; message: string };
+  /** That part is written again. */
+  'engine:state-resumed': { part: string; message: string };
   /** A burst of changes under a file watcher, as one event. */
   'file:change': { watcher: string; paths: string[]; changes: { path: string; kind: 'add' | 'change' | 'unlink' }[] };
   'cron:tick': { watcher: string; scheduled_for: string; late_ms: number };

@@ -5,12 +5,15 @@
 // journal that is corrupt or locked by someone else is moved aside and a
 // new one started: supervision never waits for it. The database is opened
 // at the first write, not at start: the engine's first spawns do not wait
-// for SQLite either.
+// for SQLite either. A journal that cannot be written for now (a full disk)
+// is reported once and retried every second, its events held meanwhile
+// (bounded): the engine never stops supervising for its journal.
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../events/bus.js';
+import { errors } from '../errors.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { matchesPattern, parsePattern } from '../events/match.js';
 import type { JournalRetention } from '../model/pitfile.js';
@@ -37,6 +40,8 @@ const BATCH_ROWS = 5000;
 /** Queued rows beyond this are dropped (and counted) rather than held in memory. */
 const MAX_QUEUE = 50_000;
 const PRUNE_EVERY_MS = 60_000;
+/** How often a journal that cannot be written (a full disk) is tried again. */
+export const RETRY_MS = 1000;
 /** Output lines live in the logs, rotated; the journal keeps what happened, not what was printed. */
 const NOT_JOURNALED = new Set(['process:stdout', 'process:stderr']);
 
@@ -55,6 +60,9 @@ export class Journal {
   #dropped = 0;
   #failures = 0;
   #prunedAt = 0;
+  /** Set while the journal cannot be written for now (a full disk): reported once, retried. */
+  #unwritable: string | null = null;
+  #bus: EventBus | null = null;
 
   private constructor(
     private readonly file: string,
@@ -87,26 +95,28 @@ export class Journal {
 
   /** Journal every event on `bus` from now on; returns the unsubscribe. */
   attach(bus: EventBus): () => void {
+    this.#bus = bus;
     return bus.on('*:*', (e) => this.add(e), { passive: true });
   }
 
   add(e: PitEvent): void {
     if (NOT_JOURNALED.has(e.type)) return;
     if (this.#queue.length >= MAX_QUEUE) {
+      // Also while the disk is full: what led up to it is kept, the rest counted.
       this.#dropped++;
       return;
     }
     const { subject: _, ...payload } = e as PitEvent & Record<string, unknown>;
     this.#queue.push({ ...payload, name: eventName(e), at: e.at, subject: e.subject } as JournalEvent);
     if (this.#queue.length >= BATCH_ROWS && this.#failures === 0) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    else this.#timer ??= setTimeout(() => this.flush(), this.#unwritable === null ? FLUSH_MS : RETRY_MS);
   }
 
   /** Write what is queued, in one transaction. */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    if (!this.#queue.length) return;
+    if (!this.#queue.length || this.#closed) return;
     const rows = this.#queue;
     this.#queue = [];
     try {
@@ -119,16 +129,63 @@ export class Journal {
       })();
       this.#failures = 0;
       if (this.#dropped) {
-        this.warn(`journal: ${this.#dropped} events dropped in a burst (more than ${MAX_QUEUE} waiting to be written)`);
+        this.warn(`journal: ${this.#dropped} events dropped (more than ${MAX_QUEUE} waiting to be written)`);
         this.#dropped = 0;
       }
-      if (Date.now() - this.#prunedAt > PRUNE_EVERY_MS) this.prune();
     } catch (e) {
-      // Busy for a moment (another reader checkpointing) is retried; for long, or corrupt, the file goes.
-      this.#queue = [...rows, ...this.#queue].slice(-MAX_QUEUE);
-      if (++this.#failures >= 3 || !isBusy(e)) this.#replace(`cannot write to it (${(e as Error).message})`);
-      this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS * 4);
+      this.#queue = [...rows, ...this.#queue];
+      if (this.#queue.length > MAX_QUEUE) {
+        this.#dropped += this.#queue.length - MAX_QUEUE;
+        this.#queue.length = MAX_QUEUE;
+      }
+      this.#failed(e);
     }
+    if (this.#failures) return;
+    if (this.#unwritable !== null) this.#resumed();
+    if (Date.now() - this.#prunedAt > PRUNE_EVERY_MS) this.#pruneQuietly();
+  }
+
+  /** Prune, where a failure (a full disk: deleting needs room in the WAL) waits for the next time. */
+  #pruneQuietly(): void {
+    try {
+      this.prune();
+    } catch {
+      this.#prunedAt = Date.now();
+    }
+  }
+
+  /**
+   * After a failed write: a full disk waits for space (nothing is wrong
+   * with the file); busy for a moment (another reader checkpointing) is
+   * retried; busy for long, or corrupt, and the file goes.
+   */
+  #failed(e: unknown): void {
+    this.#failures++;
+    if (isOutOfSpace(e)) this.#reportUnwritable(e);
+    else if (this.#failures >= 3 || !isBusy(e)) {
+      try {
+        this.#replace(`cannot write to it (${(e as Error).message})`);
+      } catch (again) {
+        // Moving aside or starting afresh failed too (no space for a new file): wait.
+        this.#reportUnwritable(again);
+      }
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.flush(), this.#unwritable === null ? FLUSH_MS * 4 : RETRY_MS);
+  }
+
+  #reportUnwritable(e: unknown): void {
+    if (this.#unwritable !== null) return;
+    const err = errors.PIT_E_JOURNAL_WRITE(this.file, errorCode(e));
+    this.#unwritable = err.message;
+    // Said once, as an event (engine run notes it); the event itself is journaled once there is room.
+    this.#bus?.publish('engine:state-error', 'journal', { part: 'journal', code: err.code, message: err.message });
+  }
+
+  #resumed(): void {
+    this.#unwritable = null;
+    const message = `the journal ${this.file} is written again`;
+    this.#bus?.publish('engine:state-resumed', 'journal', { part: 'journal', message });
   }
 
   /** Remove rows past settings.journal.keep. */
@@ -145,9 +202,13 @@ export class Journal {
 
   close(): void {
     if (this.#closed) return;
-    this.flush();
+    this.flush(); // on a full disk, what is queued is lost: the engine is stopping
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
     this.#closed = true;
-    this.#handle?.close();
+    try {
+      this.#handle?.close();
+    } catch { /* a handle a failed write left unusable */ }
   }
 
   #closed = false;
@@ -156,6 +217,8 @@ export class Journal {
     try {
       return prepare(new (sqlite())(this.file, { timeout: 200 }));
     } catch (e) {
+      // No room to open it (its WAL, its first page) says nothing against the file: wait for room.
+      if (isOutOfSpace(e)) throw e;
       this.#moveAside(`it could not be opened (${(e as Error).message})`);
       return prepare(new (sqlite())(this.file, { timeout: 200 }));
     }
@@ -218,6 +281,15 @@ function select(db: Database.Database, q: JournalQuery): JournalEvent[] {
     if (out.length >= limit) break;
   }
   return out.reverse();
+}
+
+/** A full disk (or quota): the file is fine, there is no room for it to grow. */
+function isOutOfSpace(e: unknown): boolean {
+  return ['SQLITE_FULL', 'ENOSPC', 'EDQUOT'].includes(errorCode(e)) || /SQLITE_IOERR|database or disk is full/.test(`${errorCode(e)} ${(e as Error)?.message}`);
+}
+
+function errorCode(e: unknown): string {
+  return (e as { code?: string })?.code ?? String((e as Error)?.message ?? e);
 }
 
 function isBusy(e: unknown): boolean {

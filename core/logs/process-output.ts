@@ -54,11 +54,12 @@ export class ProcessOutput {
       f = new LogFile(path, {
         ...limits,
         onError: (e) => this.bus.publish('engine:log-error', name, { process: name, code: e.code, message: e.message }),
+        onResume: (lostBytes, marker) => this.bus.publish('engine:log-resumed', name, { process: name, lost_bytes: lostBytes, message: `logging to ${path} again; ${marker}` }),
       });
       this.#files.set(name, f);
     }
     f.configure(limits);
-    // A new run tries the file again, as the PIT_E_LOG_WRITE fix promises.
+    // A new run tries a failed file again at once (it is retried anyway).
     f.resume();
     return f;
   }

@@ -47,6 +47,12 @@ function create(file: string, text: string): boolean {
   }
   try {
     writeSync(fd, text);
+  } catch (e) {
+    // A full disk: the file exists but holds no pid. Left there, it would
+    // look like a lock being taken; it goes, and the engine does not start
+    // (it could not tell a later engine it runs).
+    rmSync(file, { force: true });
+    throw errors.PIT_E_ENGINE_LOCK_WRITE(file, (e as NodeJS.ErrnoException).code ?? String(e));
   } finally {
     closeSync(fd);
   }

@@ -1,11 +1,12 @@
 // Pid records, so a new engine can end what a killed one left running. A
 // record holds the leader's pid and start time: a pid reused by another
 // program since has another start time and is never touched.
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProcStat, scanGroups } from './proc-stat.js';
 import { stopGroup } from './stop.js';
 import { stateDirPaths } from '../state-dir.js';
+import { removeRecordFile, writeRecordFile } from './pid-record-file.js';
 
 /** What <stateDir>/pids/<name>.json holds while process `name` runs. */
 export interface PidRecord {
@@ -36,16 +37,13 @@ export function writePidRecord(stateDir: string, name: string, pid: number, stop
   const stat = readProcStat(pid);
   if (!stat) return; // already gone: nothing to remember
   const record: PidRecord = { name, pid, pgid: pid, startTime: stat.startTime, enginePid: process.pid, ...(stop && { stop }) };
-  const file = recordPath(stateDir, name);
-  // Written aside then renamed, so a crash never leaves half a record.
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(record), { mode: 0o600 });
-  renameSync(tmp, file);
+  // Never throws: a full disk is reported and retried (pid-record-file.ts).
+  writeRecordFile(stateDir, recordPath(stateDir, name), JSON.stringify(record));
 }
 
 /** Forget process `name` (its group is gone). */
 export function removePidRecord(stateDir: string, name: string): void {
-  rmSync(recordPath(stateDir, name), { force: true });
+  removeRecordFile(recordPath(stateDir, name));
 }
 
 /** End every recorded group still running under its recorded start time; remove the records. */

@@ -1,6 +1,6 @@
 // The heartbeat file: written whole or not at all (temp file + rename), so
 // a reader never sees half a beat; and the verdict a monitor draws from it.
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface Beat {
@@ -10,12 +10,18 @@ export interface Beat {
   processes: Record<string, { state: string; pid: number | null; restarts: number }>;
 }
 
-/** Replace `file` with `beat` in one rename. */
+/** Replace `file` with `beat` in one rename; throws (a full disk), leaving no temp file behind. */
 export function writeBeat(file: string, beat: Beat): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(beat), { mode: 0o644 });
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, JSON.stringify(beat), { mode: 0o644 });
+    renameSync(tmp, file);
+  } catch (e) {
+    // Half a beat would hold space the next one needs.
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** HEALTHY while the last beat is younger than two intervals. */

@@ -1,7 +1,7 @@
 // heartbeat: the engine's pulse in a JSON file, rewritten every interval,
 // with each process's state, pid and restarts, for monitors that cannot ask
 // the engine (engine health reads it when the engine does not answer).
-import { definePlugin, type PitEvent } from '../../core/index.js';
+import { definePlugin, errors, type PitEvent, type PluginContext } from '../../core/index.js';
 import { writeBeat, type Beat } from './beat-file.js';
 
 interface Options {
@@ -11,13 +11,32 @@ interface Options {
 
 const processes: Beat['processes'] = {};
 const startedAt = Date.now();
-function beat(file: string): void {
-  writeBeat(file, {
-    timestamp: new Date().toISOString(),
-    pid: process.pid,
-    uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
-    processes,
-  });
+/** Set while the file cannot be written: said once, tried again at each beat. */
+let failing = false;
+
+// A beat that cannot be written (a full disk) is not the plugin failing:
+// throwing would get it disabled, and the heartbeat would never come back.
+function beat(ctx: PluginContext<Options>): void {
+  const { file } = ctx.options;
+  try {
+    writeBeat(file, {
+      timestamp: new Date().toISOString(),
+      pid: process.pid,
+      uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+      processes,
+    });
+  } catch (e) {
+    if (failing) return;
+    failing = true;
+    const err = errors.PIT_E_HEARTBEAT_WRITE(file, (e as NodeJS.ErrnoException).code ?? String(e));
+    ctx.log(`${err.message} [${err.code}]`);
+    ctx.emit('heartbeat:engine:write-error', { code: err.code, message: err.message });
+    return;
+  }
+  if (!failing) return;
+  failing = false;
+  ctx.log(`${file} is written again`);
+  ctx.emit('heartbeat:engine:write-resumed', { file });
 }
 
 export default definePlugin<Options>({
@@ -43,9 +62,9 @@ export default definePlugin<Options>({
     // pool worker waits in Atomics.wait, and its timers do not fire.) Events
     // come one batch per engine tick, so a flapping process costs one small
     // write per tick, in this thread.
-    if (events.some((e) => e.type === 'process:state')) beat(ctx.options.file);
+    if (events.some((e) => e.type === 'process:state')) beat(ctx);
   },
   onTick(ctx) {
-    beat(ctx.options.file);
+    beat(ctx);
   },
 });

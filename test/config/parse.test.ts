@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { pitfileErrors } from '../helpers/pitfile-errors.js';
+import { makeProject } from '../helpers/project.js';
 
 const codesAt = async (text: string | Buffer) => (await pitfileErrors(text)).map((e) => [e.code, e.line, e.column]);
 
@@ -57,4 +60,49 @@ test('a few aliases are fine', async () => {
     await pitfileErrors('version: 1\nprocesses:\n  a: &p {command: x}\n  b: *p\n'),
     [],
   );
+});
+
+test('invalid UTF-8 in a value is PIT_E_CONFIG_ENCODING at the bad byte, not a silent replacement character', async () => {
+  // "café" saved as Latin-1: é is the single byte 0xe9.
+  const text = Buffer.concat([Buffer.from('version: 1\nprocesses:\n  api: { command: [echo, "caf'), Buffer.from([0xe9]), Buffer.from('"] }\n')]);
+  const errs = await pitfileErrors(text);
+  assert.deepEqual(errs.map((e) => [e.code, e.line, e.column]), [['PIT_E_CONFIG_ENCODING', 3, 30]]);
+  assert.match(errs[0].message, /not valid UTF-8 \(byte 0xe9 here\)/);
+});
+
+test('the column of a bad byte counts the characters before it, multi-byte ones as one', async () => {
+  const text = Buffer.concat([Buffer.from('version: 1\n# ünïcödé '), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]);
+  assert.deepEqual(await codesAt(text), [['PIT_E_CONFIG_ENCODING', 2, 11]]);
+  // Overlong forms and lone surrogates are not UTF-8 either.
+  assert.deepEqual(await codesAt(Buffer.concat([Buffer.from('version: 1\nx: "'), Buffer.from([0xc0, 0xaf]), Buffer.from('"\n')])), [['PIT_E_CONFIG_ENCODING', 2, 5]]);
+  assert.deepEqual(await codesAt(Buffer.concat([Buffer.from('version: 1\nx: "'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"\n')])), [['PIT_E_CONFIG_ENCODING', 2, 5]]);
+  assert.deepEqual(await codesAt(Buffer.concat([Buffer.from('version: 1\nx: "ab'), Buffer.from([0xf0, 0x9f])])), [['PIT_E_CONFIG_ENCODING', 2, 7]]);
+});
+
+test('brackets nested 100,000 deep are refused before the YAML parser runs, at the first level too deep', async () => {
+  const errs = await pitfileErrors(`version: 1\nx: ${'['.repeat(100_000)}\n`);
+  assert.deepEqual(errs.map((e) => [e.code, e.line, e.column]), [['PIT_E_CONFIG_NESTING', 2, 4 + 64]]);
+  // A line of "- - - …" nests the same way.
+  assert.deepEqual((await pitfileErrors(`version: 1\nx:\n${'- '.repeat(100_000)}a\n`)).map((e) => e.code), ['PIT_E_CONFIG_NESTING']);
+  // Brackets in quoted strings and comments do not count.
+  const quoted = `version: 1\nprocesses:\n  api: { command: [echo, "${'['.repeat(100)}", '${'{'.repeat(100)}'] } # ${'['.repeat(100)}\n`;
+  assert.deepEqual(await pitfileErrors(quoted), []);
+});
+
+test('refusing a deeply nested pitfile leaves no lasting memory behind', () => {
+  // In a child of its own, so this process's heap does not blur the figure.
+  const script = `
+    import { parseConfigFile } from ${JSON.stringify(new URL('../../core/config/parse.js', import.meta.url).href)};
+    import { writeFileSync } from 'node:fs';
+    const file = process.argv[1];
+    writeFileSync(file, 'version: 1\\nx: ' + '['.repeat(100000) + '\\n');
+    gc();
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < 3; i++) try { parseConfigFile(file); } catch {}
+    gc();
+    console.log(process.memoryUsage().rss - before);`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script, join(makeProject(), 'pitfile.yaml')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const growthMiB = Number(r.stdout) / 2 ** 20;
+  assert.ok(growthMiB < 20, `RSS grew ${growthMiB.toFixed(1)} MiB`);
 });

@@ -11,6 +11,9 @@ import { Journal, journalFile } from '../../core/journal/journal.js';
 import { makeProject } from '../helpers/project.js';
 import { runEngine, runEngineAsync } from '../helpers/cli.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
+import { fillDisk, freeDisk, mountTmpfs } from '../helpers/tmpfs.js';
+import { until } from '../helpers/wait.js';
+import type { PitEvent } from '../../core/events/catalog.js';
 
 const keep = { ageMs: 7 * 86_400_000, rows: 100_000 };
 const exitOf = (bus: EventBus, process: string, code: number, at?: number) =>
@@ -125,4 +128,28 @@ test('engine events reads the journal from a running engine, and after it stoppe
   assert.ok(states.some((e) => e.name === 'process:idle:state' && e.to === 'stopped'), 'the stop is in the journal');
   const follow = runEngine(['events', '-f'], dir);
   assert.equal(follow.status, 3, 'following needs an engine');
+});
+
+test('on a full disk the journal keeps its events, says so once, and writes them all once space returns; nothing is moved aside', async (t) => {
+  const dir = join(makeProject(), 'state');
+  if (!mountTmpfs(t, dir, '2m')) return;
+  const bus = new EventBus();
+  const said: PitEvent[] = [];
+  bus.on('engine:*', (e) => void said.push(e));
+  const j = Journal.open(dir, keep);
+  t.after(() => j.close());
+  j.attach(bus);
+  exitOf(bus, 'api', 0);
+  j.flush();
+  const filler = fillDisk(dir);
+  for (let i = 1; i <= 2000; i++) exitOf(bus, 'api', i % 250);
+  // Flushes fail (each would throw SQLITE_FULL without the fix), and are retried.
+  for (let i = 0; i < 5; i++) assert.doesNotThrow(() => j.flush());
+  await until(() => said.some((e) => e.type === 'engine:state-error'), 5000, 'the journal to say it cannot write');
+  assert.deepEqual(said.map((e) => [e.type, e.subject, 'code' in e ? e.code : null]), [['engine:state-error', 'journal', 'PIT_E_JOURNAL_WRITE']]);
+  freeDisk(filler);
+  await until(() => said.some((e) => e.type === 'engine:state-resumed'), 5000, 'the journal to write again');
+  assert.equal(said.filter((e) => e.type === 'engine:state-error').length, 1, 'said once');
+  assert.equal(j.query({ type: 'process:*:exit', limit: 10_000 }).length, 2001, 'every event of the outage is written');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.bad-')), [], 'not moved aside');
 });

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync, symlinkSync, truncateSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogFile } from '../../core/logs/log-file.js';
 import { LineSplitter } from '../../core/logs/line-splitter.js';
 import type { PitError } from '../../core/errors.js';
 import { makeProject } from '../helpers/project.js';
+import { until } from '../helpers/wait.js';
 
 const split = (s: string | Buffer) => new LineSplitter().push(Buffer.from(s));
 const stamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
@@ -49,7 +50,7 @@ test('the file grows past max_size only by a line larger than max_size itself', 
   assert.deepEqual(logLines(join(dir, 'a.log')).map((l) => l.replace(stamp, '')), ['out | last']);
 });
 
-test('a full disk is reported once as PIT_E_LOG_WRITE and later writes are dropped quietly', () => {
+test('a full disk is reported once as PIT_E_LOG_WRITE, and a new run retrying it does not say it again', () => {
   const dir = makeProject();
   // /dev/full fails every write with ENOSPC: a full disk, on demand.
   symlinkSync('/dev/full', join(dir, 'a.log'));
@@ -59,9 +60,34 @@ test('a full disk is reported once as PIT_E_LOG_WRITE and later writes are dropp
   assert.deepEqual(reported.map((e) => e.code), ['PIT_E_LOG_WRITE']);
   assert.match(reported[0].message, /ENOSPC/);
   assert.match(reported[0].message, /a\.log/);
-  log.resume(); // a new run tries again, and says so again
+  log.resume(); // a new run tries again at once: still full, already said
   log.write('out', split('x\n'));
-  assert.equal(reported.length, 2);
+  assert.equal(reported.length, 1);
+  log.close();
+});
+
+test('a log that could not be written resumes by itself once it can, with a line saying how many bytes were lost', async () => {
+  const dir = makeProject();
+  const file = join(dir, 'a.log');
+  symlinkSync('/dev/full', file);
+  const resumed: number[] = [];
+  const log = new LogFile(file, { maxBytes: 1 << 30, keep: 1, onError: () => {}, onResume: (lost) => resumed.push(lost) });
+  log.write('out', split('lost one\n'));
+  log.write('err', split('lost two\nand three\n'));
+  // Space comes back: the path is a plain file again.
+  rmSync(file);
+  writeFileSync(file, 'half a li');
+  const startedAt = Date.now();
+  await until(() => resumed.length, 2000, 'the log to resume');
+  assert.ok(Date.now() - startedAt < 1000, 'within a second');
+  log.write('out', split('kept\n'));
+  log.close();
+  assert.deepEqual(resumed, [9 + 19]);
+  const lines = logLines(file);
+  assert.equal(lines[0], 'half a li', 'the marker starts a line of its own');
+  assert.match(lines[1], new RegExp(`${stamp.source}pit \\| 28 bytes of output not logged \\(ENOSPC from \\d{4}-[^)]+\\)$`));
+  assert.match(lines[2], /out \| kept$/);
+  assert.equal(lines.length, 3);
 });
 
 test('a log folder that cannot be created is reported once', () => {

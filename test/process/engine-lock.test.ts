@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { acquireEngineLock } from '../../core/process/engine-lock.js';
@@ -11,6 +11,7 @@ import { PitError } from '../../core/errors.js';
 import { makeProject } from '../helpers/project.js';
 import { repoRoot } from '../helpers/paths.js';
 import { exitOf, firstLine } from '../helpers/child.js';
+import { fillDisk, freeDisk, mountTmpfs } from '../helpers/tmpfs.js';
 
 const newStateDir = () => {
   const stateDir = join(makeProject(), '.pit');
@@ -76,4 +77,17 @@ test('of 8 engines starting at once on a stale lock, exactly one gets it', async
   for (const line of said.filter((l) => l !== 'acquired')) assert.equal(line, `PIT_E_ENGINE_RUNNING another engine (pid ${winners[0].pid}) is running for this project`);
   for (const e of engines) e.stdin!.end();
   await Promise.all(engines.map(exitOf));
+});
+
+test('on a full disk the lock is refused as PIT_E_ENGINE_LOCK_WRITE, leaving no empty lock behind; with space back it is taken', (t) => {
+  const stateDir = join(makeProject(), '.pit');
+  if (!mountTmpfs(t, stateDir, '1m')) return;
+  const filler = fillDisk(stateDir);
+  const file = stateDirPaths(stateDir).lock;
+  assert.throws(() => acquireEngineLock(stateDir), (e: unknown) => e instanceof PitError && e.code === 'PIT_E_ENGINE_LOCK_WRITE' && /ENOSPC/.test(e.message));
+  assert.equal(existsSync(file), false, 'no empty lock left to look like one being taken');
+  freeDisk(filler);
+  const lock = acquireEngineLock(stateDir);
+  assert.equal(JSON.parse(readFileSync(file, 'utf8')).pid, process.pid);
+  lock.release();
 });

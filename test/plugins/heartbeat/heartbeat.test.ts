@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, nodeCommand } from '../../helpers/engine.js';
 import { until } from '../../helpers/wait.js';
 import { beatVerdict, type Beat } from '../../../plugins/heartbeat/beat-file.js';
+import heartbeat from '../../../plugins/heartbeat/index.js';
+import { testPlugin, stateEvent } from '../../../core/plugins/testing.js';
+import { makeProject } from '../../helpers/project.js';
 
 test('the heartbeat is written whole every interval, with each process, and goes stale once the engine stops', async () => {
   const { engine, dir } = await startEngine(
@@ -40,4 +43,21 @@ test('no heartbeat file is written with heartbeat: false', async () => {
   const { engine, dir } = await startEngine(`version: 1\nheartbeat: false\nprocesses:\n  app: { command: ${nodeCommand('process.exit(0)')}, restart: { policy: never } }\n`);
   await engine.bus.next('process:app:state', { where: (e) => e.type === 'process:state' && e.to === 'exited' });
   assert.equal(beatVerdict(join(dir, '.pit', 'engine.heartbeat'), 1000).beat, null);
+});
+
+test('a heartbeat that cannot be written is reported once, never thrown (which would disable the plugin), and written again once it can be', async () => {
+  // Its folder is a file: every write fails, as on a full disk.
+  const dir = makeProject({ blocked: 'not a folder' });
+  const file = join(dir, 'blocked', 'engine.heartbeat');
+  const h = await testPlugin(heartbeat, { file, intervalMs: 50 });
+  for (let i = 0; i < 3; i++) await h.tick();
+  await h.send(stateEvent('app', 'starting', 'running', 42));
+  assert.deepEqual(h.emits.map((e) => [e.name, e.data.code]), [['heartbeat:engine:write-error', 'PIT_E_HEARTBEAT_WRITE']]);
+  assert.equal(h.logs.length, 1);
+  assert.match(h.logs[0], /cannot write the heartbeat .*engine\.heartbeat: (ENOTDIR|EEXIST).*\[PIT_E_HEARTBEAT_WRITE\]/);
+  rmSync(join(dir, 'blocked'));
+  await h.tick();
+  assert.equal(existsSync(file), true);
+  assert.equal((JSON.parse(readFileSync(file, 'utf8')) as Beat).processes.app.state, 'running');
+  assert.deepEqual(h.emits.map((e) => e.name), ['heartbeat:engine:write-error', 'heartbeat:engine:write-resumed']);
 });
