@@ -36,7 +36,8 @@ export interface Payloads {
   'reaction:suspended': { reaction: string; fires: number; window_ms: number };
   /** A run action's command ended. */
   'reaction:run': { reaction: string; command: string; exit_code: number | null; signal: string | null; duration_ms: number; log: string };
-  'plugin:error': { plugin: string; hook: string; message: string };
+  /** hook: load, setup, onEvent, action, tick, teardown, emit or request; code: a PIT_E_PLUGIN_* code. */
+  'plugin:error': { plugin: string; hook: string; code: string; message: string };
   'plugin:disabled': { plugin: string; failures: number };
   /** An event a reaction's emit action made up: its name is `name`. */
   'custom:event': { name: string; data: Record<string, unknown> };
