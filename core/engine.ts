@@ -13,6 +13,7 @@ import { endOrphans } from './process/orphans.js';
 import { ProcessOutput, type LineSink } from './logs/process-output.js';
 import { armWatchers } from './watchers/watchers.js';
 import { armReactions, builtinActions } from './reactions/reactions.js';
+import { restartNote, settingsNeedingRestart } from './config/restart-settings.js';
 import { PluginHost } from './plugins/host.js';
 import { Journal } from './journal/journal.js';
 import { builtinPlugins } from './plugins/builtins.js';
@@ -40,7 +41,8 @@ export interface ConfigDiff {
 }
 
 /** A reload applied (what changed), or refused (every error; the running config stays). */
-export type ReloadOutcome = { diff: ConfigDiff } | { errors: ReturnType<PitError['toJSON']>[] };
+/** restartNeeded: settings changed that only a restart of the engine applies (restart-settings.ts). */
+export type ReloadOutcome = { diff: ConfigDiff; restartNeeded: string[] } | { errors: ReturnType<PitError['toJSON']>[] };
 
 export class Engine {
   readonly bus = new EventBus();
@@ -56,6 +58,7 @@ export class Engine {
     private readonly opts: EngineOptions = {},
   ) {
     this.#pitfile = pitfile;
+    this.#startedWith = pitfile;
     this.#output = new ProcessOutput(() => this.#pitfile, this.bus, opts.lines);
   }
 
@@ -190,6 +193,8 @@ export class Engine {
   }
 
   #reloading: Promise<void> = Promise.resolve();
+  /** The pitfile the engine started with: what its listeners and state dir are bound to. */
+  readonly #startedWith: Pitfile;
 
   async #reload(): Promise<ReloadOutcome> {
     const file = this.#pitfile.file;
@@ -203,10 +208,15 @@ export class Engine {
       this.bus.publish('config:invalid', '', { file, errors: problems });
       return { errors: problems };
     }
-    if (this.#stopRequested) return { diff: { added: [], removed: [], changed: [] } };
+    if (this.#stopRequested) return { diff: { added: [], removed: [], changed: [] }, restartNeeded: [] };
+    // Against the settings the engine started with: one changed and changed back needs nothing.
+    const restartNeeded = settingsNeedingRestart(this.#startedWith, next);
     const diff = await this.apply(next);
     this.bus.publish('config:reloaded', '', { file, ...diff });
-    return { diff };
+    // Never silent: a setting the running engine cannot take over is named.
+    if (restartNeeded.length) this.bus.publish('config:restart-needed', '', { file, settings: restartNeeded });
+    for (const path of restartNeeded) this.opts.log?.(restartNote(path));
+    return { diff, restartNeeded };
   }
 
   /** Reload whenever the pitfile or its local layer is saved; returns a stop function. */

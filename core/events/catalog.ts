@@ -31,6 +31,8 @@ export interface Payloads {
   'file:change': { watcher: string; paths: string[]; changes: { path: string; kind: 'add' | 'change' | 'unlink' }[] };
   'cron:tick': { watcher: string; scheduled_for: string; late_ms: number };
   'config:reloaded': { file: string; added: string[]; removed: string[]; changed: string[] };
+  /** A reload changed settings bound at start (settings.dashboard, …): they apply once the engine restarts. */
+  'config:restart-needed': { file: string; settings: string[] };
   'config:invalid': { file: string; errors: { code: string; file: string | null; line: number | null; column: number | null; path: string | null; message: string }[] };
   'reaction:failed': { reaction: string; action: string; message: string };
   'reaction:suspended': { reaction: string; fires: number; window_ms: number };
