@@ -41,8 +41,7 @@ export interface ConfigDiff {
 }
 
 /** A reload applied (what changed), or refused (every error; the running config stays). */
-/** restartNeeded: settings changed that only a restart of the engine applies (restart-settings.ts). */
-export type ReloadOutcome = { diff: ConfigDiff; restartNeeded: string[] } | { errors: ReturnType<PitError['toJSON']>[] };
+export type ReloadOutcome = { diff: ConfigDiff } | { errors: ReturnType<PitError['toJSON']>[] };
 
 export class Engine {
   readonly bus = new EventBus();
@@ -208,15 +207,23 @@ export class Engine {
       this.bus.publish('config:invalid', '', { file, errors: problems });
       return { errors: problems };
     }
-    if (this.#stopRequested) return { diff: { added: [], removed: [], changed: [] }, restartNeeded: [] };
-    // Against the settings the engine started with: one changed and changed back needs nothing.
-    const restartNeeded = settingsNeedingRestart(this.#startedWith, next);
+    if (this.#stopRequested) return { diff: { added: [], removed: [], changed: [] } };
     const diff = await this.apply(next);
     this.bus.publish('config:reloaded', '', { file, ...diff });
     // Never silent: a setting the running engine cannot take over is named.
+    const restartNeeded = this.restartNeeded();
     if (restartNeeded.length) this.bus.publish('config:restart-needed', '', { file, settings: restartNeeded });
     for (const path of restartNeeded) this.opts.log?.(restartNote(path));
-    return { diff, restartNeeded };
+    return { diff };
+  }
+
+  /**
+   * Settings of the pitfile in force that differ from those the engine
+   * started with and that only a restart applies (restart-settings.ts); one
+   * changed and changed back needs nothing.
+   */
+  restartNeeded(): string[] {
+    return settingsNeedingRestart(this.#startedWith, this.#pitfile);
   }
 
   /** Reload whenever the pitfile or its local layer is saved; returns a stop function. */

@@ -84,7 +84,7 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
       const e = errors.PIT_E_CONFIG_INVALID(`the pitfile has ${outcome.errors.length} problem${outcome.errors.length === 1 ? '' : 's'}; the engine keeps its running config`);
       return sendError(res, 422, e, { errors: outcome.errors });
     }
-    return { ...outcome.diff, restart_needed: outcome.restartNeeded };
+    return { ...outcome.diff, restart_needed: engine.restartNeeded() };
   });
 
   app.post('/v1/shutdown', async (_req, res) => {
