@@ -198,6 +198,10 @@ export const errors = {
     `cannot write the log ${file}: ${reason}; output now goes to the terminal only`,
     'free disk space or fix the permissions of the state directory, then restart the process',
   ]),
+  PIT_E_LOG_NONE: make('PIT_E_LOG_NONE', (name: string, dir: string, known: string) => [
+    `no log of a process named "${name}" in ${dir}`,
+    `name one of: ${known}`,
+  ]),
   // cli
   PIT_E_CLI_USAGE: make('PIT_E_CLI_USAGE', (detail: string) => [detail, 'run "engine --help"']),
   PIT_E_INIT_EXISTS: make('PIT_E_INIT_EXISTS', (file: string) => [
