@@ -68,7 +68,8 @@ export function runFlags(run: Command): string[] {
     if (key === 'daemon' || run.getOptionValueSource(key) !== 'cli' || value === undefined) return [];
     const flag = option.long ?? option.short!;
     if (typeof value === 'boolean') return value === !option.negate ? [flag] : [];
-    return [value].flat().flatMap((v) => [flag, String(v)]);
+    // --flag=value: an optional value (--dashboard [host:port]) cannot be mistaken for the next flag.
+    return [value].flat().flatMap((v) => (option.long ? [`${flag}=${v}`] : [flag, String(v)]));
   });
 }
 
