@@ -25,7 +25,8 @@ interface Wanted {
   sinceMs?: number;
   stream?: StreamTag;
   follow: boolean;
-  print(line: LogLine): void;
+  /** How to print lines of `names` (the prefixes are as wide as the longest). */
+  printer(names: string[]): (line: LogLine) => void;
 }
 
 export function registerLogs(program: Command): void {
@@ -72,7 +73,6 @@ async function checkOptions(names: string[], opts: LogsOptions): Promise<Wanted>
   if (!Number.isInteger(count) || count < 0) throw errors.PIT_E_CLI_USAGE(`--lines must be a whole number, got "${opts.lines}"`);
   const sinceMs = opts.since === undefined ? undefined : parseDuration(opts.since);
   if (sinceMs === null) throw errors.PIT_E_CLI_USAGE(`--since takes a duration such as 10m or 2h, got "${opts.since}"`);
-  const terminal = new Terminal(names);
   const stamp = (l: LogLine) => (opts.timestamps ? `${new Date(l.at).toISOString()} ` : '');
   return {
     names,
@@ -80,23 +80,27 @@ async function checkOptions(names: string[], opts: LogsOptions): Promise<Wanted>
     sinceMs: sinceMs === undefined ? undefined : Date.now() - sinceMs,
     stream: opts.stderr ? 'err' : undefined,
     follow: Boolean(opts.follow),
-    print: (l) => terminal.lines(l.process, l.stream, [Buffer.from(`${stamp(l)}${l.line}\n`)]),
+    printer: (shown) => {
+      const terminal = new Terminal(shown);
+      return (l) => terminal.lines(l.process, l.stream, [Buffer.from(`${stamp(l)}${l.line}\n`)]);
+    },
   };
 }
 
 async function fromEngine(client: ControlClient, w: Wanted): Promise<number> {
+  const print = w.printer(w.names);
   const query = new URLSearchParams(w.names.map((n) => ['process', n]));
   query.set('lines', String(w.count));
   if (w.sinceMs !== undefined) query.set('since', String(w.sinceMs));
   if (w.stream) query.set('stream', w.stream);
   if (!w.follow) {
     const { lines } = await client.call<{ lines: LogLine[] }>('GET', `/v1/logs?${query}`);
-    lines.forEach(w.print);
+    lines.forEach(print);
     return exitCodes.ok;
   }
   query.set('follow', '1');
   await client.follow(`/v1/logs?${query}`, (event, data) => {
-    if (event === 'line') w.print(data as LogLine);
+    if (event === 'line') print(data as LogLine);
     else if (event === 'dropped') process.stderr.write(`${(data as { count: number }).count} lines dropped: this terminal did not keep up\n`);
   });
   return exitCodes.ok;
@@ -113,11 +117,12 @@ async function fromFiles(stateDir: string, configured: string[], w: Wanted): Pro
   const known = [...new Set([...configured, ...onDisk])].sort();
   for (const n of w.names) if (!known.includes(n)) throw errors.PIT_E_LOG_NONE(n, displayPath(dir), known.join(', ') || '(none)');
   const names = w.names.length ? w.names : known;
+  const print = w.printer(names);
   process.stderr.write(`no engine is running: reading the log files in ${displayPath(dir)}${w.follow ? ' and following them (Ctrl-C to stop)' : ''}\n`);
-  readLogs(stateDir, names, { count: w.count, sinceMs: w.sinceMs, stream: w.stream }).forEach(w.print);
+  readLogs(stateDir, names, { count: w.count, sinceMs: w.sinceMs, stream: w.stream }).forEach(print);
   if (!w.follow) return exitCodes.ok;
   const { followLogFiles } = await import('../logs/log-follower.js');
-  const follower = followLogFiles(names.map((name) => ({ name, path: logPath(stateDir, name) })), w.print, { stream: w.stream });
+  const follower = followLogFiles(names.map((name) => ({ name, path: logPath(stateDir, name) })), print, { stream: w.stream });
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
   });

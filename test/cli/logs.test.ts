@@ -43,7 +43,7 @@ test('with no engine, logs reads the files a stopped engine wrote, says so, and 
   const all = runEngine(['logs', '-n', '100000'], dir);
   assert.equal(all.status, 0, all.stderr);
   assert.match(all.stdout, /^quiet \| hello$/m, 'every process that logged');
-  assert.match(all.stdout, /^talk\s+\| line \d+$/m);
+  assert.match(all.stdout, /^talk  \| line \d+$/m, 'prefixes as wide as the longest name, as engine run prints them');
 
   const errOnly = runEngine(['logs', 'talk', '--stderr', '-n', '5'], dir);
   const errLines = errOnly.stdout.trimEnd().split('\n');
