@@ -31,8 +31,9 @@ Examples:
         const keys = parseSettingPath(pathText);
         settingSchema(keys);
         const { data } = await loadPitfile({ config: globalConfig(cmd), plugins: false });
-        const { value, defaults } = effectiveSetting(data, keys);
-        if (value === undefined) throw errors.PIT_E_CONFIG_NOT_SET(pathText);
+        const { value, defaults, unsetAt } = effectiveSetting(data, keys);
+        // processes.api.health.timeout has a default, but only once there is a health check.
+        if (value === undefined) throw errors.PIT_E_CONFIG_NOT_SET(formatPath(unsetAt ?? keys));
         const scalar = value === null || typeof value !== 'object';
         // stdout stays the bare value, for scripts; which parts are defaults goes to stderr (or YAML comments).
         if (opts.json || scalar) {

@@ -167,6 +167,8 @@ export interface EffectiveSetting {
   value: unknown;
   /** Paths (relative to the setting) whose values are defaults, not written; [] is the setting itself. */
   defaults: PathKey[][];
+  /** When unset: the first key of the path that is (processes.api.health for processes.api.health.timeout). */
+  unsetAt: PathKey[] | null;
 }
 
 /** The setting at `path` of the written document `data`, with every default the engine applies filled in. */
@@ -174,7 +176,9 @@ export function effectiveSetting(data: unknown, path: PathKey[]): EffectiveSetti
   const marks: PathKey[][] = [];
   const filled = fillDefaults(structuredClone(data ?? {}), pitfileSchema, [], marks);
   const isUnder = (m: PathKey[]) => m.length >= path.length && path.every((k, i) => String(k) === String(m[i]));
-  return { value: getIn(filled, path), defaults: marks.filter(isUnder).map((m) => m.slice(path.length)) };
+  const value = getIn(filled, path);
+  const unsetAt = value === undefined ? path.slice(0, path.findIndex((_, i) => getIn(filled, path.slice(0, i + 1)) === undefined) + 1) : null;
+  return { value, defaults: marks.filter(isUnder).map((m) => m.slice(path.length)), unsetAt };
 }
 
 /** `value` (mutated) with the defaults of `schema` filled in below `at`; each filled path is pushed to `marks`. */

@@ -130,6 +130,10 @@ test('config get of a section shows the effective values, the defaults marked, t
     assert.equal(r.status, 1, none);
     assert.match(r.stderr, /\[PIT_E_CONFIG_NOT_SET\]/, none);
   }
+  // A key under such a section names the section that is missing.
+  const under = runEngine(['config', 'get', 'processes.api.health.timeout'], dir);
+  assert.equal(under.status, 1);
+  assert.match(under.stderr, /^processes\.api\.health is not set and has no default \[PIT_E_CONFIG_NOT_SET\]/);
 });
 
 test('config set --local writes pitfile.local.yaml, creating it, and the pitfile is untouched', () => {
