@@ -14,6 +14,7 @@ import { onPidRecordTrouble } from './process/pid-record-file.js';
 import { ProcessOutput, type LineSink } from './logs/process-output.js';
 import { armWatchers } from './watchers/watchers.js';
 import { armReactions, builtinActions } from './reactions/reactions.js';
+import { restartNote, settingsNeedingRestart } from './config/restart-settings.js';
 import { PluginHost } from './plugins/host.js';
 import { Journal } from './journal/journal.js';
 import { builtinPlugins } from './plugins/builtins.js';
@@ -62,6 +63,7 @@ export class Engine {
     private readonly opts: EngineOptions = {},
   ) {
     this.#pitfile = pitfile;
+    this.#startedWith = pitfile;
     this.#output = new ProcessOutput(() => this.#pitfile, this.bus, opts.lines);
   }
 
@@ -195,6 +197,8 @@ export class Engine {
   }
 
   #reloading: Promise<void> = Promise.resolve();
+  /** The pitfile the engine started with: what its listeners and state dir are bound to. */
+  readonly #startedWith: Pitfile;
 
   async #reload(): Promise<ReloadOutcome> {
     const file = this.#pitfile.file;
@@ -211,7 +215,20 @@ export class Engine {
     if (this.#stopRequested) return { diff: { added: [], removed: [], changed: [] } };
     const diff = await this.apply(next);
     this.bus.publish('config:reloaded', '', { file, ...diff });
+    // Never silent: a setting the running engine cannot take over is named.
+    const restartNeeded = this.restartNeeded();
+    if (restartNeeded.length) this.bus.publish('config:restart-needed', '', { file, settings: restartNeeded });
+    for (const path of restartNeeded) this.opts.log?.(restartNote(path));
     return { diff };
+  }
+
+  /**
+   * Settings of the pitfile in force that differ from those the engine
+   * started with and that only a restart applies (restart-settings.ts); one
+   * changed and changed back needs nothing.
+   */
+  restartNeeded(): string[] {
+    return settingsNeedingRestart(this.#startedWith, this.#pitfile);
   }
 
   /** Reload whenever the pitfile or its local layer is saved; returns a stop function. */

@@ -248,6 +248,10 @@ export const errors = {
     `watcher ${watcher}: ${reason}; changes there are not seen`,
     'fix the permissions of that path, or leave it out with "ignore"',
   ]),
+  PIT_E_LOG_NONE: make('PIT_E_LOG_NONE', (name: string, dir: string, known: string) => [
+    `no log of a process named "${name}" in ${dir}`,
+    `name one of: ${known}`,
+  ]),
   // cli
   PIT_E_CLI_USAGE: make('PIT_E_CLI_USAGE', (detail: string) => [detail, 'run "engine --help"']),
   PIT_E_INIT_EXISTS: make('PIT_E_INIT_EXISTS', (file: string) => [
@@ -305,6 +309,31 @@ export const errors = {
   PIT_E_DAEMON_START: make('PIT_E_DAEMON_START', (reason: string, log: string) => [
     `the engine did not start in the background: ${reason}`,
     `see ${log}, or run it in the foreground to watch: engine run`,
+  ]),
+  // plugin: failures of a plugin at run time (plugin:<name>:error carries the code)
+  PIT_E_PLUGIN_LOAD: make('PIT_E_PLUGIN_LOAD', (plugin: string, why: string) => [
+    `plugin ${plugin} cannot be loaded: ${why}`,
+    'check its entry under "plugins" and that the module default-exports definePlugin({...}) (see docs/plugins.md), then reload: engine reload',
+  ]),
+  PIT_E_PLUGIN_SETUP: make('PIT_E_PLUGIN_SETUP', (plugin: string, why: string) => [
+    `plugin ${plugin}: setup failed: ${why}; the plugin is disabled, the engine goes on without it`,
+    'fix what its setup needs (its options, a file, a service), then reload the pitfile: engine reload',
+  ]),
+  PIT_E_PLUGIN_HOOK: make('PIT_E_PLUGIN_HOOK', (plugin: string, hook: string, why: string) => [
+    `plugin ${plugin}: ${hook} failed: ${why}`,
+    'see the plugin\'s log lines around it; after 5 failures in a minute the plugin is disabled until the pitfile is reloaded',
+  ]),
+  PIT_E_PLUGIN_TIMEOUT: make('PIT_E_PLUGIN_TIMEOUT', (plugin: string, hook: string, ms: number) => [
+    `plugin ${plugin}: ${hook} did not finish within ${ms}ms; its worker was ended and will be replaced`,
+    'make the hook return sooner (start long work without awaiting it), or give actions their own limit with actionTimeoutMs',
+  ]),
+  PIT_E_PLUGIN_EMIT: make('PIT_E_PLUGIN_EMIT', (plugin: string, why: string) => [
+    `plugin ${plugin}: ${why}`,
+    'emit names of the form kind:subject:what (no *), at most 1000 a second',
+  ]),
+  PIT_E_PLUGIN_REQUEST: make('PIT_E_PLUGIN_REQUEST', (plugin: string, why: string) => [
+    `plugin ${plugin}: its request failed: ${why}`,
+    'ask for start, stop or restart of a process the pitfile defines',
   ]),
 } as const;
 

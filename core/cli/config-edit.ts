@@ -5,36 +5,42 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { errors, displayPath } from '../errors.js';
 import { LOCAL_LAYER } from '../config/layer.js';
+import type { PathKey } from '../config/parse.js';
 import { exitCodes, reportError } from './output.js';
 
 export function registerConfigEdit(config: Command): void {
   config
     .command('get')
-    .summary('print one setting, after pitfile.local.yaml and ${VAR}; its default when unset')
+    .summary('print one setting as the engine uses it: after pitfile.local.yaml and ${VAR}, defaults filled in and marked')
     .argument('<path>', 'the setting, keys joined by dots, e.g. processes.api.restart.policy')
     .option('--json', 'print the value as JSON')
     .addHelpText('after', `
+A default (not written in the pitfile) is marked "# default" in YAML output;
+for one value or --json, a line on stderr says so, and stdout stays the value.
+
 Examples:
   engine config get processes.api.command
+  engine config get processes.api.stop.timeout      # 10s, its default
+  engine config get processes.api.restart           # every restart setting, defaults marked
   engine config get processes.api.restart --json
   engine config get reactions[0].on`)
     .action(async (pathText: string, opts: { json?: boolean }, cmd: Command) => {
       try {
-        const { getIn, parseSettingPath, settingSchema } = await import('../config/edit.js');
-        const { loadPitfile } = await import('../config/load.js');
-        const { stringify } = await import('yaml');
+        const { effectiveSetting, parseSettingPath, settingSchema } = await import('../config/edit.js');
+        const { formatPath, loadPitfile } = await import('../config/load.js');
         const keys = parseSettingPath(pathText);
-        const schema = settingSchema(keys);
+        settingSchema(keys);
         const { data } = await loadPitfile({ config: globalConfig(cmd), plugins: false });
-        let value = getIn(data, keys);
-        if (value === undefined) {
-          if (!('default' in schema)) throw errors.PIT_E_CONFIG_NOT_SET(pathText);
-          value = schema.default;
-          // stdout stays the bare value, for scripts.
-          process.stderr.write(`${pathText} is not set; this is its default\n`);
-        }
+        const { value, defaults, unsetAt } = effectiveSetting(data, keys);
+        // processes.api.health.timeout has a default, but only once there is a health check.
+        if (value === undefined) throw errors.PIT_E_CONFIG_NOT_SET(formatPath(unsetAt ?? keys));
         const scalar = value === null || typeof value !== 'object';
-        process.stdout.write(opts.json ? JSON.stringify(value) + '\n' : scalar ? `${String(value)}\n` : stringify(value));
+        // stdout stays the bare value, for scripts; which parts are defaults goes to stderr (or YAML comments).
+        if (opts.json || scalar) {
+          process.stdout.write(opts.json ? JSON.stringify(value) + '\n' : `${String(value)}\n`);
+          if (defaults.some((d) => d.length === 0)) process.stderr.write(`${pathText} is not set; this is its default\n`);
+          else if (defaults.length) process.stderr.write(`not set, so their defaults: ${defaults.map((d) => formatPath(d)).join(', ')}\n`);
+        } else process.stdout.write(await yamlWithDefaultsMarked(value, defaults));
         process.exitCode = exitCodes.ok;
       } catch (e) {
         process.exitCode = reportError(e);
@@ -59,7 +65,7 @@ Examples:
       try {
         const { parseSettingPath, setInText, settingSchema } = await import('../config/edit.js');
         const { discoverPitfile } = await import('../config/discover.js');
-        const { loadPitfile } = await import('../config/load.js');
+        const { formatPath, loadPitfile } = await import('../config/load.js');
         const keys = parseSettingPath(pathText);
         settingSchema(keys);
         const value = await parseValue(valueText);
@@ -80,6 +86,22 @@ Examples:
         process.exitCode = reportError(e);
       }
     });
+}
+
+/** `value` as YAML, each default (not written in the pitfile) marked "# default". */
+async function yamlWithDefaultsMarked(value: unknown, defaults: PathKey[][]): Promise<string> {
+  const { Document, isCollection, isScalar } = await import('yaml');
+  const doc = new Document(value);
+  for (const path of defaults) {
+    const node = doc.getIn(path, true);
+    if (isScalar(node)) node.comment = ' default';
+    else if (isCollection(node) && node.items.length === 0) {
+      node.flow = true;
+      node.comment = ' default';
+    }
+  }
+  const text = doc.toString({ lineWidth: 0 });
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
 
 function globalConfig(cmd: Command): string | undefined {

@@ -4,6 +4,7 @@
 // lines only (each process has its own rotated log in .pit/logs/), and is
 // rotated at each start once it is large.
 import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pitfile } from '../model/pitfile.js';
@@ -24,15 +25,19 @@ const ENGINE_LOG_KEEP = 3;
 /** True in the engine that `engine run --daemon` started. */
 export const isDaemon = () => Boolean(process.env.PIT_DAEMON);
 
-/** Start `engine run` for `pitfile` in the background; resolves to the exit code of this command. */
-export async function startDaemon(pitfile: Pitfile): Promise<number> {
+/**
+ * Start `engine run` for `pitfile` in the background, with the flags `run`
+ * was given (`run`: its command); resolves to the exit code of this command.
+ */
+export async function startDaemon(pitfile: Pitfile, run: Command): Promise<number> {
   const { stateDir } = pitfile.settings;
   ensureStateDir(stateDir);
   const files = daemonFiles(stateDir);
   if (sizeOf(files.log) > ENGINE_LOG_MAX_BYTES) rotateLogFiles(files.log, ENGINE_LOG_KEEP);
+  const logStart = sizeOf(files.log);
   const out = openSync(files.log, 'a', 0o600);
   const [node, ...args] = engineCommand();
-  const child = spawn(node, [...args, 'run', '--config', pitfile.file], {
+  const child = spawn(node, [...args, 'run', '--config', pitfile.file, ...runFlags(run)], {
     detached: true,
     stdio: ['ignore', out, out, 'ipc'],
     env: { ...process.env, PIT_DAEMON: '1' },
@@ -47,7 +52,25 @@ export async function startDaemon(pitfile: Pitfile): Promise<number> {
   child.disconnect();
   child.unref();
   process.stdout.write(`engine running in the background (pid ${child.pid}); log: ${displayPath(files.log)}\n  status: engine status   stop: engine shutdown\n`);
+  for (const line of addressLines(files.log, logStart)) process.stdout.write(`  ${line}\n`);
   return exitCodes.ok;
+}
+
+/**
+ * The options `run` was given on its command line, but --daemon, as
+ * arguments again: read from the command's own option list, so a flag added
+ * to `run` reaches the engine in the background without a change here.
+ */
+export function runFlags(run: Command): string[] {
+  return run.options.flatMap((option) => {
+    const key = option.attributeName();
+    const value = run.getOptionValue(key);
+    if (key === 'daemon' || run.getOptionValueSource(key) !== 'cli' || value === undefined) return [];
+    const flag = option.long ?? option.short!;
+    if (typeof value === 'boolean') return value === !option.negate ? [flag] : [];
+    // --flag=value: an optional value (--dashboard [host:port]) cannot be mistaken for the next flag.
+    return [value].flat().flatMap((v) => (option.long ? [`${flag}=${v}`] : [flag, String(v)]));
+  });
 }
 
 /** In a daemon, once the engine is up: write the pid file and tell the waiting command. */
@@ -58,6 +81,21 @@ export function announceDaemon(stateDir: string): { remove(): void } | null {
   process.send(READY);
   process.disconnect();
   return { remove: () => rmSync(pid, { force: true }) };
+}
+
+/**
+ * The addresses the engine noted as it started (dashboard, metrics), from
+ * its log since `from`: printed once, as `engine run` in a terminal does.
+ * Only the engine's own notes ("pit | ") match; a plugin's are prefixed
+ * with its name.
+ */
+function addressLines(log: string, from: number): string[] {
+  try {
+    const text = readFileSync(log).subarray(from).toString('utf8');
+    return [...text.matchAll(/^pit +\| ((?:dashboard: |metrics on ).*)$/gm)].map((m) => m[1]);
+  } catch {
+    return [];
+  }
 }
 
 function sizeOf(file: string): number {

@@ -26,9 +26,11 @@ Example:
     .action(
       clientAction(async ({ client }) => {
         try {
-          const diff = await client.call<{ added: string[]; removed: string[]; changed: string[] }>('POST', '/v1/reload');
+          const diff = await client.call<{ added: string[]; removed: string[]; changed: string[]; restart_needed?: string[] }>('POST', '/v1/reload');
           const parts = [...diff.added.map((n) => `+${n}`), ...diff.removed.map((n) => `-${n}`), ...diff.changed.map((n) => `~${n}`)];
           process.stdout.write(`reloaded${parts.length ? `: ${parts.join(' ')}` : ' (no process changed)'}\n`);
+          const { restartNote } = await import('../config/restart-settings.js');
+          for (const path of diff.restart_needed ?? []) process.stdout.write(`${restartNote(path)}\n`);
           return exitCodes.ok;
         } catch (e) {
           const { ApiError } = await import('../control/client.js');

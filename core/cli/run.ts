@@ -24,7 +24,8 @@ and everything stops as on Ctrl-C (engine reload reloads in both cases).
 Examples:
   engine run
   engine run --config config.example.yaml
-  engine run --daemon              # in the background; engine shutdown stops it`)
+  engine run --daemon              # in the background; engine shutdown stops it
+  engine run --daemon --dashboard  # every flag works in the background too`)
     .option('-d, --daemon', 'run in the background: log to .pit/engine.log, pid in .pit/engine.pid')
     .option('--dashboard [host:port]', 'serve the web dashboard (default 127.0.0.1:7411); the address to open is printed once')
     .action(async (opts: { daemon?: boolean; dashboard?: string | boolean }, cmd: Command) => {
@@ -35,10 +36,12 @@ Examples:
       try {
         const { loadPitfile } = await import('../config/load.js');
         const { pitfile } = await loadPitfile({ config, plugins: true });
+        // Checked here, so a bad flag is said to this terminal, not into a daemon's log.
+        const dashboard = await dashboardOption(opts.dashboard);
         if (opts.daemon) {
           const { startDaemon } = await import('./daemon.js');
-          process.exitCode = await startDaemon(pitfile);
-        } else process.exitCode = await run(pitfile, await dashboardOption(opts.dashboard), signals!);
+          process.exitCode = await startDaemon(pitfile, cmd);
+        } else process.exitCode = await run(pitfile, dashboard, signals!);
       } catch (e) {
         process.exitCode = reportError(e);
       }

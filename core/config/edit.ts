@@ -146,3 +146,67 @@ export function getIn(data: unknown, path: PathKey[]): unknown {
   }
   return at;
 }
+
+/**
+ * Sections the engine fills with their defaults when the pitfile leaves
+ * them out (normalize.ts). Any other absent section (health, limits,
+ * dashboard, metrics) means "none", so it is not filled.
+ */
+const FILLED_WHEN_ABSENT: PathKey[][] = [
+  ['processes', '*', 'restart'],
+  ['processes', '*', 'stop'],
+  ['processes', '*', 'logs'],
+  ['installer'],
+  ['heartbeat'],
+  ['settings'],
+  ['settings', 'notify'],
+];
+
+export interface EffectiveSetting {
+  /** The value the engine uses: as written, with the schema's defaults under it; undefined when unset without a default. */
+  value: unknown;
+  /** Paths (relative to the setting) whose values are defaults, not written; [] is the setting itself. */
+  defaults: PathKey[][];
+  /** When unset: the first key of the path that is (processes.api.health for processes.api.health.timeout). */
+  unsetAt: PathKey[] | null;
+}
+
+/** The setting at `path` of the written document `data`, with every default the engine applies filled in. */
+export function effectiveSetting(data: unknown, path: PathKey[]): EffectiveSetting {
+  const marks: PathKey[][] = [];
+  const filled = fillDefaults(structuredClone(data ?? {}), pitfileSchema, [], marks);
+  const isUnder = (m: PathKey[]) => m.length >= path.length && path.every((k, i) => String(k) === String(m[i]));
+  const value = getIn(filled, path);
+  const unsetAt = value === undefined ? path.slice(0, path.findIndex((_, i) => getIn(filled, path.slice(0, i + 1)) === undefined) + 1) : null;
+  return { value, defaults: marks.filter(isUnder).map((m) => m.slice(path.length)), unsetAt };
+}
+
+/** `value` (mutated) with the defaults of `schema` filled in below `at`; each filled path is pushed to `marks`. */
+function fillDefaults(value: unknown, schema: Schema, at: PathKey[], marks: PathKey[][]): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const map = value as Record<string, unknown>;
+  const known = new Set<string>();
+  for (const b of branches(schema)) {
+    for (const [key, prop] of Object.entries((b.properties ?? {}) as Record<string, Schema>)) {
+      known.add(key);
+      const where = [...at, key];
+      if (map[key] === undefined) {
+        const absent = 'default' in prop ? prop.default : FILLED_WHEN_ABSENT.some((p) => matchesPath(p, where)) ? {} : undefined;
+        if (absent === undefined) continue;
+        map[key] = structuredClone(absent);
+        marks.push(where);
+      }
+      map[key] = fillDefaults(map[key], prop, where, marks);
+    }
+  }
+  // Maps by name (processes, watchers): each entry has the entries' schema.
+  for (const b of branches(schema)) {
+    if (!b.additionalProperties || typeof b.additionalProperties !== 'object') continue;
+    for (const key of Object.keys(map)) if (!known.has(key)) map[key] = fillDefaults(map[key], b.additionalProperties, [...at, key], marks);
+  }
+  return map;
+}
+
+function matchesPath(pattern: PathKey[], path: PathKey[]): boolean {
+  return pattern.length === path.length && pattern.every((k, i) => k === '*' || String(k) === String(path[i]));
+}

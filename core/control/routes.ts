@@ -7,8 +7,7 @@ import { badRequest, send, sendError, sendJson, withStatus, type Api, type Reque
 import { version } from '../version.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { parsePattern } from '../events/match.js';
-import { readLogTail, type LogLine } from '../logs/log-reader.js';
-import { logPath } from '../state-dir.js';
+import { readLogs, type LogLine } from '../logs/log-reader.js';
 import { engineHealth, type HealthVerdict } from '../health/engine-health.js';
 import { beatVerdict } from '../../plugins/heartbeat/beat-file.js';
 import type { ProcessViews, ProcessView } from './process-view.js';
@@ -89,7 +88,7 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
       const e = errors.PIT_E_CONFIG_INVALID(`the pitfile has ${outcome.errors.length} problem${outcome.errors.length === 1 ? '' : 's'}; the engine keeps its running config`);
       return sendError(res, 422, e, { errors: outcome.errors });
     }
-    return outcome.diff;
+    return { ...outcome.diff, restart_needed: engine.restartNeeded() };
   });
 
   app.post('/v1/shutdown', async (_req, res) => {
@@ -102,7 +101,7 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
 
   app.get('/v1/health', async () => healthOf(engine, views.all()));
 
-  app.get('/v1/logs', async (req: Request<{ process?: string | string[]; lines?: string; since?: string; follow?: string }>, res) => {
+  app.get('/v1/logs', async (req: Request<{ process?: string | string[]; lines?: string; since?: string; stream?: string; follow?: string }>, res) => {
     const q = req.query;
     // A name given twice (or 1,500 times) is read once.
     const names = q.process === undefined ? [] : [...new Set([q.process].flat())];
@@ -110,19 +109,14 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     for (const n of wanted) if (!engine.supervisors.has(n)) throw unknownProcess(engine, n);
     const count = intParam('lines', q.lines, 100, 100_000);
     const sinceMs = intParam('since', q.since, 0, Number.MAX_SAFE_INTEGER);
-    const { stateDir } = engine.pitfile.settings;
-    const { lines, truncated } = newestWithin(
-      wanted
-        .flatMap((n) => readLogTail(n, logPath(stateDir, n), count, sinceMs))
-        .sort((a, b) => a.at - b.at)
-        .slice(-count),
-      LOGS_MAX_BYTES,
-    );
+    if (q.stream !== undefined && q.stream !== 'out' && q.stream !== 'err') throw badRequest(`stream is out or err, got "${q.stream}"`);
+    const only = q.stream as 'out' | 'err' | undefined;
+    const { lines, truncated } = newestWithin(readLogs(engine.pitfile.settings.stateDir, wanted, { count, sinceMs, stream: only }), LOGS_MAX_BYTES);
     if (q.follow !== '1' && q.follow !== 'true') return truncated ? { lines, truncated } : { lines };
     const sse = openStream(res);
     lines.forEach((l) => sse.send('line', l));
     const offs = wanted.flatMap((n) =>
-      (['stdout', 'stderr'] as const).map((s) =>
+      (['stdout', 'stderr'] as const).filter((s) => !only || only === (s === 'stdout' ? 'out' : 'err')).map((s) =>
         engine.bus.on(`process:${n}:${s}`, (e) => {
           if (e.type !== 'process:stdout' && e.type !== 'process:stderr') return;
           const line: LogLine = { process: n, at: e.at, stream: s === 'stdout' ? 'out' : 'err', line: e.line };

@@ -39,12 +39,15 @@ export interface Payloads {
   'file:change': { watcher: string; paths: string[]; changes: { path: string; kind: 'add' | 'change' | 'unlink' }[] };
   'cron:tick': { watcher: string; scheduled_for: string; late_ms: number };
   'config:reloaded': { file: string; added: string[]; removed: string[]; changed: string[] };
+  /** A reload changed settings bound at start (settings.dashboard, …): they apply once the engine restarts. */
+  'config:restart-needed': { file: string; settings: string[] };
   'config:invalid': { file: string; errors: { code: string; file: string | null; line: number | null; column: number | null; path: string | null; message: string }[] };
   'reaction:failed': { reaction: string; action: string; message: string };
   'reaction:suspended': { reaction: string; /** The subject of the events that fired it too often; it still reacts to others. */ source: string; fires: number; window_ms: number };
   /** A run action's command ended. */
   'reaction:run': { reaction: string; command: string; exit_code: number | null; signal: string | null; duration_ms: number; log: string };
-  'plugin:error': { plugin: string; hook: string; message: string };
+  /** hook: load, setup, onEvent, action, tick, teardown, emit or request; code: a PIT_E_PLUGIN_* code. */
+  'plugin:error': { plugin: string; hook: string; code: string; message: string };
   'plugin:disabled': { plugin: string; failures: number };
   /** An event a reaction's emit action made up: its name is `name`. */
   'custom:event': { name: string; data: Record<string, unknown> };

@@ -3,6 +3,7 @@
 // Only the tail is read, so a 100 MB log costs what its last lines cost.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { StreamTag } from './log-file.js';
+import { logPath } from '../state-dir.js';
 
 export interface LogLine {
   process: string;
@@ -16,18 +17,48 @@ const CHUNK = 64 * 1024;
 // "2026-11-24T15:01:02.123Z out | text", "…out+| " for a piece of a long line.
 const HEAD = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (out|err)([+ ])\| /;
 
-/** The last `count` lines of process `name`'s log at `path` (and path.1, …), oldest first, none before `sinceMs`. */
-export function readLogTail(name: string, path: string, count: number, sinceMs = 0): LogLine[] {
+/** Which lines to read back: how many, none before `sinceMs`, only one stream when `stream` is given. */
+export interface LogQuery {
+  count: number;
+  sinceMs?: number;
+  stream?: StreamTag;
+}
+
+/** The last lines of the processes `names` in `stateDir`'s logs, merged in time order. */
+export function readLogs(stateDir: string, names: string[], q: LogQuery): LogLine[] {
+  return names
+    .flatMap((n) => readLogTail(n, logPath(stateDir, n), q.count, q.sinceMs, q.stream))
+    .sort((a, b) => a.at - b.at)
+    .slice(-q.count);
+}
+
+/** The last `count` lines of process `name`'s log at `path` (and path.1, …), oldest first, none before `sinceMs`, only `stream`'s if given. */
+export function readLogTail(name: string, path: string, count: number, sinceMs = 0, stream?: StreamTag): LogLine[] {
   const out: LogLine[] = [];
   for (let i = 0; out.length < count; i++) {
-    const raw = tailLines(i === 0 ? path : `${path}.${i}`, count - out.length);
-    if (raw === null) break;
-    const parsed = parseLogLines(name, raw).filter((l) => l.at >= sinceMs);
-    out.unshift(...parsed);
+    const found = matchingTail(name, i === 0 ? path : `${path}.${i}`, count - out.length, sinceMs, stream);
+    if (found === null) break;
+    out.unshift(...found.lines);
     // Older files hold only older lines: once one line is too old, stop.
-    if (parsed.length < raw.length || raw.length === 0) break;
+    if (found.reachedSince) break;
   }
   return out.slice(-count);
+}
+
+/**
+ * Up to `need` matching lines from the end of one file. With a stream
+ * filter the last `need` lines may hold fewer, so the tail read grows until
+ * enough match or the file (or `sinceMs`) is reached. Null: no such file.
+ */
+function matchingTail(name: string, file: string, need: number, sinceMs: number, stream?: StreamTag): { lines: LogLine[]; reachedSince: boolean } | null {
+  for (let want = need; ; want *= 4) {
+    const raw = tailLines(file, want);
+    if (raw === null) return null;
+    const parsed = parseLogLines(name, raw);
+    const reachedSince = parsed.some((l) => l.at < sinceMs);
+    const lines = parsed.filter((l) => l.at >= sinceMs && (!stream || l.stream === stream));
+    if (lines.length >= need || reachedSince || raw.length < want) return { lines: lines.slice(-need), reachedSince };
+  }
 }
 
 /** Log file lines to LogLines; pieces of a long line ("+|") are joined back. */

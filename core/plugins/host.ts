@@ -1,8 +1,10 @@
 // The plugin host: one worker thread per plugin (tinypool), so a plugin that
-// throws, hangs or leaks cannot stop the engine. Every call has a timeout;
+// throws, hangs or leaks cannot stop the engine. A plugin is set up as it
+// loads; a setup that fails disables it at once. Every call has a timeout;
 // a hung call ends its worker, and the next call sets the plugin up again in
-// a fresh one. Failures become plugin:<name>:error; too many in a minute
-// disable the plugin. Events are handed over in one batch per tick.
+// a fresh one. Failures become plugin:<name>:error with a PIT_E_PLUGIN_*
+// code; too many in a minute disable the plugin. Events are handed over in
+// one batch per tick.
 import type Tinypool from 'tinypool';
 import type { EventBus, Recording } from '../events/bus.js';
 import type { PitEvent } from '../events/catalog.js';
@@ -13,6 +15,7 @@ import { describePlugin, pluginPool, resolvePlugin } from './describe.js';
 import { validateAgainst } from '../config/validate.js';
 import { fill } from '../reactions/conditions.js';
 import { builtinPlugins, isBuiltin } from './builtins.js';
+import { errors, type PitError } from '../errors.js';
 
 export const PLUGIN_LIMITS = {
   callTimeoutMs: 5000,
@@ -65,6 +68,7 @@ export class PluginHost {
     for (const l of loaded) {
       if (!l) continue;
       this.#plugins.push(l.plugin);
+      if (l.plugin.disabled) continue; // its setup failed (reported)
       this.#subscribe(l.plugin, since);
       if (l.tickMs) firstTicks.push(this.#tick(l.plugin, l.tickMs));
     }
@@ -80,11 +84,15 @@ export class PluginHost {
       // The engine writes a built-in's options whole (builtins.ts): checking them would compile its schema, loading ajv's compiler (~40 ms, ~5 MiB) for nothing.
       const options = isBuiltin(use) ? ref.options : await checkOptions(d.name, d.options, ref.options);
       const plugin: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, actionTimeoutMs: d.actionTimeoutMs, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
+      // Set up now, so a failing setup is reported as the plugin loads (not at
+      // its first event, or at teardown) and the plugin is disabled.
+      await this.#call(plugin, this.#taskOf(plugin, 'setup'));
       // tickMs is read with the options as given; describe runs before defaults apply.
       return { plugin, tickMs: d.tickMs };
     } catch (e) {
       await pool.destroy();
-      this.#error(ref.use, 'load', (e as Error).message);
+      const why = (e as Error).message;
+      this.#error(ref.use, 'load', errors.PIT_E_PLUGIN_LOAD(ref.use, why), why);
       return null;
     }
   }
@@ -179,16 +187,21 @@ export class PluginHost {
     try {
       const out: Outcome = await p.pool.run(task, { signal: AbortSignal.timeout(limitMs) });
       this.#apply(p, out);
-      return out;
+      if (out.setupFailed === undefined) return out;
+      this.#setupFailed(p, errors.PIT_E_PLUGIN_SETUP(p.name, out.setupFailed), out.setupFailed);
+      return null;
     } catch (e) {
       // A call cut short by the engine stopping (its worker ended) is no failure of the plugin.
       if (this.#stopping && !duringStop) return null;
       const err = e as Error;
-      const why =
-        err.name === 'TimeoutError' || err.name === 'AbortError'
-          ? `${task.hook} did not finish within ${limitMs}ms; its worker was ended and will be replaced`
-          : err.message;
-      this.#error(p.name, task.hook, why);
+      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
+      const why = timedOut ? `${task.hook} did not finish within ${limitMs}ms; its worker was ended and will be replaced` : err.message;
+      const error = timedOut ? errors.PIT_E_PLUGIN_TIMEOUT(p.name, task.hook, limitMs) : errors.PIT_E_PLUGIN_HOOK(p.name, task.hook, why);
+      if (task.hook === 'setup') {
+        this.#setupFailed(p, errors.PIT_E_PLUGIN_SETUP(p.name, why), why);
+        return null;
+      }
+      this.#error(p.name, task.hook, error, why);
       const now = Date.now();
       p.failures = [...p.failures.filter((t) => now - t < PLUGIN_LIMITS.failureWindowMs), now];
       if (p.failures.length >= PLUGIN_LIMITS.failures) {
@@ -208,13 +221,15 @@ export class PluginHost {
       if (++p.emitted.count > PLUGIN_LIMITS.emitsPerSecond) {
         if (!p.emitted.reported) {
           p.emitted.reported = true;
-          this.#error(p.name, 'emit', `emitted more than ${PLUGIN_LIMITS.emitsPerSecond} events in a second; the rest of this second's are dropped`);
+          const why = `emitted more than ${PLUGIN_LIMITS.emitsPerSecond} events in a second; the rest of this second's are dropped`;
+          this.#error(p.name, 'emit', errors.PIT_E_PLUGIN_EMIT(p.name, why), why);
         }
         continue;
       }
       const segments = name.split(':');
       if (segments.length !== 3 || segments.some((s) => !s || s === '*')) {
-        this.#error(p.name, 'emit', `cannot emit "${name}": an event name is kind:subject:what`);
+        const why = `cannot emit "${name}": an event name is kind:subject:what`;
+        this.#error(p.name, 'emit', errors.PIT_E_PLUGIN_EMIT(p.name, why), why);
         continue;
       }
       this.deps.bus.publish('custom:event', segments[1], { name, data });
@@ -222,13 +237,21 @@ export class PluginHost {
     for (const r of out.requests) {
       // A plugin's restart is automatic: it spends from the process's restart budget.
       const done = r.action === 'restart' ? this.deps.processes.restart(r.process, { counted: true }) : this.deps.processes[r.action](r.process);
-      done.catch((e: Error) => this.#error(p.name, 'request', e.message));
+      done.catch((e: Error) => this.#error(p.name, 'request', errors.PIT_E_PLUGIN_REQUEST(p.name, e.message), e.message));
     }
   }
 
-  #error(plugin: string, hook: string, message: string): void {
-    this.deps.bus.publish('plugin:error', plugin, { plugin, hook, message });
-    this.deps.log(`plugin ${plugin}: ${hook} failed: ${message}`);
+  /** plugin:<name>:error with `why` (the plugin's own words) and a note with the full message and code. */
+  #error(plugin: string, hook: string, error: PitError, why: string): void {
+    this.deps.bus.publish('plugin:error', plugin, { plugin, hook, code: error.code, message: why });
+    this.deps.log(`${error.message} [${error.code}]`);
+  }
+
+  /** A plugin that cannot be set up cannot work: reported once, then disabled (never torn down). */
+  #setupFailed(p: Loaded, error: PitError, why: string): void {
+    this.#error(p.name, 'setup', error, why);
+    p.disabled = true;
+    this.deps.bus.publish('plugin:disabled', p.name, { plugin: p.name, failures: 1 });
   }
 }
 

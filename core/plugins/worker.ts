@@ -1,6 +1,8 @@
 // Runs inside a plugin's worker thread: loads the plugin once, runs its
-// setup, then each hook the host asks for. A replaced worker starts empty,
-// so setup runs again there before the next hook.
+// setup when the host asks (as the plugin loads), then each hook the host
+// asks for. A replaced worker starts empty, so setup runs again there before
+// the next hook. A setup that throws is answered as `setupFailed`, not
+// thrown, so the host can tell it from a failure of the hook it asked for.
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import type { PluginContext, PluginDefinition } from './contract.js';
@@ -12,7 +14,7 @@ export interface Task {
   options: Record<string, unknown>;
   root: string;
   stateDir: string;
-  hook: 'describe' | 'onEvent' | 'action' | 'tick' | 'teardown';
+  hook: 'describe' | 'setup' | 'onEvent' | 'action' | 'tick' | 'teardown';
   events?: PitEvent[];
   action?: string;
   args?: unknown;
@@ -26,10 +28,12 @@ export interface Outcome {
   logs: string[];
   /** The action ended with ctx.fail(reason). */
   failed?: string;
+  /** setup threw this; the hook asked for did not run. */
+  setupFailed?: string;
   describe?: { name: string; on: string[]; actions: string[]; options: Record<string, unknown> | null; apiVersion: number; tickMs: number | null; actionTimeoutMs: number | null };
 }
 
-let loaded: { def: PluginDefinition; outcome: Outcome; ctx: PluginContext } | null = null;
+let loaded: { def: PluginDefinition; outcome: Outcome; ctx: PluginContext; setUp: boolean } | null = null;
 
 async function load(task: Task): Promise<NonNullable<typeof loaded>> {
   if (loaded) return loaded;
@@ -50,9 +54,7 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
     request: (action, process) => outcome.requests.push({ action, process }),
     fail: (reason) => (outcome.failed = String(reason)),
   };
-  // Remembered only once set up: a setup that throws is tried again next time.
-  if (task.hook !== 'describe') await def.setup?.(ctx);
-  loaded = { def, outcome, ctx };
+  loaded = { def, outcome, ctx, setUp: false };
   return loaded;
 }
 
@@ -78,6 +80,16 @@ export default async function runTask(task: Task): Promise<Outcome> {
         actionTimeoutMs: def.actionTimeoutMs ? def.actionTimeoutMs(task.options) : null,
       },
     };
+  }
+  if (!p.setUp) {
+    // Nothing was set up in this worker, so there is nothing to tear down.
+    if (task.hook === 'teardown') return { ...p.outcome };
+    try {
+      await def.setup?.(ctx);
+    } catch (e) {
+      return { ...p.outcome, setupFailed: e instanceof Error ? e.message : String(e) };
+    }
+    p.setUp = true;
   }
   if (task.hook === 'onEvent') await def.onEvent?.(task.events ?? [], ctx);
   if (task.hook === 'action') {

@@ -7,6 +7,7 @@ import { makeProject } from '../helpers/project.js';
 import { runEngine } from '../helpers/cli.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
 import { until } from '../helpers/wait.js';
+import { parseDuration } from '../../core/model/units.js';
 
 const commented = `# Our services. Reviewed in PRs.
 version: 1
@@ -88,6 +89,51 @@ test('config get prints the value as the engine sees it, the default when unset,
   const none = runEngine(['config', 'get', 'processes.api.health'], dir);
   assert.equal(none.status, 1);
   assert.match(none.stderr, /\[PIT_E_CONFIG_NOT_SET\]/);
+});
+
+test('config get gives every duration key its default, the value the engine uses', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api:\n    command: sleep 100\n    health: { tcp: 8080 }\n' });
+  const model = JSON.parse(runEngine(['config', 'show', '--json'], dir).stdout);
+  const api = model.processes.api;
+  const keys: [string, number][] = [
+    ['processes.api.stop.timeout', api.stop.timeoutMs],
+    ['processes.api.restart.delay', api.restart.delayMs],
+    ['processes.api.restart.min_uptime', api.restart.minUptimeMs],
+    ['processes.api.health.timeout', api.health.timeoutMs],
+    ['heartbeat.interval', model.heartbeat.intervalMs],
+    ['settings.shutdown_timeout', model.settings.shutdownTimeoutMs],
+  ];
+  for (const [key, engineMs] of keys) {
+    const r = runEngine(['config', 'get', key], dir);
+    assert.equal(r.status, 0, `${key}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /no default|PIT_E_/, key);
+    assert.match(r.stderr, new RegExp(`^${key.replace(/\./g, '\\.')} is not set; this is its default\n$`));
+    assert.equal(parseDuration(r.stdout.trim()), engineMs, `${key} = ${r.stdout.trim()} is what the engine uses`);
+  }
+});
+
+test('config get of a section shows the effective values, the defaults marked, the written ones not', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api:\n    command: sleep 100\n    restart: { policy: always, delay: 1s }\n' });
+  const yaml = runEngine(['config', 'get', 'processes.api.restart'], dir);
+  assert.equal(yaml.status, 0, yaml.stderr);
+  assert.equal(
+    yaml.stdout,
+    'policy: always\ndelay: 1s\nmax_delay: 30s # default\nmin_uptime: 5s # default\nmax_restarts: 10 # default\nwindow: 5m # default\non_unhealthy: false # default\n',
+  );
+  const json = runEngine(['config', 'get', 'processes.api.restart', '--json'], dir);
+  assert.deepEqual(JSON.parse(json.stdout), { policy: 'always', delay: '1s', max_delay: '30s', min_uptime: '5s', max_restarts: 10, window: '5m', on_unhealthy: false });
+  assert.equal(json.stderr, 'not set, so their defaults: max_delay, min_uptime, max_restarts, window, on_unhealthy\n');
+  // A section the pitfile leaves out entirely is all defaults; one that means "none" when absent stays unset.
+  assert.match(runEngine(['config', 'get', 'processes.api.stop'], dir).stdout, /^signal: SIGTERM # default\ntimeout: 10s # default\n$/);
+  for (const none of ['processes.api.health', 'processes.api.limits', 'settings.dashboard']) {
+    const r = runEngine(['config', 'get', none], dir);
+    assert.equal(r.status, 1, none);
+    assert.match(r.stderr, /\[PIT_E_CONFIG_NOT_SET\]/, none);
+  }
+  // A key under such a section names the section that is missing.
+  const under = runEngine(['config', 'get', 'processes.api.health.timeout'], dir);
+  assert.equal(under.status, 1);
+  assert.match(under.stderr, /^processes\.api\.health is not set and has no default \[PIT_E_CONFIG_NOT_SET\]/);
 });
 
 test('config set --local writes pitfile.local.yaml, creating it, and the pitfile is untouched', () => {

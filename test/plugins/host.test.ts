@@ -163,3 +163,27 @@ processes:
   const loadedAt = Number(readFileSync(join(dir, '.pit', 'late-loaded'), 'utf8'));
   assert.ok(Number(seen.at(-1)!.split(' ')[0]) < loadedAt, 'quick exited before the plugin was loaded');
 });
+
+test('a plugin whose setup throws is reported as it loads, with its name and hook, disabled, and never torn down', async () => {
+  const { engine, events, notes, dir } = await startEngine(
+    `version: 1
+plugins:
+  - ${JSON.stringify(fixture('plugins', 'broken-setup.mjs'))}
+processes:
+  app: { command: ${idle} }
+`,
+  );
+  await engine.ready();
+  const reported = events.filter((e) => e.type === 'plugin:error' && e.plugin === 'broken');
+  assert.equal(reported.length, 1, 'the setup failure is reported once the plugins are loaded');
+  assert.ok(reported[0].type === 'plugin:error');
+  assert.deepEqual([reported[0].subject, reported[0].hook, reported[0].code, reported[0].message], ['broken', 'setup', 'PIT_E_PLUGIN_SETUP', 'boom in setup']);
+  assert.ok(events.some((e) => e.type === 'plugin:disabled' && e.plugin === 'broken'));
+  assert.ok(notes.some((n) => /^plugin broken: setup failed: boom in setup; the plugin is disabled.*\[PIT_E_PLUGIN_SETUP\]$/.test(n)), notes.join('\n'));
+  // The engine goes on: its process runs, and the plugin gets no events.
+  await until(() => engine.supervisors.get('app')!.state === 'running' || null, 10_000, 'app to run');
+  await engine.stop();
+  assert.equal(events.filter((e) => e.type === 'plugin:error' && e.plugin === 'broken').length, 1, 'not reported again at teardown');
+  assert.ok(!notes.some((n) => /teardown/.test(n)), notes.join('\n'));
+  assert.deepEqual(readFileSync(join(dir, '.pit', 'broken-hooks'), 'utf8').split('\n').filter(Boolean), ['setup']);
+});
