@@ -19,12 +19,14 @@ test('run --daemon --dashboard serves the dashboard, and the command prints its 
   const pid = Number(readFileSync(join(dir, '.pit', 'engine.pid'), 'utf8'));
   after(() => isAlive(pid) && process.kill(pid, 'SIGKILL'));
   const token = readFileSync(join(dir, '.pit', 'dashboard.token'), 'utf8').trim();
-  assert.match(r.stdout, new RegExp(`^  dashboard: http://127\\.0\\.0\\.1:${port}/\\?token=${token}$`, 'm'));
-  const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { authorization: `Bearer ${token}` } });
+  // Not a terminal: the address without the token, which stays in its file.
+  assert.match(r.stdout, new RegExp(`^  dashboard: http://127\\.0\\.0\\.1:${port}/ \\(add #token= and the contents of \\.pit/dashboard\\.token\\)$`, 'm'));
+  assert.ok(!r.stdout.includes(token), 'the token was printed to a pipe');
+  const page = await fetch(`http://127.0.0.1:${port}/`);
   assert.equal(page.status, 200);
   assert.match(page.headers.get('content-type') ?? '', /text\/html/);
-  assert.match(await page.text(), /<html/i);
-  assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 401, 'still behind the token');
+  assert.equal((await fetch(`http://127.0.0.1:${port}/v1/processes`)).status, 401, 'the API is behind the token');
+  assert.equal((await fetch(`http://127.0.0.1:${port}/v1/processes`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
   assert.equal(runEngine(['shutdown'], dir).status, 0);
   assert.equal(isAlive(pid), false);
 });
