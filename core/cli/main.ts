@@ -18,6 +18,7 @@ import { registerInstall } from './install.js';
 import { registerEvents } from './events.js';
 import { registerExport } from './export.js';
 import { registerService } from './service.js';
+import { registerImport } from './import.js';
 import { exitCodes } from './output.js';
 import { version } from '../version.js';
 
@@ -57,6 +58,7 @@ Examples:
   registerEvents(program);
   registerExport(program);
   registerService(program);
+  registerImport(program);
   return program;
 }
 
