@@ -101,9 +101,8 @@ function probes(draft: Draft, name: string, spec: Spec, p: Spec, refs: (t: unkno
 }
 
 function availability(draft: Draft, name: string, spec: Spec, a: Spec | undefined): void {
-  const r: Spec = { ...((spec.restart as Spec) ?? {}) };
   const policy = String(a?.restart ?? 'no');
-  r.policy = ({ always: 'always', on_failure: 'on-failure', exit_on_failure: 'on-failure', no: 'never' } as Record<string, string>)[policy] ?? 'never';
+  const r: Spec = { policy: ({ always: 'always', on_failure: 'on-failure', exit_on_failure: 'on-failure', no: 'never' } as Record<string, string>)[policy] ?? 'never', ...((spec.restart as Spec) ?? {}) };
   if (policy === 'exit_on_failure') draft.changed(name, 'restart', 'exit_on_failure stopped process-compose when this failed; Pit restarts it and keeps the others running');
   if (a?.backoff_seconds !== undefined) r.delay = formatDuration(Number(a.backoff_seconds) * 1000);
   if (a?.max_restarts !== undefined && Number(a.max_restarts) > 0) r.max_restarts = Number(a.max_restarts);
