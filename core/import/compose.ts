@@ -66,6 +66,7 @@ function service(draft: Draft, source: string, s: Service): void {
   }
   const grace = s.stop_grace_period === undefined ? null : parseGoDuration(s.stop_grace_period);
   if (grace !== null) stop.timeout = formatDuration(grace);
+  else if (s.stop_grace_period !== undefined) draft.unmapped(name, 'stop', `stop_grace_period ${s.stop_grace_period}: not a duration here`);
   if (Object.keys(stop).length) spec.stop = stop;
   deploy(draft, name, spec, s.deploy);
   if (s.profiles) draft.unmapped(name, null, `profiles ${JSON.stringify(s.profiles)}: Pit has no profiles yet; the process always runs`);
@@ -158,8 +159,10 @@ function health(draft: Draft, name: string, spec: Spec, hc: Spec | undefined, re
   for (const [from, to] of [['interval', 'interval'], ['timeout', 'timeout'], ['start_period', 'start_period']] as const) {
     const ms = hc[from] === undefined ? null : parseGoDuration(hc[from]);
     if (ms !== null) h[to] = formatDuration(ms);
+    else if (hc[from] !== undefined) draft.unmapped(name, 'health', `${from} ${hc[from]}: not a duration here`);
   }
-  if (hc.retries !== undefined) h.failures = Math.max(1, Number(hc.retries));
+  const retries = hc.retries === undefined ? null : draft.number(name, 'health', 'retries', hc.retries);
+  if (retries !== null) h.failures = Math.max(1, Math.round(retries));
   if (hc.start_interval !== undefined) draft.unmapped(name, 'health', `start_interval ${hc.start_interval}: Pit probes at one interval`);
   spec.health = h;
   draft.explain(name, 'health', 'runs on this machine now, not in the container: it needs the tools it names');

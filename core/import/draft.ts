@@ -104,6 +104,14 @@ export class Draft {
     return comments.get(k)!;
   }
 
+  /** `value` as a number, or null with a note when it is not one (a value left to the environment, say). */
+  number(name: string, key: string, label: string, value: unknown): number | null {
+    const n = typeof value === 'number' ? value : Number(String(value).trim());
+    if (String(value).trim() !== '' && Number.isFinite(n) && n >= 0) return n;
+    this.unmapped(name, key, `${label}=${value}: not a number here; the default is kept`);
+    return null;
+  }
+
   /** A file watcher or cron watcher and the reaction that restarts `name` on it. */
   restartOn(name: string, kind: 'file' | 'cron', watcher: Spec, comment: string): void {
     let w = `${name}-${kind === 'file' ? 'files' : 'cron'}`;

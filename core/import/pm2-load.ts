@@ -30,24 +30,34 @@ function evaluate(file: string, timeoutMs: number): Promise<unknown> {
   const env: NodeJS.ProcessEnv = {};
   for (const k of ['PATH', 'HOME', 'LANG']) if (process.env[k] !== undefined) env[k] = process.env[k];
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, file], { cwd: dirname(file), env, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    // Its own process group: whatever the file starts is ended with it.
+    const p = spawn(process.execPath, [child, file], { cwd: dirname(file), env, detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    const killGroup = () => {
+      try {
+        process.kill(-p.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
     let out = '';
     let err = '';
     p.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
     (p.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.length > maxBytes) p.kill('SIGKILL');
+      if (out.length > maxBytes) killGroup();
     });
     let timedOut = false;
     // Settled on close, so the child is gone (reaped) when the error is seen.
     const timer = setTimeout(() => {
       timedOut = true;
-      p.kill('SIGKILL');
+      killGroup();
     }, timeoutMs);
     p.on('error', (e) => {
       clearTimeout(timer);
       reject(errors.PIT_E_IMPORT_EVAL(file, e.message));
     });
+    // A child the file started may hold the pipes open: end the group once the loader exits.
+    p.on('exit', killGroup);
     p.on('close', () => {
       clearTimeout(timer);
       if (timedOut) return reject(errors.PIT_E_IMPORT_TIMEOUT(file, timeoutMs));

@@ -45,7 +45,8 @@ function appProcess(draft: Draft, app: App): void {
   if (others.length) draft.unmapped(name, 'env', `${others.join(', ')}: pick one with engine import --env NAME`);
   if (app.autostart === false) spec.autostart = false;
   restart(draft, name, spec, app);
-  if (app.kill_timeout !== undefined) spec.stop = { timeout: formatDuration(ms(app.kill_timeout)) };
+  const kill = app.kill_timeout === undefined ? null : duration(draft, name, 'stop', 'kill_timeout', app.kill_timeout);
+  if (kill) spec.stop = { timeout: kill };
   if (app.treekill === false) draft.changed(name, 'stop', 'treekill: false: Pit always signals the whole process group');
   if (app.max_memory_restart !== undefined) {
     const bytes = parseSize(app.max_memory_restart);
@@ -76,6 +77,14 @@ function ms(v: unknown): number {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
 }
 
+/** A PM2 duration as the pitfile writes it, or null with a note. */
+function duration(draft: Draft, name: string, key: string, label: string, v: unknown): string | null {
+  const n = ms(v);
+  if (Number.isFinite(n) && n >= 0) return formatDuration(n);
+  draft.unmapped(name, key, `${label} ${JSON.stringify(v)}: not a duration`);
+  return null;
+}
+
 function words(v: unknown): string[] {
   if (v === undefined || v === null || v === '') return [];
   if (Array.isArray(v)) return v.map(String);
@@ -102,14 +111,18 @@ function command(draft: Draft, name: string, app: App): string[] {
 
 function restart(draft: Draft, name: string, spec: Spec, app: App): void {
   const r: Spec = { policy: app.autorestart === false ? 'never' : 'always' };
-  if (app.max_restarts !== undefined) r.max_restarts = Number(app.max_restarts);
-  if (app.min_uptime !== undefined) r.min_uptime = formatDuration(ms(app.min_uptime));
+  const max = app.max_restarts === undefined ? null : draft.number(name, 'restart', 'max_restarts', app.max_restarts);
+  if (max !== null) r.max_restarts = Math.round(max);
+  const uptime = app.min_uptime === undefined ? null : duration(draft, name, 'restart', 'min_uptime', app.min_uptime);
+  if (uptime) r.min_uptime = uptime;
   if (app.exp_backoff_restart_delay !== undefined) {
-    r.delay = formatDuration(ms(app.exp_backoff_restart_delay));
+    const d = duration(draft, name, 'restart', 'exp_backoff_restart_delay', app.exp_backoff_restart_delay);
+    if (d) r.delay = d;
     r.max_delay = '15s';
     draft.explain(name, 'restart', 'exp_backoff_restart_delay: doubles up to 15s, as PM2 does');
   } else if (app.restart_delay !== undefined) {
-    r.delay = formatDuration(ms(app.restart_delay));
+    const d = duration(draft, name, 'restart', 'restart_delay', app.restart_delay);
+    if (d) r.delay = d;
     draft.changed(name, 'restart', 'restart_delay is a fixed wait in PM2; Pit doubles the delay after each quick restart');
   }
   if (app.max_restarts !== undefined) draft.explain(name, 'restart', 'PM2 counts restarts sooner than min_uptime; Pit counts restarts within window');
@@ -130,7 +143,8 @@ function watch(draft: Draft, name: string, spec: Spec, app: App): void {
   );
   const watcher: Spec = { paths: globs.map((g) => g.replace(/^\.\//, '')) };
   if (ignore.length) watcher.ignore = ignore.map((g) => g.replace(/^\.\//, ''));
-  if (app.watch_delay !== undefined) watcher.debounce = formatDuration(ms(app.watch_delay));
+  const debounce = app.watch_delay === undefined ? null : duration(draft, name, 'watch_delay', 'watch_delay', app.watch_delay);
+  if (debounce) watcher.debounce = debounce;
   if (watcher.paths && (watcher.paths as string[]).some((g) => g.startsWith('../'))) draft.changed(name, null, 'watch reaches outside the pitfile\'s folder; Pit watches only below it: move the pitfile up, or narrow watch');
   draft.restartOn(name, 'file', watcher, `watch${app.ignore_watch ? ' and ignore_watch' : ''}`);
   if (app.watch_options) draft.unmapped(name, null, `watch_options ${JSON.stringify(app.watch_options)}`);

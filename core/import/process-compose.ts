@@ -81,10 +81,12 @@ function probe(draft: Draft, name: string, pr: Spec, refs: (t: unknown, k: strin
     draft.unmapped(name, 'health', `probe ${JSON.stringify(pr)}`);
     return null;
   }
-  if (pr.period_seconds !== undefined) h.interval = formatDuration(Number(pr.period_seconds) * 1000);
-  if (pr.timeout_seconds !== undefined) h.timeout = formatDuration(Number(pr.timeout_seconds) * 1000);
-  if (pr.failure_threshold !== undefined) h.failures = Math.max(1, Number(pr.failure_threshold));
-  if (pr.initial_delay_seconds !== undefined) h.start_period = formatDuration(Number(pr.initial_delay_seconds) * 1000);
+  const n = (k: string) => (pr[k] === undefined ? null : draft.number(name, 'health', k, pr[k]));
+  const [period, timeout, failures, delay] = ['period_seconds', 'timeout_seconds', 'failure_threshold', 'initial_delay_seconds'].map(n);
+  if (period !== null) h.interval = formatDuration(period * 1000);
+  if (timeout !== null) h.timeout = formatDuration(timeout * 1000);
+  if (failures !== null) h.failures = Math.max(1, Math.round(failures));
+  if (delay !== null) h.start_period = formatDuration(delay * 1000);
   if (pr.success_threshold !== undefined && Number(pr.success_threshold) !== 1) draft.unmapped(name, 'health', `success_threshold ${pr.success_threshold}: one passing probe makes a process healthy in Pit`);
   return h;
 }
@@ -104,8 +106,10 @@ function availability(draft: Draft, name: string, spec: Spec, a: Spec | undefine
   const policy = String(a?.restart ?? 'no');
   const r: Spec = { policy: ({ always: 'always', on_failure: 'on-failure', exit_on_failure: 'on-failure', no: 'never' } as Record<string, string>)[policy] ?? 'never', ...((spec.restart as Spec) ?? {}) };
   if (policy === 'exit_on_failure') draft.changed(name, 'restart', 'exit_on_failure stopped process-compose when this failed; Pit restarts it and keeps the others running');
-  if (a?.backoff_seconds !== undefined) r.delay = formatDuration(Number(a.backoff_seconds) * 1000);
-  if (a?.max_restarts !== undefined && Number(a.max_restarts) > 0) r.max_restarts = Number(a.max_restarts);
+  const backoff = a?.backoff_seconds === undefined ? null : draft.number(name, 'restart', 'backoff_seconds', a.backoff_seconds);
+  if (backoff !== null) r.delay = formatDuration(backoff * 1000);
+  const max = a?.max_restarts === undefined ? null : draft.number(name, 'restart', 'max_restarts', a.max_restarts);
+  if (max) r.max_restarts = Math.round(max);
   if (a?.backoff_seconds !== undefined) draft.explain(name, 'restart', 'backoff_seconds is a fixed wait in process-compose; Pit doubles the delay after each restart');
   for (const k of Object.keys(a ?? {})) if (!['restart', 'backoff_seconds', 'max_restarts'].includes(k)) draft.unmapped(name, 'restart', `availability.${k} ${JSON.stringify(a![k])}`);
   spec.restart = r;
@@ -119,7 +123,8 @@ function shutdown(draft: Draft, name: string, spec: Spec, s: Spec | undefined, r
     if (sig) st.signal = sig;
     else draft.unmapped(name, 'stop', `shutdown.signal ${s.signal}`);
   }
-  if (s.timeout_seconds !== undefined) st.timeout = formatDuration(Number(s.timeout_seconds) * 1000);
+  const timeout = s.timeout_seconds === undefined ? null : draft.number(name, 'stop', 'shutdown.timeout_seconds', s.timeout_seconds);
+  if (timeout !== null) st.timeout = formatDuration(timeout * 1000);
   if (Object.keys(st).length) spec.stop = st;
   if (s.command) draft.unmapped(name, 'stop', `shutdown.command ${JSON.stringify(refs(s.command, 'stop'))}: Pit stops a process with a signal only`);
   for (const k of Object.keys(s)) if (!['signal', 'timeout_seconds', 'command'].includes(k)) draft.unmapped(name, 'stop', `shutdown.${k} ${JSON.stringify(s[k])}`);

@@ -66,7 +66,9 @@ function program(draft: Draft, s: IniSection, globalEnv: Record<string, string>,
     if (dir) spec.cwd = draft.path(dir, dirname(s.file));
     const env = { ...globalEnv, ...(x('environment') ? parseEnvironment(x('environment')!) : {}) };
     if (Object.keys(env).length) spec.env = Object.fromEntries(Object.entries(env).map(([k, val]) => [k, literalEnv(val)]));
-    if (x('autostart') === 'false') spec.autostart = false;
+    const autostart = x('autostart');
+    if (autostart === 'false') spec.autostart = false;
+    else if (autostart !== undefined && autostart !== 'true') draft.unmapped(name, null, `autostart=${autostart}: not true or false here; it starts with the engine`);
     restart(draft, name, spec, x);
     stop(draft, name, spec, x);
     logs(draft, name, spec, x);
@@ -94,9 +96,12 @@ function restart(draft: Draft, name: string, spec: Spec, x: (k: string) => strin
   const r: Spec = {};
   const auto = x('autorestart') ?? 'unexpected';
   r.policy = { true: 'always', false: 'never', unexpected: 'on-failure' }[auto] ?? 'on-failure';
+  if (!['true', 'false', 'unexpected'].includes(auto)) draft.unmapped(name, 'restart', `autorestart=${auto}: not true, false or unexpected here; on-failure is used`);
   if (auto === 'unexpected' && (x('exitcodes') ?? '0') !== '0') draft.changed(name, 'restart', `exitcodes=${x('exitcodes')}: Pit counts only exit code 0 as expected`);
-  if (x('startsecs') !== undefined) r.min_uptime = formatDuration(Number(x('startsecs')) * 1000);
-  if (x('startretries') !== undefined) r.max_restarts = Number(x('startretries'));
+  const startsecs = x('startsecs') === undefined ? null : draft.number(name, 'restart', 'startsecs', x('startsecs'));
+  if (startsecs !== null) r.min_uptime = formatDuration(startsecs * 1000);
+  const retries = x('startretries') === undefined ? null : draft.number(name, 'restart', 'startretries', x('startretries'));
+  if (retries !== null) r.max_restarts = Math.round(retries);
   if (x('startsecs') !== undefined || x('startretries') !== undefined) {
     draft.explain(name, 'restart', 'startsecs → min_uptime, startretries → max_restarts: supervisord retries only failed starts; Pit counts every restart in a window');
   }
@@ -111,7 +116,8 @@ function stop(draft: Draft, name: string, spec: Spec, x: (k: string) => string |
     if (s) st.signal = s;
     else draft.unmapped(name, 'stop', `stopsignal=${sig}: Pit sends SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGKILL, SIGUSR1 or SIGUSR2`);
   }
-  if (x('stopwaitsecs') !== undefined) st.timeout = formatDuration(Number(x('stopwaitsecs')) * 1000);
+  const wait = x('stopwaitsecs') === undefined ? null : draft.number(name, 'stop', 'stopwaitsecs', x('stopwaitsecs'));
+  if (wait !== null) st.timeout = formatDuration(wait * 1000);
   if (Object.keys(st).length) spec.stop = st;
   for (const k of ['stopasgroup', 'killasgroup']) {
     if (x(k) === 'false') draft.changed(name, 'stop', `${k}=false: Pit always signals the whole process group`);
@@ -128,7 +134,8 @@ function logs(draft: Draft, name: string, spec: Spec, x: (k: string) => string |
   const l: Spec = {};
   const bytes = max === undefined ? null : parseSize(max);
   if (toFile && bytes) l.max_size = formatSize(bytes);
-  if (toFile && keep !== undefined) l.keep = Number(keep);
+  const kept = toFile && keep !== undefined ? draft.number(name, 'logs', 'stdout_logfile_backups', keep) : null;
+  if (kept !== null) l.keep = Math.round(kept);
   if (Object.keys(l).length) spec.logs = l;
 }
 

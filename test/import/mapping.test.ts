@@ -186,3 +186,16 @@ test('a name the pitfile does not accept is renamed, and the rename is said', as
   assert.deepEqual(data.processes.web.depends_on, { 'init-db': 'completed' });
   assert.ok(report.some((l) => /init-db: note: named "init-db": "_init db" is not a pitfile name/.test(l)));
 });
+
+test('supervisord: values left to %(ENV_X)s where a number or boolean is needed are said, not guessed', async () => {
+  const { data, report } = await imported({
+    'supervisord.conf': '[program:w]\ncommand=php artisan queue:work --sleep=%(ENV_QUEUE_SLEEP)s\nnumprocs=%(ENV_QUEUE_WORKERS)s\nstopwaitsecs=%(ENV_QUEUE_TIMEOUT)s\nautostart=%(ENV_ENABLE)s\npriority=30  # Start after nginx\n',
+  });
+  assert.deepEqual(Object.keys(data.processes), ['w']);
+  assert.deepEqual(data.processes.w.command, ['php', 'artisan', 'queue:work', '--sleep=${QUEUE_SLEEP}'], 'a list: the value of QUEUE_SLEEP stays one word');
+  assert.equal(data.processes.w.stop, undefined, 'no timeout guessed');
+  for (const said of [/numprocs=%\(ENV_QUEUE_WORKERS\)s: not a number here/, /stopwaitsecs=\$\{QUEUE_TIMEOUT\}: not a number here/, /autostart=\$\{ENABLE\}: not true or false here/]) {
+    assert.ok(report.some((l) => said.test(l)), `the report says ${said}`);
+  }
+  assert.ok(!report.some((l) => /Start after nginx/.test(l)), 'an inline # comment is a comment');
+});

@@ -8,6 +8,8 @@ import { importFile } from '../../core/import/import-file.js';
 import { PitError } from '../../core/errors.js';
 import { makeProject } from '../helpers/project.js';
 import { runEngine } from '../helpers/cli.js';
+import { until } from '../helpers/wait.js';
+import { isAlive } from '../helpers/proc.js';
 
 test('an ecosystem file that never finishes loading is killed at the timeout with PIT_E_IMPORT_TIMEOUT', async () => {
   const dir = makeProject({ 'ecosystem.config.cjs': `require('fs').writeFileSync(__dirname + '/pid', String(process.pid)); for (;;) {}\n` });
@@ -65,4 +67,18 @@ test('an ecosystem file that throws is PIT_E_IMPORT_EVAL with its message', asyn
   const dir = makeProject({ 'ecosystem.config.cjs': `require('no-such-module-for-pit');\n` });
   await assert.rejects(importFile({ file: join(dir, 'ecosystem.config.cjs'), outDir: dir }), (e: unknown) => e instanceof PitError && e.code === 'PIT_E_IMPORT_EVAL' && /no-such-module-for-pit/.test(e.message));
   assert.ok(!existsSync(join(dir, 'pitfile.yaml')));
+});
+
+test('a process an ecosystem file starts at load does not outlive the import', async () => {
+  const dir = makeProject({
+    'ecosystem.config.cjs': `const { spawn } = require('child_process');
+const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'inherit' });
+require('fs').writeFileSync(__dirname + '/grandchild', String(c.pid));
+module.exports = { apps: [{ name: 'api', script: 'server.js' }] };
+`,
+  });
+  const r = await importFile({ file: join(dir, 'ecosystem.config.cjs'), outDir: dir, timeoutMs: 5000 });
+  assert.deepEqual(r.processes, ['api'], 'the apps were read although a child kept the pipes open');
+  const pid = Number(readFileSync(join(dir, 'grandchild'), 'utf8'));
+  await until(() => !isAlive(pid) || null, 5000, `the process the file started (${pid}) to end`);
 });
