@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 Examples:
   engine init                      # write a starter pitfile.yaml
-  engine import ecosystem.config.js   # or a Procfile, supervisord.conf, compose.yaml, process-compose.yaml
+  engine import Procfile           # a pitfile from a Procfile, ecosystem.config.js, supervisord.conf, compose.yaml…
   engine validate                  # check it, every problem with file:line:column
   engine run                       # start everything and supervise it
   engine status                    # from another terminal: what runs, CPU, memory
