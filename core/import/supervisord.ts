@@ -33,9 +33,13 @@ export function importSupervisord(draft: Draft, text: string): void {
     const [kind] = s.name.split(':');
     if (kind === 'program') byPriority.push(program(draft, s, globalEnv, groups));
     else if (['group', 'include'].includes(kind)) continue;
-    else if (kind === 'supervisord' && main?.values.get('environment')) draft.changed(null, null, `[supervisord] environment= is given to every process (in its env)`);
+    else if (kind === 'supervisord') {
+      if (s.values.has('environment')) draft.changed(null, null, `[supervisord] environment= is given to every process (in its env)`);
+      const own = [...s.values.keys()].filter((k) => k !== 'environment');
+      if (own.length) draft.unmapped(null, null, `[supervisord] ${own.join(', ')}: supervisord's own settings; Pit has its own (engine run, .pit/)`);
+    }
     else if (['eventlistener', 'fcgi-program'].includes(kind)) draft.unmapped(null, null, `[${s.name}]: Pit has no ${kind === 'eventlistener' ? 'event listeners (use reactions)' : 'FastCGI sockets'}`);
-    else if (kind !== 'supervisord') draft.unmapped(null, null, `[${s.name}]: supervisord's own settings; Pit has its own (engine run, .pit/)`);
+    else draft.unmapped(null, null, `[${s.name}]: supervisord's own settings; Pit has its own (engine run, .pit/)`);
   }
   priorityOrder(draft, byPriority);
 }
