@@ -87,6 +87,12 @@ function probe(draft: Draft, name: string, pr: Spec, refs: (t: unknown, k: strin
   if (timeout !== null) h.timeout = formatDuration(timeout * 1000);
   if (failures !== null) h.failures = Math.max(1, Math.round(failures));
   if (delay !== null) h.start_period = formatDuration(delay * 1000);
+  for (const k of Object.keys(pr)) {
+    if (!['exec', 'http_get', 'period_seconds', 'timeout_seconds', 'failure_threshold', 'initial_delay_seconds', 'success_threshold'].includes(k)) draft.unmapped(name, 'health', `probe ${k} ${JSON.stringify(pr[k])}`);
+  }
+  for (const k of Object.keys(pr.exec ?? pr.http_get ?? {})) {
+    if (!['command', 'host', 'scheme', 'path', 'port'].includes(k)) draft.unmapped(name, 'health', `probe ${pr.exec ? 'exec' : 'http_get'}.${k} ${JSON.stringify((pr.exec ?? pr.http_get)[k])}`);
+  }
   if (pr.success_threshold !== undefined && Number(pr.success_threshold) !== 1) draft.unmapped(name, 'health', `success_threshold ${pr.success_threshold}: one passing probe makes a process healthy in Pit`);
   return h;
 }

@@ -23,10 +23,12 @@ export function importProcfile(draft: Draft, text: string): void {
   const basePort = Number(/^\s*(?:export\s+)?PORT\s*=\s*["']?(\d+)/m.exec(dotenv)?.[1] ?? 5000);
   draft.explain(null, null, `PORT: base ${basePort} + 100 per line, in file order, as foreman sets it.`);
   draft.changed(null, null, 'foreman stops every process when one ends; Pit restarts a failed one (restart.policy on-failure, the default)');
-  const entries = text
-    .split(/\r?\n/)
-    .map((l) => entry.exec(l.trim()))
-    .filter((m): m is RegExpExecArray => m !== null);
+  const entries: RegExpExecArray[] = [];
+  text.split(/\r?\n/).forEach((l, i) => {
+    const m = entry.exec(l.trim());
+    if (m) entries.push(m);
+    else if (l.trim() && !l.trim().startsWith('#')) draft.unmapped(null, null, `line ${i + 1} ${JSON.stringify(l.trim())}: not "name: command" (foreman skips it too)`);
+  });
   const release = entries.find((m) => m[1] === 'release');
   entries.forEach(([, source, command], index) => {
     const spec: Record<string, unknown> = { command: literalDollars(command.trim()), env: { PORT: String(basePort + index * 100) } };

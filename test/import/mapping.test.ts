@@ -199,3 +199,10 @@ test('supervisord: values left to %(ENV_X)s where a number or boolean is needed 
   }
   assert.ok(!report.some((l) => /Start after nginx/.test(l)), 'an inline # comment is a comment');
 });
+
+test('procfile: a line that is not "name: command" is said, not skipped silently', async () => {
+  const { data, report } = await imported({ Procfile: 'web: a\nthis is not an entry\n# a comment\n' });
+  assert.deepEqual(Object.keys(data.processes), ['web']);
+  assert.ok(report.some((l) => /not mapped: line 2 "this is not an entry"/.test(l)));
+  assert.ok(!report.some((l) => /a comment/.test(l)));
+});
