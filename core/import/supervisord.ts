@@ -77,7 +77,7 @@ function program(draft: Draft, s: IniSection, globalEnv: Record<string, string>,
     stop(draft, name, spec, x);
     logs(draft, name, spec, x);
     if (x('user')) draft.unmapped(name, null, `user=${x('user')}: Pit runs processes as the engine's user (run the engine as ${x('user')})`);
-    if (groups.has(programName)) draft.explain(name, null, `in [group:${groups.get(programName)}] (engine restart takes several names)`);
+    if (groups.has(programName)) draft.unmapped(name, null, `in [group:${groups.get(programName)}]: Pit has no groups (engine restart takes several names)`);
     if (numprocs > 1) draft.explain(name, null, `copy ${num} of ${numprocs} of [program:${programName}] (numprocs)`);
     if (numprocs !== given) draft.unmapped(name, null, `numprocs=${v.get('numprocs')}: not a number here (it is read when supervisord starts); one copy is imported`);
     for (const key of v.keys()) {

@@ -49,7 +49,7 @@ test('supervisord: [include] files are read relative to the including file; [gro
     'etc/conf.d/skip.txt': '[program:no]\ncommand=no\n',
   }, 'etc/supervisord.conf');
   assert.deepEqual(Object.keys(data.processes), ['api']);
-  assert.match(text, /in \[group:web\]/);
+  assert.match(text, /# not mapped: in \[group:web\]: Pit has no groups/);
   assert.ok(report.some((l) => /not mapped: \[eventlistener:crash\]/.test(l)));
 });
 
