@@ -19,7 +19,7 @@ export interface ImportOptions {
   timeoutMs?: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- source files are untyped data, checked key by key
+/** Untyped on purpose: source files are data, checked key by key. */
 export type Spec = Record<string, any>;
 type Condition = 'started' | 'healthy' | 'completed';
 

@@ -5,6 +5,12 @@ import { errors, PitError } from '../errors.js';
 import { detectFormat } from './detect.js';
 import { Draft, type Format, type ImportOptions } from './draft.js';
 import { writePitfile } from './writer.js';
+import { loadEcosystem } from './pm2-load.js';
+import { importPm2 } from './pm2.js';
+import { importProcfile } from './procfile.js';
+import { importSupervisord } from './supervisord.js';
+import { importCompose } from './compose.js';
+import { importProcessCompose } from './process-compose.js';
 
 export interface ImportResult {
   format: Format;
@@ -39,21 +45,18 @@ export async function importFile(opts: ImportOptions & { from?: Format }): Promi
   return { format, text: writePitfile(draft), report: draft.report, processes: [...draft.processes.keys()] };
 }
 
-/** Each format's importer, loaded alone. */
+/** The format's importer; only a JS ecosystem file runs anything (in a child: pm2-load.ts). */
 async function build(draft: Draft, text: string): Promise<void> {
   switch (draft.format) {
-    case 'pm2': {
-      const { loadEcosystem } = await import('./pm2-load.js');
-      const exported = await loadEcosystem(draft.opts.file, text, draft.opts.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS);
-      return (await import('./pm2.js')).importPm2(draft, exported);
-    }
+    case 'pm2':
+      return importPm2(draft, await loadEcosystem(draft.opts.file, text, draft.opts.timeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS));
     case 'procfile':
-      return (await import('./procfile.js')).importProcfile(draft, text);
+      return importProcfile(draft, text);
     case 'supervisord':
-      return (await import('./supervisord.js')).importSupervisord(draft, text);
+      return importSupervisord(draft, text);
     case 'compose':
-      return (await import('./compose.js')).importCompose(draft, text);
+      return importCompose(draft, text);
     case 'process-compose':
-      return (await import('./process-compose.js')).importProcessCompose(draft, text);
+      return importProcessCompose(draft, text);
   }
 }
