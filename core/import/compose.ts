@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import { parse } from 'yaml';
 import { Draft, type Spec } from './draft.js';
-import { loadTimeReferences } from './env-references.js';
+import { dotenvNote, loadTimeReferences } from './env-references.js';
 import { formatDuration, formatSize, parseGoDuration, parseSize, pitSignal } from './units.js';
 
 type Service = Record<string, any>;
@@ -17,6 +17,8 @@ const handled = ['command', 'entrypoint', 'environment', 'env_file', 'depends_on
 export const looksLikeCompose = (data: unknown) => !!data && typeof data === 'object' && 'services' in data && typeof (data as Spec).services === 'object';
 
 export function importCompose(draft: Draft, text: string): void {
+  const dotenv = dotenvNote(text, draft.sourceDir);
+  if (dotenv) draft.changed(null, null, dotenv);
   const data = parse(text, { merge: true, maxAliasCount: 1000 }) as Spec;
   for (const key of Object.keys(data ?? {})) {
     if (key === 'services') continue;

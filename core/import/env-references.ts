@@ -1,5 +1,7 @@
 // "$" in imported text. A pitfile reads ${VAR}, ${VAR:-default} and $$ when
 // it is loaded (core/config/interpolate.ts); a bare $VAR is left to the shell.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Text whose "$" must reach the process as written (a PM2 value, a Procfile command): only "${" and "$$" need escaping. */
 export const literalDollars = (text: string) => text.replace(/\$\$|\$\{/g, (m) => (m === '$$' ? '$$$$' : '$${'));
@@ -29,4 +31,12 @@ export function loadTimeReferences(text: string): { text: string; unmapped: stri
     return `\${${name}:-}`;
   });
   return { text: out, unmapped };
+}
+
+/** Compose and process-compose fill ${VAR} from a .env beside the file too; a pitfile reads only the engine's environment. */
+export function dotenvNote(text: string, sourceDir: string): string | null {
+  const uses = /\$\{?[A-Za-z_]/.test(text.replace(/\$\$/g, ''));
+  return uses && existsSync(join(sourceDir, '.env'))
+    ? '${VAR} was also filled from the .env beside the file; Pit reads the engine\'s environment only: export them, or put them in env'
+    : null;
 }

@@ -3,7 +3,7 @@
 // the process's health; a liveness probe also restarts it when it fails.
 import { parse } from 'yaml';
 import { Draft, type Spec } from './draft.js';
-import { literalDollars, loadTimeReferences } from './env-references.js';
+import { dotenvNote, literalDollars, loadTimeReferences } from './env-references.js';
 import { formatDuration, pitSignal } from './units.js';
 
 const handled = ['command', 'working_dir', 'environment', 'depends_on', 'readiness_probe', 'liveness_probe', 'availability', 'disabled', 'shutdown', 'description'];
@@ -12,6 +12,8 @@ export const looksLikeProcessCompose = (data: unknown) =>
   !!data && typeof data === 'object' && 'processes' in data && !('services' in data) && !('apps' in data) && typeof (data as Spec).processes === 'object';
 
 export function importProcessCompose(draft: Draft, text: string): void {
+  const dotenv = dotenvNote(text, draft.sourceDir);
+  if (dotenv) draft.changed(null, null, dotenv);
   const data = (parse(text, { merge: true, maxAliasCount: 1000 }) ?? {}) as Spec;
   const globalEnv = envList(data.environment);
   const literal = data.disable_env_expansion === true;

@@ -206,3 +206,10 @@ test('procfile: a line that is not "name: command" is said, not skipped silently
   assert.ok(report.some((l) => /not mapped: line 2 "this is not an entry"/.test(l)));
   assert.ok(!report.some((l) => /a comment/.test(l)));
 });
+
+test('compose: a .env beside the file that filled ${VAR} is said, since a pitfile reads the environment only', async () => {
+  const withDotenv = await imported({ 'compose.yaml': 'services:\n  a:\n    command: echo ${GREETING}\n', '.env': 'GREETING=hi\n' });
+  assert.ok(withDotenv.report.some((l) => /filled from the \.env beside the file/.test(l)));
+  const without = await imported({ 'compose.yaml': 'services:\n  a:\n    command: echo $$HOME\n', '.env': 'GREETING=hi\n' });
+  assert.ok(!without.report.some((l) => /\.env beside/.test(l)), 'no reference, no note');
+});
