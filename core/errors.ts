@@ -306,6 +306,31 @@ export const errors = {
     `the request body is larger than ${maxBytes} bytes`,
     'send a smaller body: control requests are a few names',
   ]),
+  // import: engine import reading another tool's config
+  PIT_E_IMPORT_FORMAT: make('PIT_E_IMPORT_FORMAT', (file: string) => [
+    `cannot tell which tool ${file} is for`,
+    'name the format: engine import FILE --from pm2|procfile|supervisord|compose|process-compose',
+  ]),
+  PIT_E_IMPORT_PARSE: make('PIT_E_IMPORT_PARSE', (file: string, format: string, detail: string) => [
+    `cannot read ${file} as ${format}: ${detail}`,
+    'check that the tool itself accepts the file, or name another format with --from',
+  ]),
+  PIT_E_IMPORT_EMPTY: make('PIT_E_IMPORT_EMPTY', (file: string, format: string) => [
+    `${file} (${format}) defines no process`,
+    'import the file that lists the processes (apps, services, [program:x], processes)',
+  ]),
+  PIT_E_IMPORT_EXISTS: make('PIT_E_IMPORT_EXISTS', (file: string) => [
+    `${file} already exists; not overwriting it`,
+    'pass --force to replace it, --out FILE to write elsewhere, or --dry-run to print it',
+  ]),
+  PIT_E_IMPORT_TIMEOUT: make('PIT_E_IMPORT_TIMEOUT', (file: string, ms: number) => [
+    `${file} did not finish loading within ${ms / 1000}s; its node process was killed`,
+    'an ecosystem file should only export its apps: remove what it waits for (a server, a loop, a prompt), or export the object as JSON',
+  ]),
+  PIT_E_IMPORT_EVAL: make('PIT_E_IMPORT_EVAL', (file: string, reason: string) => [
+    `node could not load ${file}: ${reason}`,
+    'run "node FILE" to see the error; install what it requires, or export the object as ecosystem.config.json',
+  ]),
   PIT_E_DAEMON_START: make('PIT_E_DAEMON_START', (reason: string, log: string) => [
     `the engine did not start in the background: ${reason}`,
     `see ${log}, or run it in the foreground to watch: engine run`,

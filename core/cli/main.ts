@@ -18,6 +18,7 @@ import { registerInstall } from './install.js';
 import { registerEvents } from './events.js';
 import { registerExport } from './export.js';
 import { registerService } from './service.js';
+import { registerImport } from './import.js';
 import { exitCodes } from './output.js';
 import { version } from '../version.js';
 
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 Examples:
   engine init                      # write a starter pitfile.yaml
+  engine import Procfile           # a pitfile from a Procfile, ecosystem.config.js, supervisord.conf, compose.yaml…
   engine validate                  # check it, every problem with file:line:column
   engine run                       # start everything and supervise it
   engine status                    # from another terminal: what runs, CPU, memory
@@ -57,6 +59,7 @@ Examples:
   registerEvents(program);
   registerExport(program);
   registerService(program);
+  registerImport(program);
   return program;
 }
 
