@@ -14,7 +14,7 @@ import { runEngineProcess } from '../helpers/engine-process.js';
 
 const keep = { ageMs: 7 * 86_400_000, rows: 100_000 };
 const exitOf = (bus: EventBus, process: string, code: number, at?: number) =>
-  bus.publish('process:exit', process, { process, pid: 1, exit_code: code, signal: null, uptime_ms: 5 }, at);
+  bus.publish('process:exit', process, { process, pid: 1, exit_code: code, signal: null, uptime_ms: 5, caused_by_engine: false }, at);
 
 test('the journal survives a restart: written, closed, reopened and read back', () => {
   const dir = makeProject();
