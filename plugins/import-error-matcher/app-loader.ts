@@ -34,12 +34,14 @@ export function isLoadedByServer(frame: Frame | null): boolean {
 
 /** A server's own words for an application module it could not import, without a traceback. */
 export function readLoaderMessage(line: string): Reading | null {
+  // Only the end of the line is read: a multiplexer's prefix ("worker_1    | ") may come first.
+  if (!line.endsWith('.')) return null;
   // uvicorn: 'ERROR:    Error loading ASGI app. Could not import module "main".'
-  let m = /Error loading ASGI app\. Could not import module "([\w.]+)"\.$/.exec(line);
-  // flask: "Error: Could not import 'app'."
-  m ??= /^Error: Could not import '([\w.]+)'\.$/.exec(line);
-  // celery: "The module proj was not found."
-  m ??= /^The module ([\w.]+) was not found\.$/.exec(line);
+  let m = /(?:^|\s)Error loading ASGI app\. Could not import module "([\w.]+)"\.$/.exec(line);
+  // flask: "Error: Could not import 'app'." (and "app" in double quotes, flask 2.2+)
+  m ??= /(?:^|\s)Error: Could not import ['"]([\w.]+)['"]\.$/.exec(line);
+  // celery: "Unable to load celery application." then "The module proj was not found."
+  m ??= /(?:^|\s)The module ([\w.]+) was not found\.$/.exec(line);
   return m ? appModule(m[1]) : null;
 }
 

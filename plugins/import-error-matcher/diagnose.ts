@@ -114,6 +114,9 @@ function fromBlock(lines: string[], block: Block): ImportErrorFinding | null {
   }
   const frame = importingFrame(used.frames);
   const lastFile = used.frames.length ? used.frames[used.frames.length - 1].file : null;
+  if (reading.kind === 'distribution-not-found' && used.frames.some((f) => isConsoleScriptOf(f.file, reading!.distribution!))) {
+    reading = { ...reading, kind: 'broken-tool', hint: `the tool's own distribution ${reading.distribution} is not installed for this Python: reinstall the tool` };
+  }
   if (reading.kind === 'missing-module' && reading.module) {
     if (isLoadedByServer(frame)) reading = appModule(reading.module);
     else if (lastFile && isConsoleScript(lastFile)) reading = { ...reading, kind: 'broken-tool', hint: `the tool's own package ${reading.module} is missing: reinstall the tool` };
@@ -180,7 +183,20 @@ function installedPackageOf(file: string): string | null {
  * index would fetch something else (PyPI's "conda" is an unrelated upload).
  */
 function isConsoleScript(file: string): boolean {
-  const at = file.lastIndexOf('/bin/');
-  const name = at < 0 ? '' : file.slice(at + 5);
-  return name !== '' && !name.includes('/') && !name.includes('.');
+  const name = scriptName(file);
+  return name !== '' && !name.includes('.');
+}
+
+/** A console script named for `distribution` (PEP 503 names): the tool cannot find itself. */
+function isConsoleScriptOf(file: string, distribution: string): boolean {
+  const pep503 = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-');
+  const name = scriptName(file);
+  return name !== '' && pep503(name) === pep503(distribution);
+}
+
+/** "/usr/local/bin/exscript" → "exscript"; '' for a file outside a bin/ or sbin/ folder. */
+function scriptName(file: string): string {
+  const slash = file.lastIndexOf('/');
+  const dir = file.slice(file.lastIndexOf('/', slash - 1) + 1, slash);
+  return slash > 0 && (dir === 'bin' || dir === 'sbin') ? file.slice(slash + 1) : '';
 }

@@ -57,6 +57,8 @@ export function classify(name: string, msg: string, next: readonly string[] = []
 
 function importError(msg: string): Reading | null {
   let m: RegExpExecArray | null;
+  // Django's manage.py: raised from the ModuleNotFoundError above it in the chain.
+  if (msg.startsWith("Couldn't import Django.")) return { kind: 'missing-module', module: 'django', wrapper: true };
   if ((m = /^No module named '([^']+)'; '[^']+' is not a package$/.exec(msg))) return { kind: 'not-a-package', module: m[1] };
   if ((m = /^No module named ([\w.]+); '[^']+' is a package and cannot be directly executed$/.exec(msg))) return { kind: 'not-runnable', module: m[1] };
   if ((m = /^No module named '([^']+)'$/.exec(msg)) || (m = /^No module named ([^\s']+)$/.exec(msg))) return { kind: 'missing-module', module: m[1] };
@@ -78,13 +80,19 @@ function packageNotFound(msg: string): Reading | null {
   return m ? { kind: 'distribution-not-found', module: null, distribution: m[1] } : null;
 }
 
-/** pkg_resources: "The 'foo>=1.0' distribution was not found and is required by bar". */
+/**
+ * pkg_resources: "The 'foo>=1.0' distribution was not found and is required
+ * by bar", or (before setuptools 8) just the requirement: "six>=1.6.1".
+ */
 function distributionNotFound(msg: string): Reading | null {
   const m = /^The '([^']+)' distribution was not found and is required by (.+)$/.exec(msg);
-  if (!m) return null;
-  const d = /^[A-Za-z0-9][\w.-]*/.exec(m[1]);
+  const requirement = m ? m[1] : msg;
+  const d = /^[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?/.exec(requirement);
   if (!d) return null;
-  return { kind: 'distribution-not-found', module: null, distribution: d[0], required_by: m[2] };
+  // What may follow a name in a requirement: extras, a version specifier, a marker.
+  const rest = requirement.slice(d[0].length);
+  if (rest && !'[<>=!~ ;('.includes(rest[0])) return null;
+  return { kind: 'distribution-not-found', module: null, distribution: d[0], ...(m ? { required_by: m[2] } : {}) };
 }
 
 /**

@@ -22,12 +22,19 @@ export function shapeOf(prefix: string): PrefixShape | null {
   return prefix.split(/(\d+)/);
 }
 
-/** `line` without a prefix of `shape`, or null when it does not start with one. */
+/**
+ * `line` without a prefix of `shape`, or null when it does not start with
+ * one. An empty line keeps its prefix but may lose the prefix's trailing
+ * spaces ("…app[web.1]:" for "…app[web.1]: "): that is an empty line too.
+ */
 export function stripPrefix(line: string, shape: PrefixShape): string | null {
   let at = 0;
   for (let i = 0; i < shape.length; i++) {
     if (i % 2 === 0) {
-      if (!line.startsWith(shape[i], at)) return null;
+      if (!line.startsWith(shape[i], at)) {
+        const bare = shape[i].trimEnd();
+        return i === shape.length - 1 && line.length === at + bare.length && line.startsWith(bare, at) ? '' : null;
+      }
       at += shape[i].length;
     } else {
       const from = at;

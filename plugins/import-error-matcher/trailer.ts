@@ -14,8 +14,9 @@ const TRAILERS = [
   /^[=!_]{3}/,
   /^(?:ERROR|FAILED) \S/,
   /^\d+ (?:errors?|failed|passed|skipped)\b/,
-  // docker compose: "web-1 exited with code 1".
+  // docker compose: "web-1 exited with code 1", and a service's empty line: "worker_1    |".
   /^[\w.-]+ exited with code \d+$/,
+  /^[\w.-]+ *\|$/,
   // Django's MySQL backend: "Error loading MySQLdb module." then this.
   /^Did you install [\w.-]+\?$/,
 ];
