@@ -26,6 +26,16 @@ function tailOf(process: string) {
   return t;
 }
 
+/**
+ * An exit the engine caused (a stop, restart, reload, limit or health
+ * restart) or a signal is no import error, whatever the output says; a
+ * shell reports a child's signal as 128 + its number.
+ */
+function isFailureOfItsOwn(e: Extract<PitEvent, { type: 'process:exit' }>): boolean {
+  if (e.caused_by_engine || e.signal !== null || e.exit_code === null) return false;
+  return e.exit_code !== 0 && e.exit_code <= 128;
+}
+
 export default definePlugin<Options>({
   name: 'import-error-matcher',
   options: {
@@ -48,7 +58,7 @@ export default definePlugin<Options>({
       else if (e.type === 'process:exit') {
         const t = tailOf(e.process);
         tails.delete(e.process);
-        if (e.caused_by_engine || e.signal !== null || e.exit_code === 0 || e.exit_code === null) continue;
+        if (!isFailureOfItsOwn(e)) continue;
         const context = { command: ctx.options.commands?.[e.process] };
         for (const [stream, tail] of [['stderr', t.err], ['stdout', t.out]] as const) {
           const found = diagnose(tail.lines(), context);
