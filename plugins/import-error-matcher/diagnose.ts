@@ -10,7 +10,8 @@ import { appModule, importingFrame, isLoadedByServer, readLoaderMessage } from '
 import { classify, INSTALLABLE, type ImportErrorKind, type Reading } from './exception-kind.js';
 import { isRequested, moduleRunBy, readRunpy } from './runpy.js';
 import { stripPrefix } from './prefix.js';
-import { CHAIN_SENTENCES, headerOf, readBlock, type Block } from './traceback-block.js';
+import { causeOf, headerOf, readBlock, type Block } from './traceback-block.js';
+import { isWorkerBootFailure, workerTraceback } from './worker-boot.js';
 import { isTrailer, MAX_TRAILER_LINES } from './trailer.js';
 
 export type { ImportErrorKind } from './exception-kind.js';
@@ -95,17 +96,17 @@ function fromBlock(lines: string[], block: Block): ImportErrorFinding | null {
   const after = (i: number) => stripPrefix(lines[i], block.shape) ?? lines[i];
   const next = lines.slice(block.exception + 1, block.exception + 4).map((_, k) => after(block.exception + 1 + k));
   let reading = classify(block.name, block.message, next);
-  if (!reading) return null;
-  const end = block.exception + (reading.consumed ?? 0);
-  let trailing = 0;
-  for (let i = end + 1; i < lines.length; i++) {
-    const text = after(i);
-    if (!isTrailer(text, block.message)) return null;
-    if (text.trim() && ++trailing > MAX_TRAILER_LINES) return null;
-  }
+  let end = block.exception + (reading?.consumed ?? 0);
+  if (!endsOutput(lines, end, after, block.message)) return null;
   let from = block.header;
   let used = block;
   let wrapped_by: string | undefined;
+  if (!reading && isWorkerBootFailure(block)) {
+    const worker = workerTraceback(lines, block);
+    reading = worker && classify(worker.name, worker.message);
+    if (reading) [used, from, end, wrapped_by] = [worker!, worker!.header, worker!.exception, block.name];
+  }
+  if (!reading) return null;
   if (reading.wrapper) {
     const cause = causeOf(lines, block);
     const inner = cause && classify(cause.name, cause.message);
@@ -128,18 +129,15 @@ function fromBlock(lines: string[], block: Block): ImportErrorFinding | null {
   return f;
 }
 
-/** The traceback `block` was chained from ("The above exception was the direct cause…"), if any. */
-function causeOf(lines: string[], block: Block): Block | null {
-  const text = (i: number) => (i >= 0 ? stripPrefix(lines[i], block.shape)?.trim() : undefined);
-  const h = block.header;
-  if (text(h - 1) !== '' || !CHAIN_SENTENCES.includes(text(h - 2) ?? '') || text(h - 3) !== '') return null;
-  // The cause's exception line is just above, give or take a message's continuation or quotes.
-  for (let i = h - 4; i >= 0 && i >= h - 4 - 200; i--) {
-    if (!headerOf(lines[i])) continue;
-    const cause = readBlock(lines, i);
-    return cause && cause.exception >= h - 9 && cause.exception <= h - 4 ? cause : null;
+/** Whether only the dying words of the program around it follow line `end`. */
+function endsOutput(lines: string[], end: number, text: (i: number) => string, message: string): boolean {
+  let trailing = 0;
+  for (let i = end + 1; i < lines.length; i++) {
+    const t = text(i);
+    if (!isTrailer(t, message)) return false;
+    if (t.trim() && ++trailing > MAX_TRAILER_LINES) return false;
   }
-  return null;
+  return true;
 }
 
 interface Where {

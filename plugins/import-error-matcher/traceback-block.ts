@@ -159,6 +159,20 @@ function sourceAbove(lines: readonly string[], shape: PrefixShape, exception: nu
   return null;
 }
 
+/** The traceback `block` was chained from ("The above exception was the direct cause…"), if any. */
+export function causeOf(lines: readonly string[], block: Block): Block | null {
+  const text = (i: number) => (i >= 0 ? stripPrefix(lines[i], block.shape)?.trim() : undefined);
+  const h = block.header;
+  if (text(h - 1) !== '' || !CHAIN_SENTENCES.includes(text(h - 2) ?? '') || text(h - 3) !== '') return null;
+  // The cause's exception line is just above, give or take a message's continuation or quotes.
+  for (let i = h - 4; i >= 0 && i >= h - 4 - 200; i--) {
+    if (!headerOf(lines[i])) continue;
+    const cause = readBlock(lines, i);
+    return cause && cause.exception >= h - 9 && cause.exception <= h - 4 ? cause : null;
+  }
+  return null;
+}
+
 /** Python's sentences between the tracebacks of a chain. */
 export const CHAIN_SENTENCES = [
   'During handling of the above exception, another exception occurred:',

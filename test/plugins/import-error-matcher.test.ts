@@ -120,6 +120,28 @@ test('framework wrappers: Django backends, SQLAlchemy dialects, transformers, se
   assert.equal(gunicorn?.module, 'wsgi');
 });
 
+test("gunicorn before 20: the worker's traceback counts, read past the master's HaltServer after it", () => {
+  const log = (pid: number, what: string) => `[2018-04-09 21:44:20 +0000] [${pid}] [INFO] ${what}`;
+  const halt = (file: string, code: string) => [HEADER, `  File "${file}", line 524, in reap_workers`, `    ${code}`, "gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>"];
+  const out = [
+    log(4, 'Booting worker with pid: 10'),
+    ...tb(missing('flask_cors'), '/app/app.py', 'from flask_cors import CORS'),
+    log(10, 'Worker exiting (pid: 10)'),
+    log(4, 'Shutting down: Master'),
+    log(4, 'Reason: Worker failed to boot.'),
+    ...halt('/v/site-packages/gunicorn/arbiter.py', 'raise HaltServer(reason, self.WORKER_BOOT_ERROR)'),
+    '', 'During handling of the above exception, another exception occurred:', '',
+    ...halt('/v/site-packages/gunicorn/arbiter.py', 'self.reap_workers()'),
+  ];
+  const f = diagnose(out);
+  assert.equal(f?.module, 'flask_cors');
+  assert.equal(f?.wrapped_by, 'gunicorn.errors.HaltServer');
+  assert.deepEqual(f?.lines, { from: 2, to: 5 });
+  // The master's failure alone, or after a worker that lived on, is no import error.
+  assert.equal(diagnose(out.slice(6)), null);
+  assert.equal(diagnose([...out.slice(0, 5), ...Array.from({ length: 50 }, (_, i) => log(10, `request ${i}`)), ...out.slice(5)]), null);
+});
+
 test('pytest collection errors, DistributionNotFound and PackageNotFoundError, a module missing inside an installed package', () => {
   const conftest = diagnose(["ImportError while loading conftest '/srv/tests/conftest.py'.", 'tests/conftest.py:3: in <module>', '    import pytest_asyncio', missing('pytest_asyncio').replace(/^/, 'E   ')]);
   assert.equal(conftest?.module, 'pytest_asyncio');
