@@ -17,16 +17,6 @@ const LOADERS: [file: string, func: string][] = [
 
 const HINT = (m: string) => `${m} is the application's own module, named on the command line: run the server from the project's folder (cwd) or fix the module path`;
 
-/** The frame that ran the import: the last one outside importlib's machinery. */
-export function importingFrame(frames: readonly Frame[]): Frame | null {
-  for (let i = frames.length - 1; i >= 0; i--) {
-    const f = frames[i].file;
-    if (f.startsWith('<frozen importlib') || f.endsWith('/importlib/__init__.py')) continue;
-    return frames[i];
-  }
-  return null;
-}
-
 /** A missing module a server's loader imported directly: the application's own module. */
 export function isLoadedByServer(frame: Frame | null): boolean {
   return !!frame && LOADERS.some(([file, func]) => frame.file.endsWith(file) && frame.func === func);

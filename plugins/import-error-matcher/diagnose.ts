@@ -6,11 +6,12 @@
 // itself. Everything a child prints is attacker-controlled: a message
 // quoted in a log line, a header in the middle of a line, a traceback the
 // process lived on after, never count.
-import { appModule, importingFrame, isLoadedByServer, readLoaderMessage } from './app-loader.js';
+import { appModule, isLoadedByServer, readLoaderMessage } from './app-loader.js';
+import { importingFrame, installedPackageOf, isConsoleScript, isConsoleScriptOf } from './importer.js';
 import { classify, INSTALLABLE, type ImportErrorKind, type Reading } from './exception-kind.js';
 import { isRequested, moduleRunBy, readRunpy } from './runpy.js';
 import { stripPrefix } from './prefix.js';
-import { causeOf, headerOf, readBlock, type Block } from './traceback-block.js';
+import { causeOf, headerOf, readBlock, type Block, type Frame } from './traceback-block.js';
 import { isWorkerBootFailure, workerTraceback } from './worker-boot.js';
 import { isTrailer, MAX_TRAILER_LINES } from './trailer.js';
 
@@ -95,38 +96,53 @@ function lastHeader(lines: string[], from: number): number {
 function fromBlock(lines: string[], block: Block): ImportErrorFinding | null {
   const after = (i: number) => stripPrefix(lines[i], block.shape) ?? lines[i];
   const next = lines.slice(block.exception + 1, block.exception + 4).map((_, k) => after(block.exception + 1 + k));
-  let reading = classify(block.name, block.message, next);
-  let end = block.exception + (reading?.consumed ?? 0);
+  const own = classify(block.name, block.message, next);
+  const end = block.exception + (own?.consumed ?? 0);
   if (!endsOutput(lines, end, after, block.message)) return null;
-  let from = block.header;
-  let used = block;
-  let wrapped_by: string | undefined;
-  if (!reading && isWorkerBootFailure(block)) {
-    const worker = workerTraceback(lines, block);
-    reading = worker && classify(worker.name, worker.message);
-    if (reading) [used, from, end, wrapped_by] = [worker!, worker!.header, worker!.exception, block.name];
-  }
-  if (!reading) return null;
-  if (reading.wrapper) {
-    const cause = causeOf(lines, block);
-    const inner = cause && classify(cause.name, cause.message);
-    if (inner) [reading, used, from] = [inner, cause, cause.header];
-    wrapped_by = block.name;
-  }
-  const frame = importingFrame(used.frames);
-  const lastFile = used.frames.length ? used.frames[used.frames.length - 1].file : null;
-  if (reading.kind === 'distribution-not-found' && used.frames.some((f) => isConsoleScriptOf(f.file, reading!.distribution!))) {
-    reading = { ...reading, kind: 'broken-tool', hint: `the tool's own distribution ${reading.distribution} is not installed for this Python: reinstall the tool` };
-  }
-  if (reading.kind === 'missing-module' && reading.module) {
-    if (isLoadedByServer(frame)) reading = appModule(reading.module);
-    else if (lastFile && isConsoleScript(lastFile)) reading = { ...reading, kind: 'broken-tool', hint: `the tool's own package ${reading.module} is missing: reinstall the tool` };
-  }
-  const f = finding(reading, { line: used.line, source: used.source, from, to: end, prefix: block.prefix });
+  const read = readThrough(lines, block, own, end);
+  if (!read) return null;
+  const frame = importingFrame(read.used.frames);
+  const f = finding(refine(read.reading, read.used, frame), { line: read.used.line, source: read.used.source, from: read.from, to: read.to, prefix: block.prefix });
   f.importer = frame?.file ?? null;
   f.imported_by = frame ? installedPackageOf(frame.file) : null;
-  if (wrapped_by) f.wrapped_by = wrapped_by;
+  if (read.wrapped_by) f.wrapped_by = read.wrapped_by;
   return f;
+}
+
+interface ReadThrough {
+  reading: Reading;
+  /** The traceback the reading comes from: the last one, or the one a wrapper was raised from. */
+  used: Block;
+  from: number;
+  to: number;
+  wrapped_by?: string;
+}
+
+/** The last traceback's reading, or, through a framework's wrapper, the one of the traceback behind it. */
+function readThrough(lines: string[], block: Block, own: Reading | null, end: number): ReadThrough | null {
+  if (!own && isWorkerBootFailure(block)) {
+    const worker = workerTraceback(lines, block);
+    const r = worker && classify(worker.name, worker.message);
+    const read = r ? readThrough(lines, worker!, r, worker!.exception) : null;
+    return read && { ...read, wrapped_by: read.wrapped_by ?? block.name };
+  }
+  if (!own) return null;
+  if (!own.wrapper) return { reading: own, used: block, from: block.header, to: end };
+  const cause = causeOf(lines, block);
+  const inner = cause && classify(cause.name, cause.message);
+  return inner ? { reading: inner, used: cause!, from: cause!.header, to: end, wrapped_by: block.name } : { reading: own, used: block, from: block.header, to: end, wrapped_by: block.name };
+}
+
+/** What the frames say about a missing module or distribution: the app's own module, or a tool that lost its own package. */
+function refine(r: Reading, used: Block, frame: Frame | null): Reading {
+  const lastFile = used.frames.length ? used.frames[used.frames.length - 1].file : null;
+  if (r.kind === 'distribution-not-found' && used.frames.some((f) => isConsoleScriptOf(f.file, r.distribution!))) {
+    return { ...r, kind: 'broken-tool', hint: `the tool's own distribution ${r.distribution} is not installed for this Python: reinstall the tool` };
+  }
+  if (r.kind !== 'missing-module' || !r.module) return r;
+  if (isLoadedByServer(frame)) return appModule(r.module);
+  if (lastFile && isConsoleScript(lastFile)) return { ...r, kind: 'broken-tool', hint: `the tool's own package ${r.module} is missing: reinstall the tool` };
+  return r;
 }
 
 /** Whether only the dying words of the program around it follow line `end`. */
@@ -161,40 +177,4 @@ function finding(r: Reading, w: Where): ImportErrorFinding {
   };
   for (const k of ['hint', 'library', 'distribution', 'required_by', 'plugin'] as const) if (r[k] !== undefined) f[k] = r[k];
   return f;
-}
-
-/** ".../site-packages/flask_sqlalchemy/__init__.py" → "flask_sqlalchemy". */
-function installedPackageOf(file: string): string | null {
-  for (const dir of ['/site-packages/', '/dist-packages/']) {
-    const at = file.lastIndexOf(dir);
-    if (at < 0) continue;
-    const rest = file.slice(at + dir.length);
-    const name = rest.slice(0, rest.includes('/') ? rest.indexOf('/') : undefined);
-    return name.endsWith('.py') ? name.slice(0, -3) : name;
-  }
-  return null;
-}
-
-/**
- * A console-script shim (…/bin/conda) that cannot import its own package:
- * the tool's installation is broken; installing its import name from an
- * index would fetch something else (PyPI's "conda" is an unrelated upload).
- */
-function isConsoleScript(file: string): boolean {
-  const name = scriptName(file);
-  return name !== '' && !name.includes('.');
-}
-
-/** A console script named for `distribution` (PEP 503 names): the tool cannot find itself. */
-function isConsoleScriptOf(file: string, distribution: string): boolean {
-  const pep503 = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-');
-  const name = scriptName(file);
-  return name !== '' && pep503(name) === pep503(distribution);
-}
-
-/** "/usr/local/bin/exscript" → "exscript"; '' for a file outside a bin/ or sbin/ folder. */
-function scriptName(file: string): string {
-  const slash = file.lastIndexOf('/');
-  const dir = file.slice(file.lastIndexOf('/', slash - 1) + 1, slash);
-  return slash > 0 && (dir === 'bin' || dir === 'sbin') ? file.slice(slash + 1) : '';
 }
