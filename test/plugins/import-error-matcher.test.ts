@@ -223,6 +223,20 @@ test('the tail keeps at most 256 KiB of a stream, the newest lines, and counts w
   assert.equal(tail.lines().length, 1, 'one line longer than the budget keeps only its end');
 });
 
+test("a finding's lines count from the process's start, past what the tail dropped", async () => {
+  const { default: matcher } = await import('../../plugins/import-error-matcher/index.js');
+  const emitted: Record<string, unknown>[] = [];
+  const ctx = { options: { processes: ['app'], stdout: [], commands: {} }, emit: (_: string, d: Record<string, unknown>) => emitted.push(d) };
+  const at = Date.now();
+  const line = (l: string): PitEvent => ({ type: 'process:stderr', subject: 'app', at, process: 'app', line: l });
+  const flood = Array.from({ length: 5000 }, (_, i) => line(`${stamp(i)} ${'x'.repeat(100)}`));
+  const exit: PitEvent = { type: 'process:exit', subject: 'app', at, process: 'app', pid: 1, exit_code: 1, signal: null, uptime_ms: 5, caused_by_engine: false };
+  await matcher.onEvent!([...flood, ...tb(missing('yaml')).map(line), exit], ctx as never);
+  assert.equal(emitted.length, 1);
+  assert.deepEqual(emitted[0].lines, { from: 5001, to: 5004 });
+  assert.equal(emitted[0].module, 'yaml');
+});
+
 test('an exit the engine caused, or a signal, is never diagnosed; a failure of its own is, with the lines it was read from', async () => {
   const app = [
     'import os, signal, sys, time',
