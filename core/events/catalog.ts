@@ -16,7 +16,8 @@ export interface Payloads {
     /** Why, in words, for transitions a person should understand (fatal, spawn failure). */
     reason: string | null;
   };
-  'process:exit': { process: string; pid: number; exit_code: number | null; signal: string | null; uptime_ms: number };
+  /** caused_by_engine: the engine ended it (a stop, restart, reload, limit or health restart), so it is no failure of its own. */
+  'process:exit': { process: string; pid: number; exit_code: number | null; signal: string | null; uptime_ms: number; caused_by_engine: boolean };
   'process:healthy': { process: string };
   'process:unhealthy': { process: string; failures: number; reason: string };
   /** Its heartbeat_file went older than max_age. */

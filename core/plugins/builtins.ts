@@ -19,7 +19,8 @@ export function builtinPlugins(pitfile: Pitfile): PluginRef[] {
   const python = Object.values(pitfile.processes).filter((p) => PYTHON_COMMAND.test(commandText(p.command)));
   if (python.length) {
     const stdout = python.filter((p) => STDOUT_TRACEBACKS.test(commandText(p.command))).map((p) => p.name);
-    refs.push({ use: builtin('import-error-matcher'), options: { processes: python.map((p) => p.name), stdout } });
+    const commands = Object.fromEntries(python.map((p) => [p.name, p.command]));
+    refs.push({ use: builtin('import-error-matcher'), options: { processes: python.map((p) => p.name), stdout, commands } });
   }
   const usesInstall = pitfile.reactions.some((r) => r.do.some((a) => a.action === 'install'));
   if (python.length || usesInstall) {

@@ -217,6 +217,7 @@ export class Supervisor {
     if (pid) {
       this.deps.bus.publish('process:exit', this.name, {
         process: this.name, pid, exit_code: exit.code, signal: exit.signal, uptime_ms: uptimeMs,
+        caused_by_engine: this.state === 'stopping',
       });
       // The leader is gone; whatever it left in its group goes with it, so
       // restarts never pile up stray grandchildren.

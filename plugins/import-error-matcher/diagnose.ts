@@ -1,122 +1,180 @@
-// What a Python process died of, read from the end of its output. Only the
-// exception it died of counts: the last traceback's exception line at the
-// start of a line (chained tracebacks end with the one that escaped), and
-// only when nothing but log records, summaries or the same message follows
-// it. A message quoted inside other text (a log line, a JSON blob, another
-// tool's prefixed output) never starts a line, so it never counts.
+// What a Python process died of, read from the end of one stream of its
+// output. Only the exception it died of counts: the exception line of the
+// last whole traceback (see traceback-block.ts), followed by nothing but
+// the dying words of the program around it (trailer.ts). runpy's one-line
+// "No module named x" counts only when the process runs `python -m x`
+// itself. Everything a child prints is attacker-controlled: a message
+// quoted in a log line, a header in the middle of a line, a traceback the
+// process lived on after, never count.
+import { appModule, isLoadedByServer, readLoaderMessage } from './app-loader.js';
+import { importingFrame, installedPackageOf, isConsoleScript, isConsoleScriptOf } from './importer.js';
+import { classify, INSTALLABLE, type ImportErrorKind, type Reading } from './exception-kind.js';
+import { isRequested, moduleRunBy, readRunpy } from './runpy.js';
+import { stripPrefix } from './prefix.js';
+import { causeOf, headerOf, readBlock, type Block, type Frame } from './traceback-block.js';
+import { isWorkerBootFailure, workerTraceback } from './worker-boot.js';
+import { isTrailer, MAX_TRAILER_LINES } from './trailer.js';
 
-/** What kind of import failure; only `missing-module` and `distribution-not-found` can be healed by installing. */
-export type ImportErrorKind =
-  | 'missing-module'
-  | 'distribution-not-found'
-  | 'missing-name'
-  | 'circular-import'
-  | 'not-a-package'
-  | 'system-library'
-  | 'abi-mismatch'
-  | 'import-blocked'
-  | 'relative-import'
-  | 'not-runnable'
-  | 'broken-tool';
+export type { ImportErrorKind } from './exception-kind.js';
 
 export interface ImportErrorFinding {
   kind: ImportErrorKind;
   /** The dotted module the message names, when it names one. */
   module: string | null;
   top_level: string | null;
-  /** The exception line, colours removed. */
+  /** The exception line, colours and prefix removed. */
   line: string;
   /** The code line that imported, when the traceback shows it (`from google.cloud import storage`). */
   source: string | null;
+  /** Whether installing something can heal it: only missing-module and distribution-not-found. */
+  installable?: boolean;
+  /** What to do instead, for what installing cannot heal. */
+  hint?: string;
   /** system-library: the shared library that is missing. */
   library?: string;
-  /** distribution-not-found: the distribution importlib.metadata looked for. */
+  /** distribution-not-found: the distribution importlib.metadata or pkg_resources looked for. */
   distribution?: string;
+  /** distribution-not-found (pkg_resources): what requires it. */
+  required_by?: string;
+  /** missing-plugin: the entry point looked for ("sqlalchemy.dialects:snowflake"). */
+  plugin?: string;
+  /** The file whose code ran the failing import. */
+  importer?: string | null;
+  /** The installed package that import ran in (its folder under site-packages), when it ran in one. */
+  imported_by?: string | null;
+  /** The framework exception the import error was reported through (django.core.exceptions.ImproperlyConfigured). */
+  wrapped_by?: string;
+  /** The prefix every line of the traceback carried ("api-1  | "), removed before reading; '' when none. */
+  prefix?: string;
+  /** The lines it was read from, 1-based and inclusive, in the lines given. */
+  lines?: { from: number; to: number };
 }
 
+export interface DiagnoseContext {
+  /** The process's command as configured: runpy's message counts only when it runs `python -m` that module. */
+  command?: string | readonly string[];
+}
+
+// Colours (Python 3.13, IPython, nbclient) and a carriage return (CRLF output).
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
-const HEADER = /Traceback \(most recent call last\)|^Traceback:$/;
-// A dotted exception name at the start of a line; pytest puts "E   " before it.
-const EXCEPTION = /^(?:E {3})?((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Iteration|Exit|Interrupt|NotFound))(?:: ?(.*))?$/;
-// `python -m x` with no module x: runpy prints "<argv0>: No module named x".
-const RUNPY = /^\S*python[\d.]*: (No module named .+)$/;
-const FRAME = /^\s*File "(.+)", line \d+, in /;
-// Lines that may follow the fatal exception: log records, test-runner summaries.
-const TRAILER = [/^\s*$/, /^\[\d{4}-\d\d-\d\d[ T]/, /^\d{4}-\d\d-\d\d[ T]\d/, /^(=|!|_){3,}/, /^(ERROR|FAILED) \S/, /^\d+ (errors?|failed|passed)\b/];
+const clean = (l: string) => (l.includes('\x1b') ? l.replace(ANSI, '') : l).replace(/\r$/, '');
 
-/** The import failure `lines` (one stream's output, oldest first) end with, if any. */
-export function diagnose(rawLines: readonly string[]): ImportErrorFinding | null {
-  const lines = rawLines.map((l) => l.replace(ANSI, '').replace(/\r$/, ''));
-  let at = -1;
-  let message = '';
-  let name = '';
-  let headerSeen = false;
-  lines.forEach((l, i) => {
-    if (HEADER.test(l)) headerSeen = true;
-    const runpy = RUNPY.exec(l);
-    if (runpy) [at, name, message] = [i, 'ModuleNotFoundError', runpy[1]];
-    const m = headerSeen ? EXCEPTION.exec(l) : null;
-    if (m && !HEADER.test(l)) [at, name, message] = [i, m[1], m[2] ?? ''];
-  });
-  if (at < 0) return null;
-  const trailer = lines.slice(at + 1);
-  if (!trailer.every((l) => TRAILER.some((re) => re.test(l)) || l.trim() === message.trim())) return null;
-  const finding = classify(name, message.trim());
-  if (!finding) return null;
-  const line = lines[at].replace(/^E {3}/, '');
-  const source = sourceLine(lines, at);
-  if (finding.kind === 'missing-module' && isConsoleScript(lastFrame(lines, at))) finding.kind = 'broken-tool';
-  return { ...finding, top_level: finding.module?.split('.')[0] ?? null, line, source };
+/** The import failure `rawLines` (one stream's output, oldest first) end with, if any. */
+export function diagnose(rawLines: readonly string[], context: DiagnoseContext = {}): ImportErrorFinding | null {
+  const lines = rawLines.map(clean);
+  let last = lines.length - 1;
+  while (last >= 0 && !lines[last].trim()) last--;
+  if (last < 0) return null;
+  const runpy = readRunpy(lines[last]);
+  if (runpy) return fromRunpy(runpy, lines[last], last, context);
+  const told = fromLoaderMessage(lines, last);
+  if (told) return told;
+  const h = lastHeader(lines, last);
+  const block = h >= 0 ? readBlock(lines, h) : null;
+  return block ? fromBlock(lines, block) : null;
 }
 
-type Classified = Omit<ImportErrorFinding, 'top_level' | 'line' | 'source'>;
+function fromRunpy(r: Reading, line: string, at: number, context: DiagnoseContext): ImportErrorFinding | null {
+  const requested = moduleRunBy(context.command);
+  if (!requested || !isRequested(r.module!, requested)) return null;
+  return finding(r, { line: line.slice(line.indexOf(': ') + 2), source: null, from: at, to: at, prefix: '' });
+}
 
-function classify(name: string, msg: string): Classified | null {
-  const short = name.split('.').pop()!;
-  if (short === 'PackageNotFoundError') {
-    const d = /^No package metadata was found for (\S+)/.exec(msg);
-    return d ? { kind: 'distribution-not-found', module: null, distribution: d[1] } : null;
+/** uvicorn's, flask's or celery's sentence about the application module, as the last line but trailers. */
+function fromLoaderMessage(lines: string[], last: number): ImportErrorFinding | null {
+  let i = last;
+  while (i >= 0 && last - i < MAX_TRAILER_LINES && isTrailer(lines[i], '')) i--;
+  const r = i >= 0 ? readLoaderMessage(lines[i].trim()) : null;
+  return r ? finding(r, { line: lines[i].trim(), source: null, from: i, to: i, prefix: '' }) : null;
+}
+
+function lastHeader(lines: string[], from: number): number {
+  for (let i = from; i >= 0; i--) if (headerOf(lines[i])) return i;
+  return -1;
+}
+
+function fromBlock(lines: string[], block: Block): ImportErrorFinding | null {
+  const after = (i: number) => stripPrefix(lines[i], block.shape) ?? lines[i];
+  const next = lines.slice(block.exception + 1, block.exception + 4).map((_, k) => after(block.exception + 1 + k));
+  const own = classify(block.name, block.message, next);
+  const end = block.exception + (own?.consumed ?? 0);
+  if (!endsOutput(lines, end, after, block.message)) return null;
+  const read = readThrough(lines, block, own, end);
+  if (!read) return null;
+  const frame = importingFrame(read.used.frames);
+  const f = finding(refine(read.reading, read.used, frame), { line: read.used.line, source: read.used.source, from: read.from, to: read.to, prefix: block.prefix });
+  f.importer = frame?.file ?? null;
+  f.imported_by = frame ? installedPackageOf(frame.file) : null;
+  if (read.wrapped_by) f.wrapped_by = read.wrapped_by;
+  return f;
+}
+
+interface ReadThrough {
+  reading: Reading;
+  /** The traceback the reading comes from: the last one, or the one a wrapper was raised from. */
+  used: Block;
+  from: number;
+  to: number;
+  wrapped_by?: string;
+}
+
+/** The last traceback's reading, or, through a framework's wrapper, the one of the traceback behind it. */
+function readThrough(lines: string[], block: Block, own: Reading | null, end: number): ReadThrough | null {
+  if (!own && isWorkerBootFailure(block)) {
+    const worker = workerTraceback(lines, block);
+    const r = worker && classify(worker.name, worker.message);
+    const read = r ? readThrough(lines, worker!, r, worker!.exception) : null;
+    return read && { ...read, wrapped_by: read.wrapped_by ?? block.name };
   }
-  if (short !== 'ModuleNotFoundError' && short !== 'ImportError') return null;
-  let m: RegExpExecArray | null;
-  if ((m = /^No module named '([^']+)'; '([^']+)' is not a package$/.exec(msg))) return { kind: 'not-a-package', module: m[1] };
-  if ((m = /^No module named ([\w.]+); '[^']+' is a package and cannot be directly executed$/.exec(msg))) return { kind: 'not-runnable', module: m[1] };
-  if ((m = /^No module named '([^']+)'$/.exec(msg)) || (m = /^No module named ([^\s']+)$/.exec(msg))) return { kind: 'missing-module', module: m[1] };
-  if ((m = /^import of (\S+) halted; None in sys\.modules$/.exec(msg))) return { kind: 'import-blocked', module: m[1] };
-  if ((m = /^cannot import name '[^']+' from partially initialized module '([^']+)'/.exec(msg))) return { kind: 'circular-import', module: m[1] };
-  if ((m = /^cannot import name '[^']+'(?: from '([^']+)')?/.exec(msg))) return { kind: 'missing-name', module: m[1] ?? null };
-  if ((m = /^Missing optional dependency '([^']+)'/.exec(msg))) return { kind: 'missing-module', module: m[1] };
-  if ((m = /([^\s/\\:]+\.so(?:\.[\w.]+)?): cannot open shared object file/.exec(msg))) return { kind: 'system-library', module: null, library: m[1] };
-  if ((m = /^DLL load failed(?: while importing (\w+))?/.exec(msg))) return { kind: 'system-library', module: null, library: m[1] ? `the DLL behind ${m[1]}` : 'a DLL' };
-  if (/undefined symbol: /.test(msg)) return { kind: 'abi-mismatch', module: null };
-  if (/^attempted relative import/.test(msg)) return { kind: 'relative-import', module: null };
-  return null;
+  if (!own) return null;
+  if (!own.wrapper) return { reading: own, used: block, from: block.header, to: end };
+  const cause = causeOf(lines, block);
+  const inner = cause && classify(cause.name, cause.message);
+  return inner ? { reading: inner, used: cause!, from: cause!.header, to: end, wrapped_by: block.name } : { reading: own, used: block, from: block.header, to: end, wrapped_by: block.name };
 }
 
-/** The code line the traceback shows above the exception (Python's frames and pytest's). */
-function sourceLine(lines: string[], at: number): string | null {
-  for (let i = at - 1; i >= 0 && i >= at - 6; i--) {
-    const l = lines[i];
-    if (FRAME.test(l) || HEADER.test(l)) return null;
-    if (/^\s+\S/.test(l) && !/^\s*[~^]+\s*$/.test(l)) return l.trim();
+/** What the frames say about a missing module or distribution: the app's own module, or a tool that lost its own package. */
+function refine(r: Reading, used: Block, frame: Frame | null): Reading {
+  const lastFile = used.frames.length ? used.frames[used.frames.length - 1].file : null;
+  if (r.kind === 'distribution-not-found' && used.frames.some((f) => isConsoleScriptOf(f.file, r.distribution!))) {
+    return { ...r, kind: 'broken-tool', hint: `the tool's own distribution ${r.distribution} is not installed for this Python: reinstall the tool` };
   }
-  return null;
+  if (r.kind !== 'missing-module' || !r.module) return r;
+  if (isLoadedByServer(frame)) return appModule(r.module);
+  if (lastFile && isConsoleScript(lastFile)) return { ...r, kind: 'broken-tool', hint: `the tool's own package ${r.module} is missing: reinstall the tool` };
+  return r;
 }
 
-function lastFrame(lines: string[], at: number): string | null {
-  for (let i = at - 1; i >= 0; i--) {
-    const m = FRAME.exec(lines[i]);
-    if (m) return m[1];
-    if (HEADER.test(lines[i])) return null;
+/** Whether only the dying words of the program around it follow line `end`. */
+function endsOutput(lines: string[], end: number, text: (i: number) => string, message: string): boolean {
+  let trailing = 0;
+  for (let i = end + 1; i < lines.length; i++) {
+    const t = text(i);
+    if (!isTrailer(t, message)) return false;
+    if (t.trim() && ++trailing > MAX_TRAILER_LINES) return false;
   }
-  return null;
+  return true;
 }
 
-/**
- * A console-script shim (…/bin/conda) that cannot import its own package:
- * the tool's installation is broken; installing its import name from an
- * index would fetch something else (PyPI's "conda" is an unrelated upload).
- */
-function isConsoleScript(file: string | null): boolean {
-  return file !== null && /\/bin\/[^/.]+$/.test(file);
+interface Where {
+  line: string;
+  source: string | null;
+  from: number;
+  to: number;
+  prefix: string;
+}
+
+function finding(r: Reading, w: Where): ImportErrorFinding {
+  const f: ImportErrorFinding = {
+    kind: r.kind,
+    module: r.module,
+    top_level: r.module?.split('.')[0] ?? null,
+    line: w.line,
+    source: w.source,
+    installable: INSTALLABLE.has(r.kind),
+    prefix: w.prefix,
+    lines: { from: w.from + 1, to: w.to + 1 },
+  };
+  for (const k of ['hint', 'library', 'distribution', 'required_by', 'plugin'] as const) if (r[k] !== undefined) f[k] = r[k];
+  return f;
 }

@@ -1,32 +1,39 @@
-// import-error-matcher: when a process exits with a failure, reads the end of
+// import-error-matcher: when a process fails on its own, reads the end of
 // its output and, if it died of an import problem, emits
 // process:<name>:import-error with what diagnose() found. Deciding at the
 // exit (not on the line) is what tells a fatal import error from one a
-// thread, a child or a handler survived.
+// thread, a child or a handler survived. An exit the engine caused (a stop,
+// restart, reload, limit or health restart) or a signal is never an import
+// error, whatever the output says.
 import { definePlugin, type PitEvent } from '../../core/index.js';
 import { diagnose } from './diagnose.js';
+import { OutputTail } from './output-tail.js';
 
 interface Options {
   /** Processes whose stderr is read. */
   processes: string[];
   /** Of those, the ones that print tracebacks on stdout too (pytest, IPython). */
   stdout: string[];
+  /** Each process's command as configured: runpy's "No module named x" counts only when it runs `python -m x`. */
+  commands: Record<string, string | string[]>;
 }
 
-/** A traceback and what follows it fit easily; a flood only ever costs this much. */
-const KEEP_LINES = 300;
-
-const tails = new Map<string, { err: string[]; out: string[] }>();
+const tails = new Map<string, { err: OutputTail; out: OutputTail }>();
 
 function tailOf(process: string) {
   let t = tails.get(process);
-  if (!t) tails.set(process, (t = { err: [], out: [] }));
+  if (!t) tails.set(process, (t = { err: new OutputTail(), out: new OutputTail() }));
   return t;
 }
 
-function keep(lines: string[], line: string): void {
-  lines.push(line);
-  if (lines.length > KEEP_LINES * 2) lines.splice(0, lines.length - KEEP_LINES);
+/**
+ * An exit the engine caused (a stop, restart, reload, limit or health
+ * restart) or a signal is no import error, whatever the output says; a
+ * shell reports a child's signal as 128 + its number.
+ */
+function isFailureOfItsOwn(e: Extract<PitEvent, { type: 'process:exit' }>): boolean {
+  if (e.caused_by_engine || e.signal !== null || e.exit_code === null) return false;
+  return e.exit_code !== 0 && e.exit_code <= 128;
 }
 
 export default definePlugin<Options>({
@@ -36,6 +43,7 @@ export default definePlugin<Options>({
     properties: {
       processes: { type: 'array', items: { type: 'string' }, default: [] },
       stdout: { type: 'array', items: { type: 'string' }, default: [] },
+      commands: { type: 'object', default: {} },
     },
     additionalProperties: false,
   },
@@ -45,14 +53,20 @@ export default definePlugin<Options>({
   ],
   onEvent(events: PitEvent[], ctx) {
     for (const e of events) {
-      if (e.type === 'process:stderr') keep(tailOf(e.process).err, e.line);
-      else if (e.type === 'process:stdout') keep(tailOf(e.process).out, e.line);
+      if (e.type === 'process:stderr') tailOf(e.process).err.push(e.line);
+      else if (e.type === 'process:stdout') tailOf(e.process).out.push(e.line);
       else if (e.type === 'process:exit') {
         const t = tailOf(e.process);
         tails.delete(e.process);
-        if (e.exit_code === 0) continue;
-        const found = diagnose(t.err.slice(-KEEP_LINES)) ?? diagnose(t.out.slice(-KEEP_LINES));
-        if (found) ctx.emit(`process:${e.process}:import-error`, { process: e.process, exit_code: e.exit_code, ...found });
+        if (!isFailureOfItsOwn(e)) continue;
+        const context = { command: ctx.options.commands?.[e.process] };
+        for (const [stream, tail] of [['stderr', t.err], ['stdout', t.out]] as const) {
+          const found = diagnose(tail.lines(), context);
+          if (!found) continue;
+          if (found.lines) found.lines = { from: found.lines.from + tail.dropped, to: found.lines.to + tail.dropped };
+          ctx.emit(`process:${e.process}:import-error`, { process: e.process, exit_code: e.exit_code, stream, ...found });
+          break;
+        }
       }
     }
   },

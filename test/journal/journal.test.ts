@@ -17,7 +17,7 @@ import type { PitEvent } from '../../core/events/catalog.js';
 
 const keep = { ageMs: 7 * 86_400_000, rows: 100_000 };
 const exitOf = (bus: EventBus, process: string, code: number, at?: number) =>
-  bus.publish('process:exit', process, { process, pid: 1, exit_code: code, signal: null, uptime_ms: 5 }, at);
+  bus.publish('process:exit', process, { process, pid: 1, exit_code: code, signal: null, uptime_ms: 5, caused_by_engine: false }, at);
 
 test('the journal survives a restart: written, closed, reopened and read back', () => {
   const dir = makeProject();
@@ -119,7 +119,7 @@ test('engine events reads the journal from a running engine, and after it stoppe
   await engine.waitFor(/once exited/);
   const live = await runEngineAsync(['events', '--type', 'process:once:exit'], dir);
   assert.equal(live.status, 0, live.stderr);
-  assert.match(live.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z process:once:exit pid=\d+ exit_code=7 signal=null uptime_ms=\d+$/m);
+  assert.match(live.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z process:once:exit pid=\d+ exit_code=7 signal=null uptime_ms=\d+ caused_by_engine=false$/m);
   assert.equal((await runEngineAsync(['shutdown'], dir)).status, 0);
   await engine.exited;
   const after = runEngine(['events', '--type', 'process:*:state', '--json'], dir);

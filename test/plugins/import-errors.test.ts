@@ -10,12 +10,14 @@ import { diagnose, type ImportErrorFinding } from '../../plugins/import-error-ma
 import { decide, type EnvironmentFacts } from '../../plugins/python-installer/decide.js';
 import { findLocalModule } from '../../plugins/python-installer/local-module.js';
 import { distributionFor, tableSize } from '../../plugins/python-installer/import-names.js';
+import { PYTHON_COMMAND } from '../../core/plugins/builtins.js';
 import { fixture } from '../helpers/paths.js';
 import { makeProject } from '../helpers/project.js';
 
 interface Case {
   id: string;
   python: string;
+  cmd: string[];
   exit_code: number;
   stream: string;
   stderr?: string;
@@ -30,11 +32,15 @@ const machineStdlib: string[] = JSON.parse(execFileSync('python3', ['-I', '-c', 
 
 const policy = { aliases: {}, allow: [], deny: [] };
 
-/** The plugin's rule: a clean exit is no failure; stderr first, then stdout. */
-function matchExit(c: { exit_code: number; stderr?: string; stdout?: string }): ImportErrorFinding | null {
+/**
+ * The engine's wiring: the matcher reads only processes whose command runs
+ * Python (builtins.ts); a clean exit is no failure; stderr first, then stdout.
+ */
+function matchExit(c: { exit_code: number; stderr?: string; stdout?: string; cmd?: string[] }): ImportErrorFinding | null {
   if (c.exit_code === 0) return null;
+  if (c.cmd && !PYTHON_COMMAND.test(c.cmd.join(' '))) return null;
   const lines = (t = '') => t.replace(/\n$/, '').split('\n');
-  return diagnose(lines(c.stderr)) ?? diagnose(lines(c.stdout));
+  return diagnose(lines(c.stderr), { command: c.cmd }) ?? diagnose(lines(c.stdout), { command: c.cmd });
 }
 
 function factsFor(c: Case, f: ImportErrorFinding): EnvironmentFacts {
@@ -105,7 +111,8 @@ const own: [string, string, number, string | null, string | null][] = [
   ['quoted in JSON', `{"level":"error","msg":"ModuleNotFoundError: No module named 'ujson'"}\n`, 1, null, null],
   ['quoted, indented', "  ModuleNotFoundError: No module named 'ujson'\n", 1, null, null],
   ['no traceback before it', "ModuleNotFoundError: No module named 'ujson'\n", 1, null, null],
-  ['interleaved output', `Traceback (most recent call last):\nworker 2 ready\n  File "/srv/app/main.py", line 1, in <module>\nserving on :8000\n    import flask\nModuleNotFoundError: No module named 'flask'\n`, 1, 'flask', 'missing-module'],
+  // A traceback is whole or it is not one: another line inside breaks it (brief of issue 17, point 1).
+  ['interleaved output', `Traceback (most recent call last):\nworker 2 ready\n  File "/srv/app/main.py", line 1, in <module>\nserving on :8000\n    import flask\nModuleNotFoundError: No module named 'flask'\n`, 1, null, null],
   ['chained, the last wins', `${tb('import ujson', "ModuleNotFoundError: No module named 'ujson'")}\nDuring handling of the above exception, another exception occurred:\n\n${tb('import orjson', "ModuleNotFoundError: No module named 'orjson'")}`, 1, 'orjson', 'missing-module'],
   ['chained, then something else', `${tb('import ujson', "ModuleNotFoundError: No module named 'ujson'")}\nDuring handling of the above exception, another exception occurred:\n\n${tb('cfg["x"]', "KeyError: 'x'")}`, 1, null, null],
   ['handled, then a different end', `${tb('import sentry_sdk', "ModuleNotFoundError: No module named 'sentry_sdk'")}shutting down: no config\n`, 1, null, null],
@@ -113,7 +120,7 @@ const own: [string, string, number, string | null, string | null][] = [
   ['multiprocessing child', `Process Process-1:\n${tb('import lxml', "ModuleNotFoundError: No module named 'lxml'")}`, 1, 'lxml', 'missing-module'],
   ['relative import', tb('from . import x', 'ImportError: attempted relative import with no known parent package'), 1, null, 'relative-import'],
   ['coloured', `Traceback (most recent call last):\n  File \x1b[35m"/srv/a.py"\x1b[0m, line 1\n    import numpy\n\x1b[1;35mModuleNotFoundError\x1b[0m: \x1b[35mNo module named 'numpy'\x1b[0m\n`, 1, 'numpy', 'missing-module'],
-  ['runpy', '/srv/.venv/bin/python3: No module named uvicorn\n', 1, 'uvicorn', 'missing-module'],
+  ['runpy, not run with -m', '/srv/.venv/bin/python3: No module named uvicorn\n', 1, null, null],
   ['CRLF', tb('import requests', "ModuleNotFoundError: No module named 'requests'").replace(/\n/g, '\r\n'), 1, 'requests', 'missing-module'],
 ];
 
