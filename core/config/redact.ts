@@ -7,6 +7,11 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, '$1***@');
 }
 
+/** Every URL in `text` (an installer's output) with its credentials replaced by ***. */
+export function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s?#"'<>]*@/gi, '$1***@');
+}
+
 /** The resolved pitfile as it may be shown: index URLs without their credentials. */
 export function redactPitfile(p: Pitfile): Pitfile {
   const i = p.installer;

@@ -3,7 +3,7 @@
 // person can act on.
 import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
 import { distributionFor, isTableDistribution } from './import-names.js';
-import { normalizeName, rankOf, typoOf } from './known-distributions.js';
+import { normalizeName, rankOf, supersededBy, typoOf } from './known-distributions.js';
 
 /** What the failing process's interpreter says (see probe.ts). */
 export interface EnvironmentFacts {
@@ -116,14 +116,16 @@ const normalize = normalizeName;
 /** Whether `module` can be an import name that maps to a distribution; the reason when not. */
 export function checkModuleName(module: string): string | null {
   if (module.length > MAX_MODULE) return `a module name of ${module.length} characters is longer than any real one (${MAX_MODULE})`;
-  if (!MODULE.test(module)) return `"${module}" is not an ASCII Python module name (letters, digits, _ and dots): it cannot name a package`;
+  // JSON quoting: a newline or escape sequence in the name must not start a new line in a log.
+  if (!MODULE.test(module)) return `${JSON.stringify(module)} is not an ASCII Python module name (letters, digits, _ and dots): it cannot name a package`;
   return null;
 }
 
 /** Whether `name` is a PEP 508 distribution name; the reason when not. */
 export function checkDistributionName(name: string): string | null {
-  if (ARCHIVE.test(name)) return `"${name.slice(0, 100)}" names an archive: pip would install a local file, not a distribution from the index`;
-  return DISTRIBUTION.test(name) ? null : `"${name.slice(0, 100)}${name.length > 100 ? '…' : ''}" is not a valid distribution name (PEP 508: ASCII letters, digits, . _ - inside, at most 100 characters; pip would read / : @ as a path or URL)`;
+  const shown = JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}…` : name);
+  if (ARCHIVE.test(name)) return `${shown} names an archive: pip would install a local file, not a distribution from the index`;
+  return DISTRIBUTION.test(name) ? null : `${shown} is not a valid distribution name (PEP 508: ASCII letters, digits, . _ - inside, at most 100 characters; pip would read / : @ as a path or URL)`;
 }
 
 export function decide(f: ImportErrorFinding, facts: EnvironmentFacts, policy: InstallPolicy): Decision {
@@ -180,8 +182,10 @@ function allowed(module: string | null, distribution: string, why: string, polic
   const inAllow = policy.allow.some((d) => normalize(d) === n);
   if (policy.allow.length && !inAllow) return { install: false, module, code: 'not-allowed', reason: `${distribution} is not in installer.allow` };
   const yes: Decision = { install: true, module, distribution, reason: why, ...(o.specifier ? { specifier: o.specifier } : {}) };
-  if (inAllow || o.curated || Object.values(policy.aliases).some((d) => normalize(d) === n) || isTableDistribution(distribution)) return yes;
-  const typo = typoOf(distribution);
+  if (inAllow || o.curated || Object.values(policy.aliases).some((d) => normalize(d) === n)) return yes;
+  // The import-name table is curated, but still names beautifulsoup (Python 2's Beautiful Soup 3).
+  const typo = supersededBy(distribution) ?? (isTableDistribution(distribution) ? null : typoOf(distribution));
+  if (!typo && isTableDistribution(distribution)) return yes;
   if (typo) return { install: false, module, code: 'typo', reason: `did you mean ${typo.use}? ${typo.why}; nothing is installed or queued (if ${distribution} is right, add it to installer.allow)` };
   if (rankOf(distribution) !== null) return yes;
   return { ...yes, ask: `${distribution} is not a known distribution (not in installer.allow or installer.aliases, the bundled import-name table, or PyPI's 15,000 most downloaded): a person decides` };

@@ -9,7 +9,7 @@ import { redactUrl } from '../../core/config/redact.js';
 import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
 import { AttemptLog, backoffMs } from './attempts.js';
 import { INDEX_OPTIONS, indexRefusal, installCommand, PYPI, type InstallCommand } from './command.js';
-import { decide, type Decision, type EnvironmentFacts } from './decide.js';
+import { checkModuleName, decide, type Decision, type EnvironmentFacts } from './decide.js';
 import { normalizeName } from './known-distributions.js';
 import { appendRequirement, findRequirementsFile, installedVersion } from './requirements-file.js';
 import { distributionFor } from './import-names.js';
@@ -149,7 +149,8 @@ export class Installer {
   /** The environment, the interpreter's answers and the decision, with a way to write the report. */
   async plan(req: InstallRequest, env: PythonEnvironment) {
     const f = req.finding;
-    const top = f.top_level;
+    // A name that cannot be a module is refused by decide() without asking the interpreter about it.
+    const top = f.top_level && f.module && !checkModuleName(f.module) ? f.top_level : null;
     const script = commandWords(req.spec.command).find((w) => w.endsWith('.py'));
     const dirs = [req.spec.cwd, this.root, ...(script ? [dirname(resolve(req.spec.cwd, script))] : [])];
     const probed = await probe(env.python, top ?? 'pip').catch(() => ({ version: '?', stdlib: new Set<string>(), installed: null, venv: undefined }));

@@ -50,6 +50,13 @@ export const topSize = () => table().size;
 export function typoOf(name: string): { use: string; why: string } | null {
   const n = normalizeName(name);
   if (SUPERSEDED[n]) return SUPERSEDED[n];
+  return nearMiss(n, name);
+}
+
+/** The successor of a superseded distribution, or null. */
+export const supersededBy = (name: string): { use: string; why: string } | null => SUPERSEDED[normalizeName(name)] ?? null;
+
+function nearMiss(n: string, name: string): { use: string; why: string } | null {
   if (table().has(n) || n.length < 5) return null;
   const max = n.length < 10 ? 1 : 2;
   for (const p of popular) {

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redactUrls } from '../../core/config/redact.js';
 import { INDEX_OPTIONS, pipIndexOptions, uvIndexEnv, type CommandOptions, type InstallCommand } from './command.js';
 
 const KEEP_BYTES = 64 * 1024;
@@ -69,7 +70,8 @@ export function runInstall(cmd: InstallCommand, timeoutMs: number, env: NodeJS.P
       clearTimeout(timer);
       clearTimeout(hard);
       rmSync(run.cwd, { recursive: true, force: true });
-      const text = tail.subarray(Math.max(0, tail.length - KEEP_BYTES)).toString('utf8');
+      // pip prints the index it looks in ("Looking in indexes: https://user:****@…"): no credentials in events.
+      const text = redactUrls(tail.subarray(Math.max(0, tail.length - KEEP_BYTES)).toString('utf8'));
       resolve({ ...r, timedOut, outputTail: text, startedAt, durationMs: Date.now() - startedAt });
     };
     child.once('error', (e) => finish({ ok: false, exitCode: null, signal: null, error: `could not start ${cmd.argv[0]}: ${e.message}` }));
