@@ -68,6 +68,8 @@ export interface PendingInstall {
   command: InstallCommand;
   reason: string;
   at: number;
+  /** Where the project keeps its dependencies is looked for, after the install (installer.edit_project). */
+  project_dirs?: string[];
 }
 
 export class Installer {
@@ -137,7 +139,7 @@ export class Installer {
     if (this.settings.mode === 'dry-run') return report('dry-run', `would run: ${cmd.argv.join(' ')}${cmd.argv.includes(INDEX_OPTIONS) ? ` (${INDEX_OPTIONS}: --index-url ${redactUrl(this.settings.indexUrl ?? PYPI)})` : ''} (${decision.ask ?? decision.reason})`, cmd);
     const id = installId(env.prefix, dist);
     if (this.settings.mode === 'ask' || decision.ask) {
-      this.#writePending({ id, process: req.process, module: decision.module, distribution: dist, environment: env.prefix, command: cmd, reason: decision.ask ?? decision.reason, at: Date.now() });
+      this.#writePending({ id, process: req.process, module: decision.module, distribution: dist, environment: env.prefix, command: cmd, reason: decision.ask ?? decision.reason, at: Date.now(), project_dirs: [req.spec.cwd, this.root] });
       return report('pending', `${decision.ask ? `${decision.ask}; ` : ''}waiting for approval: engine install --approve ${id}`, cmd);
     }
     const result = this.run(cmd, env.prefix, dist, req.spec.env, hooks);
@@ -210,8 +212,10 @@ export class Installer {
     if (!p) return null;
     const r = await this.run(p.command, p.environment, p.distribution, envOf(p.process));
     const base = { id, process: p.process, module: p.module, distribution: p.distribution, environment: p.environment, python: p.command.argv[0], backend: backendOf(p.command), found_by: 'the approved decision', command: p.command.argv, started_at: r.startedAt, duration_ms: r.durationMs };
+    const python = backendOf(p.command) === 'pip' ? p.command.argv[0] : join(p.environment, 'bin', 'python');
+    const edited = r.ok && p.project_dirs ? await this.#record(p.command, python, p.distribution, p.module, p.project_dirs) : null;
     return r.ok
-      ? { ...base, outcome: 'installed', reason: `approved: ${p.reason}` }
+      ? { ...base, outcome: 'installed', reason: `approved: ${p.reason}${edited ? `; recorded in ${edited}` : ''}`, edited }
       : { ...base, outcome: 'failed', reason: `${p.command.argv.join(' ')} ${r.timedOut ? 'did not finish within the installer timeout and was killed' : r.error ?? `exited with ${r.signal ?? `code ${r.exitCode}`}`}`, output: r.outputTail };
   }
 

@@ -179,8 +179,8 @@ test('twenty hostile names install nothing, and each says why in a process:app:i
   assert.ok(!canImport(python, 'fakeyaml'));
 });
 
-test('an unknown name is queued for a person even in mode auto, and installs once approved', async () => {
-  const { dir, python, h } = await healer();
+test('an unknown name is queued for a person even in mode auto, and installs once approved, recorded in requirements.txt', async () => {
+  const { dir, python, h } = await healer({}, { 'app.py': '', 'requirements.txt': '' });
   await h.act('install', {}, importError('app', missing('acmelib')));
   const ev = h.emits.find((e) => e.name === 'process:app:install')!;
   assert.equal(ev.data.outcome, 'pending');
@@ -195,6 +195,8 @@ test('an unknown name is queued for a person even in mode auto, and installs onc
   assert.equal(h.emits[0].data.outcome, 'installed', String(h.emits[0].data.reason));
   assert.ok(canImport(python, 'acmelib'));
   assert.deepEqual(h.requests, [{ action: 'restart', process: 'app' }]);
+  assert.equal(h.emits[0].data.edited, join(dir, 'requirements.txt'));
+  assert.match(readFileSync(join(dir, 'requirements.txt'), 'utf8'), /^acmelib==2\.0\.0 {2}# added by pit on /);
 });
 
 test('a typo of a popular name is refused and not queued, though the index has it', async () => {
