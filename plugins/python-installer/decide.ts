@@ -17,6 +17,8 @@ export interface EnvironmentFacts {
   local: string | null;
   /** Whether the interpreter runs in a virtual environment (sys.prefix != sys.base_prefix); unknown when absent. */
   venv?: boolean;
+  /** Why the interpreter could not be asked (then version is "?"). */
+  unanswered?: string;
 }
 
 export interface InstallPolicy {
@@ -94,7 +96,7 @@ const PINNED: Record<string, { distribution: string; specifier: string; why: str
 };
 
 /** Import names that are a test suite's own, never a package. */
-const TEST_SUITE = new Set(['conftest', 'tests', 'test', 'testing_helpers']);
+const TEST_SUITE = new Set(['conftest', 'tests', 'test']);
 
 /** What pip would read as a file or a URL rather than a name on the index. */
 const ARCHIVE = /\.(whl|tar\.gz|tgz|tar\.bz2|tar\.xz|zip|conda|egg)$/i;
@@ -139,6 +141,8 @@ export function decide(f: ImportErrorFinding, facts: EnvironmentFacts, policy: I
   if (bad) return skip('invalid-name', bad);
   if (top === 'pip') return skip('no-pip', 'the environment has no pip: create it again with pip, or run <its python> -m ensurepip');
   if (TEST_SUITE.has(top)) return skip('project', `${top} is a test suite's own module, never a package: run the tests from the project's root`);
+  // Without the interpreter's answer, the standard library and the Python version are unknown: json would look installable.
+  if (facts.version === '?') return skip('not-installable', `${facts.unanswered ?? `the process's interpreter could not be asked about ${top}`}: nothing is installed without its answer`);
   if (facts.stdlib.has(top)) {
     return skip('stdlib', top === module ? `${top} is in Python ${facts.version}'s standard library: the interpreter's own installation is incomplete` : `${top} is in Python ${facts.version}'s standard library, which has no ${module}`);
   }

@@ -155,8 +155,8 @@ export class Installer {
     const top = f.top_level && f.module && !checkModuleName(f.module) ? f.top_level : null;
     const script = commandWords(req.spec.command).find((w) => w.endsWith('.py'));
     const dirs = [req.spec.cwd, this.root, ...(script ? [dirname(resolve(req.spec.cwd, script))] : [])];
-    const probed = await probe(env.python, top ?? 'pip').catch(() => ({ version: '?', stdlib: new Set<string>(), installed: null, venv: undefined }));
-    const facts: EnvironmentFacts = top ? { ...probed, local: findLocalModule(top, dirs) } : { version: probed.version, stdlib: new Set<string>(), installed: null, local: null, venv: probed.venv };
+    const probed = await probe(env.python, top ?? 'pip').catch((e: Error) => ({ version: '?', stdlib: new Set<string>(), installed: null, venv: undefined, unanswered: e.message }));
+    const facts: EnvironmentFacts = top ? { ...probed, local: findLocalModule(top, dirs) } : { ...probed, stdlib: new Set<string>(), installed: null, local: null };
     const decision: Decision = decide(f, facts, this.settings);
     const distribution = decision.install ? decision.distribution : null;
     const indexed = env.backend !== 'conda' && !(env.backend === 'poetry' && this.settings.editProject !== false);

@@ -128,11 +128,13 @@ ${heal}`,
   assert.ok(importErrors().length >= 3, `the process failed ${importErrors().length} times during the install`);
   assert.equal(installs.filter((d) => d.started_at !== null).length, 1, 'one pip run');
   assert.equal(installs[0].outcome, 'installed');
-  const stale = installs.slice(1);
-  assert.ok(stale.length >= 2);
-  for (const d of stale) {
-    assert.equal(d.outcome, 'skipped');
-    assert.match(String(d.reason), /^Acme-Lib was already installed by an earlier heal, and app was restarted once after it; this failure came before that restart, so app is not restarted again$/);
+  const later = installs.slice(1);
+  const staleReason = /^Acme-Lib was already installed by an earlier heal, and app was restarted once after it; this failure came before that restart, so app is not restarted again$/;
+  assert.ok(later.filter((d) => staleReason.test(String(d.reason))).length >= 2, 'the failures queued during the install are answered as stale');
+  for (const d of later) {
+    // A failure whose exit landed just after the heal finds the module there: also no restart.
+    assert.equal(d.outcome, 'skipped', String(d.reason));
+    assert.match(String(d.reason), new RegExp(`${staleReason.source}|^acmelib is importable in this environment already`));
   }
   // The healed app is never killed for a stale failure: at most the one restart the heal asked for.
   const healedAt = events.find((e) => e.type === 'custom:event' && e.name === 'process:app:install')!.at;

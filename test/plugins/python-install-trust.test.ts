@@ -119,11 +119,15 @@ test('a module that left the standard library installs its drop-in when the proc
   assert.ok(pkgResources.install && pkgResources.distribution === 'setuptools' && pkgResources.specifier === '<82', 'setuptools 82 removed pkg_resources');
 });
 
-test('never installed: the test suite\'s own modules, and a submodule of an installed package ("upgrade toga?")', () => {
+test('never installed: the test suite\'s own modules, anything the interpreter could not be asked about, and a submodule of an installed package ("upgrade toga?")', () => {
   for (const m of ['conftest', 'tests', 'tests.helpers', 'test']) {
     const d = decide(missing(m), facts(), policy());
     assert.ok(!d.install && d.code === 'project', m);
   }
+  // An interpreter that cannot answer leaves the standard library unknown: json would look like a package.
+  const unanswered = decide(missing('json'), facts({ version: '?', stdlib: new Set(), unanswered: '/x/bin/python could not be asked about json: not found' }), policy());
+  assert.ok(!unanswered.install);
+  assert.match(unanswered.reason, /^\/x\/bin\/python could not be asked about json: not found: nothing is installed without its answer$/);
   const sub = decide(missing('toga.style'), facts({ installed: { distributions: ['toga-core'], namespace: false } }), policy());
   assert.ok(!sub.install && sub.code === 'submodule');
   assert.match(sub.reason, /toga is installed \(toga-core\) but has no style: upgrade toga-core\?/);
