@@ -360,6 +360,15 @@ export const errors = {
     `plugin ${plugin}: its request failed: ${why}`,
     'ask for start, stop or restart of a process the pitfile defines',
   ]),
+  // installer: what the self-healing installer refuses for the pitfile's sake (its decisions are events)
+  PIT_E_INSTALL_INDEX_BACKEND: make('PIT_E_INSTALL_INDEX_BACKEND', (backend: 'conda' | 'poetry add') => [
+    backend === 'conda'
+      ? 'conda installs from conda channels, not from a pip index: installer.index_url cannot apply'
+      : "poetry add installs from the project's own sources ([[tool.poetry.source]] in pyproject.toml): installer.index_url cannot apply",
+    backend === 'conda'
+      ? 'remove installer.index_url, or set installer.backend: pip to install with pip inside the conda environment'
+      : 'configure the source in pyproject.toml and remove installer.index_url, or set installer.edit_project: false to install with pip from index_url',
+  ]),
 } as const;
 
 export type PitErrorCode = keyof typeof errors;

@@ -56,7 +56,7 @@ async function install(installer: Installer, pitfile: Pitfile, module: string, n
   show('environment', `${env.prefix} (${env.foundBy})`);
   show('python', env.python);
   show('backend', env.backend);
-  show('decision', decision.install ? `install ${decision.distribution}: ${decision.reason}` : `no install: ${decision.reason}`);
+  show('decision', decision.install ? `install ${decision.distribution}${decision.specifier ?? ''}: ${decision.ask ? `${decision.ask} (queued for engine install --approve)` : decision.reason}` : `no install: ${decision.reason}`);
   if (!decision.install) return exitCodes.failed;
   const { Listr } = await import('listr2');
   let report: InstallReport | undefined;

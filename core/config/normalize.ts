@@ -91,6 +91,7 @@ export function normalize(data: Map, file: string, layers: string[], root: strin
       deny: inst.deny ?? [],
       maxAttempts: inst.max_attempts,
       editProject: inst.edit_project,
+      system: inst.system,
       indexUrl: inst.index_url ?? null,
       extraIndexUrls: inst.extra_index_url,
       timeoutMs: ms(inst.timeout),

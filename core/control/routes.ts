@@ -5,6 +5,7 @@ import type { Engine } from '../engine.js';
 import { PitError, errors } from '../errors.js';
 import { badRequest, send, sendError, sendJson, withStatus, type Api, type Request } from './http.js';
 import { version } from '../version.js';
+import { redactPitfile } from '../config/redact.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { parsePattern } from '../events/match.js';
 import { readLogs, type LogLine } from '../logs/log-reader.js';
@@ -97,7 +98,8 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     sendJson(res, 202, { ok: true });
   });
 
-  app.get('/v1/config', async () => engine.pitfile);
+  // Index URLs may carry a token: shown without it.
+  app.get('/v1/config', async () => redactPitfile(engine.pitfile));
 
   app.get('/v1/health', async () => healthOf(engine, views.all()));
 

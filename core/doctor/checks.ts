@@ -1,6 +1,7 @@
 // engine doctor's checks: what commonly goes wrong on a machine before a
 // pitfile runs well there, each with how to fix it. What the OS says comes
 // through `DoctorInputs`, so a test can make each check fail on purpose.
+import { redactUrl } from '../config/redact.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
@@ -147,10 +148,15 @@ function watchedDirs(w: FileWatcherConfig, excludeDir: string): number {
 
 const installerIndex: Check = async (_, pitfile) => {
   if (!pitfile) return needsPitfile('package index');
-  const url = pitfile.installer.indexUrl;
-  if (!url) return { check: 'package index', status: 'ok', detail: 'installer.index_url not set: pip installs from its default index (PyPI), not checked here; set it to use a mirror' };
+  const raw = pitfile.installer.indexUrl;
+  if (!raw) return { check: 'package index', status: 'ok', detail: 'installer.index_url not set: pip installs from its default index (PyPI), not checked here; set it to use a mirror' };
+  // fetch refuses a URL with credentials: they go in a header, and never into what is printed.
+  const url = redactUrl(raw);
+  const parsed = new URL(raw);
+  const auth = parsed.username ? `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}` : null;
+  parsed.username = parsed.password = '';
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'follow' });
+    const res = await fetch(parsed, { signal: AbortSignal.timeout(5000), redirect: 'follow', headers: auth ? { authorization: auth } : {} });
     await res.body?.cancel();
     return res.ok
       ? { check: 'package index', status: 'ok', detail: `${url} answers ${res.status}` }

@@ -121,7 +121,10 @@ export interface InstallerConfig {
   allow: string[];
   deny: string[];
   maxAttempts: number;
-  editProject: boolean;
+  /** auto (or true): record the heal in the project's dependency file where it has one; false: never edit. */
+  editProject: boolean | 'auto';
+  /** Install into an interpreter that is not a virtual environment (the system's or pyenv's own). */
+  system: boolean;
   indexUrl: string | null;
   extraIndexUrls: string[];
   timeoutMs: number;

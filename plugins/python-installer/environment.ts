@@ -87,7 +87,7 @@ function locate(proc: ProcessSpec, root: string): Located {
 }
 
 /** The words of a command, as far as they can be known without a shell: env and VAR=value prefixes dropped. */
-function commandWords(command: string | string[]): string[] {
+export function commandWords(command: string | string[]): string[] {
   const words = Array.isArray(command) ? [...command] : command.trim().split(/\s+/);
   while (words.length && (words[0] === 'env' || words[0] === 'exec' || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]))) words.shift();
   return words;

@@ -4,6 +4,11 @@ import { readFileSync } from 'node:fs';
 
 const table: Record<string, string> = JSON.parse(readFileSync(new URL('../../../plugins/python-installer/import-names.json', import.meta.url), 'utf8')).names;
 
+const distributions = new Set(Object.values(table).map((d) => d.toLowerCase().replace(/[-_.]+/g, '-')));
+
+/** Whether the table maps some import name to `distribution` (PEP 503 comparison). */
+export const isTableDistribution = (distribution: string) => distributions.has(distribution.toLowerCase().replace(/[-_.]+/g, '-'));
+
 /** How many import names the table maps. */
 export const tableSize = Object.keys(table).length;
 

@@ -19,6 +19,13 @@ interface InstallArgs {
 
 let installer: Installer | null = null;
 
+/**
+ * Per process, when the reaction last went on after a heal (to restart it).
+ * A failure seen before that is stale: its restart already happened, and
+ * another would only kill the healed process.
+ */
+const healedAt = new Map<string, { at: number; distribution: string | null }>();
+
 export default definePlugin<Options>({
   name: 'python-installer',
   options: {
@@ -39,8 +46,10 @@ export default definePlugin<Options>({
       const report = await installer!.approve(id, (name) => ctx.options.processes[name]?.env ?? {});
       if (!report) return ctx.fail(`no install waiting with id "${id}"; engine install --pending lists them`);
       ctx.emit(`process:${report.process}:install`, { ...report });
-      if (report.outcome === 'installed') ctx.request('restart', report.process);
-      else ctx.fail(`installing ${report.distribution} failed: ${report.reason}`);
+      if (report.outcome === 'installed') {
+        healedAt.set(report.process, { at: Date.now(), distribution: report.distribution });
+        ctx.request('restart', report.process);
+      } else ctx.fail(`installing ${report.distribution} failed: ${report.reason}`);
     },
     async install(args, ctx, event) {
       const a = (args ?? {}) as InstallArgs;
@@ -53,16 +62,29 @@ export default definePlugin<Options>({
         ? { kind: 'missing-module', module: a.module, top_level: a.module.split('.')[0], line: `install ${a.module}`, source: null }
         : (data as unknown as ImportErrorFinding);
       if (!finding.kind) throw new Error(`install after ${event ? 'an event that names no import error' : 'no event'}: give { install: { module: <name> } }`);
-      const report = await installer!.handle({ process, spec, finding, seenAt: event?.at ?? Date.now() });
+      const seenAt = event?.at ?? Date.now();
+      const report = await installer!.handle({ process, spec, finding, seenAt });
+      const last = healedAt.get(process);
+      if (report.outcome === 'installed' && !a.module && last && seenAt < last.at) {
+        const reason = `${report.distribution ?? last.distribution} was already installed by an earlier heal, and ${process} was restarted once after it; this failure came before that restart, so ${process} is not restarted again`;
+        // Not counted as a heal again: outcome skipped, with the earlier heal named.
+        ctx.emit(`process:${process}:install`, { ...report, outcome: 'skipped', reason, stale: true });
+        ctx.log(`${process}: ${reason}`);
+        return ctx.fail(`nothing more to do: ${reason}`);
+      }
       ctx.emit(`process:${process}:install`, { ...report });
-      ctx.log(`${process}: ${report.outcome}${report.distribution ? ` ${report.distribution}` : ''}: ${report.reason}`);
       // The reaction goes on (to restart the process) only when the module is there now:
       // restarting into the same failure would only loop.
-      if (report.outcome === 'gave-up') {
+      if (report.outcome === 'installed') {
+        healedAt.set(process, { at: Date.now(), distribution: report.distribution });
+        ctx.log(`${process}: ${report.reason}; the reaction goes on (a restart of ${process} runs once)`);
+      } else if (report.outcome === 'gave-up') {
         // A process that keeps dying of the same import is stopped.
+        ctx.log(`${process}: gave up: ${report.reason}`);
         ctx.request('stop', process);
         ctx.fail(`gave up on ${process}: ${report.reason}`);
-      } else if (report.outcome !== 'installed') {
+      } else {
+        ctx.log(`${process}: ${report.outcome}${report.distribution ? ` ${report.distribution}` : ''}: ${report.reason}`);
         ctx.fail(`${report.outcome === 'failed' ? `installing ${report.distribution} failed` : `no install (${report.outcome})`}: ${report.reason}`);
       }
     },

@@ -3,14 +3,17 @@
 // install that already covers this failure), the mode, then the command.
 // The plugin's install action and `engine install` both go through here.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { redactUrl } from '../../core/config/redact.js';
 import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
 import { AttemptLog, backoffMs } from './attempts.js';
-import { installCommand, type InstallCommand } from './command.js';
-import { decide, type Decision } from './decide.js';
+import { INDEX_OPTIONS, indexRefusal, installCommand, PYPI, type InstallCommand } from './command.js';
+import { checkModuleName, decide, type Decision, type EnvironmentFacts } from './decide.js';
+import { normalizeName } from './known-distributions.js';
+import { appendRequirement, findRequirementsFile, installedVersion } from './requirements-file.js';
 import { distributionFor } from './import-names.js';
-import { findEnvironment, type Backend, type ProcessSpec, type PythonEnvironment } from './environment.js';
+import { commandWords, findEnvironment, type Backend, type ProcessSpec, type PythonEnvironment } from './environment.js';
 import { findLocalModule } from './local-module.js';
 import { probe } from './probe.js';
 import { runInstall, type RunResult } from './run.js';
@@ -39,6 +42,12 @@ export interface InstallReport {
   duration_ms: number | null;
   /** The end of the installer's output, when it failed. */
   output?: string;
+  /** The index pip or uv installs from, credentials shown as ***. */
+  index?: string;
+  /** The project file the heal was recorded in (installer.edit_project), or null. */
+  edited?: string | null;
+  /** Healed by another request's install (running or just finished), not by one of its own. */
+  joined?: boolean;
 }
 
 export interface InstallRequest {
@@ -59,11 +68,15 @@ export interface PendingInstall {
   command: InstallCommand;
   reason: string;
   at: number;
+  /** Where the project keeps its dependencies is looked for, after the install (installer.edit_project). */
+  project_dirs?: string[];
 }
 
 export class Installer {
   readonly #attempts: AttemptLog;
   readonly #pendingDir: string;
+  /** Installs running now, by environment and distribution. */
+  readonly #running = new Map<string, Promise<RunResult>>();
 
   /** How long one install may take. */
   get timeoutMs(): number {
@@ -83,22 +96,36 @@ export class Installer {
   async handle(req: InstallRequest, hooks: { onStart?(cmd: InstallCommand): void } = {}): Promise<InstallReport> {
     const env = findEnvironment(req.spec, this.root, this.settings.backend);
     const planned = await this.plan(req, env);
-    const { decision, report } = planned;
+    const { decision, report, facts } = planned;
     const covered = (dist: string) => {
       const a = this.#attempts.get(env.prefix, dist);
-      return a?.lastOutcome === 'installed' && a.lastAt >= req.seenAt ? `${dist} was installed after this failure was seen (at ${new Date(a.lastAt).toISOString()}); nothing more to do` : null;
+      return a?.lastOutcome === 'installed' && a.lastAt >= req.seenAt ? `${dist} was already installed by an earlier heal (at ${new Date(a.lastAt).toISOString()}), after this failure was seen` : null;
     };
     if (!decision.install) {
       // Importable now because a concurrent request installed it: that request's heal is this one's too.
       const dist = decision.code === 'installed' && decision.module ? (distributionFor(decision.module, this.settings.aliases) ?? decision.module.split('.')[0]) : null;
       const by = dist && covered(dist);
-      return by ? report('installed', by, undefined, { distribution: dist }) : report('skipped', decision.reason);
+      return by ? report('installed', by, undefined, { distribution: dist, joined: true }) : report('skipped', decision.reason);
     }
     const dist = decision.distribution;
-    const cmd = installCommand(env, dist, this.settings);
+    const refusal = indexRefusal(env, this.settings);
+    if (refusal) return report('skipped', refusal);
+    const isConda = env.backend === 'conda' || Boolean(req.spec.env.CONDA_PREFIX) || existsSync(join(env.prefix, 'conda-meta'));
+    if (facts.venv === false && !isConda && !this.settings.system) {
+      return report('skipped', `${env.python} is not a virtual environment (the system's or pyenv's own Python): an install there changes every program that uses it. Make one for the project: python3 -m venv .venv, and run the process with .venv/bin/python; or set installer.system: true`);
+    }
+    const cmd = installCommand(env, `${dist}${decision.specifier ?? ''}`, this.settings);
+    // One install per (environment, distribution) at a time: a failure seen meanwhile joins it.
+    const running = this.#running.get(runKey(env.prefix, dist));
+    if (running) {
+      const r = await running;
+      return r.ok
+        ? report('installed', `${dist} was being installed for an earlier failure; this failure joined that install`, cmd, { joined: true })
+        : runReport(report, r, cmd, decision.reason, null);
+    }
     const done = this.#attempts.get(env.prefix, dist);
     const by = covered(dist);
-    if (by) return report('installed', by, cmd);
+    if (by) return report('installed', by, cmd, { joined: true });
     if (done && done.count >= this.settings.maxAttempts) {
       const why =
         done.lastOutcome === 'installed'
@@ -109,24 +136,30 @@ export class Installer {
     if (done?.lastOutcome === 'failed' && Date.now() < done.lastAt + backoffMs(done.count)) {
       return report('skipped', `${dist} failed to install ${done.count} time(s); the next try is after ${new Date(done.lastAt + backoffMs(done.count)).toISOString()}`, cmd);
     }
-    if (this.settings.mode === 'dry-run') return report('dry-run', `would run: ${cmd.argv.join(' ')} (${decision.reason})`, cmd);
+    if (this.settings.mode === 'dry-run') return report('dry-run', `would run: ${cmd.argv.join(' ')}${cmd.argv.includes(INDEX_OPTIONS) ? ` (${INDEX_OPTIONS}: --index-url ${redactUrl(this.settings.indexUrl ?? PYPI)})` : ''} (${decision.ask ?? decision.reason})`, cmd);
     const id = installId(env.prefix, dist);
-    if (this.settings.mode === 'ask') {
-      this.#writePending({ id, process: req.process, module: decision.module, distribution: dist, environment: env.prefix, command: cmd, reason: decision.reason, at: Date.now() });
-      return report('pending', `waiting for approval: engine install --approve ${id}`, cmd);
+    if (this.settings.mode === 'ask' || decision.ask) {
+      this.#writePending({ id, process: req.process, module: decision.module, distribution: dist, environment: env.prefix, command: cmd, reason: decision.ask ?? decision.reason, at: Date.now(), project_dirs: [req.spec.cwd, this.root] });
+      return report('pending', `${decision.ask ? `${decision.ask}; ` : ''}waiting for approval: engine install --approve ${id}`, cmd);
     }
-    return this.run(cmd, env.prefix, dist, req.spec.env, hooks).then((r) => runReport(report, r, cmd, decision.reason));
+    const result = this.run(cmd, env.prefix, dist, req.spec.env, hooks);
+    const r = await result;
+    const edited = r.ok ? await this.#record(cmd, env.python, dist, decision.module, [req.spec.cwd, this.root]) : null;
+    return runReport(report, r, cmd, decision.reason, edited);
   }
 
   /** The environment, the interpreter's answers and the decision, with a way to write the report. */
   async plan(req: InstallRequest, env: PythonEnvironment) {
     const f = req.finding;
-    const top = f.top_level;
-    const facts = top
-      ? { ...(await probe(env.python, top).catch(() => ({ version: '?', stdlib: new Set<string>(), installed: null }))), local: findLocalModule(top, [req.spec.cwd, this.root]) }
-      : { version: '?', stdlib: new Set<string>(), installed: null, local: null };
+    // A name that cannot be a module is refused by decide() without asking the interpreter about it.
+    const top = f.top_level && f.module && !checkModuleName(f.module) ? f.top_level : null;
+    const script = commandWords(req.spec.command).find((w) => w.endsWith('.py'));
+    const dirs = [req.spec.cwd, this.root, ...(script ? [dirname(resolve(req.spec.cwd, script))] : [])];
+    const probed = await probe(env.python, top ?? 'pip').catch((e: Error) => ({ version: '?', stdlib: new Set<string>(), installed: null, venv: undefined, unanswered: e.message }));
+    const facts: EnvironmentFacts = top ? { ...probed, local: findLocalModule(top, dirs) } : { ...probed, stdlib: new Set<string>(), installed: null, local: null };
     const decision: Decision = decide(f, facts, this.settings);
     const distribution = decision.install ? decision.distribution : null;
+    const indexed = env.backend !== 'conda' && !(env.backend === 'poetry' && this.settings.editProject !== false);
     const report = (outcome: Outcome, reason: string, cmd?: InstallCommand, run?: Partial<InstallReport>): InstallReport => ({
       id: installId(env.prefix, distribution ?? f.module ?? '?'),
       process: req.process,
@@ -137,22 +170,40 @@ export class Installer {
       backend: env.backend,
       found_by: env.foundBy,
       command: cmd?.argv ?? null,
+      ...(indexed ? { index: redactUrl(this.settings.indexUrl ?? PYPI) } : {}),
       outcome,
       reason,
       started_at: null,
       duration_ms: null,
       ...run,
     });
-    return { env, decision, report };
+    return { env, decision, report, facts };
   }
 
-  /** Run an install command and remember the attempt. */
-  async run(cmd: InstallCommand, environment: string, distribution: string, env: ProcessSpec['env'], hooks: { onStart?(cmd: InstallCommand): void } = {}): Promise<RunResult> {
+  /** Run an install command and remember the attempt; one at a time per (environment, distribution). */
+  run(cmd: InstallCommand, environment: string, distribution: string, env: ProcessSpec['env'], hooks: { onStart?(cmd: InstallCommand): void } = {}): Promise<RunResult> {
+    const key = runKey(environment, distribution);
+    const running = this.#running.get(key);
+    if (running) return running;
     hooks.onStart?.(cmd);
     // The process's own PATH and variables: its tools (conda, poetry, uv) are the ones to run.
-    const r = await runInstall(cmd, this.settings.timeoutMs, { ...process.env, ...env });
-    this.#attempts.record(environment, distribution, r.ok ? 'installed' : 'failed');
-    return r;
+    const r = runInstall(cmd, this.settings.timeoutMs, { ...process.env, ...env }, this.settings).then((res) => {
+      this.#attempts.record(environment, distribution, res.ok ? 'installed' : 'failed');
+      return res;
+    });
+    this.#running.set(key, r);
+    return r.finally(() => this.#running.delete(key));
+  }
+
+  /** Record an install in the project's dependencies (installer.edit_project); the file changed, or null. */
+  async #record(cmd: InstallCommand, python: string, dist: string, module: string | null, dirs: string[]): Promise<string | null> {
+    if (this.settings.editProject === false) return null;
+    if (cmd.editsProject) return join(cmd.project!, 'pyproject.toml');
+    if (cmd.project) return null; // a Poetry or uv project installed without add: its pyproject.toml is its record
+    const file = findRequirementsFile(dirs);
+    if (!file) return null;
+    const line = appendRequirement(file, dist, await installedVersion(python, dist), `${module ?? dist} was missing when the process started`);
+    return line ? file : null;
   }
 
   /** Run the queued decision `id` (engine install --approve); null when none waits with that id. */
@@ -161,8 +212,10 @@ export class Installer {
     if (!p) return null;
     const r = await this.run(p.command, p.environment, p.distribution, envOf(p.process));
     const base = { id, process: p.process, module: p.module, distribution: p.distribution, environment: p.environment, python: p.command.argv[0], backend: backendOf(p.command), found_by: 'the approved decision', command: p.command.argv, started_at: r.startedAt, duration_ms: r.durationMs };
+    const python = backendOf(p.command) === 'pip' ? p.command.argv[0] : join(p.environment, 'bin', 'python');
+    const edited = r.ok && p.project_dirs ? await this.#record(p.command, python, p.distribution, p.module, p.project_dirs) : null;
     return r.ok
-      ? { ...base, outcome: 'installed', reason: `approved: ${p.reason}` }
+      ? { ...base, outcome: 'installed', reason: `approved: ${p.reason}${edited ? `; recorded in ${edited}` : ''}`, edited }
       : { ...base, outcome: 'failed', reason: `${p.command.argv.join(' ')} ${r.timedOut ? 'did not finish within the installer timeout and was killed' : r.error ?? `exited with ${r.signal ?? `code ${r.exitCode}`}`}`, output: r.outputTail };
   }
 
@@ -205,12 +258,14 @@ export function listPending(dir: string): PendingInstall[] {
 
 export const pendingDir = (stateDir: string) => join(stateDir, 'installer', 'pending');
 
-function runReport(report: (o: Outcome, r: string, c?: InstallCommand, run?: Partial<InstallReport>) => InstallReport, r: RunResult, cmd: InstallCommand, why: string): InstallReport {
+function runReport(report: (o: Outcome, r: string, c?: InstallCommand, run?: Partial<InstallReport>) => InstallReport, r: RunResult, cmd: InstallCommand, why: string, edited: string | null): InstallReport {
   const run = { started_at: r.startedAt, duration_ms: r.durationMs };
-  if (r.ok) return report('installed', why, cmd, run);
+  if (r.ok) return report('installed', edited ? `${why}; recorded in ${edited}` : why, cmd, { ...run, edited });
   const how = r.timedOut ? `did not finish within the installer timeout and was killed` : r.error ?? `exited with ${r.signal ?? `code ${r.exitCode}`}`;
   return report('failed', `${cmd.argv.join(' ')} ${how}`, cmd, { ...run, output: r.outputTail });
 }
+
+const runKey = (environment: string, distribution: string) => `${environment}|${normalizeName(distribution)}`;
 
 /** Stable for an (environment, distribution): the same decision gets the same id. */
 function installId(environment: string, distribution: string): string {

@@ -12,7 +12,7 @@ names = getattr(sys, "stdlib_module_names", None)
 if names is None:
     import pkgutil, sysconfig
     names = set(sys.builtin_module_names) | {m.name for m in pkgutil.iter_modules([sysconfig.get_paths()["stdlib"]])}
-out = {"version": "%d.%d" % sys.version_info[:2], "stdlib": sorted(names), "installed": None}
+out = {"version": "%d.%d" % sys.version_info[:2], "stdlib": sorted(names), "installed": None, "venv": sys.prefix != getattr(sys, "base_prefix", sys.prefix)}
 try:
     spec = importlib.util.find_spec(top)
 except Exception:
@@ -35,8 +35,8 @@ export function probe(python: string, top: string, timeoutMs = 30_000): Promise<
     execFile(python, ['-I', '-c', SCRIPT, top], { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${python} could not be asked about ${top}: ${(stderr || err.message).trim().split('\n').pop()}`));
       try {
-        const r = JSON.parse(stdout) as { version: string; stdlib: string[]; installed: ProbeResult['installed'] };
-        resolve({ version: r.version, stdlib: new Set(r.stdlib), installed: r.installed });
+        const r = JSON.parse(stdout) as { version: string; stdlib: string[]; installed: ProbeResult['installed']; venv: boolean };
+        resolve({ version: r.version, stdlib: new Set(r.stdlib), installed: r.installed, venv: r.venv });
       } catch {
         reject(new Error(`${python} answered something else than JSON: ${stdout.slice(0, 200)}`));
       }

@@ -18,14 +18,18 @@ export interface PackageIndex {
   url: string;
   /** Projects asked for, normalised, in order. */
   asked: string[];
+  /** The Authorization header of each request that had one. */
+  authorizations: string[];
 }
 
 const normalize = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-');
 
-/** Serve the wheels in `dir` as a simple index for the rest of the test file. */
-export async function serveIndex(dir: string): Promise<PackageIndex> {
+/** Serve the wheels in `dir` as a simple index for the rest of the test file; `delayMs` slows each file download (a slow install). */
+export async function serveIndex(dir: string, o: { delayMs?: number } = {}): Promise<PackageIndex> {
   const asked: string[] = [];
+  const authorizations: string[] = [];
   const server = createServer((req, res) => {
+    if (req.headers.authorization) authorizations.push(req.headers.authorization);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const project = /^\/simple\/([^/]+)\/?$/.exec(path);
     const file = /^\/files\/([^/]+)$/.exec(path);
@@ -36,13 +40,13 @@ export async function serveIndex(dir: string): Promise<PackageIndex> {
       const links = files.map((f) => `<a href="/files/${f}#sha256=${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}">${f}</a>`);
       return void res.writeHead(200, { 'content-type': 'text/html' }).end(`<!DOCTYPE html><html><body>${links.join('<br/>')}</body></html>`);
     }
-    if (file && readdirSync(dir).includes(file[1])) return void res.writeHead(200).end(readFileSync(join(dir, file[1])));
+    if (file && readdirSync(dir).includes(file[1])) return void setTimeout(() => res.writeHead(200).end(readFileSync(join(dir, file[1]))), o.delayMs ?? 0);
     res.writeHead(404).end('not found');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   // Ends with the test file's process; a hook here would close it after the hook that made it.
   server.unref();
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/simple/`, asked };
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/simple/`, asked, authorizations };
 }
 
 /** A new virtual environment (with pip) at `dir`; returns its python. */

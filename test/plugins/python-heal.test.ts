@@ -43,7 +43,7 @@ test('a Python process dying of ModuleNotFoundError gets the package installed i
   const both = [...installEvents(events, 'app'), ...installEvents(events, 'twin')];
   assert.deepEqual(both.map((d) => d.outcome), ['installed', 'installed']);
   assert.equal(both.filter((d) => d.started_at !== null).length, 1, 'one pip run for both');
-  assert.match(String(both.find((d) => d.started_at === null)!.reason), /was installed after this failure was seen/);
+  assert.match(String(both.find((d) => d.started_at === null)!.reason), /^PyYAML was already installed by an earlier heal \(at .*\), after this failure was seen$/);
 });
 
 test('engine status shows each process\'s heals and the last one, and the queue of installs waiting for approval', async () => {
@@ -104,4 +104,41 @@ ${heal}`,
   // The reaction stops at the refusal: its restart does not run, and the process stays down.
   await until(() => events.some((e) => e.type === 'reaction:failed' && /^gave up on app: /.test(e.message)), 15_000, 'the reaction to stop at the refusal');
   assert.notEqual(engine.supervisors.get('app')!.state, 'running');
+});
+
+test('a process that fails again and again while its install is slow gets one install and one restart; the failures queued meanwhile restart nothing', async () => {
+  const wheels = tempDir('pit-wheels-');
+  buildWheel(wheels, 'Acme-Lib', '1.0.0', 'acmelib');
+  // Each download takes 4 s: the process fails several times while pip waits.
+  const index = await serveIndex(wheels, { delayMs: 4000 });
+  const { engine, events, line } = await startEngine(
+    `version: 1
+processes:
+  app: { command: ".venv/bin/python app.py", restart: { policy: always, delay: 300ms, max_delay: 1s, max_restarts: 100, window: 1m } }
+installer: { index_url: "${index.url}", aliases: { acmelib: Acme-Lib } }
+${heal}`,
+    { 'app.py': 'import acmelib\nprint(acmelib.hello(), flush=True)\nimport time\ntime.sleep(300)\n' },
+    (d) => makeVenv(join(d, '.venv')),
+  );
+  await line('app', /hello from Acme-Lib/, 120_000);
+  const importErrors = () => events.filter((e) => e.type === 'custom:event' && e.name === 'process:app:import-error');
+  // Every failure gets its answer (one install event each) before anything is judged.
+  await until(() => installEvents(events, 'app').length >= importErrors().length, 60_000, 'an install event for every import error');
+  const installs = installEvents(events, 'app');
+  assert.ok(importErrors().length >= 3, `the process failed ${importErrors().length} times during the install`);
+  assert.equal(installs.filter((d) => d.started_at !== null).length, 1, 'one pip run');
+  assert.equal(installs[0].outcome, 'installed');
+  const later = installs.slice(1);
+  const staleReason = /^Acme-Lib was already installed by an earlier heal, and app was restarted once after it; this failure came before that restart, so app is not restarted again$/;
+  assert.ok(later.filter((d) => staleReason.test(String(d.reason))).length >= 2, 'the failures queued during the install are answered as stale');
+  for (const d of later) {
+    // A failure whose exit landed just after the heal finds the module there: also no restart.
+    assert.equal(d.outcome, 'skipped', String(d.reason));
+    assert.match(String(d.reason), new RegExp(`${staleReason.source}|^acmelib is importable in this environment already`));
+  }
+  // The healed app is never killed for a stale failure: at most the one restart the heal asked for.
+  const healedAt = events.find((e) => e.type === 'custom:event' && e.name === 'process:app:install')!.at;
+  const killed = events.filter((e) => e.type === 'process:exit' && e.at >= healedAt && e.signal !== null);
+  assert.ok(killed.length <= 1, `the running app was killed ${killed.length} times after the heal`);
+  assert.equal(engine.supervisors.get('app')!.state, 'running');
 });

@@ -3,7 +3,7 @@
 // they are stand-ins on PATH that record their argv, named so below.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Installer, type InstallerSettings, type InstallRequest } from '../../plugins/python-installer/installer.js';
@@ -31,7 +31,7 @@ before(() => {
 
 const settings = (over: Partial<InstallerSettings> = {}): InstallerSettings => ({
   backend: 'auto', mode: 'auto', aliases: { fakeyaml: 'Fake-Yaml' }, allow: [], deny: [], maxAttempts: 3,
-  editProject: false, indexUrl: index.url, extraIndexUrls: [], timeoutMs: 120_000, ...over,
+  editProject: false, system: false, indexUrl: index.url, extraIndexUrls: [], timeoutMs: 120_000, ...over,
 });
 
 const missing = (module: string): ImportErrorFinding => ({ kind: 'missing-module', module, top_level: module.split('.')[0], line: `ModuleNotFoundError: No module named '${module}'`, source: null });
@@ -49,7 +49,7 @@ test('decisions against the real interpreter: stdlib, the project\'s own module,
     [{}, 'pip', 'skipped', /no pip/],
     [{ deny: ['pyyaml'] }, 'yaml', 'skipped', /PyYAML is in installer\.deny/],
     [{ allow: ['requests'] }, 'yaml', 'skipped', /PyYAML is not in installer\.allow/],
-    [{ allow: ['PyYAML'] }, 'yaml', 'dry-run', /would run: .*\/\.venv\/bin\/python -m pip install --isolated .*--index-url http:\/\/127\.0\.0\.1:\d+\/simple\/ -- PyYAML \(yaml is provided by PyYAML\)/],
+    [{ allow: ['PyYAML'] }, 'yaml', 'dry-run', /would run: .*\/\.venv\/bin\/python -m pip install --isolated .*-r \{index-options\} -- PyYAML \(\{index-options\}: --index-url http:\/\/127\.0\.0\.1:\d+\/simple\/\) \(yaml is provided by PyYAML\)/],
   ];
   for (const [over, module, outcome, reason] of cases) {
     const r = await inst(over).handle(request(dir, module));
@@ -139,25 +139,34 @@ test('conda (stand-in executable): CONDA_PREFIX picks conda, installed with cond
   const log = standIn(bin, 'conda');
   const prefix = condaPrefix();
   const env = { PATH: `${bin}:${prefix}/bin:${process.env.PATH}`, CONDA_PREFIX: prefix };
-  const r = await new Installer(settings(), dir, join(dir, '.pit')).handle(request(dir, 'fakeyaml', { command: 'python app.py', env }));
+  const r = await new Installer(settings({ indexUrl: null }), dir, join(dir, '.pit')).handle(request(dir, 'fakeyaml', { command: 'python app.py', env }));
   assert.equal(r.outcome, 'installed', r.reason);
   assert.equal(r.backend, 'conda');
   assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), ['install', '--yes', '--prefix', prefix, '--', 'Fake-Yaml']);
+  // A pip index means nothing to conda: refused, saying what to do, and conda is not run.
+  rmSync(log);
+  const refused = await new Installer(settings(), dir, join(dir, '.pit-index')).handle(request(dir, 'fakeyaml', { command: 'python app.py', env }));
+  assert.equal(refused.outcome, 'skipped');
+  assert.match(refused.reason, /^PIT_E_INSTALL_INDEX_BACKEND conda installs from conda channels, not from a pip index.*installer\.backend: pip/);
+  assert.ok(!existsSync(log), 'conda did not run');
 });
 
 test('uv (stand-in executable): a uv.lock project installs with uv pip install --python, or uv add with edit_project', async () => {
   const dir = makeProject({ 'app.py': '', 'uv.lock': '', 'pyproject.toml': '[project]\nname = "x"\n' });
   const python = makeVenv(join(dir, '.venv'));
   const bin = join(dir, 'bin');
-  const log = standIn(bin, 'uv');
+  const log = standIn(bin, 'uv', `printf '%s' "$UV_DEFAULT_INDEX" > '${join(bin, 'uv.index')}'`);
   const env = { PATH: `${bin}:${process.env.PATH}` };
   const spec = { command: 'uv run python app.py', env };
   const r = await new Installer(settings(), dir, join(dir, '.pit')).handle(request(dir, 'fakeyaml', spec));
   assert.equal(r.backend, 'uv', r.reason);
-  assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), ['pip', 'install', '--python', python, '--default-index', index.url, '--', 'Fake-Yaml']);
-  const add = await new Installer(settings({ editProject: true }), dir, join(dir, '.pit2')).handle(request(dir, 'fakeyaml', spec));
+  // The index reaches uv in its environment, not on its command line.
+  assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), ['pip', 'install', '--python', python, '--', 'Fake-Yaml']);
+  assert.equal(readFileSync(join(bin, 'uv.index'), 'utf8'), index.url);
+  const add = await new Installer(settings({ editProject: 'auto' }), dir, join(dir, '.pit2')).handle(request(dir, 'fakeyaml', spec));
   assert.equal(add.outcome, 'installed');
-  assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), ['add', '--default-index', index.url, '--', 'Fake-Yaml']);
+  assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), ['add', '--project', dir, '--', 'Fake-Yaml']);
+  assert.equal(add.edited, join(dir, 'pyproject.toml'), 'the event says which file changed');
 });
 
 test('an installer that hangs is killed with its process group at installer.timeout; one that prints 10 MB costs 64 KiB', async () => {
@@ -168,7 +177,7 @@ test('an installer that hangs is killed with its process group at installer.time
   const prefix = condaPrefix();
   const env = { PATH: `${bin}:${prefix}/bin:${process.env.PATH}`, CONDA_PREFIX: prefix };
   const started = Date.now();
-  const hung = await new Installer(settings({ timeoutMs: 1000 }), dir, join(dir, '.pit')).handle(request(dir, 'fakeyaml', { command: 'python app.py', env }));
+  const hung = await new Installer(settings({ timeoutMs: 1000, indexUrl: null }), dir, join(dir, '.pit')).handle(request(dir, 'fakeyaml', { command: 'python app.py', env }));
   assert.equal(hung.outcome, 'failed');
   assert.match(hung.reason, /did not finish within the installer timeout and was killed/);
   assert.ok(Date.now() - started < 15_000);
@@ -177,7 +186,7 @@ test('an installer that hangs is killed with its process group at installer.time
 
   const loud = join(dir, 'loud');
   standIn(loud, 'conda', `head -c 10485760 /dev/zero | tr '\\0' 'x'; exit 1`);
-  const flood = await new Installer(settings(), dir, join(dir, '.pit-loud')).handle(request(dir, 'fakeyaml', { command: 'python app.py', env: { ...env, PATH: `${loud}:${prefix}/bin:${process.env.PATH}` } }));
+  const flood = await new Installer(settings({ indexUrl: null }), dir, join(dir, '.pit-loud')).handle(request(dir, 'fakeyaml', { command: 'python app.py', env: { ...env, PATH: `${loud}:${prefix}/bin:${process.env.PATH}` } }));
   assert.equal(flood.outcome, 'failed');
   assert.ok(flood.output!.length <= 64 * 1024, `kept ${flood.output!.length} bytes`);
 });
@@ -194,7 +203,7 @@ test('poetry (real, Debian python3-poetry): a Poetry project installs into its o
   const r = await new Installer(settings(), dir, join(dir, '.pit')).handle(request(dir, 'fakeyaml', { command: 'poetry run python app.py', env }));
   assert.equal(r.outcome, 'installed', `${r.reason}\n${r.output ?? ''}`);
   assert.equal(r.backend, 'poetry');
-  assert.deepEqual(r.command!.slice(0, 5), ['poetry', 'run', 'python', '-m', 'pip']);
+  assert.deepEqual(r.command!.slice(0, 7), ['poetry', '-C', dir, 'run', 'python', '-m', 'pip']);
   assert.ok(canImport(join(dir, '.venv', 'bin', 'python'), 'fakeyaml'));
   assert.equal(readFileSync(join(dir, 'pyproject.toml'), 'utf8').includes('Fake-Yaml'), false, 'pyproject.toml untouched without edit_project');
 });
@@ -208,9 +217,14 @@ test('poetry (real) with edit_project: poetry add writes the dependency into pyp
   const env = { ...process.env, POETRY_VIRTUALENVS_IN_PROJECT: 'true', POETRY_CACHE_DIR: join(dir, '.poetry-cache'), POETRY_NO_INTERACTION: '1', PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring' } as Record<string, string>;
   execFileSync('poetry', ['lock', '--no-update'], { cwd: dir, env, stdio: 'ignore' });
   execFileSync('poetry', ['install', '--no-root'], { cwd: dir, env, stdio: 'ignore' });
-  const r = await new Installer(settings({ editProject: true }), dir, join(dir, '.pit')).handle(request(dir, 'fakeyaml', { command: 'poetry run python app.py', env }));
+  // poetry add uses the project's own source: installer.index_url cannot reach it, and is refused.
+  const refused = await new Installer(settings({ editProject: true }), dir, join(dir, '.pit-index')).handle(request(dir, 'fakeyaml', { command: 'poetry run python app.py', env }));
+  assert.equal(refused.outcome, 'skipped');
+  assert.match(refused.reason, /^PIT_E_INSTALL_INDEX_BACKEND poetry add installs from the project's own sources/);
+  const r = await new Installer(settings({ editProject: true, indexUrl: null }), dir, join(dir, '.pit')).handle(request(dir, 'fakeyaml', { command: 'poetry run python app.py', env }));
   assert.equal(r.outcome, 'installed', `${r.reason}\n${r.output ?? ''}`);
-  assert.deepEqual(r.command, ['poetry', 'add', '--no-interaction', 'Fake-Yaml']);
+  assert.deepEqual(r.command, ['poetry', '-C', dir, 'add', '--no-interaction', 'Fake-Yaml']);
+  assert.equal(r.edited, join(dir, 'pyproject.toml'));
   assert.match(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /^fake-yaml = "\^1\.0\.0"$/m);
   assert.ok(canImport(join(dir, '.venv', 'bin', 'python'), 'fakeyaml'));
 });
