@@ -205,6 +205,10 @@ export const errors = {
     `another engine (pid ${pid}) is running for this project`,
     `use that one, or stop it first: engine shutdown (or kill ${pid})`,
   ]),
+  PIT_E_STATE_FILE_LINK: make('PIT_E_STATE_FILE_LINK', (file: string) => [
+    `${file} is a symbolic link; Pit does not read or write its state through links`,
+    `remove it (rm ${file}); Pit creates the file again`,
+  ]),
   PIT_E_STATE_DIR_UNSAFE: make('PIT_E_STATE_DIR_UNSAFE', (dir: string, reason: string, fix: string) => [
     `not using ${dir}: ${reason}; it holds the socket, the token and pid records, which must be yours alone`,
     fix,

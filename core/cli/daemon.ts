@@ -5,7 +5,8 @@
 // rotated at each start once it is large.
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { APPEND, openPrivate, writePrivate } from '../private-file.js';
 import { join } from 'node:path';
 import type { Pitfile } from '../model/pitfile.js';
 import { ensureStateDir } from '../state-dir.js';
@@ -35,7 +36,7 @@ export async function startDaemon(pitfile: Pitfile, run: Command): Promise<numbe
   const files = daemonFiles(stateDir);
   if (sizeOf(files.log) > ENGINE_LOG_MAX_BYTES) rotateLogFiles(files.log, ENGINE_LOG_KEEP);
   const logStart = sizeOf(files.log);
-  const out = openSync(files.log, 'a', 0o600);
+  const out = openPrivate(files.log, APPEND);
   const [node, ...args] = engineCommand();
   const child = spawn(node, [...args, 'run', '--config', pitfile.file, ...runFlags(run)], {
     detached: true,
@@ -77,7 +78,7 @@ export function runFlags(run: Command): string[] {
 export function announceDaemon(stateDir: string): { remove(): void } | null {
   if (!isDaemon() || !process.send) return null;
   const { pid } = daemonFiles(stateDir);
-  writeFileSync(pid, `${process.pid}\n`, { mode: 0o600 });
+  writePrivate(pid, `${process.pid}\n`);
   process.send(READY);
   process.disconnect();
   return { remove: () => rmSync(pid, { force: true }) };

@@ -2,7 +2,8 @@
 // bytes on Linux; a project deep in the tree gets a short path under the
 // runtime directory instead, and .pit/engine.sock.path says where it is.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { writePrivate } from '../private-file.js';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { assertPrivateDir, stateDirPaths } from '../state-dir.js';
@@ -23,7 +24,7 @@ export function chooseSocketPath(stateDir: string): string {
   mkdirSync(dirname(short), { recursive: true, mode: 0o700 });
   // In /tmp, anyone could have made /tmp/pit-<uid> first, and so own our socket's folder.
   assertPrivateDir(dirname(short));
-  writeFileSync(pointerOf(stateDir), short, { mode: 0o600 });
+  writePrivate(pointerOf(stateDir), short);
   return short;
 }
 

@@ -7,7 +7,8 @@
 // Every API request needs it; every change must also come from the page's
 // own origin; every request must name this listener (web-guard.ts).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writePrivate } from '../private-file.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ export interface Dashboard {
 
 export async function startDashboard(deps: ControlDeps, at: ListenConfig): Promise<Dashboard> {
   const token = randomBytes(24).toString('hex');
-  writeFileSync(tokenFile(deps.engine.pitfile.settings.stateDir), `${token}\n`, { mode: 0o600 });
+  writePrivate(tokenFile(deps.engine.pitfile.settings.stateDir), `${token}\n`);
   const app = buildControlApp(deps);
   const origin = () => `http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${port}`;
   let port = at.port;

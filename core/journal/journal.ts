@@ -11,6 +11,7 @@
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { existsSync, renameSync } from 'node:fs';
+import { ensurePrivate } from '../private-file.js';
 import { join } from 'node:path';
 import type { EventBus } from '../events/bus.js';
 import { errors } from '../errors.js';
@@ -215,13 +216,19 @@ export class Journal {
 
   #open(): Database.Database {
     try {
-      return prepare(new (sqlite())(this.file, { timeout: 200 }));
+      return this.#connect();
     } catch (e) {
       // No room to open it (its WAL, its first page) says nothing against the file: wait for room.
       if (isOutOfSpace(e)) throw e;
       this.#moveAside(`it could not be opened (${(e as Error).message})`);
-      return prepare(new (sqlite())(this.file, { timeout: 200 }));
+      return this.#connect();
     }
+  }
+
+  /** SQLite creates its file with the umask's mode, and its -wal and -shm files with the file's: made 0600 first. */
+  #connect(): Database.Database {
+    ensurePrivate(this.file);
+    return prepare(new (sqlite())(this.file, { timeout: 200 }));
   }
 
   #replace(why: string): void {
@@ -229,7 +236,7 @@ export class Journal {
       this.#handle?.close();
     } catch { /* already unusable */ }
     this.#moveAside(why);
-    this.#handle = prepare(new (sqlite())(this.file, { timeout: 200 }));
+    this.#handle = this.#connect();
     this.#failures = 0;
   }
 

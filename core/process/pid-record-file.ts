@@ -2,7 +2,8 @@
 // cannot be written must not stop the supervisor that spawned the process:
 // it is said once per state dir (to whoever listens: the engine), kept, and
 // tried again every RETRY_MS until it is written or its process is gone.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { replacePrivate } from '../private-file.js';
 import { errors, type PitError } from '../errors.js';
 
 const RETRY_MS = 1000;
@@ -37,15 +38,10 @@ export function removeRecordFile(file: string): void {
 
 function tryWrite(stateDir: string, file: string, json: string): boolean {
   // Written aside then renamed, so a crash never leaves half a record.
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, json, { mode: 0o600 });
-    renameSync(tmp, file);
+    replacePrivate(file, json);
     return true;
   } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch { /* removed with the others at the next engine's start */ }
     if (!failing.has(stateDir)) {
       failing.add(stateDir);
       listeners.get(stateDir)?.(errors.PIT_E_PIDS_WRITE(file, (e as NodeJS.ErrnoException).code ?? String(e)));

@@ -110,7 +110,7 @@ const NOT_INSTALLABLE: Record<string, (f: ImportErrorFinding) => string> = {
   'import-blocked': (f) => `the import of ${f.module} is blocked on purpose (None in sys.modules)`,
   'relative-import': () => 'a relative import outside a package: run the module with python -m package.module',
   'not-runnable': (f) => `${f.module} cannot be run with -m`,
-  'broken-tool': (f) => `the tool's own package ${f.module} is missing: reinstall the tool; its import name on an index may be something else`,
+  'broken-tool': (f) => `the tool's own package ${f.module ?? f.distribution} is missing: reinstall the tool; its import name on an index may be something else`,
 };
 
 const normalize = normalizeName;
@@ -133,8 +133,12 @@ export function checkDistributionName(name: string): string | null {
 export function decide(f: ImportErrorFinding, facts: EnvironmentFacts, policy: InstallPolicy): Decision {
   const skip = (code: SkipCode, reason: string): Decision => ({ install: false, module: f.module, code, reason });
   // The finding names a distribution (pkg_resources.DistributionNotFound, PackageNotFoundError): no import-name mapping, the same trust rule.
+  if (f.distribution && facts.local) {
+    return skip('local', `${f.distribution} is the project's own distribution (${facts.local}), run from its source: install it with pip install -e ., not from an index`);
+  }
   if (f.distribution && !(f.kind in NOT_INSTALLABLE)) return allowed(f.module, f.distribution, `the process asked for the distribution ${f.distribution} by name`, policy);
-  if (f.kind !== 'missing-module') return skip('not-installable', NOT_INSTALLABLE[f.kind]?.(f) ?? `${f.line}: not a missing module`);
+  // A kind without words of its own here (an app module a server could not import, a missing SQLAlchemy plugin) takes the matcher's hint.
+  if (f.kind !== 'missing-module') return skip('not-installable', NOT_INSTALLABLE[f.kind]?.(f) ?? (f.hint ? `${f.line}: ${f.hint}` : `${f.line}: not a missing module`));
   const module = f.module!;
   const top = module.split('.')[0];
   const bad = checkModuleName(module);

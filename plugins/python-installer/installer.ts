@@ -156,7 +156,9 @@ export class Installer {
     const script = commandWords(req.spec.command).find((w) => w.endsWith('.py'));
     const dirs = [req.spec.cwd, this.root, ...(script ? [dirname(resolve(req.spec.cwd, script))] : [])];
     const probed = await probe(env.python, top ?? 'pip').catch((e: Error) => ({ version: '?', stdlib: new Set<string>(), installed: null, venv: undefined, unanswered: e.message }));
-    const facts: EnvironmentFacts = top ? { ...probed, local: findLocalModule(top, dirs) } : { ...probed, stdlib: new Set<string>(), installed: null, local: null };
+    // A distribution asked for by name (pkg_resources, importlib.metadata) may be the project's own, run from its source folder.
+    const own = !top && f.distribution ? ownDistribution(f.distribution, dirs) : null;
+    const facts: EnvironmentFacts = top ? { ...probed, local: findLocalModule(top, dirs) } : { ...probed, stdlib: new Set<string>(), installed: null, local: own };
     const decision: Decision = decide(f, facts, this.settings);
     const distribution = decision.install ? decision.distribution : null;
     const indexed = env.backend !== 'conda' && !(env.backend === 'poetry' && this.settings.editProject !== false);
@@ -275,4 +277,15 @@ function installId(environment: string, distribution: string): string {
 function backendOf(cmd: InstallCommand): Backend {
   const tool = cmd.argv[0].split('/').pop()!;
   return tool === 'conda' || tool === 'poetry' || tool === 'uv' ? tool : 'pip';
+}
+
+/** The project's own package folder or module for distribution `name` (as written, or as an import name), or null. */
+function ownDistribution(name: string, dirs: string[]): string | null {
+  const asModule = name.replace(/[-.]/g, '_');
+  for (const candidate of new Set([asModule, asModule.toLowerCase()])) {
+    if (checkModuleName(candidate)) continue;
+    const found = findLocalModule(candidate, dirs);
+    if (found) return found;
+  }
+  return null;
 }

@@ -1,10 +1,14 @@
 // A real install, as a newcomer makes one: `npm pack`, a global install into a
 // temp prefix, then `engine init && engine validate && engine run` in an empty
 // folder, with the README's plugin example loaded from that folder (which has
-// no node_modules of its own).
+// no node_modules of its own). better-sqlite3's compiled module comes from a
+// prebuilt-binary mirror on 127.0.0.1 (as a company mirror would serve it),
+// made from this checkout's own build: compiling SQLite again costs minutes
+// of the suite's two cores and tests nothing of Pit's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +16,38 @@ import { repoRoot } from '../helpers/paths.js';
 import { makeProject } from '../helpers/project.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
 import { freePort } from '../helpers/port.js';
+
+/**
+ * A prebuild-install mirror for better-sqlite3 on 127.0.0.1, serving this
+ * checkout's compiled module under the name prebuild-install asks for.
+ */
+async function prebuiltMirror(work: string): Promise<{ url: string; served: number }> {
+  const pkgDir = join(repoRoot, 'node_modules', 'better-sqlite3');
+  const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  const archive = join(work, name);
+  execFileSync('tar', ['-czf', archive, '-C', pkgDir, 'build/Release/better_sqlite3.node']);
+  const mirror = { url: '', served: 0 };
+  const server = createServer((req, res) => {
+    if (req.url !== `/v${version}/${name}`) return void res.writeHead(404).end();
+    mirror.served++;
+    res.writeHead(200).end(readFileSync(archive));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  server.unref();
+  mirror.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return mirror;
+}
+
+/** Run a command without blocking this process (the mirror answers from it). */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
 
 /** The README's plugin example, as written there. */
 function readmePlugin(): { file: string; code: string } {
@@ -26,8 +62,13 @@ test('npm pack, a global install into a temp prefix, then engine init, validate 
   // dist/ is built by `npm test` before any test runs; packing must not rebuild it under the other tests.
   const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop()!;
   const prefix = join(work, 'prefix');
-  const install = spawnSync('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball)], { encoding: 'utf8' });
+  const mirror = await prebuiltMirror(work);
+  const install = await run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball)], {
+    ...process.env,
+    npm_config_better_sqlite3_binary_host: mirror.url,
+  });
   assert.equal(install.status, 0, install.stderr);
+  assert.equal(mirror.served, 1, 'the compiled module came from the mirror');
   const bin = join(prefix, 'bin', 'engine');
   const pkg = join(prefix, 'lib', 'node_modules', 'pitengine');
   // Only what runs: no build tools and no type packages in a user's install.
@@ -66,4 +107,8 @@ test('npm pack, a global install into a temp prefix, then engine init, validate 
   assert.doesNotMatch(engine.text(), /PIT_E_PLUGIN|cannot find|ERR_MODULE_NOT_FOUND/);
   engine.child.kill('SIGTERM');
   assert.equal(await engine.exited, 0, engine.text());
+  // The installed native module ran: the journal was written.
+  const events = spawnSync(bin, ['events', '--type', 'process:web:*'], { cwd: dir, encoding: 'utf8', env });
+  assert.equal(events.status, 0, events.stderr);
+  assert.match(events.stdout, /web/);
 });
