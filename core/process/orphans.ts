@@ -1,13 +1,18 @@
 // Pid records, so a new engine can end what a killed one left running. A
 // record holds the leader's pid and start time: a pid reused by another
-// program since has another start time and is never touched.
+// program since has another start time and is never touched. There is one
+// record per run (<name>.<pid>.json), kept until that run's group and
+// escapees are gone: a restart may start the next run while the last one's
+// stop is still waiting for a process that ignores SIGTERM, and an engine
+// killed then must leave both findable.
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProcStat, scanGroups } from './proc-stat.js';
-import { stopGroup } from './stop.js';
+import { stopEscapees, stopGroup } from './stop.js';
+import { findEscapees, type Escapee } from './descendants.js';
 import { stateDirPaths } from '../state-dir.js';
 
-/** What <stateDir>/pids/<name>.json holds while process `name` runs. */
+/** What <stateDir>/pids/<name>.<pid>.json holds until that run of process `name` is gone. */
 export interface PidRecord {
   name: string;
   pid: number;
@@ -16,6 +21,17 @@ export interface PidRecord {
   enginePid: number;
   /** How the process asked to be stopped; an orphan is stopped the same way. */
   stop?: { signal: NodeJS.Signals; timeoutMs: number };
+  /** The run's PIT_RUN marker, which its descendants inherit. */
+  token?: string;
+  /** Descendants that left the group, as last seen. */
+  escaped?: Escapee[];
+}
+
+/** What a run's record says beyond its leader. */
+export interface RunDetails {
+  stop?: PidRecord['stop'];
+  token?: string;
+  escaped?: Escapee[];
 }
 
 export interface OrphanReport {
@@ -29,23 +45,31 @@ export interface OrphanReport {
 // that long at start-up for a process that ignores its stop signal.
 const defaultTimeoutMs = 3000;
 
-const recordPath = (stateDir: string, name: string) => join(stateDirPaths(stateDir).pids, `${name}.json`);
+const recordPath = (stateDir: string, name: string, pid: number) => join(stateDirPaths(stateDir).pids, `${name}.${pid}.json`);
 
-/** Remember that `pid` (leader of its own group) runs process `name`. */
-export function writePidRecord(stateDir: string, name: string, pid: number, stop?: PidRecord['stop']): void {
+/**
+ * Remember that `pid` (leader of its own group) runs process `name`; called
+ * again when its escapees change. False when the leader is already gone.
+ */
+export function writePidRecord(stateDir: string, name: string, pid: number, details: RunDetails = {}): boolean {
   const stat = readProcStat(pid);
-  if (!stat) return; // already gone: nothing to remember
-  const record: PidRecord = { name, pid, pgid: pid, startTime: stat.startTime, enginePid: process.pid, ...(stop && { stop }) };
-  const file = recordPath(stateDir, name);
+  if (!stat) return false; // already gone: nothing to remember
+  const { stop, token, escaped } = details;
+  const record: PidRecord = {
+    name, pid, pgid: pid, startTime: stat.startTime, enginePid: process.pid,
+    ...(stop && { stop }), ...(token && { token }), ...(escaped?.length && { escaped }),
+  };
+  const file = recordPath(stateDir, name, pid);
   // Written aside then renamed, so a crash never leaves half a record.
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(record), { mode: 0o600 });
   renameSync(tmp, file);
+  return true;
 }
 
-/** Forget process `name` (its group is gone). */
-export function removePidRecord(stateDir: string, name: string): void {
-  rmSync(recordPath(stateDir, name), { force: true });
+/** Forget run `pid` of process `name` (its group and escapees are gone). */
+export function removePidRecord(stateDir: string, name: string, pid: number): void {
+  rmSync(recordPath(stateDir, name, pid), { force: true });
 }
 
 /** End every recorded group still running under its recorded start time; remove the records. */
@@ -59,7 +83,7 @@ export async function endOrphans(stateDir: string, opts: { timeoutMs?: number } 
   }
   for (const f of files.filter((f) => f.endsWith('.tmp'))) rmSync(join(dir, f), { force: true });
   const records = files.filter((f) => f.endsWith('.json'));
-  return Promise.all(records.map((f) => endOrphan(join(dir, f), f.slice(0, -'.json'.length), opts.timeoutMs)));
+  return Promise.all(records.map((f) => endOrphan(join(dir, f), f.replace(/(\.\d+)?\.json$/, ''), opts.timeoutMs)));
 }
 
 async function endOrphan(file: string, fallbackName: string, timeoutMs?: number): Promise<OrphanReport> {
@@ -70,10 +94,24 @@ async function endOrphan(file: string, fallbackName: string, timeoutMs?: number)
     rmSync(file, { force: true });
     return { name: fallbackName, pid: 0, outcome: 'gone' };
   }
-  const outcome = verdict(rec);
-  if (outcome === 'ended') {
+  const group = verdict(rec);
+  let outcome = group;
+  // Escapees are known by start time or by the run's marker, whatever became
+  // of the group; its number counts only while the group is still the run's.
+  const family = {
+    pgid: group === 'ended' ? rec.pgid : -1,
+    token: typeof rec.token === 'string' ? rec.token : null,
+    since: rec.startTime,
+    escaped: Array.isArray(rec.escaped) ? rec.escaped.filter((e) => e.pid > 1) : [],
+  };
+  const escaped = rec.startTime > 0 ? findEscapees(family) : [];
+  if (outcome === 'gone' && escaped.length) outcome = 'ended';
+  if (outcome !== 'gone') {
     const signal = rec.stop?.signal ?? 'SIGTERM';
-    await stopGroup(rec.pgid, { signal, timeoutMs: Math.min(timeoutMs ?? defaultTimeoutMs, rec.stop?.timeoutMs ?? Infinity) });
+    const timeout = Math.min(timeoutMs ?? defaultTimeoutMs, rec.stop?.timeoutMs ?? Infinity);
+    // A reused leader pid means the group number is another program's now: only the escapees are ours.
+    if (group === 'ended') await stopGroup(rec.pgid, { signal, timeoutMs: timeout, escaped: async () => findEscapees(family) });
+    else await stopEscapees(escaped, { signal, timeoutMs: timeout });
   }
   rmSync(file, { force: true });
   return { name: rec.name, pid: rec.pid, outcome };

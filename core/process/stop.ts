@@ -1,10 +1,11 @@
 // Stopping a whole process group: the stop signal, then SIGKILL once the
 // timeout is spent. The leader exiting is not the end: what it forked (a
 // shell's children, a server's workers, a forker that already exited)
-// stays in the group and is waited for, then killed, too. A child that
-// calls setsid() or setpgid() leaves the group and is out of reach; only a
-// cgroup (systemd) can follow it.
+// stays in the group and is waited for, then killed, too. What left the
+// group (setsid, setpgid) is out of reach of kill(-pgid): those escapees
+// (see descendants.ts) are signalled one by one, at the same moments.
 import { waitForEmptyGroup } from './group-watch.js';
+import { signalEscapees, waitForEscapees, type Escapee } from './descendants.js';
 
 export interface StopOptions {
   signal: NodeJS.Signals;
@@ -15,6 +16,11 @@ export interface StopOptions {
    * is polled from the start.
    */
   exited?: Promise<unknown>;
+  /**
+   * The group's escapees, looked up right before the stop signal and again
+   * before SIGKILL (a member may setsid() as it shuts down).
+   */
+  escaped?: () => Promise<Escapee[]>;
 }
 
 // After SIGKILL only a process stuck in the kernel (state D) can linger.
@@ -46,18 +52,32 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
  */
 export async function stopGroup(pgid: number, opts: StopOptions): Promise<{ killed: boolean }> {
   const deadline = Date.now() + opts.timeoutMs;
-  if (!killGroup(pgid, opts.signal)) {
+  const outside = signalEscapees((await opts.escaped?.()) ?? [], opts.signal);
+  if (!killGroup(pgid, opts.signal) && !outside.length) {
     await opts.exited; // reaped, so its 'exit' is due at once
     return { killed: false };
   }
   // Until the leader exits there is nothing to poll: its exit is an event.
   // /proc is read only afterwards, and then mostly by kill(-pgid, 0).
   const leaderExited = opts.exited ? await settlesWithin(opts.exited, opts.timeoutMs) : true;
-  if (leaderExited && (await waitForEmptyGroup(pgid, deadline - Date.now()))) return { killed: false };
-  const killed = killGroup(pgid, 'SIGKILL');
+  if (leaderExited && (await waitForEmptyGroup(pgid, deadline - Date.now())) && (await waitForEscapees(outside, deadline - Date.now()))) {
+    return { killed: false };
+  }
+  const late = (await opts.escaped?.()) ?? [];
+  const killedOutside = signalEscapees([...outside, ...late.filter((e) => !outside.some((o) => o.pid === e.pid))], 'SIGKILL');
+  const killed = killGroup(pgid, 'SIGKILL') || killedOutside.length > 0;
   if (opts.exited) await opts.exited;
-  await waitForEmptyGroup(pgid, afterKillMs);
+  await Promise.all([waitForEmptyGroup(pgid, afterKillMs), waitForEscapees(killedOutside, afterKillMs)]);
   return { killed };
+}
+
+/** Stop processes outside any group of ours (escapees of a group that is gone): `signal`, then SIGKILL. */
+export async function stopEscapees(list: Escapee[], opts: { signal: NodeJS.Signals; timeoutMs: number }): Promise<{ killed: boolean }> {
+  const hit = signalEscapees(list, opts.signal);
+  if (await waitForEscapees(hit, opts.timeoutMs)) return { killed: false };
+  const killed = signalEscapees(hit, 'SIGKILL');
+  await waitForEscapees(killed, afterKillMs);
+  return { killed: killed.length > 0 };
 }
 
 /** Whether `p` settles within `ms`. */
