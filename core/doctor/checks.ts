@@ -36,6 +36,8 @@ export interface DoctorInputs {
   systemdRunning(): boolean;
   /** The absolute path of `cmd` on PATH, or null. */
   which(cmd: string): string | null;
+  /** Whether /proc/<pid>/stat can be read (parentage and PIT_RUN come from there). */
+  procReadable(): boolean;
 }
 
 export const machineInputs = (cwd: string, config?: string): DoctorInputs => ({
@@ -52,6 +54,13 @@ export const machineInputs = (cwd: string, config?: string): DoctorInputs => ({
   },
   systemdRunning: () => existsSync('/run/systemd/system'),
   which: (cmd) => which.sync(cmd, { nothrow: true }),
+  procReadable: () => {
+    try {
+      return readFileSync('/proc/self/stat', 'latin1').length > 0;
+    } catch {
+      return false;
+    }
+  },
 });
 
 type Check = (inputs: DoctorInputs, pitfile: Pitfile | null) => CheckResult | Promise<CheckResult>;
@@ -176,6 +185,16 @@ const service: Check = ({ which: find, systemdRunning }) => {
   };
 };
 
+/** How far a stop reaches on this machine (docs/processes.md). */
+const containment: Check = ({ procReadable }) => {
+  const check = 'process containment';
+  if (!procReadable()) {
+    // Parentage and PIT_RUN both come from /proc: without it only the process group is reached.
+    return { check, status: 'warn', detail: 'process groups only: /proc is not readable, so a descendant that calls setsid() outlives its stop', fix: 'mount /proc (proc on /proc type proc)' };
+  }
+  return { check, status: 'ok', detail: 'process groups + /proc descendant tracking' };
+};
+
 /** One check per process that runs Python: its environment found, and the tool that installs into it usable. */
 async function pythonEnvironments(inputs: DoctorInputs, pitfile: Pitfile | null): Promise<CheckResult[]> {
   if (!pitfile) return [needsPitfile('python')];
@@ -218,6 +237,6 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckResult[]> {
       fix: first?.code === 'PIT_E_CONFIG_NOT_FOUND' ? 'engine init writes a starter pitfile.yaml' : 'engine validate lists every problem with file:line:column',
     };
   }
-  const rest = await Promise.all([stateDir, socketPath, inotify, installerIndex, service].map((c) => c(inputs, pitfile)));
+  const rest = await Promise.all([stateDir, socketPath, inotify, installerIndex, service, containment].map((c) => c(inputs, pitfile)));
   return [node(inputs, pitfile) as CheckResult, pitfileResult, ...rest, ...(await pythonEnvironments(inputs, pitfile))];
 }

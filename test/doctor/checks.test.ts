@@ -29,7 +29,7 @@ test('doctor passes every check on a sound project', async () => {
   const dir = makeProject({ 'pitfile.yaml': valid });
   const results = await runDoctor(inputs(dir));
   assert.deepEqual(results.filter((c) => c.status !== 'ok'), []);
-  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'package index', 'service']);
+  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'package index', 'service', 'process containment']);
   assert.ok(!existsSync(join(dir, '.pit')), 'the state-dir check leaves no .pit/ behind');
 });
 
@@ -115,7 +115,7 @@ test('engine doctor prints one line per check, --json the same checks, exit 1 on
   const bad = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses: { api: { comand: x } }\n' });
   const text = runEngine(['doctor'], bad);
   assert.equal(text.status, 1);
-  assert.match(text.stdout, /^FAIL {2}pitfile {8}pitfile\.yaml:2:\d+: /m);
+  assert.match(text.stdout, /^FAIL {2}pitfile +pitfile\.yaml:2:\d+: /m);
   assert.match(text.stdout, /^ok {4}node /m);
   assert.match(text.stdout, /\d+ checks? failed\n$/);
   const json = runEngine(['doctor', '--json'], bad);
@@ -136,4 +136,13 @@ test('doctor fails a Python process whose environment does not exist, and passes
   const found = await check('python app', dir);
   assert.equal(found.status, 'ok', found.detail);
   assert.match(found.detail, /installs with pip$/);
+});
+
+test('doctor says how far a stop reaches here: process groups + /proc tracking, or groups only without /proc', async () => {
+  const dir = makeProject({ 'pitfile.yaml': valid });
+  assert.deepEqual(await check('process containment', dir), { check: 'process containment', status: 'ok', detail: 'process groups + /proc descendant tracking' });
+  const noProc = await check('process containment', dir, { procReadable: () => false });
+  assert.equal(noProc.status, 'warn');
+  assert.match(noProc.detail, /^process groups only: .*setsid\(\) outlives its stop/);
+  assert.ok(noProc.fix);
 });
