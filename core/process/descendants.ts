@@ -184,6 +184,8 @@ export function trackRun(pgid: number, token: string, since: number, onChange: (
   const run: Tracked = { pgid, token, since, escaped: [], onChange };
   runs.set(pgid, run);
   tick ??= setInterval(() => void refresh(0), TRACK_INTERVAL_MS).unref();
+  // A look soon after the spawn, shared by every spawn of that second, catches an early setsid().
+  void refresh(1000);
   return {
     escapees: async (opts) => {
       await refresh(opts?.withinMs ?? 0);

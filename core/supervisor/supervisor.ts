@@ -182,8 +182,9 @@ export class Supervisor {
         if (done) return;
         done = true;
         resolve(exit);
+        const stopping = this.state === 'stopping';
         this.#onExit(child, exit, reason);
-        if (run) this.#ending = this.#endRun(child, run, drained);
+        if (run) this.#ending = this.#endRun(child, run, drained, stopping);
       };
       // The exit is published after the output it printed, so whoever reads
       // the exit (a reaction, the import-error matcher) has seen the last line.
@@ -250,13 +251,14 @@ export class Supervisor {
    * record and its pipes are let go: a descendant nobody could follow must
    * not hold the output (and an engine's shutdown) open for ever.
    */
-  async #endRun(child: ChildProcess, run: TrackedRun, drained: Promise<void> | void): Promise<void> {
+  async #endRun(child: ChildProcess, run: TrackedRun, drained: Promise<void> | void, stopping: boolean): Promise<void> {
     const pid = child.pid!;
     const groupLeft = listGroupMembers(pid).length > 0;
     // With the group empty, parentage has nothing left to follow; only the
     // run's marker can still find an escapee, and one look serves every
     // exit of the next 50 ms (a restart loop does not pay for a look each).
-    const escaped = await run.escapees({ withinMs: groupLeft ? 0 : 50 });
+    // A stop waits for this, so it looks at once.
+    const escaped = await run.escapees({ withinMs: groupLeft || stopping ? 0 : 50 });
     if (groupLeft || escaped.length) {
       await stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited: Promise.resolve(), escaped: () => run.escapees() });
     }
