@@ -15,6 +15,7 @@ import { engines } from '../version.js';
 import { PYTHON_COMMAND } from '../plugins/builtins.js';
 import { findEnvironment } from '../../plugins/python-installer/environment.js';
 import { execFile } from 'node:child_process';
+import { delegatedCgroup } from '../process/cgroup.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -38,6 +39,8 @@ export interface DoctorInputs {
   which(cmd: string): string | null;
   /** Whether /proc/<pid>/stat can be read (parentage and PIT_RUN come from there). */
   procReadable(): boolean;
+  /** The delegated cgroup v2 directory the engine would put runs under, or why there is none. */
+  cgroup(): { dir: string } | { dir: null; why: string };
 }
 
 export const machineInputs = (cwd: string, config?: string): DoctorInputs => ({
@@ -54,6 +57,7 @@ export const machineInputs = (cwd: string, config?: string): DoctorInputs => ({
   },
   systemdRunning: () => existsSync('/run/systemd/system'),
   which: (cmd) => which.sync(cmd, { nothrow: true }),
+  cgroup: () => delegatedCgroup(),
   procReadable: () => {
     try {
       return readFileSync('/proc/self/stat', 'latin1').length > 0;
@@ -186,13 +190,15 @@ const service: Check = ({ which: find, systemdRunning }) => {
 };
 
 /** How far a stop reaches on this machine (docs/processes.md). */
-const containment: Check = ({ procReadable }) => {
+const containment: Check = ({ procReadable, cgroup }) => {
   const check = 'process containment';
+  const delegated = cgroup();
+  if (delegated.dir !== null) return { check, status: 'ok', detail: `cgroup v2 delegated: each run in its own cgroup under ${delegated.dir}, ended with cgroup.kill` };
   if (!procReadable()) {
     // Parentage and PIT_RUN both come from /proc: without it only the process group is reached.
     return { check, status: 'warn', detail: 'process groups only: /proc is not readable, so a descendant that calls setsid() outlives its stop', fix: 'mount /proc (proc on /proc type proc)' };
   }
-  return { check, status: 'ok', detail: 'process groups + /proc descendant tracking' };
+  return { check, status: 'ok', detail: `process groups + /proc descendant tracking (not cgroup v2: ${delegated.why})` };
 };
 
 /** One check per process that runs Python: its environment found, and the tool that installs into it usable. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { readProcStat, scanGroups } from './proc-stat.js';
 import { stopEscapees, stopGroup } from './stop.js';
 import { findEscapees, type Escapee } from './descendants.js';
+import { cgroupEscapees, killCgroup, rmCgroup, waitForEmptyCgroup } from './cgroup.js';
 import { stateDirPaths } from '../state-dir.js';
 
 /** What <stateDir>/pids/<name>.<pid>.json holds until that run of process `name` is gone. */
@@ -25,6 +26,8 @@ export interface PidRecord {
   token?: string;
   /** Descendants that left the group, as last seen. */
   escaped?: Escapee[];
+  /** The run's own cgroup (delegated cgroup v2), if it had one. */
+  cgroup?: string | null;
 }
 
 /** What a run's record says beyond its leader. */
@@ -32,6 +35,7 @@ export interface RunDetails {
   stop?: PidRecord['stop'];
   token?: string;
   escaped?: Escapee[];
+  cgroup?: string | null;
 }
 
 export interface OrphanReport {
@@ -54,10 +58,10 @@ const recordPath = (stateDir: string, name: string, pid: number) => join(stateDi
 export function writePidRecord(stateDir: string, name: string, pid: number, details: RunDetails = {}): boolean {
   const stat = readProcStat(pid);
   if (!stat) return false; // already gone: nothing to remember
-  const { stop, token, escaped } = details;
+  const { stop, token, escaped, cgroup } = details;
   const record: PidRecord = {
     name, pid, pgid: pid, startTime: stat.startTime, enginePid: process.pid,
-    ...(stop && { stop }), ...(token && { token }), ...(escaped?.length && { escaped }),
+    ...(stop && { stop }), ...(token && { token }), ...(escaped?.length && { escaped }), ...(cgroup && { cgroup }),
   };
   const file = recordPath(stateDir, name, pid);
   // Written aside then renamed, so a crash never leaves half a record.
@@ -104,14 +108,24 @@ async function endOrphan(file: string, fallbackName: string, timeoutMs?: number)
     since: rec.startTime,
     escaped: Array.isArray(rec.escaped) ? rec.escaped.filter((e) => e.pid > 1) : [],
   };
+  // A run's cgroup holds only that run's processes, whatever they did.
+  const cgroup = typeof rec.cgroup === 'string' && /\/run-[0-9a-f]+$/.test(rec.cgroup) ? rec.cgroup : null;
   const escaped = rec.startTime > 0 ? findEscapees(family) : [];
+  if (cgroup) escaped.push(...cgroupEscapees(cgroup, family.pgid).filter((e) => !escaped.some((x) => x.pid === e.pid)));
   if (outcome === 'gone' && escaped.length) outcome = 'ended';
   if (outcome !== 'gone') {
     const signal = rec.stop?.signal ?? 'SIGTERM';
     const timeout = Math.min(timeoutMs ?? defaultTimeoutMs, rec.stop?.timeoutMs ?? Infinity);
     // A reused leader pid means the group number is another program's now: only the escapees are ours.
-    if (group === 'ended') await stopGroup(rec.pgid, { signal, timeoutMs: timeout, escaped: async () => findEscapees(family) });
-    else await stopEscapees(escaped, { signal, timeoutMs: timeout });
+    if (group === 'ended') await stopGroup(rec.pgid, { signal, timeoutMs: timeout, escaped: async () => findEscapees(family), cgroup });
+    else {
+      await stopEscapees(escaped, { signal, timeoutMs: timeout });
+      if (cgroup) killCgroup(cgroup);
+    }
+  }
+  if (cgroup) {
+    await waitForEmptyCgroup(cgroup, 5000);
+    rmCgroup(cgroup);
   }
   rmSync(file, { force: true });
   return { name: rec.name, pid: rec.pid, outcome };

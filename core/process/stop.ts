@@ -6,6 +6,7 @@
 // (see descendants.ts) are signalled one by one, at the same moments.
 import { waitForEmptyGroup } from './group-watch.js';
 import { signalEscapees, waitForEscapees, type Escapee } from './descendants.js';
+import { cgroupEscapees, killCgroup, waitForEmptyCgroup } from './cgroup.js';
 
 export interface StopOptions {
   signal: NodeJS.Signals;
@@ -21,6 +22,8 @@ export interface StopOptions {
    * before SIGKILL (a member may setsid() as it shuts down).
    */
   escaped?: () => Promise<Escapee[]>;
+  /** The run's own cgroup (delegated cgroup v2): what is in it is stopped too, and cgroup.kill ends it. */
+  cgroup?: string | null;
 }
 
 // After SIGKILL only a process stuck in the kernel (state D) can linger.
@@ -52,7 +55,9 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
  */
 export async function stopGroup(pgid: number, opts: StopOptions): Promise<{ killed: boolean }> {
   const deadline = Date.now() + opts.timeoutMs;
-  const outside = signalEscapees((await opts.escaped?.()) ?? [], opts.signal);
+  const { cgroup } = opts;
+  const escapees = async () => merge((await opts.escaped?.()) ?? [], cgroup ? cgroupEscapees(cgroup, pgid) : []);
+  const outside = signalEscapees(await escapees(), opts.signal);
   if (!killGroup(pgid, opts.signal) && !outside.length) {
     await opts.exited; // reaped, so its 'exit' is due at once
     return { killed: false };
@@ -60,15 +65,21 @@ export async function stopGroup(pgid: number, opts: StopOptions): Promise<{ kill
   // Until the leader exits there is nothing to poll: its exit is an event.
   // /proc is read only afterwards, and then mostly by kill(-pgid, 0).
   const leaderExited = opts.exited ? await settlesWithin(opts.exited, opts.timeoutMs) : true;
-  if (leaderExited && (await waitForEmptyGroup(pgid, deadline - Date.now())) && (await waitForEscapees(outside, deadline - Date.now()))) {
-    return { killed: false };
-  }
-  const late = (await opts.escaped?.()) ?? [];
-  const killedOutside = signalEscapees([...outside, ...late.filter((e) => !outside.some((o) => o.pid === e.pid))], 'SIGKILL');
-  const killed = killGroup(pgid, 'SIGKILL') || killedOutside.length > 0;
+  const allGone = async () =>
+    (await waitForEmptyGroup(pgid, deadline - Date.now())) &&
+    (await waitForEscapees(outside, deadline - Date.now())) &&
+    (!cgroup || (await waitForEmptyCgroup(cgroup, deadline - Date.now())));
+  if (leaderExited && (await allGone())) return { killed: false };
+  const killedOutside = signalEscapees(merge(outside, await escapees()), 'SIGKILL');
+  const killedCgroup = cgroup ? killCgroup(cgroup) : false;
+  const killed = killGroup(pgid, 'SIGKILL') || killedOutside.length > 0 || killedCgroup;
   if (opts.exited) await opts.exited;
-  await Promise.all([waitForEmptyGroup(pgid, afterKillMs), waitForEscapees(killedOutside, afterKillMs)]);
+  await Promise.all([waitForEmptyGroup(pgid, afterKillMs), waitForEscapees(killedOutside, afterKillMs), cgroup && waitForEmptyCgroup(cgroup, afterKillMs)]);
   return { killed };
+}
+
+function merge(a: Escapee[], b: Escapee[]): Escapee[] {
+  return [...a, ...b.filter((e) => !a.some((x) => x.pid === e.pid))];
 }
 
 /** Stop processes outside any group of ours (escapees of a group that is gone): `signal`, then SIGKILL. */

@@ -12,6 +12,7 @@ import { stopGroup, killGroup } from '../process/stop.js';
 import { listGroupMembers, readProcStat } from '../process/proc-stat.js';
 import { writePidRecord, removePidRecord } from '../process/orphans.js';
 import { newRunToken, RUN_VARIABLE, signalEscapees, trackRun, type TrackedRun } from '../process/descendants.js';
+import { isCgroupPopulated, killCgroup, rmCgroup, spawnInCgroup } from '../process/cgroup.js';
 import { watchHealth } from '../health/health.js';
 import { nextState, isLive, type Input } from './states.js';
 import { RestartBudget } from './restart-budget.js';
@@ -35,6 +36,8 @@ export interface SupervisorDeps {
   output: OutputSink;
   /** The engine's environment, under the process's env_file and env. */
   baseEnv: NodeJS.ProcessEnv;
+  /** The engine's delegated cgroup v2 directory: each run gets a cgroup under it. */
+  cgroup?: string | null;
 }
 
 export interface Exit {
@@ -62,6 +65,8 @@ export class Supervisor {
   #stopping: Promise<void> | null = null;
   /** The current run's descendants, followed outside its group too. */
   #run: TrackedRun | null = null;
+  /** The current run's own cgroup, where the engine has a delegated subtree. */
+  #cgroup: string | null = null;
   /** Ends what the last run left (after its leader's exit); its record goes last. */
   #ending: Promise<void> = Promise.resolve();
 
@@ -98,7 +103,8 @@ export class Supervisor {
     this.lastStopKilled = false;
     this.#go('stop');
     const run = this.#run;
-    this.#stopping = stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited, escaped: run ? () => run.escapees() : undefined }).then(
+    const cgroup = this.#cgroup;
+    this.#stopping = stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited, escaped: run ? () => run.escapees() : undefined, cgroup }).then(
       async ({ killed }) => {
         if (killed) this.lastStopKilled = true;
         await exited;
@@ -133,6 +139,7 @@ export class Supervisor {
     if (!this.pid || !isLive(this.state)) return;
     this.lastStopKilled = true;
     signalEscapees(this.#run?.known() ?? [], 'SIGKILL');
+    if (this.#cgroup) killCgroup(this.#cgroup);
     killGroup(this.pid, 'SIGKILL');
   }
 
@@ -156,9 +163,13 @@ export class Supervisor {
     let child: ChildProcess;
     // Every descendant inherits the run's marker, so one that leaves the group is still found.
     const token = newRunToken();
+    const spawn = () => spawnProcess({ command: this.cfg.command, cwd: this.cfg.cwd, env: { ...this.#env(), [RUN_VARIABLE]: token } });
+    let cgroup: string | null = null;
     try {
-      child = spawnProcess({ command: this.cfg.command, cwd: this.cfg.cwd, env: { ...this.#env(), [RUN_VARIABLE]: token } });
+      if (this.deps.cgroup) ({ cgroup, result: child } = spawnInCgroup(this.deps.cgroup, token, spawn));
+      else child = spawn();
     } catch (e) {
+      if (this.deps.cgroup) rmCgroup(`${this.deps.cgroup}/run-${token}`);
       if (!(e instanceof PitError)) throw e;
       this.deps.bus.publish('process:error', this.name, { process: this.name, code: e.code, message: e.message });
       this.#afterExit({ code: null, signal: null }, `${e.message} [${e.code}]`);
@@ -172,10 +183,11 @@ export class Supervisor {
     const run = child.pid
       ? trackRun(child.pid, token, readProcStat(child.pid)?.startTime ?? Infinity, (escaped) => {
           // The record follows the escapees, so a new engine finds them if this one is killed.
-          if (recorded) writePidRecord(stateDir, this.name, child.pid!, { stop: this.cfg.stop, token, escaped });
+          if (recorded) writePidRecord(stateDir, this.name, child.pid!, { stop: this.cfg.stop, token, escaped, cgroup });
         })
       : null;
     this.#run = run;
+    this.#cgroup = cgroup;
     this.#exited = new Promise<Exit>((resolve) => {
       let done = false;
       const finish = (exit: Exit, reason?: string) => {
@@ -184,7 +196,7 @@ export class Supervisor {
         resolve(exit);
         const stopping = this.state === 'stopping';
         this.#onExit(child, exit, reason);
-        if (run) this.#ending = this.#endRun(child, run, drained, stopping);
+        if (run) this.#ending = this.#endRun(child, run, drained, stopping, cgroup);
       };
       // The exit is published after the output it printed, so whoever reads
       // the exit (a reaction, the import-error matcher) has seen the last line.
@@ -202,7 +214,7 @@ export class Supervisor {
     const drained = this.deps.output.attach(this.name, child);
     child.once('spawn', () => {
       if (this.state !== 'starting') return;
-      recorded = writePidRecord(this.deps.stateDir, this.name, child.pid!, { stop: this.cfg.stop, token, escaped: run?.known() });
+      recorded = writePidRecord(this.deps.stateDir, this.name, child.pid!, { stop: this.cfg.stop, token, escaped: run?.known(), cgroup });
       this.#go('up');
       this.#watchHealth();
     });
@@ -251,7 +263,7 @@ export class Supervisor {
    * record and its pipes are let go: a descendant nobody could follow must
    * not hold the output (and an engine's shutdown) open for ever.
    */
-  async #endRun(child: ChildProcess, run: TrackedRun, drained: Promise<void> | void, stopping: boolean): Promise<void> {
+  async #endRun(child: ChildProcess, run: TrackedRun, drained: Promise<void> | void, stopping: boolean, cgroup: string | null): Promise<void> {
     const pid = child.pid!;
     const groupLeft = listGroupMembers(pid).length > 0;
     // With the group empty, parentage has nothing left to follow; only the
@@ -259,11 +271,15 @@ export class Supervisor {
     // exit of the next 50 ms (a restart loop does not pay for a look each).
     // A stop waits for this, so it looks at once.
     const escaped = await run.escapees({ withinMs: groupLeft || stopping ? 0 : 50 });
-    if (groupLeft || escaped.length) {
-      await stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited: Promise.resolve(), escaped: () => run.escapees() });
+    if (groupLeft || escaped.length || (cgroup && isCgroupPopulated(cgroup))) {
+      await stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited: Promise.resolve(), escaped: () => run.escapees(), cgroup });
     }
     run.untrack();
-    if (this.#run === run) this.#run = null;
+    if (cgroup) rmCgroup(cgroup);
+    if (this.#run === run) {
+      this.#run = null;
+      this.#cgroup = null;
+    }
     removePidRecord(this.deps.stateDir, this.name, pid);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, OUTPUT_DRAIN_MS)))]);

@@ -138,10 +138,13 @@ test('doctor fails a Python process whose environment does not exist, and passes
   assert.match(found.detail, /installs with pip$/);
 });
 
-test('doctor says how far a stop reaches here: process groups + /proc tracking, or groups only without /proc', async () => {
+test('doctor says how far a stop reaches here: a delegated cgroup, process groups + /proc tracking, or groups only without /proc', async () => {
   const dir = makeProject({ 'pitfile.yaml': valid });
-  assert.deepEqual(await check('process containment', dir), { check: 'process containment', status: 'ok', detail: 'process groups + /proc descendant tracking' });
-  const noProc = await check('process containment', dir, { procReadable: () => false });
+  const here = await check('process containment', dir, { cgroup: () => ({ dir: null, why: 'PIT_CGROUP=delegated is not set' }) });
+  assert.deepEqual(here, { check: 'process containment', status: 'ok', detail: 'process groups + /proc descendant tracking (not cgroup v2: PIT_CGROUP=delegated is not set)' });
+  const service = await check('process containment', dir, { cgroup: () => ({ dir: '/sys/fs/cgroup/system.slice/pit-app.service' }) });
+  assert.equal(service.detail, 'cgroup v2 delegated: each run in its own cgroup under /sys/fs/cgroup/system.slice/pit-app.service, ended with cgroup.kill');
+  const noProc = await check('process containment', dir, { procReadable: () => false, cgroup: () => ({ dir: null, why: 'no cgroup v2 file system is mounted' }) });
   assert.equal(noProc.status, 'warn');
   assert.match(noProc.detail, /^process groups only: .*setsid\(\) outlives its stop/);
   assert.ok(noProc.fix);

@@ -13,8 +13,10 @@ after(() => {
   for (const m of markers) for (const pid of pidsWithArgv(m)) process.kill(pid, 'SIGKILL');
 });
 
-/** A project whose process `esc` puts a `sleep 1000` out of its group (mode: keep, close, daemon). */
-function escapingProject(mode: 'keep' | 'close' | 'daemon', extra = '') {
+type Mode = 'keep' | 'close' | 'daemon' | 'hidden';
+
+/** A project whose process `esc` puts a `sleep 1000` out of its group (see escape-session.py for the modes). */
+function escapingProject(mode: Mode, extra = '') {
   const marker = uniqueMarker(`escapee-${mode}`);
   markers.push(marker);
   const cmd = JSON.stringify(['python3', fixture('programs', 'escape-session.py'), marker, mode]);
@@ -22,7 +24,7 @@ function escapingProject(mode: 'keep' | 'close' | 'daemon', extra = '') {
   return { dir, marker };
 }
 
-async function startWithEscapee(mode: 'keep' | 'close' | 'daemon', extra = '') {
+async function startWithEscapee(mode: Mode, extra = '') {
   const { dir, marker } = escapingProject(mode, extra);
   const run = runEngineProcess(dir);
   const escapee = Number((await run.waitFor(/esc\s+\| escapee (\d+)/))[1]);
@@ -77,4 +79,14 @@ test('a double-forked daemon whose launcher exited is ended with its run, found 
   assert.deepEqual(pidsWithArgv(marker), []);
   run.child.kill('SIGTERM');
   assert.equal(await within(run.exited, 15_000, 'the engine to exit'), 0);
+});
+
+test('SIGTERM to the engine ends its wait on output that a descendant it could not follow still holds', async () => {
+  // Double fork and a cleaned environment: no parentage, no PIT_RUN, no
+  // cgroup here. The engine cannot end it, but must not wait for its output.
+  const { marker, run, escapee } = await startWithEscapee('hidden');
+  await until(() => pidsWithArgv(marker).includes(escapee), 5000, 'the escapee to exec');
+  run.child.kill('SIGTERM');
+  assert.equal(await within(run.exited, 15_000, 'the engine to exit while the escapee holds its stdout'), 0);
+  assert.ok(isAlive(escapee), 'out of reach without a cgroup (see docs/processes.md); swept after the file');
 });
