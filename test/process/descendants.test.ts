@@ -1,6 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignFamilies, findEscapees, newRunToken, RUN_VARIABLE, trackRun, type Family } from '../../core/process/descendants.js';
+import { assignFamilies, findEscapees, newRunToken, RUN_VARIABLE, type Family } from '../../core/process/descendants.js';
+import { trackRun } from '../../core/process/escapee-tracker.js';
 import type { ProcStat } from '../../core/process/proc-stat.js';
 import { readProcStat } from '../../core/process/proc-stat.js';
 import { readGroupUsage } from '../../core/process/group-usage.js';
