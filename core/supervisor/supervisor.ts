@@ -197,7 +197,8 @@ export class Supervisor {
         resolve(exit);
         const stopping = this.state === 'stopping';
         this.#onExit(child, exit, reason);
-        if (run) this.#ending = this.#endRun(child, run, drained, stopping, cgroup);
+        // A failure to signal (EPERM) leaves the record: the next engine tries again.
+        if (run) this.#ending = this.#endRun(child, run, drained, stopping, cgroup).catch(() => {});
       };
       // The exit is published after the output it printed, so whoever reads
       // the exit (a reaction, the import-error matcher) has seen the last line.
