@@ -11,6 +11,7 @@ import { ensureStateDir } from './state-dir.js';
 import { acquireEngineLock } from './process/engine-lock.js';
 import { endOrphans } from './process/orphans.js';
 import { onPidRecordTrouble } from './process/pid-record-file.js';
+import { delegatedCgroup } from './process/cgroup.js';
 import { ProcessOutput, type LineSink } from './logs/process-output.js';
 import { armWatchers } from './watchers/watchers.js';
 import { armReactions, builtinActions } from './reactions/reactions.js';
@@ -104,6 +105,7 @@ export class Engine {
     const { stateDir } = this.#pitfile.settings;
     ensureStateDir(stateDir);
     this.#release = acquireEngineLock(stateDir).release;
+    this.#cgroup = delegatedCgroup().dir;
     this.journal = Journal.open(stateDir, this.#pitfile.settings.journal, this.opts.log);
     this.#detachJournal = this.journal.attach(this.bus);
     this.#unlistenPids = onPidRecordTrouble(stateDir, (e) =>
@@ -184,6 +186,8 @@ export class Engine {
   }
 
   #killed = false;
+  /** Where each run gets its own cgroup (a delegated cgroup v2 subtree), else null. */
+  #cgroup: string | null = null;
 
   /**
    * Re-read the pitfile. Invalid: publish config:invalid with every error
@@ -297,7 +301,7 @@ export class Engine {
   #add(name: string): void {
     const cfg = this.#pitfile.processes[name];
     const sink = { attach: (n: string, child: ChildProcess) => this.#output.attach(n, child) };
-    const sup = new Supervisor(cfg, { bus: this.bus, stateDir: this.#pitfile.settings.stateDir, output: sink, baseEnv: this.opts.env ?? process.env });
+    const sup = new Supervisor(cfg, { bus: this.bus, stateDir: this.#pitfile.settings.stateDir, output: sink, baseEnv: this.opts.env ?? process.env, cgroup: this.#cgroup });
     this.supervisors.set(name, sup);
     if (cfg.autostart) void this.#startAfterDependencies(sup);
   }

@@ -16,6 +16,7 @@ import { engines } from '../version.js';
 import { PYTHON_COMMAND } from '../plugins/builtins.js';
 import { findEnvironment } from '../../plugins/python-installer/environment.js';
 import { execFile } from 'node:child_process';
+import { delegatedCgroup } from '../process/cgroup.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -39,6 +40,10 @@ export interface DoctorInputs {
   which(cmd: string): string | null;
   /** Also run the project's interpreters (--deep); off, doctor runs no project code. */
   deep?: boolean;
+  /** Whether /proc/<pid>/stat can be read (parentage and PIT_RUN come from there). */
+  procReadable(): boolean;
+  /** The delegated cgroup v2 directory the engine would put runs under, or why there is none. */
+  cgroup(): { dir: string } | { dir: null; why: string };
 }
 
 export const machineInputs = (cwd: string, config?: string, deep = false): DoctorInputs => ({
@@ -56,6 +61,14 @@ export const machineInputs = (cwd: string, config?: string, deep = false): Docto
   },
   systemdRunning: () => existsSync('/run/systemd/system'),
   which: (cmd) => which.sync(cmd, { nothrow: true }),
+  cgroup: () => delegatedCgroup(),
+  procReadable: () => {
+    try {
+      return readFileSync('/proc/self/stat', 'latin1').length > 0;
+    } catch {
+      return false;
+    }
+  },
 });
 
 type Check = (inputs: DoctorInputs, pitfile: Pitfile | null) => CheckResult | Promise<CheckResult>;
@@ -185,6 +198,18 @@ const service: Check = ({ which: find, systemdRunning }) => {
   };
 };
 
+/** How far a stop reaches on this machine (docs/processes.md). */
+const containment: Check = ({ procReadable, cgroup }) => {
+  const check = 'process containment';
+  const delegated = cgroup();
+  if (delegated.dir !== null) return { check, status: 'ok', detail: `cgroup v2 delegated: each run in its own cgroup under ${delegated.dir}, ended with cgroup.kill` };
+  if (!procReadable()) {
+    // Parentage and PIT_RUN both come from /proc: without it only the process group is reached.
+    return { check, status: 'warn', detail: 'process groups only: /proc is not readable, so a descendant that calls setsid() outlives its stop', fix: 'mount /proc (proc on /proc type proc)' };
+  }
+  return { check, status: 'ok', detail: `process groups + /proc descendant tracking (not cgroup v2: ${delegated.why})` };
+};
+
 /** One check per process that runs Python: its environment found, and the tool that installs into it usable. */
 async function pythonEnvironments(inputs: DoctorInputs, pitfile: Pitfile | null): Promise<CheckResult[]> {
   if (!pitfile) return [needsPitfile('python')];
@@ -231,6 +256,6 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckResult[]> {
       fix: first?.code === 'PIT_E_CONFIG_NOT_FOUND' ? 'engine init writes a starter pitfile.yaml' : 'engine validate lists every problem with file:line:column',
     };
   }
-  const rest = await Promise.all([stateDir, socketPath, inotify, installerIndex, service].map((c) => c(inputs, pitfile)));
+  const rest = await Promise.all([stateDir, socketPath, inotify, installerIndex, service, containment].map((c) => c(inputs, pitfile)));
   return [node(inputs, pitfile) as CheckResult, pitfileResult, ...rest, ...(await pythonEnvironments(inputs, pitfile))];
 }

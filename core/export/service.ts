@@ -44,6 +44,11 @@ export function systemdService(pitfile: Pitfile, name: string, scope: 'user' | '
     `TimeoutStopSec=${stopSeconds(pitfile)}s`,
     // mixed: SIGTERM to the engine only (it stops its processes in order), SIGKILL to all at the timeout.
     'KillMode=mixed',
+    // The engine gets its own cgroup subtree and puts each run in a cgroup of
+    // its own: what a process forks cannot leave it, and cgroup.kill ends it
+    // all (docs/processes.md). PIT_CGROUP tells the engine it was delegated.
+    'Delegate=yes',
+    'Environment=PIT_CGROUP=delegated',
     'NoNewPrivileges=yes',
     'PrivateTmp=yes',
     'ProtectSystem=strict',

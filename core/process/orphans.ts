@@ -1,14 +1,20 @@
 // Pid records, so a new engine can end what a killed one left running. A
 // record holds the leader's pid and start time: a pid reused by another
-// program since has another start time and is never touched.
+// program since has another start time and is never touched. There is one
+// record per run (<name>.<pid>.json), kept until that run's group and
+// escapees are gone: a restart may start the next run while the last one's
+// stop is still waiting for a process that ignores SIGTERM, and an engine
+// killed then must leave both findable.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProcStat, scanGroups } from './proc-stat.js';
-import { stopGroup } from './stop.js';
+import { stopEscapees, stopGroup } from './stop.js';
+import { findEscapees, type Escapee } from './descendants.js';
+import { cgroupEscapees, killCgroup, rmCgroup, waitForEmptyCgroup } from './cgroup.js';
 import { stateDirPaths } from '../state-dir.js';
 import { removeRecordFile, writeRecordFile } from './pid-record-file.js';
 
-/** What <stateDir>/pids/<name>.json holds while process `name` runs. */
+/** What <stateDir>/pids/<name>.<pid>.json holds until that run of process `name` is gone. */
 export interface PidRecord {
   name: string;
   pid: number;
@@ -17,6 +23,20 @@ export interface PidRecord {
   enginePid: number;
   /** How the process asked to be stopped; an orphan is stopped the same way. */
   stop?: { signal: NodeJS.Signals; timeoutMs: number };
+  /** The run's PIT_RUN marker, which its descendants inherit. */
+  token?: string;
+  /** Descendants that left the group, as last seen. */
+  escaped?: Escapee[];
+  /** The run's own cgroup (delegated cgroup v2), if it had one. */
+  cgroup?: string | null;
+}
+
+/** What a run's record says beyond its leader. */
+export interface RunDetails {
+  stop?: PidRecord['stop'];
+  token?: string;
+  escaped?: Escapee[];
+  cgroup?: string | null;
 }
 
 export interface OrphanReport {
@@ -30,20 +50,28 @@ export interface OrphanReport {
 // that long at start-up for a process that ignores its stop signal.
 const defaultTimeoutMs = 3000;
 
-const recordPath = (stateDir: string, name: string) => join(stateDirPaths(stateDir).pids, `${name}.json`);
+const recordPath = (stateDir: string, name: string, pid: number) => join(stateDirPaths(stateDir).pids, `${name}.${pid}.json`);
 
-/** Remember that `pid` (leader of its own group) runs process `name`. */
-export function writePidRecord(stateDir: string, name: string, pid: number, stop?: PidRecord['stop']): void {
+/**
+ * Remember that `pid` (leader of its own group) runs process `name`; called
+ * again when its escapees change. False when the leader is already gone.
+ */
+export function writePidRecord(stateDir: string, name: string, pid: number, details: RunDetails = {}): boolean {
   const stat = readProcStat(pid);
-  if (!stat) return; // already gone: nothing to remember
-  const record: PidRecord = { name, pid, pgid: pid, startTime: stat.startTime, enginePid: process.pid, ...(stop && { stop }) };
+  if (!stat) return false; // already gone: nothing to remember
+  const { stop, token, escaped, cgroup } = details;
+  const record: PidRecord = {
+    name, pid, pgid: pid, startTime: stat.startTime, enginePid: process.pid,
+    ...(stop && { stop }), ...(token && { token }), ...(escaped?.length && { escaped }), ...(cgroup && { cgroup }),
+  };
   // Never throws: a full disk is reported and retried (pid-record-file.ts).
-  writeRecordFile(stateDir, recordPath(stateDir, name), JSON.stringify(record));
+  writeRecordFile(stateDir, recordPath(stateDir, name, pid), JSON.stringify(record));
+  return true;
 }
 
-/** Forget process `name` (its group is gone). */
-export function removePidRecord(stateDir: string, name: string): void {
-  removeRecordFile(recordPath(stateDir, name));
+/** Forget run `pid` of process `name` (its group and escapees are gone). */
+export function removePidRecord(stateDir: string, name: string, pid: number): void {
+  removeRecordFile(recordPath(stateDir, name, pid));
 }
 
 /** End every recorded group still running under its recorded start time; remove the records. */
@@ -57,7 +85,7 @@ export async function endOrphans(stateDir: string, opts: { timeoutMs?: number } 
   }
   for (const f of files.filter((f) => f.endsWith('.tmp'))) rmSync(join(dir, f), { force: true });
   const records = files.filter((f) => f.endsWith('.json'));
-  return Promise.all(records.map((f) => endOrphan(join(dir, f), f.slice(0, -'.json'.length), opts.timeoutMs)));
+  return Promise.all(records.map((f) => endOrphan(join(dir, f), f.replace(/(\.\d+)?\.json$/, ''), opts.timeoutMs)));
 }
 
 async function endOrphan(file: string, fallbackName: string, timeoutMs?: number): Promise<OrphanReport> {
@@ -68,10 +96,34 @@ async function endOrphan(file: string, fallbackName: string, timeoutMs?: number)
     rmSync(file, { force: true });
     return { name: fallbackName, pid: 0, outcome: 'gone' };
   }
-  const outcome = verdict(rec);
-  if (outcome === 'ended') {
+  const group = verdict(rec);
+  let outcome = group;
+  // Escapees are known by start time or by the run's marker, whatever became
+  // of the group; its number counts only while the group is still the run's.
+  const family = {
+    pgid: group === 'ended' ? rec.pgid : -1,
+    token: typeof rec.token === 'string' ? rec.token : null,
+    since: rec.startTime,
+    escaped: Array.isArray(rec.escaped) ? rec.escaped.filter((e) => e.pid > 1) : [],
+  };
+  // A run's cgroup holds only that run's processes, whatever they did.
+  const cgroup = typeof rec.cgroup === 'string' && /\/run-[0-9a-f]+$/.test(rec.cgroup) ? rec.cgroup : null;
+  const escaped = rec.startTime > 0 ? findEscapees(family) : [];
+  if (cgroup) escaped.push(...cgroupEscapees(cgroup, family.pgid).filter((e) => !escaped.some((x) => x.pid === e.pid)));
+  if (outcome === 'gone' && escaped.length) outcome = 'ended';
+  if (outcome !== 'gone') {
     const signal = rec.stop?.signal ?? 'SIGTERM';
-    await stopGroup(rec.pgid, { signal, timeoutMs: Math.min(timeoutMs ?? defaultTimeoutMs, rec.stop?.timeoutMs ?? Infinity) });
+    const timeout = Math.min(timeoutMs ?? defaultTimeoutMs, rec.stop?.timeoutMs ?? Infinity);
+    // A reused leader pid means the group number is another program's now: only the escapees are ours.
+    if (group === 'ended') await stopGroup(rec.pgid, { signal, timeoutMs: timeout, escaped: async () => findEscapees(family), cgroup });
+    else {
+      await stopEscapees(escaped, { signal, timeoutMs: timeout });
+      if (cgroup) killCgroup(cgroup);
+    }
+  }
+  if (cgroup) {
+    await waitForEmptyCgroup(cgroup, 5000);
+    rmCgroup(cgroup);
   }
   rmSync(file, { force: true });
   return { name: rec.name, pid: rec.pid, outcome };

@@ -1,10 +1,12 @@
 // Stopping a whole process group: the stop signal, then SIGKILL once the
 // timeout is spent. The leader exiting is not the end: what it forked (a
 // shell's children, a server's workers, a forker that already exited)
-// stays in the group and is waited for, then killed, too. A child that
-// calls setsid() or setpgid() leaves the group and is out of reach; only a
-// cgroup (systemd) can follow it.
+// stays in the group and is waited for, then killed, too. What left the
+// group (setsid, setpgid) is out of reach of kill(-pgid): those escapees
+// (see descendants.ts) are signalled one by one, at the same moments.
 import { waitForEmptyGroup } from './group-watch.js';
+import { signalEscapees, waitForEscapees, type Escapee } from './descendants.js';
+import { cgroupEscapees, killCgroup, waitForEmptyCgroup } from './cgroup.js';
 
 export interface StopOptions {
   signal: NodeJS.Signals;
@@ -15,6 +17,13 @@ export interface StopOptions {
    * is polled from the start.
    */
   exited?: Promise<unknown>;
+  /**
+   * The group's escapees, looked up right before the stop signal and again
+   * before SIGKILL (a member may setsid() as it shuts down).
+   */
+  escaped?: () => Promise<Escapee[]>;
+  /** The run's own cgroup (delegated cgroup v2): what is in it is stopped too, and cgroup.kill ends it. */
+  cgroup?: string | null;
 }
 
 // After SIGKILL only a process stuck in the kernel (state D) can linger.
@@ -46,18 +55,40 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
  */
 export async function stopGroup(pgid: number, opts: StopOptions): Promise<{ killed: boolean }> {
   const deadline = Date.now() + opts.timeoutMs;
-  if (!killGroup(pgid, opts.signal)) {
+  const { cgroup } = opts;
+  const escapees = async () => merge((await opts.escaped?.()) ?? [], cgroup ? cgroupEscapees(cgroup, pgid) : []);
+  const outside = signalEscapees(await escapees(), opts.signal);
+  if (!killGroup(pgid, opts.signal) && !outside.length) {
     await opts.exited; // reaped, so its 'exit' is due at once
     return { killed: false };
   }
   // Until the leader exits there is nothing to poll: its exit is an event.
   // /proc is read only afterwards, and then mostly by kill(-pgid, 0).
   const leaderExited = opts.exited ? await settlesWithin(opts.exited, opts.timeoutMs) : true;
-  if (leaderExited && (await waitForEmptyGroup(pgid, deadline - Date.now()))) return { killed: false };
-  const killed = killGroup(pgid, 'SIGKILL');
+  const allGone = async () =>
+    (await waitForEmptyGroup(pgid, deadline - Date.now())) &&
+    (await waitForEscapees(outside, deadline - Date.now())) &&
+    (!cgroup || (await waitForEmptyCgroup(cgroup, deadline - Date.now())));
+  if (leaderExited && (await allGone())) return { killed: false };
+  const killedOutside = signalEscapees(merge(outside, await escapees()), 'SIGKILL');
+  const killedCgroup = cgroup ? killCgroup(cgroup) : false;
+  const killed = killGroup(pgid, 'SIGKILL') || killedOutside.length > 0 || killedCgroup;
   if (opts.exited) await opts.exited;
-  await waitForEmptyGroup(pgid, afterKillMs);
+  await Promise.all([waitForEmptyGroup(pgid, afterKillMs), waitForEscapees(killedOutside, afterKillMs), cgroup && waitForEmptyCgroup(cgroup, afterKillMs)]);
   return { killed };
+}
+
+function merge(a: Escapee[], b: Escapee[]): Escapee[] {
+  return [...a, ...b.filter((e) => !a.some((x) => x.pid === e.pid))];
+}
+
+/** Stop processes outside any group of ours (escapees of a group that is gone): `signal`, then SIGKILL. */
+export async function stopEscapees(list: Escapee[], opts: { signal: NodeJS.Signals; timeoutMs: number }): Promise<{ killed: boolean }> {
+  const hit = signalEscapees(list, opts.signal);
+  if (await waitForEscapees(hit, opts.timeoutMs)) return { killed: false };
+  const killed = signalEscapees(hit, 'SIGKILL');
+  await waitForEscapees(killed, afterKillMs);
+  return { killed: killed.length > 0 };
 }
 
 /** Whether `p` settles within `ms`. */

@@ -9,8 +9,11 @@ import type { ProcessConfig } from '../model/pitfile.js';
 import { spawnProcess } from '../process/spawn.js';
 import { readEnvFile } from '../process/env-file.js';
 import { stopGroup, killGroup } from '../process/stop.js';
-import { listGroupMembers } from '../process/proc-stat.js';
+import { listGroupMembers, readProcStat } from '../process/proc-stat.js';
 import { writePidRecord, removePidRecord } from '../process/orphans.js';
+import { newRunToken, RUN_VARIABLE, signalEscapees } from '../process/descendants.js';
+import { trackRun, type TrackedRun } from '../process/escapee-tracker.js';
+import { isCgroupPopulated, killCgroup, rmCgroup, spawnInCgroup } from '../process/cgroup.js';
 import { watchHealth } from '../health/health.js';
 import { nextState, isLive, type Input } from './states.js';
 import { RestartBudget } from './restart-budget.js';
@@ -34,6 +37,8 @@ export interface SupervisorDeps {
   output: OutputSink;
   /** The engine's environment, under the process's env_file and env. */
   baseEnv: NodeJS.ProcessEnv;
+  /** The engine's delegated cgroup v2 directory: each run gets a cgroup under it. */
+  cgroup?: string | null;
 }
 
 export interface Exit {
@@ -59,6 +64,12 @@ export class Supervisor {
   #cancelRetry: (() => void) | null = null;
   #stopHealth: (() => void) | null = null;
   #stopping: Promise<void> | null = null;
+  /** The current run's descendants, followed outside its group too. */
+  #run: TrackedRun | null = null;
+  /** The current run's own cgroup, where the engine has a delegated subtree. */
+  #cgroup: string | null = null;
+  /** Ends what the last run left (after its leader's exit); its record goes last. */
+  #ending: Promise<void> = Promise.resolve();
 
   constructor(
     readonly cfg: ProcessConfig,
@@ -92,10 +103,13 @@ export class Supervisor {
     const exited = this.#exited!;
     this.lastStopKilled = false;
     this.#go('stop');
-    this.#stopping = stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited }).then(
+    const run = this.#run;
+    const cgroup = this.#cgroup;
+    this.#stopping = stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited, escaped: run ? () => run.escapees() : undefined, cgroup }).then(
       async ({ killed }) => {
         if (killed) this.lastStopKilled = true;
         await exited;
+        await this.#ending;
         this.#stopping = null;
       },
     );
@@ -125,6 +139,8 @@ export class Supervisor {
   kill(): void {
     if (!this.pid || !isLive(this.state)) return;
     this.lastStopKilled = true;
+    signalEscapees(this.#run?.known() ?? [], 'SIGKILL');
+    if (this.#cgroup) killCgroup(this.#cgroup);
     killGroup(this.pid, 'SIGKILL');
   }
 
@@ -146,9 +162,15 @@ export class Supervisor {
   #launch(input: 'start' | 'retry'): void {
     this.#go(input);
     let child: ChildProcess;
+    // Every descendant inherits the run's marker, so one that leaves the group is still found.
+    const token = newRunToken();
+    const spawn = () => spawnProcess({ command: this.cfg.command, cwd: this.cfg.cwd, env: { ...this.#env(), [RUN_VARIABLE]: token } });
+    let cgroup: string | null = null;
     try {
-      child = spawnProcess({ command: this.cfg.command, cwd: this.cfg.cwd, env: this.#env() });
+      if (this.deps.cgroup) ({ cgroup, result: child } = spawnInCgroup(this.deps.cgroup, token, spawn));
+      else child = spawn();
     } catch (e) {
+      if (this.deps.cgroup) rmCgroup(`${this.deps.cgroup}/run-${token}`);
       if (!(e instanceof PitError)) throw e;
       this.deps.bus.publish('process:error', this.name, { process: this.name, code: e.code, message: e.message });
       this.#afterExit({ code: null, signal: null }, `${e.message} [${e.code}]`);
@@ -157,13 +179,26 @@ export class Supervisor {
     this.#child = child;
     this.pid = child.pid ?? null;
     this.startedAt = Date.now();
+    let recorded = false;
+    const stateDir = this.deps.stateDir;
+    const run = child.pid
+      ? trackRun(child.pid, token, readProcStat(child.pid)?.startTime ?? Infinity, (escaped) => {
+          // The record follows the escapees, so a new engine finds them if this one is killed.
+          if (recorded) writePidRecord(stateDir, this.name, child.pid!, { stop: this.cfg.stop, token, escaped, cgroup });
+        })
+      : null;
+    this.#run = run;
+    this.#cgroup = cgroup;
     this.#exited = new Promise<Exit>((resolve) => {
       let done = false;
       const finish = (exit: Exit, reason?: string) => {
         if (done) return;
         done = true;
         resolve(exit);
+        const stopping = this.state === 'stopping';
         this.#onExit(child, exit, reason);
+        // A failure to signal (EPERM) leaves the record: the next engine tries again.
+        if (run) this.#ending = this.#endRun(child, run, drained, stopping, cgroup).catch(() => {});
       };
       // The exit is published after the output it printed, so whoever reads
       // the exit (a reaction, the import-error matcher) has seen the last line.
@@ -181,7 +216,7 @@ export class Supervisor {
     const drained = this.deps.output.attach(this.name, child);
     child.once('spawn', () => {
       if (this.state !== 'starting') return;
-      writePidRecord(this.deps.stateDir, this.name, child.pid!, this.cfg.stop);
+      recorded = writePidRecord(this.deps.stateDir, this.name, child.pid!, { stop: this.cfg.stop, token, escaped: run?.known(), cgroup });
       this.#go('up');
       this.#watchHealth();
     });
@@ -219,14 +254,41 @@ export class Supervisor {
         process: this.name, pid, exit_code: exit.code, signal: exit.signal, uptime_ms: uptimeMs,
         caused_by_engine: this.state === 'stopping',
       });
-      // The leader is gone; whatever it left in its group goes with it, so
-      // restarts never pile up stray grandchildren.
-      if (listGroupMembers(pid).length) void stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited: Promise.resolve() }).then(() => removePidRecord(this.deps.stateDir, this.name));
-      else removePidRecord(this.deps.stateDir, this.name);
     }
     this.#child = null;
     this.#budget.noteExit(uptimeMs);
     this.#afterExit(exit, reason ?? describeExit(exit));
+  }
+
+  /**
+   * The leader is gone; whatever it left, in its group or out of it, goes
+   * with it, so restarts never pile up stray grandchildren. Then the run's
+   * record and its pipes are let go: a descendant nobody could follow must
+   * not hold the output (and an engine's shutdown) open for ever.
+   */
+  async #endRun(child: ChildProcess, run: TrackedRun, drained: Promise<void> | void, stopping: boolean, cgroup: string | null): Promise<void> {
+    const pid = child.pid!;
+    const groupLeft = listGroupMembers(pid).length > 0;
+    // With the group empty, parentage has nothing left to follow; only the
+    // run's marker can still find an escapee, and one look serves every
+    // exit of the next 50 ms (a restart loop does not pay for a look each).
+    // A stop waits for this, so it looks at once.
+    const escaped = await run.escapees({ withinMs: groupLeft || stopping ? 0 : 50 });
+    if (groupLeft || escaped.length || (cgroup && isCgroupPopulated(cgroup))) {
+      await stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited: Promise.resolve(), escaped: () => run.escapees(), cgroup });
+    }
+    run.untrack();
+    if (cgroup) rmCgroup(cgroup);
+    if (this.#run === run) {
+      this.#run = null;
+      this.#cgroup = null;
+    }
+    removePidRecord(this.deps.stateDir, this.name, pid);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([drained, new Promise<void>((r) => (timer = setTimeout(r, OUTPUT_DRAIN_MS)))]);
+    clearTimeout(timer);
+    child.stdout?.destroy();
+    child.stderr?.destroy();
   }
 
   #afterExit(exit: Exit, reason: string): void {

@@ -29,7 +29,7 @@ test('doctor passes every check on a sound project', async () => {
   const dir = makeProject({ 'pitfile.yaml': valid });
   const results = await runDoctor(inputs(dir));
   assert.deepEqual(results.filter((c) => c.status !== 'ok'), []);
-  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'package index', 'service']);
+  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'package index', 'service', 'process containment']);
   assert.ok(!existsSync(join(dir, '.pit')), 'the state-dir check leaves no .pit/ behind');
 });
 
@@ -115,7 +115,7 @@ test('engine doctor prints one line per check, --json the same checks, exit 1 on
   const bad = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses: { api: { comand: x } }\n' });
   const text = runEngine(['doctor'], bad);
   assert.equal(text.status, 1);
-  assert.match(text.stdout, /^FAIL {2}pitfile {8}pitfile\.yaml:2:\d+: /m);
+  assert.match(text.stdout, /^FAIL {2}pitfile +pitfile\.yaml:2:\d+: /m);
   assert.match(text.stdout, /^ok {4}node /m);
   assert.match(text.stdout, /\d+ checks? failed\n$/);
   const json = runEngine(['doctor', '--json'], bad);
@@ -139,4 +139,16 @@ test('doctor --deep fails a Python process whose environment does not exist, and
   const found = await check('python app', dir, deep);
   assert.equal(found.status, 'ok', found.detail);
   assert.match(found.detail, /installs with pip$/);
+});
+
+test('doctor says how far a stop reaches here: a delegated cgroup, process groups + /proc tracking, or groups only without /proc', async () => {
+  const dir = makeProject({ 'pitfile.yaml': valid });
+  const here = await check('process containment', dir, { cgroup: () => ({ dir: null, why: 'PIT_CGROUP=delegated is not set' }) });
+  assert.deepEqual(here, { check: 'process containment', status: 'ok', detail: 'process groups + /proc descendant tracking (not cgroup v2: PIT_CGROUP=delegated is not set)' });
+  const service = await check('process containment', dir, { cgroup: () => ({ dir: '/sys/fs/cgroup/system.slice/pit-app.service' }) });
+  assert.equal(service.detail, 'cgroup v2 delegated: each run in its own cgroup under /sys/fs/cgroup/system.slice/pit-app.service, ended with cgroup.kill');
+  const noProc = await check('process containment', dir, { procReadable: () => false, cgroup: () => ({ dir: null, why: 'no cgroup v2 file system is mounted' }) });
+  assert.equal(noProc.status, 'warn');
+  assert.match(noProc.detail, /^process groups only: .*setsid\(\) outlives its stop/);
+  assert.ok(noProc.fix);
 });

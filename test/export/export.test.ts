@@ -196,7 +196,7 @@ test('engine service install --dry-run prints a unit that verifies, the health t
   assert.deepEqual(Object.keys(files).sort(), ['pit-demo-health.service', 'pit-demo-health.timer', 'pit-demo.service']);
   assert.equal(verifySystemd(files), '');
   const unit = files['pit-demo.service'];
-  for (const line of ['KillMode=mixed', 'Restart=always', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'ProtectSystem=strict', 'TimeoutStopSec=40s', 'MemoryMax=1073741824', 'CPUQuota=200%', `WorkingDirectory=${dir}`]) {
+  for (const line of ['KillMode=mixed', 'Delegate=yes', 'Environment=PIT_CGROUP=delegated', 'Restart=always', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'ProtectSystem=strict', 'TimeoutStopSec=40s', 'MemoryMax=1073741824', 'CPUQuota=200%', `WorkingDirectory=${dir}`]) {
     assert.ok(unit.split('\n').includes(line), `the unit has ${line}`);
   }
   assert.match(unit, new RegExp(`^ExecStart="${process.execPath}" "--max-semi-space-size=1" ".*/core/cli/main\\.js" "run" "--config" "${dir}/pitfile\\.yaml"$`, 'm'));

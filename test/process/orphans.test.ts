@@ -97,15 +97,15 @@ test('a pid record is written whole with mode 0600 and removed on stop', async (
   const child = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
   cleanupGroups(child.pid!);
   await new Promise((r) => child.once('spawn', r));
-  writePidRecord(stateDir, 'api', child.pid!, { signal: 'SIGINT', timeoutMs: 2000 });
-  const file = join(stateDirPaths(stateDir).pids, 'api.json');
+  writePidRecord(stateDir, 'api', child.pid!, { stop: { signal: 'SIGINT', timeoutMs: 2000 } });
+  const file = join(stateDirPaths(stateDir).pids, `api.${child.pid}.json`);
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {
     name: 'api', pid: child.pid, pgid: child.pid, startTime: readProcStat(child.pid!)!.startTime, enginePid: process.pid,
     stop: { signal: 'SIGINT', timeoutMs: 2000 },
   });
-  assert.deepEqual(readdirSync(stateDirPaths(stateDir).pids), ['api.json'], 'no temporary file left');
-  removePidRecord(stateDir, 'api');
+  assert.deepEqual(readdirSync(stateDirPaths(stateDir).pids), [`api.${child.pid}.json`], 'no temporary file left');
+  removePidRecord(stateDir, 'api', child.pid!);
   assert.equal(existsSync(file), false);
   child.kill('SIGKILL');
 });

@@ -19,15 +19,15 @@ test('a pid record that cannot be written never throws, is said once, and is wri
     assert.doesNotThrow(() => writePidRecord(stateDir, 'api', process.pid));
     assert.doesNotThrow(() => writePidRecord(stateDir, 'worker', process.pid));
     assert.deepEqual(heard.map((e) => e?.code), ['PIT_E_PIDS_WRITE']);
-    assert.match(heard[0]!.message, /pids\/api\.json: ENOTDIR/);
+    assert.match(heard[0]!.message, /pids\/api\.\d+\.json: ENOTDIR/);
     // A record whose process is gone before it could be written is not written later.
-    removePidRecord(stateDir, 'worker');
+    removePidRecord(stateDir, 'worker', process.pid);
     rmSync(join(stateDir, 'pids'));
     mkdirSync(join(stateDir, 'pids'));
     await until(() => heard.length === 2, 5000, 'the records to be written again');
     assert.equal(heard[1], null);
-    assert.equal(JSON.parse(readFileSync(join(stateDir, 'pids', 'api.json'), 'utf8')).pid, process.pid);
-    assert.throws(() => readFileSync(join(stateDir, 'pids', 'worker.json')), /ENOENT/);
+    assert.equal(JSON.parse(readFileSync(join(stateDir, 'pids', `api.${process.pid}.json`), 'utf8')).pid, process.pid);
+    assert.throws(() => readFileSync(join(stateDir, 'pids', `worker.${process.pid}.json`)), /ENOENT/);
   } finally {
     stop();
   }
