@@ -44,7 +44,7 @@ test('a symbolic link planted where a private file goes is refused, and its targ
   assert.equal(readFileSync(join(dir, 'record.json'), 'utf8'), '{"pid":1}');
 });
 
-test('an engine started under umask 000 keeps its journal, token, logs and pid records 0600', async () => {
+test('an engine started under umask 000 keeps its journal, token and pid records 0600, and its logs too', async () => {
   const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["node", "-e", "console.log(1); setInterval(() => {}, 1000)"] }\n' });
   const cmd = [node, ...engineArgs, 'run', '--dashboard', `127.0.0.1:${await freePort()}`].map((a) => `'${a}'`).join(' ');
   const engine = spawn('sh', ['-c', `umask 000; exec ${cmd}`], { cwd: dir, stdio: 'ignore', env: { ...process.env, CI: '1' } });

@@ -1,5 +1,6 @@
 // Durations and sizes as a pitfile writes them ("1500ms", "30s", "500MB"),
 // from the numbers other tools use (milliseconds, seconds, bytes, "500M").
+import { STOP_SIGNALS } from '../model/pitfile.js';
 
 const durationUnits: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
 
@@ -47,5 +48,5 @@ export function pitSignal(value: unknown): string | null {
   const numbers: Record<string, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 9: 'SIGKILL', 10: 'SIGUSR1', 12: 'SIGUSR2', 15: 'SIGTERM' };
   const s = String(value).trim().toUpperCase();
   const name = numbers[s] ?? (s.startsWith('SIG') ? s : `SIG${s}`);
-  return ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGKILL', 'SIGUSR1', 'SIGUSR2'].includes(name) ? name : null;
+  return STOP_SIGNALS.includes(name) ? name : null;
 }

@@ -21,6 +21,9 @@ export interface RestartConfig {
   onUnhealthy: boolean;
 }
 
+/** The signals a pitfile may stop a process with (schemas/pitfile.schema.json, stop.signal). */
+export const STOP_SIGNALS: readonly string[] = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGKILL', 'SIGUSR1', 'SIGUSR2'];
+
 export interface StopConfig {
   signal: NodeJS.Signals;
   timeoutMs: number;

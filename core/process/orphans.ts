@@ -5,7 +5,8 @@
 // escapees are gone: a restart may start the next run while the last one's
 // stop is still waiting for a process that ignores SIGTERM, and an engine
 // killed then must leave both findable.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { STOP_SIGNALS } from '../model/pitfile.js';
 import { join } from 'node:path';
 import { readProcStat, scanGroups } from './proc-stat.js';
 import { stopEscapees, stopGroup } from './stop.js';
@@ -43,7 +44,7 @@ export interface OrphanReport {
   name: string;
   pid: number;
   /** ended: it (or what it left in its group) was running and is now stopped. */
-  outcome: 'ended' | 'gone' | 'pid reused, left alone';
+  outcome: 'ended' | 'gone' | 'pid reused, left alone' | `stale record removed, not acted on: ${string}`;
 }
 
 // An orphan's own stop timeout may be long; a new engine should not wait
@@ -96,6 +97,12 @@ async function endOrphan(file: string, fallbackName: string, timeoutMs?: number)
     rmSync(file, { force: true });
     return { name: fallbackName, pid: 0, outcome: 'gone' };
   }
+  // A record says what to kill: one this engine could not have written is never obeyed.
+  const forged = untrusted(file) ?? malformed(rec);
+  if (forged) {
+    rmSync(file, { force: true });
+    return { name: typeof rec.name === 'string' ? rec.name : fallbackName, pid: Number(rec.pid) || 0, outcome: `stale record removed, not acted on: ${forged}` };
+  }
   const group = verdict(rec);
   let outcome = group;
   // Escapees are known by start time or by the run's marker, whatever became
@@ -104,7 +111,8 @@ async function endOrphan(file: string, fallbackName: string, timeoutMs?: number)
     pgid: group === 'ended' ? rec.pgid : -1,
     token: typeof rec.token === 'string' ? rec.token : null,
     since: rec.startTime,
-    escaped: Array.isArray(rec.escaped) ? rec.escaped.filter((e) => e.pid > 1) : [],
+    // A descendant starts after its run's leader.
+    escaped: Array.isArray(rec.escaped) ? rec.escaped.filter((e) => Number.isInteger(e.pid) && e.pid > 1 && e.startTime >= rec.startTime) : [],
   };
   // A run's cgroup holds only that run's processes, whatever they did.
   const cgroup = typeof rec.cgroup === 'string' && /\/run-[0-9a-f]+$/.test(rec.cgroup) ? rec.cgroup : null;
@@ -127,6 +135,24 @@ async function endOrphan(file: string, fallbackName: string, timeoutMs?: number)
   }
   rmSync(file, { force: true });
   return { name: rec.name, pid: rec.pid, outcome };
+}
+
+/** Why the file at `file` is not a record this user's engine wrote (a regular file of theirs, 0600); null if it is. */
+function untrusted(file: string): string | null {
+  const st = lstatSync(file, { throwIfNoEntry: false });
+  if (!st || !st.isFile()) return 'not a regular file';
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) return `owned by user ${st.uid}`;
+  if ((st.mode & 0o777) !== 0o600) return `mode ${(st.mode & 0o777).toString(8)}, not 600`;
+  return null;
+}
+
+/** Why `rec` cannot be a record of a run (a group led by its pid, a start time, a signal a pitfile allows); null if it can. */
+function malformed(rec: PidRecord): string | null {
+  if (!Number.isInteger(rec.pid) || rec.pid <= 1 || rec.pgid !== rec.pid) return `group ${rec.pgid} is not led by pid ${rec.pid}`;
+  if (!(Number.isInteger(rec.startTime) && rec.startTime > 0)) return 'no start time';
+  if (rec.stop !== undefined && !STOP_SIGNALS.includes(rec.stop.signal)) return `signal ${String(rec.stop.signal)} is not one a pitfile allows`;
+  return null;
 }
 
 /** Whether the record's group is still the one the old engine started. */

@@ -4,7 +4,7 @@
 // the space does; the engine never stops supervising.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
@@ -61,7 +61,8 @@ test('with .pit on a full disk the engine keeps supervising, reports each part o
   const again = await runEngineAsync(['restart', 'talker'], dir);
   assert.equal(again.status, 0, again.stderr);
   const pid = Number((await run.waitFor(/talker running \(pid (\d+)\)[^]*talker running \(pid (\d+)\)/))[2]);
-  await until(() => JSON.parse(readFileSync(join(pit, 'pids', 'talker.json'), 'utf8')).pid === pid, 3000, 'the pid record of the new run');
+  const record = join(pit, 'pids', `talker.${pid}.json`);
+  await until(() => existsSync(record) && JSON.parse(readFileSync(record, 'utf8')).pid === pid, 3000, 'the pid record of the new run');
 
   // Each part said it once, not once per write or retry.
   const text = run.text();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { endOrphans, removePidRecord, writePidRecord } from '../../core/process/orphans.js';
@@ -70,6 +70,7 @@ test('a record whose pid now belongs to another program (same pid, other start t
   writeFileSync(
     join(stateDirPaths(stateDir).pids, 'old.json'),
     JSON.stringify({ name: 'old', pid: child.pid, pgid: child.pid, startTime: real.startTime - 100, enginePid: 1 }),
+    { mode: 0o600 },
   );
   assert.deepEqual(await endOrphans(stateDir), [{ name: 'old', pid: child.pid, outcome: 'pid reused, left alone' }]);
   assert.ok(isAlive(child.pid!), 'still running');
@@ -82,8 +83,8 @@ test('a record of a process that is gone is removed and reported gone', async ()
   const stateDir = newStateDir();
   const child = spawn('true');
   await exitOf(child);
-  writeFileSync(join(stateDirPaths(stateDir).pids, 'done.json'), JSON.stringify({ name: 'done', pid: child.pid, pgid: child.pid, startTime: 1, enginePid: 1 }));
-  writeFileSync(join(stateDirPaths(stateDir).pids, 'torn.json'), '{"name": "to');
+  writeFileSync(join(stateDirPaths(stateDir).pids, 'done.json'), JSON.stringify({ name: 'done', pid: child.pid, pgid: child.pid, startTime: 1, enginePid: 1 }), { mode: 0o600 });
+  writeFileSync(join(stateDirPaths(stateDir).pids, 'torn.json'), '{"name": "to', { mode: 0o600 });
   const reports = await endOrphans(stateDir);
   assert.deepEqual(reports.sort((a, b) => a.name.localeCompare(b.name)), [
     { name: 'done', pid: child.pid, outcome: 'gone' },
@@ -108,4 +109,41 @@ test('a pid record is written whole with mode 0600 and removed on stop', async (
   removePidRecord(stateDir, 'api', child.pid!);
   assert.equal(existsSync(file), false);
   child.kill('SIGKILL');
+});
+
+test('forged pid records are removed, never acted on: another group, no start time, a signal no pitfile allows, a loose mode, a link', async () => {
+  const stateDir = newStateDir();
+  const pids = stateDirPaths(stateDir).pids;
+  // An unrelated process group the records try to reach.
+  const victim = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
+  cleanupGroups(victim.pid!);
+  const exited = exitOf(victim);
+  const { startTime } = readProcStat(victim.pid!)!;
+  const forged: Record<string, object> = {
+    'group.json': { name: 'group', pid: process.pid, pgid: victim.pid, startTime: readProcStat(process.pid)!.startTime, enginePid: 1 },
+    'notime.json': { name: 'notime', pid: victim.pid, pgid: victim.pid, startTime: 0, enginePid: 1 },
+    'signal.json': { name: 'signal', pid: victim.pid, pgid: victim.pid, startTime, enginePid: 1, stop: { signal: 'SIGSEGV', timeoutMs: 10 } },
+  };
+  for (const [file, rec] of Object.entries(forged)) writeFileSync(join(pids, file), JSON.stringify(rec), { mode: 0o600 });
+  const genuine = JSON.stringify({ name: 'loose', pid: victim.pid, pgid: victim.pid, startTime, enginePid: 1 });
+  writeFileSync(join(pids, 'loose.json'), genuine, { mode: 0o644 });
+  const elsewhere = join(makeProject(), 'record.json');
+  writeFileSync(elsewhere, genuine.replace('loose', 'linked'), { mode: 0o600 });
+  symlinkSync(elsewhere, join(pids, 'linked.json'));
+  const reports = (await endOrphans(stateDir)).sort((a, b) => a.name.localeCompare(b.name));
+  assert.deepEqual(
+    reports.map((r) => [r.name, r.outcome]),
+    [
+      ['group', `stale record removed, not acted on: group ${victim.pid} is not led by pid ${process.pid}`],
+      ['linked', 'stale record removed, not acted on: not a regular file'],
+      ['loose', 'stale record removed, not acted on: mode 644, not 600'],
+      ['notime', 'stale record removed, not acted on: no start time'],
+      ['signal', 'stale record removed, not acted on: signal SIGSEGV is not one a pitfile allows'],
+    ],
+  );
+  assert.ok(isAlive(victim.pid!), 'the unrelated group was not signalled');
+  assert.deepEqual(readdirSync(pids), [], 'every forged record is gone');
+  assert.ok(existsSync(elsewhere), 'a link is removed, not what it points at');
+  victim.kill('SIGKILL');
+  await exited;
 });

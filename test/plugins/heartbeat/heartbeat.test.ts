@@ -32,7 +32,9 @@ test('the heartbeat is written whole every interval, with each process, and goes
     await new Promise((r) => setImmediate(r));
   }
   assert.ok(stamps.size >= 3, `saw ${stamps.size} beats`);
-  assert.equal(beatVerdict(file, 50).healthy, true);
+  // Judged at the moment just after the newest beat: a loaded machine may read it late.
+  const newest: Beat = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(beatVerdict(file, 50, Date.parse(newest.timestamp) + 10).healthy, true);
   await engine.stop();
   const last: Beat = JSON.parse(readFileSync(file, 'utf8'));
   assert.equal(beatVerdict(file, 50, Date.parse(last.timestamp) + 99).healthy, true);
