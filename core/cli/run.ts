@@ -74,6 +74,14 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
   // The engine must outlive its own bugs (say what happened and keep supervising)
   // and a terminal gone (writes fail with EIO while it stops everything).
   process.on('unhandledRejection', (e) => terminal.note(`internal error (please report): ${(e as Error)?.stack ?? e}`));
+  // The last resort: a throw nothing caught leaves the engine in a state no one
+  // knows. It ends every process group (SIGKILL, synchronously) before it exits,
+  // so no child runs on unsupervised; the next engine clears the records.
+  process.on('uncaughtException', (e) => {
+    terminal.note(`internal error (please report); every process is killed and the engine exits: ${(e as Error)?.stack ?? e}`);
+    engine.kill();
+    process.exit(exitCodes.failed);
+  });
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
 
