@@ -66,7 +66,7 @@ function program(p: ProcessConfig, name: string, priority: number, warnings: str
   const env = Object.keys(p.env)
     .sort()
     .flatMap((k) => {
-      const v = envValue(p.env[k]);
+      const v = supervisordEnvValue(p.env[k]);
       if (v !== null) return [`${k}=${v}`];
       warnings.push(`${p.name}: env ${k} left out: supervisord cannot hold its value (a line break, both kinds of quote, or a quote at either end)`);
       return [];
@@ -103,7 +103,7 @@ function program(p: ProcessConfig, name: string, priority: number, warnings: str
  * (no escapes: a backslash is itself) and strips quote characters from both
  * ends, so a value is quoted with the kind of quote it does not hold.
  */
-function envValue(v: string): string | null {
+export function supervisordEnvValue(v: string): string | null {
   if (breaks(v) || /^['"]|['"]$/.test(v)) return null;
   const q = !v.includes('"') ? '"' : !v.includes("'") ? "'" : null;
   return q && `${q}${percent(v)}${q}`;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -201,10 +201,78 @@ test('engine service install --dry-run prints a unit that verifies, the health t
   }
   assert.match(unit, new RegExp(`^ExecStart="${process.execPath}" "--max-semi-space-size=1" ".*/core/cli/main\\.js" "run" "--config" "${dir}/pitfile\\.yaml"$`, 'm'));
   assert.match(unit, new RegExp(`^ReadWritePaths=${dir} ${dir}/\\.pit$`, 'm'));
+  assert.ok(unit.split('\n').includes(`Environment="PATH=${process.env.PATH}"`), 'the PATH engine run would have');
+  assert.doesNotMatch(unit, /^User=/m, 'a user unit runs as its user');
   assert.match(r.stdout, /### then run\nsystemctl --user daemon-reload\nsystemctl --user enable --now pit-demo\.service pit-demo-health\.timer/);
   const sv = runEngine(['service', 'install', '--dry-run', '--supervisord', '--name', 'pit-demo'], dir);
   assert.match(sv.stdout, /^stopasgroup=true$/m);
   assert.match(sv.stdout, /^stopwaitsecs=40$/m);
+});
+
+/** The files of `engine service install --dry-run` output, by name. */
+function dryRunFiles(stdout: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const part of stdout.split(/^### /m).filter(Boolean)) {
+    const [head, ...body] = part.split('\n');
+    if (head.startsWith('/')) files[head.split('/').pop()!] = body.join('\n');
+  }
+  return files;
+}
+
+const asRoot = process.getuid?.() === 0 ? false : 'needs root: it chowns a project to another user';
+
+test('a system service runs as the pitfile owner, with the installing shell\'s PATH', { skip: asRoot || needs('systemd-analyze') }, () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["python3", "app.py"] }\n' });
+  chownSync(dir, 65534, 65534);
+  chownSync(join(dir, 'pitfile.yaml'), 65534, 65534);
+  const path = `${join(dir, 'venv', 'bin')}:/usr/local/bin:/usr/bin:/bin`;
+  const r = runEngine(['service', 'install', '--system', '--dry-run', '--name', 'pit-demo', '--config', join(dir, 'pitfile.yaml')], dir, { ...process.env, PATH: path });
+  assert.equal(r.status, 0, r.stderr);
+  const files = dryRunFiles(r.stdout);
+  // systemd warns about uid 65534 itself (nobody owns files of many users): the one warning expected.
+  const problems = verifySystemd(files).split('\n').filter((l) => l && !/Special user nobody configured, this is not safe!$/.test(l));
+  assert.deepEqual(problems, []);
+  for (const unit of ['pit-demo.service', 'pit-demo-health.service']) {
+    const lines = files[unit].split('\n');
+    assert.ok(lines.includes('User=nobody') && lines.includes('Group=nogroup'), `${unit} runs as the pitfile's owner:\n${files[unit]}`);
+    assert.ok(lines.includes(`Environment="PATH=${path}"`), `${unit} carries the installing shell's PATH`);
+    assert.ok(!lines.includes('User=root'));
+  }
+  const named = runEngine(['service', 'install', '--system', '--dry-run', '--user-name', 'daemon', '--config', join(dir, 'pitfile.yaml')], dir);
+  assert.equal(named.status, 0, named.stderr);
+  assert.match(named.stdout, /^User=daemon$/m, '--user-name overrides the owner');
+  assert.doesNotMatch(named.stdout, /^User=nobody$/m);
+  const supervisord = runEngine(['service', 'install', '--supervisord', '--dry-run', '--config', join(dir, 'pitfile.yaml')], dir, { ...process.env, PATH: path });
+  assert.match(supervisord.stdout, /^user=nobody$/m);
+  assert.match(supervisord.stdout, new RegExp(`^environment=PATH="${path}"$`, 'm'));
+});
+
+test('a system service as root is refused while others can write the pitfile or the project, unless --allow-root', { skip: asRoot }, () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"] }\n' });
+  const args = ['service', 'install', '--system', '--dry-run', '--name', 'pit-demo', '--config', join(dir, 'pitfile.yaml')];
+  chmodSync(dir, 0o755);
+  chmodSync(join(dir, 'pitfile.yaml'), 0o644);
+  const clean = runEngine(args, dir);
+  assert.equal(clean.status, 0, `root's own, unwritable by others: root is fine\n${clean.stderr}`);
+  assert.match(clean.stdout, /^User=root$/m);
+  chmodSync(join(dir, 'pitfile.yaml'), 0o664);
+  const groupWritable = runEngine(args, dir);
+  assert.equal(groupWritable.status, 1);
+  assert.match(groupWritable.stderr, /PIT_E_SERVICE_ROOT_WRITABLE/);
+  assert.match(groupWritable.stderr, new RegExp(`${join(dir, 'pitfile.yaml')} is writable by its group or by everyone \\(mode 664\\)`));
+  assert.match(groupWritable.stderr, /--allow-root/);
+  assert.equal(groupWritable.stdout, '', 'no unit printed');
+  chmodSync(join(dir, 'pitfile.yaml'), 0o644);
+  writeFileSync(join(dir, 'pitfile.local.yaml'), 'processes:\n  a: { command: ["sleep", "301"] }\n');
+  chownSync(join(dir, 'pitfile.local.yaml'), 65534, 65534);
+  chmodSync(dir, 0o777);
+  const layered = runEngine(args, dir);
+  assert.equal(layered.status, 1);
+  assert.match(layered.stderr, new RegExp(`${join(dir, 'pitfile.local.yaml')} belongs to uid 65534, not root`), 'the local layer is checked');
+  assert.match(layered.stderr, new RegExp(`${dir} is writable by its group or by everyone \\(mode 777\\)`), 'the project folder is checked');
+  const allowed = runEngine([...args, '--allow-root'], dir);
+  assert.equal(allowed.status, 0, allowed.stderr);
+  assert.match(allowed.stdout, /^User=root$/m);
 });
 
 test('engine service install that cannot write the unit says what to run instead, and writes nothing', () => {
