@@ -21,6 +21,7 @@ import { runEngine } from '../helpers/cli.js';
 import { until } from '../helpers/wait.js';
 import { isAlive } from '../helpers/proc.js';
 import { needs } from '../helpers/tools.js';
+import { pitfileErrors } from '../helpers/pitfile-errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -182,6 +183,20 @@ test('values that try to inject are escaped for every target', async () => {
     const command = target === 'compose' ? docs[0].services.app.command : docs[0].spec.template.spec.containers[0].command;
     assert.equal(command[1], target === 'compose' ? evil.replace(/\$/g, '$$$$') : evil, `${target}: the value is one string, as written`);
   }
+});
+
+test('an env key no target can write (A-B, X;rm, 1X) is refused by the schema, at its line:col', async () => {
+  const errs = await pitfileErrors('version: 1\nprocesses:\n  app:\n    command: x\n    env: { OK_1: a, A-B: b, "X;rm": c }\n    env_file: []\nreactions:\n  - on: process:app:exit\n    do: [{ run: { command: y, env: { 1X: d } } }]\n');
+  assert.deepEqual(
+    errs.slice(0, 2).map((e) => [e.code, e.line, e.column, e.path]),
+    [
+      ['PIT_E_CONFIG_INVALID', 5, 21, 'processes.app.env.A-B'],
+      ['PIT_E_CONFIG_INVALID', 5, 29, 'processes.app.env.X;rm'],
+    ],
+  );
+  // A run's map form sits in a union (command or map), whose errors name the run itself.
+  assert.deepEqual(errs.slice(2).map((e) => [e.line, e.path]), [[9, 'reactions[0].do[0].run']], 'a run\'s env key is refused too');
+  assert.match(errs[0].message, /the variable name "A-B" may hold only letters, digits and "_", and may not start with a digit/);
 });
 
 test('engine service install --dry-run prints a unit that verifies, the health timer, and the commands', { skip: needs('systemd-analyze') }, () => {
