@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadPitfile } from '../../core/config/load.js';
+import { loadForExport } from '../../core/export/shell-reference.js';
 import { exportSystemd } from '../../core/export/systemd.js';
 import { exportSupervisord } from '../../core/export/supervisord.js';
 import { exportCompose } from '../../core/export/compose.js';
@@ -29,7 +30,7 @@ const require = createRequire(import.meta.url);
 async function project(paths: string[] = ['pitfile.yaml', 'app'], from = fixture('export', 'project'), config = 'pitfile.yaml') {
   const root = join(makeProject(), 'project');
   for (const p of paths) cpSync(join(from, p), join(root, p), { recursive: true });
-  return { root, pitfile: (await loadPitfile({ config: join(root, config), plugins: false })).pitfile };
+  return { root, pitfile: await loadForExport({ config: join(root, config) }) };
 }
 
 const exporters: Record<string, (p: Awaited<ReturnType<typeof project>>['pitfile']) => Exported> = {
@@ -150,22 +151,75 @@ test('the Kubernetes manifests validate against the Kubernetes API schemas', asy
   const models: Record<string, { validate(): void }> = {};
   const { Deployment } = require('kubernetes-models/apps/v1');
   const { Job } = require('kubernetes-models/batch/v1');
-  const { ConfigMap } = require('kubernetes-models/v1');
-  const kinds: Record<string, new (o: unknown) => { validate(): void }> = { Deployment, Job, ConfigMap };
+  const kinds: Record<string, new (o: unknown) => { validate(): void }> = { Deployment, Job };
   for (const d of docs) {
     const Model = kinds[d.kind];
     assert.ok(Model, `a known kind: ${d.kind}`);
     new Model(d).validate();
     models[`${d.kind}/${d.metadata.name}`] = d;
   }
-  assert.deepEqual(Object.keys(models).sort(), ['ConfigMap/api-env', 'Deployment/api', 'Deployment/db', `Deployment/long${'x'.repeat(59)}`, 'Deployment/odd-name-v2', 'Job/migrate'].sort());
+  assert.deepEqual(Object.keys(models).sort(), ['Deployment/api', 'Deployment/db', `Deployment/long${'x'.repeat(59)}`, 'Deployment/odd-name-v2', 'Job/migrate'].sort());
   const api = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'api');
   const c = api.spec.template.spec.containers[0];
   assert.deepEqual(c.readinessProbe.httpGet, { path: '/healthz', port: 8080, scheme: 'HTTP' });
   assert.deepEqual(c.resources.limits, { cpu: '1500m', memory: '536870912' });
-  assert.deepEqual(c.envFrom, [{ configMapRef: { name: 'api-env' } }]);
+  assert.deepEqual(c.envFrom, [{ secretRef: { name: 'api-env' } }], 'the env_file is a Secret to create, not values in the manifest');
+  assert.ok(out.warnings.includes('api: env_file app/api.env is not copied into the manifest; create the Secret it references: kubectl create secret generic api-env --from-env-file=app/api.env'));
+  assert.equal(c.command[2], 'sleep 300 && echo "50% of $$HOME"', 'a literal $ is doubled: Kubernetes expands $(VAR) in commands');
   assert.equal(api.metadata.labels['app.kubernetes.io/part-of'], 'project');
   assert.equal(docs.find((d) => d.metadata.name === 'odd-name-v2').spec.replicas, 0, 'autostart: false');
+});
+
+test('no exported file holds a value from the exporting shell or an env_file', async () => {
+  const secrets = { fromShell: 'shell-secret-8c1f', fromFile: 'file-secret-27ad', fromDefault: 'default-text' };
+  const dir = makeProject({
+    'pitfile.yaml': `version: 1
+processes:
+  app:
+    command: ["serve", "--token", "\${PIT_TEST_TOKEN}", "--mode=\${PIT_TEST_MODE:-${secrets.fromDefault}}"]
+    env: { TOKEN: "\${PIT_TEST_TOKEN}", URL: "https://u:\${PIT_TEST_TOKEN}@example.com", PLAIN: "kept" }
+    env_file: [secrets.env]
+watchers:
+  nightly: { cron: "0 3 * * *" }
+reactions:
+  - on: cron:nightly
+    do: [{ run: { command: ["backup", "\${PIT_TEST_TOKEN}"] } }]
+export: { image: img }
+`,
+    'secrets.env': `DB_PASSWORD=${secrets.fromFile}\n`,
+  });
+  const env = { ...process.env, PIT_TEST_TOKEN: secrets.fromShell };
+  for (const target of ['systemd', 'supervisord', 'compose', 'kubernetes']) {
+    const out = join(dir, 'out', target);
+    const r = runEngine(['export', target, '--out', out], dir, env);
+    assert.equal(r.status, 0, r.stderr);
+    const written = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    assert.ok(written.length > 0);
+    for (const secret of [secrets.fromShell, secrets.fromFile]) {
+      assert.ok(!written.includes(secret), `${target}: ${secret} must not be written`);
+      assert.ok(!r.stderr.includes(secret), `${target}: nor said`);
+    }
+    assert.match(written, /PLAIN/, `${target}: a value written in the pitfile is exported`);
+    if (target === 'compose') {
+      const app = parse(written.slice(written.indexOf('services:'))).services.app;
+      assert.deepEqual(app.command, ['serve', '--token', '\${PIT_TEST_TOKEN}', `--mode=\${PIT_TEST_MODE:-${secrets.fromDefault}}`], 'Compose keeps the reference, filled when it runs');
+      assert.equal(app.environment.TOKEN, '\${PIT_TEST_TOKEN}');
+      assert.deepEqual(app.env_file, ['secrets.env']);
+    } else {
+      assert.match(r.stderr, /app: env TOKEN is left out: its value comes from the shell \(\$\{PIT_TEST_TOKEN\}\)/, `${target}: said`);
+      assert.match(r.stderr, /app: env URL is left out/);
+    }
+    if (target === 'systemd') {
+      assert.match(written, /^ExecStart="serve" "--token" "\$\{PIT_TEST_TOKEN\}" "--mode=\$\{PIT_TEST_MODE\}"$/m, 'systemd fills the reference from the unit environment');
+      assert.match(written, new RegExp(`^EnvironmentFile=${join(dir, 'secrets.env')}$`, 'm'));
+      assert.match(written, /^ExecStart="backup" "\$\{PIT_TEST_TOKEN\}"$/m, 'a cron run keeps it too');
+    }
+    if (target === 'supervisord') assert.match(written, /^command='serve' '--token' '%\(ENV_PIT_TEST_TOKEN\)s'/m);
+    if (target === 'kubernetes') {
+      assert.match(written, /- \$\(PIT_TEST_TOKEN\)/);
+      assert.match(written, /secretRef:\n\s+name: app-env/);
+    }
+  }
 });
 
 test('values that try to inject are escaped for every target', async () => {
