@@ -239,6 +239,31 @@ test('values that try to inject are escaped for every target', async () => {
   }
 });
 
+test("control characters and each target's own expansion ($(VAR), %(x)s, %n) are escaped in every exported file", async () => {
+  // ESC and BEL rewrite a terminal that shows the file; $(HOME) is Kubernetes' expansion, %(here)s supervisord's, %n a systemd specifier.
+  const tricky = 'a\x1b[2Jb\x07 $(HOME) %(here)s %n';
+  const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  app: { command: ["echo", ${JSON.stringify(tricky)}], env: { T: ${JSON.stringify(tricky)}, SAFE: "$(HOME) %(here)s %n" } }\nexport: { image: img }\n` });
+  const pitfile = await loadForExport({ config: join(dir, 'pitfile.yaml') });
+  const outputs = { systemd: exportSystemd(pitfile), supervisord: exportSupervisord(pitfile), compose: exportCompose(pitfile, null), kubernetes: exportKubernetes(pitfile, null) };
+  for (const [target, out] of Object.entries(outputs)) {
+    for (const [name, text] of Object.entries(out.files)) assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f]/, `${target}/${name}: no raw control character`);
+  }
+  const unit = outputs.systemd.files['app.service'] ?? Object.values(outputs.systemd.files).find((t) => /ExecStart/.test(t))!;
+  assert.equal(verifySystemd(outputs.systemd.files), '');
+  assert.ok(unit.split('\n').includes('ExecStart="echo" "a\\x1b[2Jb\\x07 $$(HOME) %%(here)s %%n"'), unit);
+  assert.ok(unit.split('\n').includes('Environment="SAFE=$(HOME) %%(here)s %%n"'), 'specifiers doubled; Environment= does not expand $');
+  const sv = outputs.supervisord;
+  assert.ok(sv.warnings.some((w) => /^app: left out: its command or cwd holds a line break or another control character/.test(w)), 'supervisord cannot escape ESC: the program is left out, and said');
+  const svSafe = exportSupervisord(await loadForExport({ config: join(makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  app: { command: ["echo", "%(here)s"], env: { SAFE: "%(here)s %n" } }\n' }), 'pitfile.yaml') }));
+  assert.match(svSafe.files['supervisord.conf'], /^command='echo' '%%\(here\)s'$/m);
+  assert.match(svSafe.files['supervisord.conf'], /^environment=SAFE="%%\(here\)s %%n"$/m);
+  const k8s = parseAllDocuments(outputs.kubernetes.files['kubernetes.yaml']).map((d) => d.toJS())[0].spec.template.spec.containers[0];
+  assert.equal(k8s.command[1], tricky.replace(/\$/g, '$$$$'), 'Kubernetes reads $$( as a literal $(');
+  assert.deepEqual(k8s.env.find((e: { name: string }) => e.name === 'SAFE'), { name: 'SAFE', value: '$$(HOME) %(here)s %n' });
+  const compose = parse(outputs.compose.files['compose.yaml']).services.app;
+  assert.equal(compose.environment.T, tricky.replace(/\$/g, '$$$$'), 'YAML carries the control characters escaped, Compose reads them back');
+});
+
 test('an env key no target can write (A-B, X;rm, 1X) is refused by the schema, at its line:col', async () => {
   const errs = await pitfileErrors('version: 1\nprocesses:\n  app:\n    command: x\n    env: { OK_1: a, A-B: b, "X;rm": c }\n    env_file: []\nreactions:\n  - on: process:app:exit\n    do: [{ run: { command: y, env: { 1X: d } } }]\n');
   assert.deepEqual(
