@@ -121,6 +121,7 @@ async function runAsFor(pitfile: Pitfile, o: ServiceOpts, scope: 'user' | 'syste
     if (o.userName !== undefined) throw errors.PIT_E_CLI_USAGE('--user-name is for a system service: a user service runs as its user; add --system');
     return { account: null, path };
   }
+  if (o.userName !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(o.userName)) throw errors.PIT_E_CLI_USAGE(`"${o.userName}" is not a user name: letters, digits, _ . - only`);
   const { serviceAccount, writableByOthers } = await import('../export/service-account.js');
   const account = serviceAccount(pitfile, o.userName);
   if (account.root && !o.allowRoot) {

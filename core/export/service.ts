@@ -4,7 +4,7 @@
 import { basename, dirname } from 'node:path';
 import type { Pitfile } from '../model/pitfile.js';
 import { safeName } from './common.js';
-import { systemdPath, systemdQuote } from './systemd.js';
+import { systemdPath, systemdQuote, systemdText } from './systemd.js';
 import { shellQuote, supervisordEnvValue } from './supervisord.js';
 import type { ServiceAccount } from './service-account.js';
 import { engineCommand } from '../cli/engine-command.js';
@@ -46,7 +46,7 @@ export function systemdService(pitfile: Pitfile, name: string, scope: 'user' | '
     "# folder and every process's working directory. A process that writes elsewhere (a data",
     '# folder, a socket in /run) needs that path added to ReadWritePaths= below.',
     '[Unit]',
-    `Description=Pit engine for ${basename(dirname(pitfile.file))}`,
+    `Description=Pit engine for ${systemdText(basename(dirname(pitfile.file)))}`,
     'After=network-online.target',
     'Wants=network-online.target',
     'StartLimitIntervalSec=300s',
@@ -77,7 +77,7 @@ export function systemdService(pitfile: Pitfile, name: string, scope: 'user' | '
   const health = [
     `# engine health every minute: "systemctl${scope === 'user' ? ' --user' : ''} status ${name}-health" shows the last verdict.`,
     '[Unit]',
-    `Description=Pit health check for ${basename(dirname(pitfile.file))}`,
+    `Description=Pit health check for ${systemdText(basename(dirname(pitfile.file)))}`,
     `After=${name}.service`,
     '',
     '[Service]',

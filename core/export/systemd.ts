@@ -39,7 +39,7 @@ export function systemdPath(path: string): string {
 }
 
 /** Free text (Description=): % doubled, control characters as spaces; nothing there is run. */
-const systemdText = (text: string) => text.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/%/g, '%%');
+export const systemdText = (text: string) => text.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/%/g, '%%');
 
 export const argvOf = (command: string | string[]): string[] => (Array.isArray(command) ? command : ['/bin/sh', '-c', command]);
 

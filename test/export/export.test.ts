@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -364,6 +364,15 @@ test('a system service as root is refused while others can write the pitfile or 
   assert.equal(layered.status, 1);
   assert.match(layered.stderr, new RegExp(`${join(dir, 'pitfile.local.yaml')} belongs to uid 65534, not root`), 'the local layer is checked');
   assert.match(layered.stderr, new RegExp(`${dir} is writable by its group or by everyone \\(mode 777\\)`), 'the project folder is checked');
+  chmodSync(dir, 0o755);
+  rmSync(join(dir, 'pitfile.local.yaml'));
+  writeFileSync(join(dir, 'pitfile.yaml'), 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"] }\nplugins: [./plugin.mjs]\n');
+  writeFileSync(join(dir, 'plugin.mjs'), 'export default {};\n');
+  chownSync(join(dir, 'plugin.mjs'), 65534, 65534);
+  const plugin = runEngine(args, dir);
+  assert.equal(plugin.status, 1);
+  assert.match(plugin.stderr, new RegExp(`${join(dir, 'plugin.mjs')} belongs to uid 65534, not root`), 'a plugin file is checked');
+  chmodSync(dir, 0o777);
   const allowed = runEngine([...args, '--allow-root'], dir);
   assert.equal(allowed.status, 0, allowed.stderr);
   assert.match(allowed.stdout, /^User=root$/m);
