@@ -21,8 +21,10 @@ const SEP = '\uE001';
 const CLOSE = '\uE002';
 const marker = new RegExp(`${OPEN}([^${SEP}${CLOSE}]*)(?:${SEP}([^${CLOSE}]*))?${CLOSE}`, 'g');
 
-/** Where a reference is kept: a process's env values and command, and a reaction's run (a cron run becomes a timer). */
-const kept = (path: PathKey[]) => (path[0] === 'processes' && (path[2] === 'env' || path[2] === 'command')) || (path[0] === 'reactions' && path[4] === 'run');
+/** Where a reference is kept: a process's env values and command, and a reaction's run command (a cron run becomes a timer). */
+const kept = (path: PathKey[]) =>
+  (path[0] === 'processes' && (path[2] === 'env' || path[2] === 'command')) ||
+  (path[0] === 'reactions' && path[4] === 'run' && (path.length === 5 || path[5] === 'command' || typeof path[5] === 'number'));
 
 /** The pitfile as engine export reads it: ${VAR} in env values and commands kept, not filled. */
 export async function loadForExport(opts: LoadOptions): Promise<Pitfile> {

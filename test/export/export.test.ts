@@ -200,6 +200,7 @@ export: { image: img }
       assert.ok(!r.stderr.includes(secret), `${target}: nor said`);
     }
     assert.match(written, /PLAIN/, `${target}: a value written in the pitfile is exported`);
+    assert.doesNotMatch(written, /[\uE000-\uE002]/, `${target}: every kept reference is written in the target's terms`);
     if (target === 'compose') {
       const app = parse(written.slice(written.indexOf('services:'))).services.app;
       assert.deepEqual(app.command, ['serve', '--token', '\${PIT_TEST_TOKEN}', `--mode=\${PIT_TEST_MODE:-${secrets.fromDefault}}`], 'Compose keeps the reference, filled when it runs');
