@@ -258,6 +258,11 @@ export const errors = {
   ]),
   // cli
   PIT_E_CLI_USAGE: make('PIT_E_CLI_USAGE', (detail: string) => [detail, 'run "engine --help"']),
+  // service
+  PIT_E_SERVICE_ROOT_WRITABLE: make('PIT_E_SERVICE_ROOT_WRITABLE', (user: string, reasons: string[]) => [
+    `the service would run as ${user}, and what it runs can be changed by others: ${reasons.join('; ')}`,
+    'run it as the project\'s owner (--user-name NAME), make those paths root\'s own and not group/world-writable (chown root, chmod go-w), or accept the risk with --allow-root',
+  ]),
   PIT_E_INIT_EXISTS: make('PIT_E_INIT_EXISTS', (file: string) => [
     `${file} already exists; not overwriting it`,
     'edit it, or remove it first if you really want a fresh one',

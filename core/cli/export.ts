@@ -20,6 +20,8 @@ export function registerExport(program: Command): void {
 What the target cannot express (reactions, file watchers, installs, the
 heartbeat) is listed on stderr and as comments in the output. The same
 pitfile gives byte-identical files, so they can be committed and diffed.
+No value from your shell or an env_file is written: \${VAR} stays a
+reference and an env_file stays a file (Kubernetes: a Secret to create).
 
 Examples:
   engine export systemd --out deploy/systemd
@@ -29,8 +31,9 @@ Examples:
     .action(async (target: string, opts: { out?: string; image?: string }, cmd: Command) => {
       try {
         if (!(TARGETS as readonly string[]).includes(target)) throw errors.PIT_E_CLI_USAGE(`unknown target "${target}"; expected one of ${TARGETS.join(', ')}`);
-        const { loadPitfile } = await import('../config/load.js');
-        const { pitfile } = await loadPitfile({ config: cmd.optsWithGlobals<{ config?: string }>().config, plugins: false });
+        // ${VAR} in env values and commands stays a reference: the exporter's shell is not the target's.
+        const { loadForExport } = await import('../export/shell-reference.js');
+        const pitfile = await loadForExport({ config: cmd.optsWithGlobals<{ config?: string }>().config });
         const write = await exporter(target as (typeof TARGETS)[number]);
         let out: Exported;
         try {

@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { errors } from '../errors.js';
 import { exitCodes, reportError } from './output.js';
+import type { Pitfile } from '../model/pitfile.js';
+import type { RunAs } from '../export/service.js';
 
 interface ServiceOpts {
   user?: boolean;
@@ -14,6 +16,8 @@ interface ServiceOpts {
   name?: string;
   dryRun?: boolean;
   supervisord?: boolean;
+  userName?: string;
+  allowRoot?: boolean;
 }
 
 const systemdRunning = () => existsSync('/run/systemd/system');
@@ -29,11 +33,18 @@ export function registerService(program: Command): void {
     .summary('write the unit (and a health timer); enable and start it when systemd runs')
     .option('--dry-run', 'print what would be written and run')
     .option('--supervisord', 'write a supervisord [program:] section instead')
+    .option('--user-name <name>', "a system service's user (default: the pitfile's owner)")
+    .option('--allow-root', 'run as root even though others can change what it runs')
     .addHelpText('after', `
+A system service (and a supervisord program) runs as the pitfile's owner,
+with the PATH of the shell that installs it. It runs as root only when the
+pitfile is root's, and is refused when others could change what root runs.
+
 Examples:
   engine service install --dry-run        # the unit and the commands, nothing written
   engine service install                  # ~/.config/systemd/user/pit-<project>.service
-  sudo engine service install --system    # /etc/systemd/system/
+  sudo engine service install --system    # /etc/systemd/system/, as the pitfile's owner
+  sudo engine service install --system --user-name www-data
   engine service install --supervisord --dry-run`)
     .action(action(install));
   common(service.command('uninstall')).summary('disable and remove the unit').option('--dry-run', 'print what would be removed and run').action(action(uninstall));
@@ -66,7 +77,8 @@ async function context(o: ServiceOpts, cmd: Command) {
 async function install(o: ServiceOpts, cmd: Command): Promise<number> {
   const { pitfile, name, dir, ctl, scope } = await context(o, cmd);
   const { supervisordProgram, systemdService } = await import('../export/service.js');
-  const { files } = o.supervisord ? supervisordProgram(pitfile, name) : systemdService(pitfile, name, scope);
+  const runAs = await runAsFor(pitfile, o, scope);
+  const { files } = o.supervisord ? supervisordProgram(pitfile, name, runAs) : systemdService(pitfile, name, scope, runAs);
   const commands = o.supervisord ? [['supervisorctl', 'reread'], ['supervisorctl', 'update', name]] : [ctl('daemon-reload'), ctl('enable', '--now', `${name}.service`, `${name}-health.timer`)];
   const show = (c: string[]) => c.join(' ');
   if (o.dryRun) {
@@ -97,6 +109,26 @@ async function install(o: ServiceOpts, cmd: Command): Promise<number> {
   }
   process.stdout.write(`${name} is enabled and started; engine status works from the project as usual\n`);
   return exitCodes.ok;
+}
+
+/**
+ * A system service's account (a user unit always runs as its user), refused
+ * as root when others can change what root would run; PATH is this shell's.
+ */
+async function runAsFor(pitfile: Pitfile, o: ServiceOpts, scope: 'user' | 'system'): Promise<RunAs> {
+  const path = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  if (scope === 'user' && !o.supervisord) {
+    if (o.userName !== undefined) throw errors.PIT_E_CLI_USAGE('--user-name is for a system service: a user service runs as its user; add --system');
+    return { account: null, path };
+  }
+  if (o.userName !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(o.userName)) throw errors.PIT_E_CLI_USAGE(`"${o.userName}" is not a user name: letters, digits, _ . - only`);
+  const { serviceAccount, writableByOthers } = await import('../export/service-account.js');
+  const account = serviceAccount(pitfile, o.userName);
+  if (account.root && !o.allowRoot) {
+    const reasons = writableByOthers(pitfile);
+    if (reasons.length) throw errors.PIT_E_SERVICE_ROOT_WRITABLE(account.user, reasons);
+  }
+  return { account, path };
 }
 
 async function uninstall(o: ServiceOpts, cmd: Command): Promise<number> {

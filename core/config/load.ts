@@ -7,7 +7,7 @@ import type { Pitfile } from '../model/pitfile.js';
 import { discoverPitfile } from './discover.js';
 import { parseConfigFile, type PathKey, type SourceFile } from './parse.js';
 import { LOCAL_LAYER, locateInLayers, mergeLayers } from './layer.js';
-import { interpolate } from './interpolate.js';
+import { interpolate, type KeepReference } from './interpolate.js';
 import { validateShape } from './validate.js';
 import { checkSemantics } from './semantics.js';
 import { normalize } from './normalize.js';
@@ -25,6 +25,8 @@ export interface LoadOptions {
    * reload ask; engine validate --check-plugins asks).
    */
   plugins?: boolean;
+  /** engine export: keep ${VAR} references where this says (see interpolate.ts). */
+  keepReference?: KeepReference;
   /** Unsaved texts by absolute file path, read instead of the disk: an edit is checked before it is written. */
   texts?: ReadonlyMap<string, string>;
 }
@@ -45,7 +47,7 @@ export async function loadPitfile(opts: LoadOptions = {}): Promise<Loaded> {
   if (localText !== undefined || existsSync(localFile)) sources.push(parseConfigFile(localFile, undefined, localText));
 
   const merged = sources.map((s) => s.data).reduce((a, b) => mergeLayers(a, b));
-  const { data, problems: interpolationProblems } = interpolate(merged, opts.env ?? process.env);
+  const { data, problems: interpolationProblems } = interpolate(merged, opts.env ?? process.env, opts.keepReference);
   const problems = [...interpolationProblems, ...(await validateShape(data))];
   problems.push(...(await checkSemantics(data)));
   const listed = (data as { plugins?: Parameters<typeof checkPluginOptions>[0] }).plugins ?? [];

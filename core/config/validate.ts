@@ -112,7 +112,11 @@ function toProblem(e: ErrorObject, path: PathKey[]): Problem {
         return {
           path: [...path, e.propertyName],
           key: true,
-          error: errors.PIT_E_CONFIG_INVALID(`the name "${e.propertyName}" may hold only letters, digits, "_", "." and "-"`),
+          error: errors.PIT_E_CONFIG_INVALID(
+            e.schemaPath.includes('/envName/')
+              ? `the variable name "${e.propertyName}" may hold only letters, digits and "_", and may not start with a digit`
+              : `the name "${e.propertyName}" may hold only letters, digits, "_", "." and "-"`,
+          ),
         };
       }
       if (e.schemaPath.includes('/duration/')) return { path, error: errors.PIT_E_CONFIG_DURATION(e.data) };

@@ -1,13 +1,19 @@
 // engine export compose: a Compose file with one service per process, in
 // the image export.image (or --image) names. Compose expands $ in values,
-// so every $ is doubled; the YAML library quotes everything else.
+// so every $ is doubled; the YAML library quotes everything else. A ${VAR}
+// the pitfile took from the shell stays ${VAR}: Compose fills it from the
+// environment of "docker compose up" (or .env), not from the exporter's.
+// env_file stays a file (env_file:), never copied.
 import { relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { HealthCheck, Pitfile, ProcessConfig } from '../model/pitfile.js';
 import { argvOf } from './systemd.js';
 import { dependencyOrder, header, nameMap, unsupported, type Exported } from './common.js';
+import { renderReferences } from './shell-reference.js';
 
 const dollars = (v: string) => v.replace(/\$/g, '$$$$');
+/** A value for Compose: literal $ doubled, a shell reference kept as Compose writes it. */
+const composeValue = (v: string) => renderReferences(v, dollars, (r) => (r.fallback === undefined ? `\${${r.name}}` : `\${${r.name}:-${dollars(r.fallback)}}`));
 const secs = (ms: number) => `${Math.max(0, Math.round(ms / 100) / 10)}s`;
 /** Where the project is mounted in each container. */
 export const APP_DIR = '/app';
@@ -39,10 +45,10 @@ function service(p: ProcessConfig, pitfile: Pitfile, image: string, names: Map<s
   const cwd = relative(pitfile.root, p.cwd);
   return {
     image,
-    command: argvOf(p.command).map(dollars),
+    command: argvOf(p.command).map(composeValue),
     working_dir: cwd ? `${APP_DIR}/${cwd}` : APP_DIR,
     volumes: [`./:${APP_DIR}`],
-    ...(Object.keys(p.env).length ? { environment: Object.fromEntries(Object.keys(p.env).sort().map((k) => [k, dollars(p.env[k])])) } : {}),
+    ...(Object.keys(p.env).length ? { environment: Object.fromEntries(Object.keys(p.env).sort().map((k) => [k, composeValue(p.env[k])])) } : {}),
     ...(p.envFiles.length ? { env_file: p.envFiles.map((f) => relative(pitfile.root, f)) } : {}),
     restart: { always: 'always', 'on-failure': 'on-failure', never: 'no' }[p.restart.policy],
     ...(Object.keys(depends).length ? { depends_on: depends } : {}),

@@ -1,13 +1,21 @@
 // engine export kubernetes: a Deployment per process (a Job for one that
-// others wait to complete), probes from health, resources from limits, env
-// and a ConfigMap per env_file, all labelled with the project.
+// others wait to complete), probes from health, resources from limits, env,
+// all labelled with the project. An env_file is never copied into the
+// manifest (it holds secrets): the container takes it from a Secret the
+// user creates from the file, by a secretRef the warnings name. Kubernetes
+// expands $(VAR) in command and env, so every literal $ is doubled; a
+// ${VAR} from the shell becomes $(VAR) in a command, and an env value made
+// from one is left out.
 import { basename, dirname, relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { HealthConfig, Pitfile, ProcessConfig } from '../model/pitfile.js';
 import { argvOf } from './systemd.js';
 import { APP_DIR } from './compose.js';
-import { readEnvFile } from '../process/env-file.js';
 import { dependencyOrder, header, nameMap, safeName, unsupported, type Exported } from './common.js';
+import { commandReferenceWarning, envReferenceWarning, renderReferences } from './shell-reference.js';
+
+/** A command word or env value: $ doubled so $(X) stays literal, a shell reference as $(X) (filled from the container's env). */
+const kubernetesValue = (v: string) => renderReferences(v, (s) => s.replace(/\$/g, '$$$$'), (r) => `$(${r.name})`);
 
 export function exportKubernetes(pitfile: Pitfile, image: string | null): Exported {
   const warnings: string[] = [];
@@ -21,19 +29,25 @@ export function exportKubernetes(pitfile: Pitfile, image: string | null): Export
     const name = names.get(p.name)!;
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': project, 'app.kubernetes.io/managed-by': 'pit' };
     if (Object.keys(p.dependsOn).length) warnings.push(`${p.name}: depends_on is not exported (Kubernetes starts everything at once; make it retry until its dependencies answer)`);
-    const configMaps = p.envFiles.map((f, i) => {
-      const cm = `${name}-env${p.envFiles.length > 1 ? `-${i + 1}` : ''}`;
-      const data = readEnvFile(f);
-      docs.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm, labels }, data: Object.fromEntries(Object.keys(data).sort().map((k) => [k, data[k]])) });
-      return cm;
+    const secrets = p.envFiles.map((f, i) => {
+      const secret = `${name}-env${p.envFiles.length > 1 ? `-${i + 1}` : ''}`;
+      warnings.push(`${p.name}: env_file ${relative(pitfile.root, f)} is not copied into the manifest; create the Secret it references: kubectl create secret generic ${secret} --from-env-file=${relative(pitfile.root, f)}`);
+      return secret;
     });
+    const envKeys = Object.keys(p.env).sort().filter((k) => {
+      const w = envReferenceWarning(p.name, k, p.env[k], 'a manifest is not filled from a shell: add it to the Secret');
+      if (w) warnings.push(w);
+      return !w;
+    });
+    const refWarning = commandReferenceWarning(p.name, argvOf(p.command), 'Kubernetes', "the container's env, as $(VAR): add it to the Secret");
+    if (refWarning) warnings.push(refWarning);
     const container = {
       name,
       image: img,
-      command: argvOf(p.command),
+      command: argvOf(p.command).map(kubernetesValue),
       workingDir: relative(pitfile.root, p.cwd) ? `${APP_DIR}/${relative(pitfile.root, p.cwd)}` : APP_DIR,
-      ...(Object.keys(p.env).length ? { env: Object.keys(p.env).sort().map((k) => ({ name: k, value: p.env[k] })) } : {}),
-      ...(configMaps.length ? { envFrom: configMaps.map((n) => ({ configMapRef: { name: n } })) } : {}),
+      ...(envKeys.length ? { env: envKeys.map((k) => ({ name: k, value: kubernetesValue(p.env[k]) })) } : {}),
+      ...(secrets.length ? { envFrom: secrets.map((n) => ({ secretRef: { name: n } })) } : {}),
       ...(p.limits?.memoryBytes || p.limits?.cpuPercent
         ? { resources: { limits: { ...(p.limits.cpuPercent ? { cpu: `${Math.round(p.limits.cpuPercent * 10)}m` } : {}), ...(p.limits.memoryBytes ? { memory: String(p.limits.memoryBytes) } : {}) } } }
         : {}),

@@ -2,16 +2,25 @@
 // process, priorities from dependency order, process groups stopped and
 // killed whole, logs rotated as the pitfile says. supervisord splits a
 // command like a POSIX shell and expands %(name)s in values: every value is
-// single-quoted and its % doubled; a line break cannot be written at all.
+// single-quoted and its % doubled; a line break (or another control
+// character) cannot be written at all. supervisord reads no env file, and
+// copying one would put its secrets in the config: env_file is left out
+// and said. A ${VAR} from the shell becomes %(ENV_VAR)s in a command
+// (supervisord's own environment, read when it starts); an env value made
+// from one is left out.
 import { basename, dirname } from 'node:path';
 import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
 import { dependencyOrder, header, nameMap, safeName, unsupported, type Exported } from './common.js';
 import { argvOf } from './systemd.js';
+import { commandReferenceWarning, envReferenceWarning, renderReferences } from './shell-reference.js';
 
 const percent = (v: string) => v.replace(/%/g, '%%');
+const quoteInner = (v: string) => percent(v).replace(/'/g, `'"'"'`);
 /** One argument as supervisord's shlex reads it back. */
-export const shellQuote = (v: string) => `'${percent(v).replace(/'/g, `'"'"'`)}'`;
-const breaks = (v: string) => /[\n\r]/.test(v);
+export const shellQuote = (v: string) => `'${quoteInner(v)}'`;
+/** A command word; a shell reference becomes supervisord's %(ENV_X)s. */
+const commandWord = (v: string) => `'${renderReferences(v, quoteInner, (r) => `%(ENV_${r.name})s`)}'`;
+const breaks = (v: string) => /[\x00-\x08\x0a-\x1f\x7f]/.test(v);
 
 export function exportSupervisord(pitfile: Pitfile): Exported {
   const warnings: string[] = [];
@@ -22,13 +31,15 @@ export function exportSupervisord(pitfile: Pitfile): Exported {
   ordered.forEach((p, i) => {
     const argv = argvOf(p.command);
     if (argv.some(breaks) || breaks(p.cwd)) {
-      warnings.push(`${p.name}: left out: its command or cwd holds a line break, which a supervisord value cannot hold`);
+      warnings.push(`${p.name}: left out: its command or cwd holds a line break or another control character, which a supervisord value cannot hold`);
       return;
     }
     for (const [dep, cond] of Object.entries(p.dependsOn)) {
       if (cond !== 'started') warnings.push(`${p.name}: depends_on ${dep}: ${cond} becomes start order only (supervisord has priorities, not conditions)`);
     }
     if (p.health) warnings.push(`${p.name}: its health probe is not exported (supervisord has none)`);
+    const refWarning = commandReferenceWarning(p.name, argv, 'supervisord', 'its own environment when it starts, as %(ENV_X)s (it refuses to start when one is unset)');
+    if (refWarning) warnings.push(refWarning);
     sections.push(program(p, names.get(p.name)!, 100 + i * 10, warnings));
     exported.push(names.get(p.name)!);
   });
@@ -66,16 +77,21 @@ function program(p: ProcessConfig, name: string, priority: number, warnings: str
   const env = Object.keys(p.env)
     .sort()
     .flatMap((k) => {
-      const v = envValue(p.env[k]);
+      const fromShell = envReferenceWarning(p.name, k, p.env[k], 'supervisord would read a comma or quote of the filled-in value as part of environment=: set it in its own environment');
+      if (fromShell) {
+        warnings.push(fromShell);
+        return [];
+      }
+      const v = supervisordEnvValue(p.env[k]);
       if (v !== null) return [`${k}=${v}`];
-      warnings.push(`${p.name}: env ${k} left out: supervisord cannot hold its value (a line break, both kinds of quote, or a quote at either end)`);
+      warnings.push(`${p.name}: env ${k} left out: supervisord cannot hold its value (a line break or another control character, both kinds of quote, or a quote at either end)`);
       return [];
     });
-  if (p.envFiles.length) warnings.push(`${p.name}: env_file is not exported (supervisord reads no env files): put its variables under env`);
+  if (p.envFiles.length) warnings.push(`${p.name}: env_file is not exported (supervisord reads no env files, and copying it would put its secrets in the config): set its variables in supervisord's own environment`);
   const r = p.restart;
   const lines = [
     `[program:${name}]`,
-    `command=${argvOf(p.command).map(shellQuote).join(' ')}`,
+    `command=${argvOf(p.command).map(commandWord).join(' ')}`,
     `directory=${percent(p.cwd)}`,
     ...(env.length ? [`environment=${env.join(',')}`] : []),
     `priority=${priority}`,
@@ -103,7 +119,7 @@ function program(p: ProcessConfig, name: string, priority: number, warnings: str
  * (no escapes: a backslash is itself) and strips quote characters from both
  * ends, so a value is quoted with the kind of quote it does not hold.
  */
-function envValue(v: string): string | null {
+export function supervisordEnvValue(v: string): string | null {
   if (breaks(v) || /^['"]|['"]$/.test(v)) return null;
   const q = !v.includes('"') ? '"' : !v.includes("'") ? "'" : null;
   return q && `${q}${percent(v)}${q}`;

@@ -2,22 +2,44 @@
 // them; cron watchers whose reactions run a command become a .timer with a
 // oneshot .service. Values are quoted for systemd: C escapes inside double
 // quotes, % doubled (specifiers), $ doubled in command lines (variables).
+// env_file stays a file (EnvironmentFile=); ${VAR} from the shell stays a
+// reference in commands, and an env value made from one is left out:
+// Environment= does not expand variables.
 import { basename, dirname } from 'node:path';
 import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
 import { cronJobs, dependencyOrder, header, nameMap, safeName, unsupported, type Exported } from './common.js';
+import { commandReferenceWarning, envReferenceWarning, referencesIn, renderReferences } from './shell-reference.js';
+
+/** Text inside a quoted unit file value: C escapes for \\, ", and every control character; % doubled (specifiers); in a command line $ doubled (variables). */
+function escapeQuoted(value: string, opts: { command?: boolean }): string {
+  let v = value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/%/g, '%%');
+  if (opts.command) v = v.replace(/\$/g, '$$$$');
+  return v;
+}
 
 /** One word of a unit file value, quoted so nothing in it can end the line or start a directive. */
 export function systemdQuote(value: string, opts: { command?: boolean } = {}): string {
-  let v = value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/%/g, '%%');
-  if (opts.command) v = v.replace(/\$/g, '$$$$');
-  return `"${v}"`;
+  return `"${escapeQuoted(value, opts)}"`;
 }
 
-/** A path setting (WorkingDirectory=, EnvironmentFile=): unquoted, % doubled; a line break cannot be written at all. */
+/** A word of ExecStart=: quoted, with a ${VAR} the pitfile took from the shell left for systemd to fill from the unit's environment. */
+export const systemdCommandWord = (value: string) => `"${renderReferences(value, (s) => escapeQuoted(s, { command: true }), (r) => `\${${r.name}}`)}"`;
+
+/** A path setting (WorkingDirectory=, EnvironmentFile=): unquoted, % doubled; a control character cannot be written at all. */
 export function systemdPath(path: string): string {
-  if (/[\n\r]/.test(path)) throw new Error(`the path ${JSON.stringify(path)} holds a line break, which a unit file cannot hold`);
+  if (/[\x00-\x1f\x7f]/.test(path)) throw new Error(`the path ${JSON.stringify(path)} holds a line break or another control character, which a unit file cannot hold`);
   return path.replace(/%/g, '%%');
 }
+
+/** Free text (Description=): % doubled, control characters as spaces; nothing there is run. */
+export const systemdText = (text: string) => text.replace(/[\x00-\x1f\x7f]/g, ' ').replace(/%/g, '%%');
 
 export const argvOf = (command: string | string[]): string[] => (Array.isArray(command) ? command : ['/bin/sh', '-c', command]);
 
@@ -30,8 +52,18 @@ export function exportSystemd(pitfile: Pitfile): Exported {
   const unit = (p: string) => `${project}-${names.get(p)}.service`;
   const completedDeps = new Set(Object.values(pitfile.processes).flatMap((p) => Object.entries(p.dependsOn).filter(([, c]) => c === 'completed').map(([d]) => d)));
   for (const p of Object.values(pitfile.processes)) {
+    for (const k of Object.keys(p.env).sort()) {
+      const w = envReferenceWarning(p.name, k, p.env[k], 'systemd\'s Environment= does not expand variables: put it in an env_file (EnvironmentFile=)');
+      if (w) warnings.push(w);
+    }
+    const w = commandReferenceWarning(p.name, argvOf(p.command), 'systemd', 'the unit\'s environment (Environment=, EnvironmentFile=)');
+    if (w) warnings.push(w);
     for (const [dep, cond] of Object.entries(p.dependsOn)) if (cond === 'healthy') warnings.push(`${p.name}: depends_on ${dep}: healthy becomes "started" (systemd has no health probes)`);
     if (p.health) warnings.push(`${p.name}: its health probe is not exported (systemd has none; use a watchdog or a timer)`);
+  }
+  for (const job of cronJobs(pitfile)) {
+    const w = commandReferenceWarning(job.name, argvOf(job.command), 'systemd', 'the unit\'s environment (Environment=, EnvironmentFile=)');
+    if (w) warnings.push(w);
   }
   warnings.push(...unsupported(pitfile, 'systemd', { timers: true }));
   const files: Record<string, string> = {};
@@ -46,11 +78,11 @@ export function exportSystemd(pitfile: Pitfile): Exported {
       continue;
     }
     const name = `${project}-${safeName(job.name, 'unit')}`;
-    files[`${name}.service`] = `${top}[Unit]\nDescription=${project}: ${job.name} (a cron reaction's run)\n\n[Service]\nType=oneshot\nWorkingDirectory=${systemdPath(pitfile.root)}\nExecStart=${argvOf(job.command).map((a) => systemdQuote(a, { command: true })).join(' ')}\n`;
-    files[`${name}.timer`] = `${top}[Unit]\nDescription=${project}: ${job.name} on "${job.cron}"\nPartOf=${project}.target\n\n[Timer]\nOnCalendar=${calendar}${job.timezone ? ` ${job.timezone}` : ''}\nAccuracySec=1s\n\n[Install]\nWantedBy=${project}.target\n`;
+    files[`${name}.service`] = `${top}[Unit]\nDescription=${project}: ${job.name} (a cron reaction's run)\n\n[Service]\nType=oneshot\nWorkingDirectory=${systemdPath(pitfile.root)}\nExecStart=${argvOf(job.command).map(systemdCommandWord).join(' ')}\n`;
+    files[`${name}.timer`] = `${top}[Unit]\nDescription=${project}: ${job.name} on "${systemdText(job.cron)}"\nPartOf=${project}.target\n\n[Timer]\nOnCalendar=${calendar}${job.timezone ? ` ${job.timezone}` : ''}\nAccuracySec=1s\n\n[Install]\nWantedBy=${project}.target\n`;
   }
   const wants = [...ordered.filter((p) => p.autostart).map((p) => unit(p.name)), ...jobs.filter((j) => onCalendar(j.cron)).map((j) => `${project}-${safeName(j.name, 'unit')}.timer`)];
-  files[`${project}.target`] = `${top}[Unit]\nDescription=${project}: every process of ${basename(pitfile.file)}\n${wants.length ? `Wants=${wants.join(' ')}\n` : ''}\n[Install]\nWantedBy=multi-user.target\n`;
+  files[`${project}.target`] = `${top}[Unit]\nDescription=${project}: every process of ${systemdText(basename(pitfile.file))}\n${wants.length ? `Wants=${wants.join(' ')}\n` : ''}\n[Install]\nWantedBy=multi-user.target\n`;
   return { files, warnings };
 }
 
@@ -58,7 +90,7 @@ function service(p: ProcessConfig, pitfile: Pitfile, unit: (n: string) => string
   const deps = Object.keys(p.dependsOn).sort().map(unit);
   const r = p.restart;
   const unitLines = [
-    `Description=${basename(dirname(pitfile.file))}: ${p.name}`,
+    `Description=${systemdText(basename(dirname(pitfile.file)))}: ${p.name}`,
     `PartOf=${target}`,
     ...(deps.length ? [`Requires=${deps.join(' ')}`, `After=${deps.join(' ')}`] : []),
     `StartLimitIntervalSec=${seconds(r.windowMs)}`,
@@ -69,9 +101,12 @@ function service(p: ProcessConfig, pitfile: Pitfile, unit: (n: string) => string
     `Type=${runsToCompletion ? 'oneshot' : 'exec'}`,
     ...(runsToCompletion ? ['RemainAfterExit=yes'] : []),
     `WorkingDirectory=${systemdPath(p.cwd)}`,
-    ...Object.keys(p.env).sort().map((k) => `Environment=${systemdQuote(`${k}=${p.env[k]}`)}`),
+    ...Object.keys(p.env)
+      .sort()
+      .filter((k) => !referencesIn(p.env[k]).length)
+      .map((k) => `Environment=${systemdQuote(`${k}=${p.env[k]}`)}`),
     ...p.envFiles.map((f) => `EnvironmentFile=${systemdPath(f)}`),
-    `ExecStart=${argvOf(p.command).map((a) => systemdQuote(a, { command: true })).join(' ')}`,
+    `ExecStart=${argvOf(p.command).map(systemdCommandWord).join(' ')}`,
     ...(runsToCompletion ? [] : [`Restart=${{ always: 'always', 'on-failure': 'on-failure', never: 'no' }[r.policy]}`]),
     `RestartSec=${seconds(r.delayMs)}`,
     '# RestartSteps= and RestartMaxDelaySec= need systemd 254 or newer; older versions ignore them with a warning.',

@@ -36,12 +36,16 @@ export function lookup(ref: string, vars: Vars): string {
   return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-/** `value` with every ${match.N} and ${event.x} in its strings filled in. */
-export function fill<T>(value: T, vars: Vars): T {
-  if (typeof value === 'string') return value.replace(reference, (_, ref: string) => lookup(ref, vars)) as T;
-  if (Array.isArray(value)) return value.map((v) => fill(v, vars)) as T;
+/**
+ * `value` with every ${match.N} and ${event.x} in its strings filled in;
+ * `encode` (encodeURIComponent for a URL) is applied to each inserted value,
+ * so a log line cannot add a path, a query or a fragment of its own.
+ */
+export function fill<T>(value: T, vars: Vars, encode: (v: string) => string = (v) => v): T {
+  if (typeof value === 'string') return value.replace(reference, (_, ref: string) => encode(lookup(ref, vars))) as T;
+  if (Array.isArray(value)) return value.map((v) => fill(v, vars, encode)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars, encode)])) as T;
   }
   return value;
 }

@@ -4,12 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadPitfile } from '../../core/config/load.js';
+import { loadForExport } from '../../core/export/shell-reference.js';
 import { exportSystemd } from '../../core/export/systemd.js';
 import { exportSupervisord } from '../../core/export/supervisord.js';
 import { exportCompose } from '../../core/export/compose.js';
@@ -21,6 +22,7 @@ import { runEngine } from '../helpers/cli.js';
 import { until } from '../helpers/wait.js';
 import { isAlive } from '../helpers/proc.js';
 import { needs } from '../helpers/tools.js';
+import { pitfileErrors } from '../helpers/pitfile-errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -28,7 +30,7 @@ const require = createRequire(import.meta.url);
 async function project(paths: string[] = ['pitfile.yaml', 'app'], from = fixture('export', 'project'), config = 'pitfile.yaml') {
   const root = join(makeProject(), 'project');
   for (const p of paths) cpSync(join(from, p), join(root, p), { recursive: true });
-  return { root, pitfile: (await loadPitfile({ config: join(root, config), plugins: false })).pitfile };
+  return { root, pitfile: await loadForExport({ config: join(root, config) }) };
 }
 
 const exporters: Record<string, (p: Awaited<ReturnType<typeof project>>['pitfile']) => Exported> = {
@@ -149,22 +151,76 @@ test('the Kubernetes manifests validate against the Kubernetes API schemas', asy
   const models: Record<string, { validate(): void }> = {};
   const { Deployment } = require('kubernetes-models/apps/v1');
   const { Job } = require('kubernetes-models/batch/v1');
-  const { ConfigMap } = require('kubernetes-models/v1');
-  const kinds: Record<string, new (o: unknown) => { validate(): void }> = { Deployment, Job, ConfigMap };
+  const kinds: Record<string, new (o: unknown) => { validate(): void }> = { Deployment, Job };
   for (const d of docs) {
     const Model = kinds[d.kind];
     assert.ok(Model, `a known kind: ${d.kind}`);
     new Model(d).validate();
     models[`${d.kind}/${d.metadata.name}`] = d;
   }
-  assert.deepEqual(Object.keys(models).sort(), ['ConfigMap/api-env', 'Deployment/api', 'Deployment/db', `Deployment/long${'x'.repeat(59)}`, 'Deployment/odd-name-v2', 'Job/migrate'].sort());
+  assert.deepEqual(Object.keys(models).sort(), ['Deployment/api', 'Deployment/db', `Deployment/long${'x'.repeat(59)}`, 'Deployment/odd-name-v2', 'Job/migrate'].sort());
   const api = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'api');
   const c = api.spec.template.spec.containers[0];
   assert.deepEqual(c.readinessProbe.httpGet, { path: '/healthz', port: 8080, scheme: 'HTTP' });
   assert.deepEqual(c.resources.limits, { cpu: '1500m', memory: '536870912' });
-  assert.deepEqual(c.envFrom, [{ configMapRef: { name: 'api-env' } }]);
+  assert.deepEqual(c.envFrom, [{ secretRef: { name: 'api-env' } }], 'the env_file is a Secret to create, not values in the manifest');
+  assert.ok(out.warnings.includes('api: env_file app/api.env is not copied into the manifest; create the Secret it references: kubectl create secret generic api-env --from-env-file=app/api.env'));
+  assert.equal(c.command[2], 'sleep 300 && echo "50% of $$HOME"', 'a literal $ is doubled: Kubernetes expands $(VAR) in commands');
   assert.equal(api.metadata.labels['app.kubernetes.io/part-of'], 'project');
   assert.equal(docs.find((d) => d.metadata.name === 'odd-name-v2').spec.replicas, 0, 'autostart: false');
+});
+
+test('no exported file holds a value from the exporting shell or an env_file', async () => {
+  const secrets = { fromShell: 'shell-secret-8c1f', fromFile: 'file-secret-27ad', fromDefault: 'default-text' };
+  const dir = makeProject({
+    'pitfile.yaml': `version: 1
+processes:
+  app:
+    command: ["serve", "--token", "\${PIT_TEST_TOKEN}", "--mode=\${PIT_TEST_MODE:-${secrets.fromDefault}}"]
+    env: { TOKEN: "\${PIT_TEST_TOKEN}", URL: "https://u:\${PIT_TEST_TOKEN}@example.com", PLAIN: "kept" }
+    env_file: [secrets.env]
+watchers:
+  nightly: { cron: "0 3 * * *" }
+reactions:
+  - on: cron:nightly
+    do: [{ run: { command: ["backup", "\${PIT_TEST_TOKEN}"] } }]
+export: { image: img }
+`,
+    'secrets.env': `DB_PASSWORD=${secrets.fromFile}\n`,
+  });
+  const env = { ...process.env, PIT_TEST_TOKEN: secrets.fromShell };
+  for (const target of ['systemd', 'supervisord', 'compose', 'kubernetes']) {
+    const out = join(dir, 'out', target);
+    const r = runEngine(['export', target, '--out', out], dir, env);
+    assert.equal(r.status, 0, r.stderr);
+    const written = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    assert.ok(written.length > 0);
+    for (const secret of [secrets.fromShell, secrets.fromFile]) {
+      assert.ok(!written.includes(secret), `${target}: ${secret} must not be written`);
+      assert.ok(!r.stderr.includes(secret), `${target}: nor said`);
+    }
+    assert.match(written, /PLAIN/, `${target}: a value written in the pitfile is exported`);
+    assert.doesNotMatch(written, /[\uE000-\uE002]/, `${target}: every kept reference is written in the target's terms`);
+    if (target === 'compose') {
+      const app = parse(written.slice(written.indexOf('services:'))).services.app;
+      assert.deepEqual(app.command, ['serve', '--token', '\${PIT_TEST_TOKEN}', `--mode=\${PIT_TEST_MODE:-${secrets.fromDefault}}`], 'Compose keeps the reference, filled when it runs');
+      assert.equal(app.environment.TOKEN, '\${PIT_TEST_TOKEN}');
+      assert.deepEqual(app.env_file, ['secrets.env']);
+    } else {
+      assert.match(r.stderr, /app: env TOKEN is left out: its value comes from the shell \(\$\{PIT_TEST_TOKEN\}\)/, `${target}: said`);
+      assert.match(r.stderr, /app: env URL is left out/);
+    }
+    if (target === 'systemd') {
+      assert.match(written, /^ExecStart="serve" "--token" "\$\{PIT_TEST_TOKEN\}" "--mode=\$\{PIT_TEST_MODE\}"$/m, 'systemd fills the reference from the unit environment');
+      assert.match(written, new RegExp(`^EnvironmentFile=${join(dir, 'secrets.env')}$`, 'm'));
+      assert.match(written, /^ExecStart="backup" "\$\{PIT_TEST_TOKEN\}"$/m, 'a cron run keeps it too');
+    }
+    if (target === 'supervisord') assert.match(written, /^command='serve' '--token' '%\(ENV_PIT_TEST_TOKEN\)s'/m);
+    if (target === 'kubernetes') {
+      assert.match(written, /- \$\(PIT_TEST_TOKEN\)/);
+      assert.match(written, /secretRef:\n\s+name: app-env/);
+    }
+  }
 });
 
 test('values that try to inject are escaped for every target', async () => {
@@ -184,6 +240,45 @@ test('values that try to inject are escaped for every target', async () => {
   }
 });
 
+test("control characters and each target's own expansion ($(VAR), %(x)s, %n) are escaped in every exported file", async () => {
+  // ESC and BEL rewrite a terminal that shows the file; $(HOME) is Kubernetes' expansion, %(here)s supervisord's, %n a systemd specifier.
+  const tricky = 'a\x1b[2Jb\x07 $(HOME) %(here)s %n';
+  const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  app: { command: ["echo", ${JSON.stringify(tricky)}], env: { T: ${JSON.stringify(tricky)}, SAFE: "$(HOME) %(here)s %n" } }\nexport: { image: img }\n` });
+  const pitfile = await loadForExport({ config: join(dir, 'pitfile.yaml') });
+  const outputs = { systemd: exportSystemd(pitfile), supervisord: exportSupervisord(pitfile), compose: exportCompose(pitfile, null), kubernetes: exportKubernetes(pitfile, null) };
+  for (const [target, out] of Object.entries(outputs)) {
+    for (const [name, text] of Object.entries(out.files)) assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f]/, `${target}/${name}: no raw control character`);
+  }
+  const unit = outputs.systemd.files['app.service'] ?? Object.values(outputs.systemd.files).find((t) => /ExecStart/.test(t))!;
+  assert.equal(verifySystemd(outputs.systemd.files), '');
+  assert.ok(unit.split('\n').includes('ExecStart="echo" "a\\x1b[2Jb\\x07 $$(HOME) %%(here)s %%n"'), unit);
+  assert.ok(unit.split('\n').includes('Environment="SAFE=$(HOME) %%(here)s %%n"'), 'specifiers doubled; Environment= does not expand $');
+  const sv = outputs.supervisord;
+  assert.ok(sv.warnings.some((w) => /^app: left out: its command or cwd holds a line break or another control character/.test(w)), 'supervisord cannot escape ESC: the program is left out, and said');
+  const svSafe = exportSupervisord(await loadForExport({ config: join(makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  app: { command: ["echo", "%(here)s"], env: { SAFE: "%(here)s %n" } }\n' }), 'pitfile.yaml') }));
+  assert.match(svSafe.files['supervisord.conf'], /^command='echo' '%%\(here\)s'$/m);
+  assert.match(svSafe.files['supervisord.conf'], /^environment=SAFE="%%\(here\)s %%n"$/m);
+  const k8s = parseAllDocuments(outputs.kubernetes.files['kubernetes.yaml']).map((d) => d.toJS())[0].spec.template.spec.containers[0];
+  assert.equal(k8s.command[1], tricky.replace(/\$/g, '$$$$'), 'Kubernetes reads $$( as a literal $(');
+  assert.deepEqual(k8s.env.find((e: { name: string }) => e.name === 'SAFE'), { name: 'SAFE', value: '$$(HOME) %(here)s %n' });
+  const compose = parse(outputs.compose.files['compose.yaml']).services.app;
+  assert.equal(compose.environment.T, tricky.replace(/\$/g, '$$$$'), 'YAML carries the control characters escaped, Compose reads them back');
+});
+
+test('an env key no target can write (A-B, X;rm, 1X) is refused by the schema, at its line:col', async () => {
+  const errs = await pitfileErrors('version: 1\nprocesses:\n  app:\n    command: x\n    env: { OK_1: a, A-B: b, "X;rm": c }\n    env_file: []\nreactions:\n  - on: process:app:exit\n    do: [{ run: { command: y, env: { 1X: d } } }]\n');
+  assert.deepEqual(
+    errs.slice(0, 2).map((e) => [e.code, e.line, e.column, e.path]),
+    [
+      ['PIT_E_CONFIG_INVALID', 5, 21, 'processes.app.env.A-B'],
+      ['PIT_E_CONFIG_INVALID', 5, 29, 'processes.app.env.X;rm'],
+    ],
+  );
+  // A run's map form sits in a union (command or map), whose errors name the run itself.
+  assert.deepEqual(errs.slice(2).map((e) => [e.line, e.path]), [[9, 'reactions[0].do[0].run']], 'a run\'s env key is refused too');
+  assert.match(errs[0].message, /the variable name "A-B" may hold only letters, digits and "_", and may not start with a digit/);
+});
+
 test('engine service install --dry-run prints a unit that verifies, the health timer, and the commands', { skip: needs('systemd-analyze') }, () => {
   const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"], stop: { timeout: 40s } }\nsettings: { service: { memory: 1GB, cpu: 200% } }\n' });
   const r = runEngine(['service', 'install', '--dry-run', '--user', '--name', 'pit-demo'], dir);
@@ -201,10 +296,87 @@ test('engine service install --dry-run prints a unit that verifies, the health t
   }
   assert.match(unit, new RegExp(`^ExecStart="${process.execPath}" "--max-semi-space-size=1" ".*/core/cli/main\\.js" "run" "--config" "${dir}/pitfile\\.yaml"$`, 'm'));
   assert.match(unit, new RegExp(`^ReadWritePaths=${dir} ${dir}/\\.pit$`, 'm'));
+  assert.ok(unit.split('\n').includes(`Environment="PATH=${process.env.PATH}"`), 'the PATH engine run would have');
+  assert.doesNotMatch(unit, /^User=/m, 'a user unit runs as its user');
   assert.match(r.stdout, /### then run\nsystemctl --user daemon-reload\nsystemctl --user enable --now pit-demo\.service pit-demo-health\.timer/);
   const sv = runEngine(['service', 'install', '--dry-run', '--supervisord', '--name', 'pit-demo'], dir);
   assert.match(sv.stdout, /^stopasgroup=true$/m);
   assert.match(sv.stdout, /^stopwaitsecs=40$/m);
+});
+
+/** The files of `engine service install --dry-run` output, by name. */
+function dryRunFiles(stdout: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const part of stdout.split(/^### /m).filter(Boolean)) {
+    const [head, ...body] = part.split('\n');
+    if (head.startsWith('/')) files[head.split('/').pop()!] = body.join('\n');
+  }
+  return files;
+}
+
+const asRoot = process.getuid?.() === 0 ? false : 'needs root: it chowns a project to another user';
+
+test('a system service runs as the pitfile owner, with the installing shell\'s PATH', { skip: asRoot || needs('systemd-analyze') }, () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["python3", "app.py"] }\n' });
+  chownSync(dir, 65534, 65534);
+  chownSync(join(dir, 'pitfile.yaml'), 65534, 65534);
+  const path = `${join(dir, 'venv', 'bin')}:/usr/local/bin:/usr/bin:/bin`;
+  const r = runEngine(['service', 'install', '--system', '--dry-run', '--name', 'pit-demo', '--config', join(dir, 'pitfile.yaml')], dir, { ...process.env, PATH: path });
+  assert.equal(r.status, 0, r.stderr);
+  const files = dryRunFiles(r.stdout);
+  // systemd warns about uid 65534 itself (nobody owns files of many users): the one warning expected.
+  const problems = verifySystemd(files).split('\n').filter((l) => l && !/Special user nobody configured, this is not safe!$/.test(l));
+  assert.deepEqual(problems, []);
+  for (const unit of ['pit-demo.service', 'pit-demo-health.service']) {
+    const lines = files[unit].split('\n');
+    assert.ok(lines.includes('User=nobody') && lines.includes('Group=nogroup'), `${unit} runs as the pitfile's owner:\n${files[unit]}`);
+    assert.ok(lines.includes(`Environment="PATH=${path}"`), `${unit} carries the installing shell's PATH`);
+    assert.ok(!lines.includes('User=root'));
+  }
+  const named = runEngine(['service', 'install', '--system', '--dry-run', '--user-name', 'daemon', '--config', join(dir, 'pitfile.yaml')], dir);
+  assert.equal(named.status, 0, named.stderr);
+  assert.match(named.stdout, /^User=daemon$/m, '--user-name overrides the owner');
+  assert.doesNotMatch(named.stdout, /^User=nobody$/m);
+  const supervisord = runEngine(['service', 'install', '--supervisord', '--dry-run', '--config', join(dir, 'pitfile.yaml')], dir, { ...process.env, PATH: path });
+  assert.match(supervisord.stdout, /^user=nobody$/m);
+  assert.match(supervisord.stdout, new RegExp(`^environment=PATH="${path}"$`, 'm'));
+});
+
+test('a system service as root is refused while others can write the pitfile or the project, unless --allow-root', { skip: asRoot }, () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"] }\n' });
+  const args = ['service', 'install', '--system', '--dry-run', '--name', 'pit-demo', '--config', join(dir, 'pitfile.yaml')];
+  chmodSync(dir, 0o755);
+  chmodSync(join(dir, 'pitfile.yaml'), 0o644);
+  const clean = runEngine(args, dir);
+  assert.equal(clean.status, 0, `root's own, unwritable by others: root is fine\n${clean.stderr}`);
+  assert.match(clean.stdout, /^User=root$/m);
+  chmodSync(join(dir, 'pitfile.yaml'), 0o664);
+  const groupWritable = runEngine(args, dir);
+  assert.equal(groupWritable.status, 1);
+  assert.match(groupWritable.stderr, /PIT_E_SERVICE_ROOT_WRITABLE/);
+  assert.match(groupWritable.stderr, new RegExp(`${join(dir, 'pitfile.yaml')} is writable by its group or by everyone \\(mode 664\\)`));
+  assert.match(groupWritable.stderr, /--allow-root/);
+  assert.equal(groupWritable.stdout, '', 'no unit printed');
+  chmodSync(join(dir, 'pitfile.yaml'), 0o644);
+  writeFileSync(join(dir, 'pitfile.local.yaml'), 'processes:\n  a: { command: ["sleep", "301"] }\n');
+  chownSync(join(dir, 'pitfile.local.yaml'), 65534, 65534);
+  chmodSync(dir, 0o777);
+  const layered = runEngine(args, dir);
+  assert.equal(layered.status, 1);
+  assert.match(layered.stderr, new RegExp(`${join(dir, 'pitfile.local.yaml')} belongs to uid 65534, not root`), 'the local layer is checked');
+  assert.match(layered.stderr, new RegExp(`${dir} is writable by its group or by everyone \\(mode 777\\)`), 'the project folder is checked');
+  chmodSync(dir, 0o755);
+  rmSync(join(dir, 'pitfile.local.yaml'));
+  writeFileSync(join(dir, 'pitfile.yaml'), 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"] }\nplugins: [./plugin.mjs]\n');
+  writeFileSync(join(dir, 'plugin.mjs'), 'export default {};\n');
+  chownSync(join(dir, 'plugin.mjs'), 65534, 65534);
+  const plugin = runEngine(args, dir);
+  assert.equal(plugin.status, 1);
+  assert.match(plugin.stderr, new RegExp(`${join(dir, 'plugin.mjs')} belongs to uid 65534, not root`), 'a plugin file is checked');
+  chmodSync(dir, 0o777);
+  const allowed = runEngine([...args, '--allow-root'], dir);
+  assert.equal(allowed.status, 0, allowed.stderr);
+  assert.match(allowed.stdout, /^User=root$/m);
 });
 
 test('engine service install that cannot write the unit says what to run instead, and writes nothing', () => {

@@ -1,5 +1,8 @@
 // notify: POST the event as JSON to a URL, with a timeout per attempt and
 // retries with a growing pause, so a hung endpoint cannot hold a reaction.
+// Values filled into the URL are percent-encoded (a log line cannot add a
+// path, query or fragment), and a redirect is an answer, never followed:
+// the event would otherwise go wherever the first server points, https or not.
 import { fill } from '../conditions.js';
 import { parseDuration } from '../../model/units.js';
 import type { ActionHandler } from './types.js';
@@ -16,24 +19,30 @@ export const notify: ActionHandler = async (call, env) => {
   const defaults = env.pitfile.settings.notify;
   const timeoutMs = spec.timeout ? parseDuration(spec.timeout)! : defaults.timeoutMs;
   const retries = spec.retries ?? defaults.retries;
-  const url = fill(spec.url, call.vars);
+  const url = fill(spec.url, call.vars, encodeURIComponent);
   const body = JSON.stringify({ reaction: call.reaction.id, event: call.vars.event });
   let last = '';
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt) await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1)));
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...fill(spec.headers ?? {}, call.vars) },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await res.body?.cancel();
-      if (res.ok) return;
-      last = `answered ${res.status}`;
-    } catch (e) {
-      last = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs}ms` : (e as Error).message;
-    }
+    const outcome = await post(url, { 'content-type': 'application/json', ...fill(spec.headers ?? {}, call.vars) }, body, timeoutMs);
+    if (outcome === 'ok') return;
+    if (outcome.final) throw new Error(`POST ${url} ${outcome.final}`);
+    last = outcome.retry ?? '';
   }
   throw new Error(`POST ${url} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${last}`);
 };
+
+/** One attempt: 'ok', a failure worth retrying, or one that a retry cannot change (a redirect). */
+async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<'ok' | { retry: string; final?: undefined } | { retry?: undefined; final: string }> {
+  try {
+    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    if (res.ok) return 'ok';
+    if (res.status >= 300 && res.status < 400) {
+      return { final: `answered ${res.status}, a redirect to ${res.headers.get('location') ?? '(no Location)'}: notify does not follow redirects; put the final address in the pitfile` };
+    }
+    return { retry: `answered ${res.status}` };
+  } catch (e) {
+    return { retry: (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs}ms` : (e as Error).message };
+  }
+}
