@@ -31,7 +31,7 @@ Examples:
         const { pitfile } = await loadPitfile({ config: cmd.optsWithGlobals<{ config?: string }>().config, plugins: false });
         const mode = opts.dryRun ? 'dry-run' : 'auto';
         const installer = new Installer({ ...pitfile.installer, mode }, pitfile.root, pitfile.settings.stateDir);
-        if (opts.pending) process.exitCode = listQueue(installer);
+        if (opts.pending) process.exitCode = listQueue(installer, pitfile);
         else if (opts.approve) process.exitCode = await approve(installer, opts.approve, pitfile);
         else if (module) process.exitCode = await install(installer, pitfile, module, opts.for);
         else throw errors.PIT_E_CLI_USAGE('name a module (engine install yaml), or use --approve <id> or --pending');
@@ -86,24 +86,33 @@ async function approve(installer: Installer, id: string, pitfile: Pitfile): Prom
       if (!(e instanceof PitError && e.code === 'PIT_E_CONTROL_NO_ENGINE')) throw e;
     }
   }
-  const p = installer.take(id);
-  if (!p) throw errors.PIT_E_CLI_USAGE(`no install waiting with id ${id}; engine install --pending lists them`);
-  process.stdout.write(`approved: ${p.distribution} for ${p.process} into ${p.environment}\nrunning: ${p.command.argv.join(' ')}\n`);
-  const spec = pitfile.processes[p.process];
-  const r = await installer.run(p.command, p.environment, p.distribution, spec?.env ?? {});
-  if (!r.ok) {
-    process.stderr.write(`install failed (${r.timedOut ? 'timed out' : r.error ?? `exit ${r.exitCode}`}):\n${r.outputTail.trimEnd().split('\n').slice(-15).join('\n')}\n`);
+  const r = await installer.approve(id, (name) => specOf(pitfile, name));
+  if (!r) throw errors.PIT_E_CLI_USAGE(`no install waiting with id ${id}; engine install --pending lists them`);
+  if (r.command) process.stdout.write(`approved: ${r.distribution} for ${r.process} into ${r.environment}\nran: ${r.command.join(' ')}\n`);
+  if (r.outcome !== 'installed') {
+    process.stderr.write(`${r.reason}\n${(r.output ?? '').trimEnd().split('\n').slice(-15).join('\n')}\n`);
     return exitCodes.failed;
   }
-  process.stdout.write(`installed ${p.distribution}; no engine is running to restart ${p.process}\n`);
+  process.stdout.write(`installed ${r.distribution}; no engine is running to restart ${r.process}\n`);
   return exitCodes.ok;
 }
 
-function listQueue(installer: Installer): number {
+/** The queue, each with the command approving it would run, derived as approving derives it. */
+function listQueue(installer: Installer, pitfile: Pitfile): number {
   const queue = installer.pending();
   if (!queue.length) process.stdout.write('no install is waiting for approval\n');
-  for (const p of queue) process.stdout.write(`${p.id}  ${p.distribution} for ${p.process} (${p.reason})\n  engine install --approve ${p.id}\n`);
+  for (const p of queue) {
+    const d = installer.derive(p, specOf(pitfile, p.process));
+    const runs = 'command' in d ? `would run: ${d.command.argv.join(' ')}` : `cannot run: ${d.refused}`;
+    process.stdout.write(`${p.id}  ${p.distribution}${p.specifier ?? ''} for ${p.process} (${p.reason})\n  ${runs}\n  engine install --approve ${p.id}\n`);
+  }
   return exitCodes.ok;
+}
+
+/** The installer's view of pitfile process `name`. */
+function specOf(pitfile: Pitfile, name: string): ProcessSpec | undefined {
+  const p = pitfile.processes[name];
+  return p && { command: p.command, cwd: p.cwd, env: p.env };
 }
 
 function finish(r: InstallReport): number {

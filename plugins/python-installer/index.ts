@@ -43,7 +43,7 @@ export default definePlugin<Options>({
     /** Run a decision installer.mode: ask queued; args { id }. */
     async approve(args, ctx) {
       const id = String((args as { id?: unknown } | undefined)?.id ?? '');
-      const report = await installer!.approve(id, (name) => ctx.options.processes[name]?.env ?? {});
+      const report = await installer!.approve(id, (name) => ctx.options.processes[name]);
       if (!report) return ctx.fail(`no install waiting with id "${id}"; engine install --pending lists them`);
       ctx.emit(`process:${report.process}:install`, { ...report });
       if (report.outcome === 'installed') {

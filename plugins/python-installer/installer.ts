@@ -9,7 +9,7 @@ import { redactUrl } from '../../core/config/redact.js';
 import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
 import { AttemptLog, backoffMs } from './attempts.js';
 import { INDEX_OPTIONS, indexRefusal, installCommand, PYPI, type InstallCommand } from './command.js';
-import { checkModuleName, decide, type Decision, type EnvironmentFacts } from './decide.js';
+import { checkDistributionName, checkModuleName, decide, type Decision, type EnvironmentFacts } from './decide.js';
 import { normalizeName } from './known-distributions.js';
 import { appendRequirement, findRequirementsFile, installedVersion } from './requirements-file.js';
 import { distributionFor } from './import-names.js';
@@ -58,14 +58,19 @@ export interface InstallRequest {
   seenAt: number;
 }
 
-/** A decision waiting for `engine install --approve <id>`. */
+/**
+ * A decision waiting for `engine install --approve <id>`. It says what to
+ * install and for which process, never how: approving derives the command
+ * again (Installer.derive), so a file planted in the queue cannot choose one.
+ */
 export interface PendingInstall {
   id: string;
   process: string;
   module: string | null;
   distribution: string;
+  /** A version range the install needs (setuptools<82 for pkg_resources). */
+  specifier?: string;
   environment: string;
-  command: InstallCommand;
   reason: string;
   at: number;
   /** Where the project keeps its dependencies is looked for, after the install (installer.edit_project). */
@@ -139,7 +144,7 @@ export class Installer {
     if (this.settings.mode === 'dry-run') return report('dry-run', `would run: ${cmd.argv.join(' ')}${cmd.argv.includes(INDEX_OPTIONS) ? ` (${INDEX_OPTIONS}: --index-url ${redactUrl(this.settings.indexUrl ?? PYPI)})` : ''} (${decision.ask ?? decision.reason})`, cmd);
     const id = installId(env.prefix, dist);
     if (this.settings.mode === 'ask' || decision.ask) {
-      this.#writePending({ id, process: req.process, module: decision.module, distribution: dist, environment: env.prefix, command: cmd, reason: decision.ask ?? decision.reason, at: Date.now(), project_dirs: [req.spec.cwd, this.root] });
+      this.#writePending({ id, process: req.process, module: decision.module, distribution: dist, ...(decision.specifier && { specifier: decision.specifier }), environment: env.prefix, reason: decision.ask ?? decision.reason, at: Date.now(), project_dirs: [req.spec.cwd, this.root] });
       return report('pending', `${decision.ask ? `${decision.ask}; ` : ''}waiting for approval: engine install --approve ${id}`, cmd);
     }
     const result = this.run(cmd, env.prefix, dist, req.spec.env, hooks);
@@ -208,17 +213,38 @@ export class Installer {
     return line ? file : null;
   }
 
+  /**
+   * The command approving `p` runs, derived again from the pitfile's
+   * process `spec` and the distribution, as the decision derived it; or why
+   * it cannot run (the process is gone, its environment changed, a name or
+   * range that is not one).
+   */
+  derive(p: PendingInstall, spec: ProcessSpec | undefined): { command: InstallCommand } | { refused: string } {
+    if (!spec) return { refused: `no process ${JSON.stringify(p.process)} in the pitfile` };
+    const bad = checkDistributionName(String(p.distribution));
+    if (bad) return { refused: bad };
+    if (p.specifier !== undefined && !SPECIFIER.test(p.specifier)) return { refused: `${JSON.stringify(p.specifier)} is not a version range` };
+    const env = findEnvironment(spec, this.root, this.settings.backend);
+    if (installId(env.prefix, p.distribution) !== p.id) return { refused: `${p.process} runs in ${env.prefix} now, not in the environment this decision was made for` };
+    return { command: installCommand(env, `${p.distribution}${p.specifier ?? ''}`, this.settings) };
+  }
+
   /** Run the queued decision `id` (engine install --approve); null when none waits with that id. */
-  async approve(id: string, envOf: (process: string) => ProcessSpec['env']): Promise<InstallReport | null> {
+  async approve(id: string, specOf: (process: string) => ProcessSpec | undefined): Promise<InstallReport | null> {
     const p = this.take(id);
     if (!p) return null;
-    const r = await this.run(p.command, p.environment, p.distribution, envOf(p.process));
-    const base = { id, process: p.process, module: p.module, distribution: p.distribution, environment: p.environment, python: p.command.argv[0], backend: backendOf(p.command), found_by: 'the approved decision', command: p.command.argv, started_at: r.startedAt, duration_ms: r.durationMs };
-    const python = backendOf(p.command) === 'pip' ? p.command.argv[0] : join(p.environment, 'bin', 'python');
-    const edited = r.ok && p.project_dirs ? await this.#record(p.command, python, p.distribution, p.module, p.project_dirs) : null;
+    const spec = specOf(p.process);
+    const derived = this.derive(p, spec);
+    const base = { id, process: p.process, module: p.module, distribution: p.distribution, environment: p.environment, found_by: 'the approved decision' };
+    if ('refused' in derived) return { ...base, python: '', backend: 'pip', command: null, started_at: null, duration_ms: null, outcome: 'skipped', reason: `not installed: ${derived.refused}` };
+    const cmd = derived.command;
+    const r = await this.run(cmd, p.environment, p.distribution, spec!.env);
+    const ran = { ...base, python: cmd.argv[0], backend: backendOf(cmd), command: cmd.argv, started_at: r.startedAt, duration_ms: r.durationMs };
+    const python = backendOf(cmd) === 'pip' ? cmd.argv[0] : join(p.environment, 'bin', 'python');
+    const edited = r.ok && p.project_dirs ? await this.#record(cmd, python, p.distribution, p.module, p.project_dirs) : null;
     return r.ok
-      ? { ...base, outcome: 'installed', reason: `approved: ${p.reason}${edited ? `; recorded in ${edited}` : ''}`, edited }
-      : { ...base, outcome: 'failed', reason: `${p.command.argv.join(' ')} ${r.timedOut ? 'did not finish within the installer timeout and was killed' : r.error ?? `exited with ${r.signal ?? `code ${r.exitCode}`}`}`, output: r.outputTail };
+      ? { ...ran, outcome: 'installed', reason: `approved: ${p.reason}${edited ? `; recorded in ${edited}` : ''}`, edited }
+      : { ...ran, outcome: 'failed', reason: `${cmd.argv.join(' ')} ${r.timedOut ? 'did not finish within the installer timeout and was killed' : r.error ?? `exited with ${r.signal ?? `code ${r.exitCode}`}`}`, output: r.outputTail };
   }
 
   /** Decisions waiting for approval, oldest first. */
@@ -226,8 +252,9 @@ export class Installer {
     return listPending(this.#pendingDir);
   }
 
-  /** Take a pending decision out of the queue (to run it). */
+  /** Take a pending decision out of the queue (to run it); an id that is not one (`../x`) names nothing. */
   take(id: string): PendingInstall | null {
+    if (!ID.test(id)) return null;
     const p = this.pending().find((x) => x.id === id) ?? null;
     if (p) rmSync(join(this.#pendingDir, `${id}.json`), { force: true });
     return p;
@@ -270,6 +297,11 @@ function runReport(report: (o: Outcome, r: string, c?: InstallCommand, run?: Par
 const runKey = (environment: string, distribution: string) => `${environment}|${normalizeName(distribution)}`;
 
 /** Stable for an (environment, distribution): the same decision gets the same id. */
+/** What installId makes: checked before an id names a file. */
+const ID = /^[0-9a-f]{8}$/;
+/** A PEP 440 version range as the decision writes one (<82, >=1.2,<2). */
+const SPECIFIER = /^(?:(?:[<>!=~]=?|===)[0-9A-Za-z.*+!-]+)(?:,(?:[<>!=~]=?|===)[0-9A-Za-z.*+!-]+)*$/;
+
 function installId(environment: string, distribution: string): string {
   return createHash('sha256').update(`${environment}|${distribution.toLowerCase()}`).digest('hex').slice(0, 8);
 }

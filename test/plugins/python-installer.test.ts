@@ -94,6 +94,7 @@ test('installer.mode ask queues the decision; engine install --approve runs it',
   assert.ok(!canImport(python, 'fakeyaml'));
   const queue = await runEngineAsync(['install', '--pending'], dir);
   assert.match(queue.stdout, new RegExp(`^${r.id} {2}Fake-Yaml for app`, 'm'));
+  assert.match(queue.stdout, /^ {2}would run: \S*\.venv\/bin\/python -m pip install .*Fake-Yaml$/m, 'the command is shown before approval');
   const approved = await runEngineAsync(['install', '--approve', r.id], dir);
   assert.equal(approved.status, 0, approved.stdout + approved.stderr);
   assert.ok(canImport(python, 'fakeyaml'));
@@ -227,4 +228,29 @@ test('poetry (real) with edit_project: poetry add writes the dependency into pyp
   assert.equal(r.edited, join(dir, 'pyproject.toml'));
   assert.match(readFileSync(join(dir, 'pyproject.toml'), 'utf8'), /^fake-yaml = "\^1\.0\.0"$/m);
   assert.ok(canImport(join(dir, '.venv', 'bin', 'python'), 'fakeyaml'));
+});
+
+test('a decision planted in the queue cannot choose a command: approving derives it again, a changed environment or a bad id runs nothing', async () => {
+  const dir = makeProject({ 'app.py': '', 'pitfile.yaml': `version: 1\nprocesses:\n  app: { command: ".venv/bin/python app.py" }\ninstaller: { mode: ask, index_url: "${index.url}", aliases: { fakeyaml: Fake-Yaml } }\n` });
+  makeVenv(join(dir, '.venv'));
+  const installer = new Installer(settings({ mode: 'ask' }), dir, join(dir, '.pit'));
+  const r = await installer.handle(request(dir, 'fakeyaml'));
+  const queued = join(dir, '.pit', 'installer', 'pending', `${r.id}.json`);
+  // Someone rewrites the queued decision to run a command of their own, in another environment.
+  const pwned = join(dir, 'pwned');
+  const planted = { ...JSON.parse(readFileSync(queued, 'utf8')), command: { argv: ['sh', '-c', `touch ${pwned}`] } };
+  writeFileSync(queued, JSON.stringify(planted), { mode: 0o600 });
+  const shown = await runEngineAsync(['install', '--pending'], dir);
+  assert.match(shown.stdout, /would run: \S*\.venv\/bin\/python -m pip install/);
+  assert.doesNotMatch(shown.stdout, /touch/);
+  writeFileSync(queued, JSON.stringify({ ...planted, environment: '/usr', process: 'ghost' }), { mode: 0o600 });
+  const ghost = await installer.approve(r.id, () => undefined);
+  assert.equal(ghost?.outcome, 'skipped');
+  assert.match(ghost!.reason, /not installed: no process "ghost" in the pitfile/);
+  // The same id for another environment: the id is bound to what it was made for.
+  writeFileSync(queued, JSON.stringify({ ...planted, distribution: 'evil-dist' }), { mode: 0o600 });
+  const other = await installer.approve(r.id, () => ({ command: '.venv/bin/python app.py', cwd: dir, env: {} }));
+  assert.match(other!.reason, /not in the environment this decision was made for/);
+  assert.equal(await installer.approve('../../etc/passwd', () => undefined), null, 'an id that is not one names no file');
+  assert.ok(!existsSync(pwned), 'the planted command never ran');
 });
