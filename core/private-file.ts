@@ -1,5 +1,5 @@
 // Files in .pit/ that only the engine's user may read or write: the token,
-// pid records, the journal, the daemon's pid and log. A mode given to open() applies only when
+// pid records, the journal, the logs, the daemon's pid and log. A mode given to open() applies only when
 // the file is created, and only after the umask, so each is also chmod-ed
 // by descriptor; and none is opened through a symbolic link, so a link
 // planted in .pit/ cannot turn a write into one of a file elsewhere.
@@ -24,6 +24,8 @@ export function openPrivate(file: string, flags: number): number {
 
 /** The flags for a file written by appending. */
 export const APPEND = O_WRONLY | O_APPEND | O_CREAT;
+/** The same, with its last byte readable (a log). */
+export const APPEND_READ = O_RDWR | O_APPEND | O_CREAT;
 
 /** Write `data` to `file`, replacing what it held. */
 export function writePrivate(file: string, data: string): void {

@@ -17,7 +17,8 @@
 // succeeds is a marker line saying how much was lost,
 //   2026-11-24T15:01:09.000Z pit | 48213 bytes of output not logged (…)
 // The "pit" tag is the engine's own: a child's output is always out or err.
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, readSync, writeSync } from 'node:fs';
+import { APPEND_READ, openPrivate } from '../private-file.js';
 import { dirname } from 'node:path';
 import { errors, type PitError } from '../errors.js';
 import type { Split } from './line-splitter.js';
@@ -123,9 +124,8 @@ export class LogFile {
 
   #open(): void {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    // Unlike the engine's own state (private-file.ts), a log may be a link on purpose (to /dev/null,
-    // to a central log): it holds the process's output, nothing that steers the engine.
-    this.#fd = openSync(this.path, 'a+', 0o600); // + : #endsWithNewline reads the last byte
+    // Never through a link: one planted in .pit/logs would turn the child's output into a write elsewhere.
+    this.#fd = openPrivate(this.path, APPEND_READ); // read too: #endsWithNewline reads the last byte
     this.#size = fstatSync(this.#fd).size;
   }
 

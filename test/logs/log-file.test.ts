@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogFile } from '../../core/logs/log-file.js';
 import { LineSplitter } from '../../core/logs/line-splitter.js';
 import type { PitError } from '../../core/errors.js';
 import { makeProject } from '../helpers/project.js';
 import { until } from '../helpers/wait.js';
+import { fillDisk, freeDisk, mountTmpfs } from '../helpers/tmpfs.js';
 
 const split = (s: string | Buffer) => new LineSplitter().push(Buffer.from(s));
 const stamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
@@ -50,10 +51,10 @@ test('the file grows past max_size only by a line larger than max_size itself', 
   assert.deepEqual(logLines(join(dir, 'a.log')).map((l) => l.replace(stamp, '')), ['out | last']);
 });
 
-test('a full disk is reported once as PIT_E_LOG_WRITE, and a new run retrying it does not say it again', () => {
-  const dir = makeProject();
-  // /dev/full fails every write with ENOSPC: a full disk, on demand.
-  symlinkSync('/dev/full', join(dir, 'a.log'));
+test('a full disk is reported once as PIT_E_LOG_WRITE, and a new run retrying it does not say it again', (t) => {
+  const dir = join(makeProject(), 'disk');
+  if (!mountTmpfs(t, dir, '64k')) return;
+  fillDisk(dir);
   const reported: PitError[] = [];
   const log = new LogFile(join(dir, 'a.log'), { maxBytes: 1 << 30, keep: 1, onError: (e) => reported.push(e) });
   for (let i = 0; i < 5; i++) log.write('out', split('x\n'));
@@ -66,17 +67,18 @@ test('a full disk is reported once as PIT_E_LOG_WRITE, and a new run retrying it
   log.close();
 });
 
-test('a log that could not be written resumes by itself once it can, with a line saying how many bytes were lost', async () => {
-  const dir = makeProject();
+test('a log that could not be written resumes by itself once it can, with a line saying how many bytes were lost', async (t) => {
+  const dir = join(makeProject(), 'disk');
+  if (!mountTmpfs(t, dir, '64k')) return;
+  const filler = fillDisk(dir);
   const file = join(dir, 'a.log');
-  symlinkSync('/dev/full', file);
   const resumed: number[] = [];
   const log = new LogFile(file, { maxBytes: 1 << 30, keep: 1, onError: () => {}, onResume: (lost) => resumed.push(lost) });
   log.write('out', split('lost one\n'));
   log.write('err', split('lost two\nand three\n'));
-  // Space comes back: the path is a plain file again.
-  rmSync(file);
-  writeFileSync(file, 'half a li');
+  // Space comes back, and the file ends in half a line (a write the full disk cut short).
+  freeDisk(filler);
+  appendFileSync(file, 'half a li');
   const startedAt = Date.now();
   await until(() => resumed.length, 2000, 'the log to resume');
   assert.ok(Date.now() - startedAt < 1000, 'within a second');
@@ -117,4 +119,16 @@ test('a log truncated by someone else (copytruncate) is not rotated early', () =
   log.write('out', split(`${'y'.repeat(100)}\n`));
   log.close();
   assert.deepEqual(readdirSync(dir), ['a.log']);
+});
+
+test('a log planted as a symbolic link is never written through: reported, and its target untouched', () => {
+  const dir = makeProject({ 'victim.txt': 'mine\n' });
+  symlinkSync(join(dir, 'victim.txt'), join(dir, 'a.log'));
+  const reported: PitError[] = [];
+  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 1 << 30, keep: 1, onError: (e) => reported.push(e) });
+  log.write('out', split('secret output\n'));
+  log.close();
+  assert.deepEqual(reported.map((e) => e.code), ['PIT_E_LOG_WRITE']);
+  assert.match(reported[0].message, /PIT_E_STATE_FILE_LINK/);
+  assert.equal(readFileSync(join(dir, 'victim.txt'), 'utf8'), 'mine\n');
 });

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, nodeCommand } from '../helpers/engine.js';
 import { fixture } from '../helpers/paths.js';
+import { fillDisk, mountTmpfs } from '../helpers/tmpfs.js';
 
 test('100,000 lines from a fast writer all land in the log, in order, none split', async () => {
   const writer = JSON.stringify([process.execPath, fixture('programs', 'fast-writer.mjs'), '100000', '100']);
@@ -19,16 +20,19 @@ test('100,000 lines from a fast writer all land in the log, in order, none split
   });
 });
 
-test('a full disk under the log is reported once and the process keeps running', async () => {
+test('a full disk under the log is reported once and the process keeps running', async (t) => {
+  let mounted = true;
   const { engine, line, events } = await startEngine(
     `version: 1\nprocesses:\n  chatty:\n    command: ${nodeCommand("let n = 0; setInterval(() => console.log('tick ' + n++), 10)")}\n`,
     {},
     (dir) => {
-      // /dev/full fails every write with ENOSPC: a full disk, on demand.
-      mkdirSync(join(dir, '.pit', 'logs'), { recursive: true });
-      symlinkSync('/dev/full', join(dir, '.pit', 'logs', 'chatty.log'));
+      // A real full disk under .pit/logs: a small tmpfs, filled.
+      mkdirSync(join(dir, '.pit'), { recursive: true, mode: 0o700 });
+      mounted = mountTmpfs(t, join(dir, '.pit', 'logs'), '64k');
+      if (mounted) fillDisk(join(dir, '.pit', 'logs'));
     },
   );
+  if (!mounted) return;
   await line('chatty', /tick 30/);
   const reports = events.flatMap((e) => (e.type === 'engine:log-error' ? [e.message] : []));
   assert.equal(reports.length, 1, 'reported once, not per line');
