@@ -16,6 +16,7 @@ import type { EventBus } from '../events/bus.js';
 import { errors } from '../errors.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { matchesPattern, parsePattern } from '../events/match.js';
+import { isChatter } from '../events/quiet.js';
 import type { JournalRetention } from '../model/pitfile.js';
 import { createRowPolicy } from './row-policy.js';
 
@@ -31,6 +32,8 @@ export interface JournalQuery {
   limit?: number;
   /** Only events about this process. */
   process?: string;
+  /** Leave out output lines and periodic samples (events/quiet.ts), so `limit` counts what a person reads. */
+  quiet?: boolean;
 }
 
 export const journalFile = (stateDir: string) => join(stateDir, 'journal.db');
@@ -283,7 +286,7 @@ function select(db: Database.Database, q: JournalQuery): JournalEvent[] {
   const out: JournalEvent[] = [];
   if (limit === 0) return out;
   for (const row of db.prepare(`SELECT at, name, subject, data FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC`).iterate(...args) as Iterable<{ at: number; name: string; subject: string; data: string }>) {
-    if (!matchesPattern(parsed.segments, row.name)) continue;
+    if (!matchesPattern(parsed.segments, row.name) || (q.quiet && isChatter(row.name))) continue;
     out.push({ ...JSON.parse(row.data), subject: row.subject, name: row.name, at: row.at });
     if (out.length >= limit) break;
   }
