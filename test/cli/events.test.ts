@@ -8,8 +8,12 @@ import { EventBus } from '../../core/events/bus.js';
 import { Journal } from '../../core/journal/journal.js';
 import { describeEvent } from '../../core/events/describe.js';
 import { asksForChatter, isChatter } from '../../core/events/quiet.js';
+import { spawn } from 'node:child_process';
 import { makeProject } from '../helpers/project.js';
-import { runEngine } from '../helpers/cli.js';
+import { engineArgs, node, runEngine } from '../helpers/cli.js';
+import { runEngineProcess } from '../helpers/engine-process.js';
+import { nodeCommand } from '../helpers/engine.js';
+import { until } from '../helpers/wait.js';
 
 /** A project whose journal holds an exit followed by a hundred CPU/memory samples (kept with settings.journal.stats). */
 function projectWithSamples(): string {
@@ -59,4 +63,31 @@ test('output lines and samples are what a default event list leaves out; anythin
   assert.ok(asksForChatter('process:api:stderr') && asksForChatter('process:*:stats'));
   assert.ok(!asksForChatter('*:*') && !asksForChatter('process:api'));
   assert.equal(describeEvent({ name: 'process:api:limit', kind: 'memory', value: 371_195_904, limit: 209_715_200, for_ms: 10_000, action: 'restart' }), 'kind=memory value 354 MiB limit 200 MiB for 10.0 s action=restart');
+});
+
+/** `engine events -f ...args` in `dir`, its output collected until stopped. */
+function follow(dir: string, args: string[]) {
+  const child = spawn(node, [...engineArgs, 'events', '-f', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  return { text: () => out, stop: () => child.kill('SIGTERM') };
+}
+
+test('engine events -f leaves out output lines and samples; with --all it shows them', async (t) => {
+  // A limit loads process-monitor, which samples talk every 100 ms.
+  const dir = makeProject({ 'pitfile.yaml': `version: 1\nsettings: { monitor_interval: 100ms }\nprocesses:\n  talk: { command: ${nodeCommand("setInterval(() => console.log('tick'), 50)")}, limits: { memory: 1GB } }\n` });
+  const engine = runEngineProcess(dir);
+  await engine.waitFor(/listening on/);
+  const all = follow(dir, ['--all']);
+  const quiet = follow(dir, []);
+  t.after(() => [all.stop(), quiet.stop()]);
+  await until(() => /process:talk:stdout line=tick/.test(all.text()), 15_000, 'a tick line in engine events -f --all');
+  await until(() => /process:talk:stats cpu [\d.]+ % rss [\d.]+ MiB/.test(all.text()), 15_000, 'a sample in engine events -f --all');
+  // Something that is not a line, seen by both: a restart.
+  assert.equal(runEngine(['restart', 'talk'], dir).status, 0);
+  await until(() => /process:talk:state .*to=running/.test(quiet.text()), 15_000, `the restart in engine events -f; got:\n${quiet.text()}`);
+  await until(() => /process:talk:state .*to=running/.test(all.text()), 15_000, 'the restart in engine events -f --all');
+  assert.doesNotMatch(quiet.text(), /:stdout/, 'no output line by default');
+  assert.doesNotMatch(quiet.text(), /:stats/, 'no sample by default');
 });
