@@ -22,7 +22,7 @@ import { builtinPlugins } from './plugins/builtins.js';
 import type { ActionHandler, ProcessControl } from './reactions/actions/types.js';
 import { loadPitfile } from './config/load.js';
 import { watchConfig } from './config/watch.js';
-import { PitError, PitfileError, errors } from './errors.js';
+import { PitError, PitfileError, errors, formatPitWarning } from './errors.js';
 
 /** Events kept for the plugins while their workers boot; a start-up that floods output loses the rest (and says so). */
 const START_UP_EVENTS = 10_000;
@@ -208,7 +208,9 @@ export class Engine {
     const file = this.#pitfile.file;
     let next: Pitfile;
     try {
-      next = (await loadPitfile({ config: file, env: this.opts.env, plugins: true })).pitfile;
+      const loaded = await loadPitfile({ config: file, env: this.opts.env, plugins: true, machine: true });
+      next = loaded.pitfile;
+      for (const w of loaded.warnings) this.opts.log?.(formatPitWarning(w));
     } catch (e) {
       // A file that cannot be read (removed mid-save, …) is refused like an invalid one.
       const found = e instanceof PitfileError ? e.errors : [e instanceof PitError ? e : errors.PIT_E_CONFIG_READ(file, (e as Error).message)];

@@ -159,6 +159,26 @@ export const errors = {
     `bad event pattern "${pattern}": ${why}`,
     'write kind:subject:what or kind:subject, with * for any one segment (e.g. "process:*:exit")',
   ]),
+  PIT_E_CONFIG_EVENT_UNKNOWN: make('PIT_E_CONFIG_EVENT_UNKNOWN', (pattern: string, why: string) => [
+    `"${pattern}" can never match: ${why}`,
+    'fix the name; docs/pitfile.md lists every event (engine events shows the ones that happened)',
+  ]),
+  PIT_E_CONFIG_CWD_MISSING: make('PIT_E_CONFIG_CWD_MISSING', (cwd: string) => [
+    `the working directory ${cwd} does not exist`,
+    'create it, or fix "cwd" (relative to the pitfile)',
+  ]),
+  PIT_E_CONFIG_PROGRAM_NOT_FOUND: make('PIT_E_CONFIG_PROGRAM_NOT_FOUND', (program: string, isPath: boolean, where: string) => [
+    isPath ? `${program} does not exist or is not executable (from ${where})` : `"${program}" is not found on PATH (${where})`,
+    isPath ? 'fix the path (relative to the cwd), or chmod +x the file' : 'install it, give its full path, or set PATH in the process\'s "env"',
+  ]),
+  PIT_E_CONFIG_WATCH_MATCHES_NOTHING: make('PIT_E_CONFIG_WATCH_MATCHES_NOTHING', (path: string) => [
+    `"${path}" matches no file yet`,
+    'fix the glob (it is relative to the pitfile); if the files come later, ignore this warning',
+  ]),
+  PIT_E_CONFIG_CPU_OVER_CORES: make('PIT_E_CONFIG_CPU_OVER_CORES', (percent: number, cores: number) => [
+    `a cpu limit of ${percent}% can never be reached: this machine has ${cores} core${cores === 1 ? '' : 's'} (${cores * 100}% at most)`,
+    `lower it to at most ${cores * 100}% (cpu is in percent of one core: 150% is one and a half)`,
+  ]),
   PIT_E_CONFIG_WATCHER_UNKNOWN: make('PIT_E_CONFIG_WATCHER_UNKNOWN', (name: string, kind: string) => [
     `no ${kind} watcher named "${name}"`,
     'name a watcher defined under "watchers", or use *',
@@ -393,6 +413,13 @@ export function formatPitError(e: PitError, cwd = process.cwd()): string {
   return lines.join('\n');
 }
 
+/** A warning, as formatPitError writes an error, marked "warning:" after its place. */
+export function formatPitWarning(e: PitError, cwd = process.cwd()): string {
+  const w = e.where;
+  const place = w ? `${displayPath(w.file, cwd)}:${w.line}:${w.column}: ` : '';
+  return formatPitError(e, cwd).replace(place, `${place}warning: `);
+}
+
 /** A path as short as it can be read from `cwd`. */
 export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = relative(cwd, file);
@@ -401,7 +428,11 @@ export function displayPath(file: string, cwd = process.cwd()): string {
 
 /** Raised when the pitfile holds one or more errors; all are reported at once. */
 export class PitfileError extends Error {
-  constructor(readonly errors: PitError[]) {
+  constructor(
+    readonly errors: PitError[],
+    /** What may not work either, found on the way (engine validate shows them too). */
+    readonly warnings: PitError[] = [],
+  ) {
     super(errors.map((e) => formatPitError(e)).join('\n\n'));
     this.name = 'PitfileError';
   }

@@ -8,7 +8,7 @@ import { painter } from './engine-client.js';
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .summary('check this machine and project: Node, pitfile, .pit/, socket path, inotify, package index, service managers')
+    .summary('check this machine and project: Node, pitfile (and its warnings), .pit/, socket path, inotify, package index, service managers, programs on a service PATH')
     .option('--json', 'print the checks as JSON')
     .option('--deep', "also check each Python process's environment (runs the project's interpreters)")
     .addHelpText('after', `

@@ -35,7 +35,8 @@ Examples:
       const signals = opts.daemon ? null : ownSignals();
       try {
         const { loadPitfile } = await import('../config/load.js');
-        const { pitfile } = await loadPitfile({ config, plugins: true });
+        const { pitfile, warnings } = await loadPitfile({ config, plugins: true, machine: true });
+        (await import('./validate.js')).printWarnings(warnings);
         // Checked here, so a bad flag is said to this terminal, not into a daemon's log.
         const dashboard = await dashboardOption(opts.dashboard);
         if (opts.daemon) {

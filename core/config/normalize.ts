@@ -185,5 +185,5 @@ function deepFreeze<T>(v: T): T {
 function journalKeep(written: Map | undefined): M.JournalRetention {
   const keepSchema = pitfileSchema.definitions.settings.properties.journal.properties.keep.properties;
   const keep = { age: keepSchema.age.default, rows: keepSchema.rows.default, ...(written?.keep ?? {}) };
-  return { ageMs: ms(keep.age), rows: keep.rows };
+  return { ageMs: ms(keep.age), rows: keep.rows, statsEveryMs: written?.stats === undefined || written.stats === 'off' ? null : ms(written.stats) };
 }

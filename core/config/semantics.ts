@@ -5,6 +5,7 @@ import { errors } from '../errors.js';
 import { parsePattern, matchesGlob, isGlob } from '../events/match.js';
 import type { Problem } from './validate.js';
 import { suggest } from './suggest.js';
+import { checkEventName, type EventNameContext } from './event-names.js';
 
 type Map = Record<string, any>;
 const asMap = (v: unknown): Map => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Map) : {});
@@ -24,7 +25,7 @@ export async function checkSemantics(data: unknown): Promise<Problem[]> {
     ...checkDependencies(processes),
     ...checkHealth(processes),
     ...checkWatchers(watchers, cron),
-    ...checkReactions(asList(root.reactions), Object.keys(processes), watchers),
+    ...checkReactions(asList(root.reactions), Object.keys(processes), watchers, asList(root.plugins).length > 0),
   ];
 }
 
@@ -159,9 +160,21 @@ function isTimeZone(tz: string): boolean {
 
 const processActions = ['start', 'stop', 'restart'];
 
-function checkReactions(reactions: unknown[], processNames: string[], watchers: Map): Problem[] {
+/** The event names the pitfile's emit actions publish ("deploy:api:done", or { event: ... }). */
+function emittedNames(reactions: unknown[]): string[] {
+  return reactions.flatMap((r) =>
+    asList(asMap(r).do).flatMap((a) => {
+      const e = asMap(a).emit;
+      const name = typeof e === 'string' ? e : asMap(e).event;
+      return typeof name === 'string' ? [name] : [];
+    }),
+  );
+}
+
+function checkReactions(reactions: unknown[], processNames: string[], watchers: Map, hasPlugins: boolean): Problem[] {
   const out: Problem[] = [];
   const ids = new Map<string, number>();
+  const names: EventNameContext = { emitted: emittedNames(reactions), hasPlugins };
   reactions.forEach((r0, i) => {
     const r = asMap(r0);
     const at = (...k: (string | number)[]) => ['reactions', i, ...k];
@@ -169,7 +182,7 @@ function checkReactions(reactions: unknown[], processNames: string[], watchers: 
       if (ids.has(r.id)) out.push({ path: at('id'), error: errors.PIT_E_CONFIG_INVALID(`reaction id "${r.id}" is also used by reactions[${ids.get(r.id)}]`) });
       ids.set(r.id, i);
     }
-    if (typeof r.on === 'string') out.push(...checkOn(r.on, at('on'), processNames, watchers));
+    if (typeof r.on === 'string') out.push(...checkOn(r.on, at('on'), processNames, watchers, names));
     const match = asMap(r.if).match;
     if (typeof match === 'string') {
       try {
@@ -196,9 +209,11 @@ function checkReactions(reactions: unknown[], processNames: string[], watchers: 
   return out;
 }
 
-function checkOn(on: string, path: (string | number)[], processNames: string[], watchers: Map): Problem[] {
+function checkOn(on: string, path: (string | number)[], processNames: string[], watchers: Map, names: EventNameContext): Problem[] {
   const parsed = parsePattern(on);
   if ('error' in parsed) return [{ path, error: errors.PIT_E_CONFIG_EVENT_PATTERN(on, parsed.error) }];
+  const never = checkEventName(parsed.segments, names);
+  if (never) return [{ path, error: errors.PIT_E_CONFIG_EVENT_UNKNOWN(on, never.message), ...(never.warning ? { warning: true } : {}) }];
   const [kind, subject] = parsed.segments;
   if (subject === '*') return [];
   if (kind === 'file' || kind === 'cron') {

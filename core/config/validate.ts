@@ -13,6 +13,8 @@ export interface Problem {
   path: PathKey[];
   key?: boolean;
   error: PitError;
+  /** Shown, but the pitfile still loads (engine validate --strict fails on it). */
+  warning?: boolean;
 }
 
 type Schema = Record<string, any>;

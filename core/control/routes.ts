@@ -139,7 +139,7 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
       return n;
     };
     if (!engine.journal) throw badRequest('the engine has not started its journal yet');
-    return { events: engine.journal.query({ type: pattern, since: num(q.since, 'since'), until: num(q.until, 'until'), limit: num(q.limit, 'limit'), process: q.process }) };
+    return { events: engine.journal.query({ type: pattern, since: num(q.since, 'since'), until: num(q.until, 'until'), limit: num(q.limit, 'limit'), process: q.process, quiet: q.quiet === '1' }) };
   });
 
   app.get('/v1/events/stream', async (req, res) => {

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import semver from 'semver';
 import which from 'which';
-import { PitfileError, displayPath, formatPitError } from '../errors.js';
+import { PitfileError, displayPath, formatPitError, formatPitWarning, type PitError } from '../errors.js';
+import { shellProgram } from '../config/machine-checks.js';
 import { loadPitfile } from '../config/load.js';
 import type { FileWatcherConfig, Pitfile } from '../model/pitfile.js';
 import { shortSocketPath, SOCKET_PATH_MAX } from '../control/socket-path.js';
@@ -36,8 +37,8 @@ export interface DoctorInputs {
   /** fs.inotify.max_user_watches, or null where there is no inotify. */
   maxUserWatches(): number | null;
   systemdRunning(): boolean;
-  /** The absolute path of `cmd` on PATH, or null. */
-  which(cmd: string): string | null;
+  /** The absolute path of `cmd` on PATH (or on `path` when given), or null. */
+  which(cmd: string, path?: string): string | null;
   /** Also run the project's interpreters (--deep); off, doctor runs no project code. */
   deep?: boolean;
   /** Whether /proc/<pid>/stat can be read (parentage and PIT_RUN come from there). */
@@ -60,7 +61,7 @@ export const machineInputs = (cwd: string, config?: string, deep = false): Docto
     }
   },
   systemdRunning: () => existsSync('/run/systemd/system'),
-  which: (cmd) => which.sync(cmd, { nothrow: true }),
+  which: (cmd, path) => which.sync(cmd, { nothrow: true, ...(path === undefined ? {} : { path }) }),
   cgroup: () => delegatedCgroup(),
   procReadable: () => {
     try {
@@ -210,6 +211,35 @@ const containment: Check = ({ procReadable, cgroup }) => {
   return { check, status: 'ok', detail: `process groups + /proc descendant tracking (not cgroup v2: ${delegated.why})` };
 };
 
+/** The PATH systemd gives a service (and supervisord's usual environment): no ~/.local, pyenv, nvm or venv. */
+export const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * A program found through this shell's PATH (a pyenv shim, nvm's node, an
+ * activated venv) may be another one, or none, once engine service install
+ * runs the engine under a service manager. Lookups only: nothing runs.
+ */
+const servicePath: Check = ({ which: find }, pitfile) => {
+  const check = 'service PATH';
+  if (!pitfile) return needsPitfile(check);
+  const differ: string[] = [];
+  for (const p of Object.values(pitfile.processes)) {
+    const program = typeof p.command === 'string' ? shellProgram(p.command) : p.command[0];
+    // A path, or a PATH the process sets itself, resolves the same anywhere.
+    if (!program || program.includes('/') || p.env.PATH !== undefined) continue;
+    const here = find(program);
+    const there = find(program, SERVICE_PATH);
+    if (here !== there) differ.push(`${p.name}: ${program} is ${here ?? 'not found'} here, ${there ?? 'not found'} under a service manager`);
+  }
+  if (!differ.length) return { check, status: 'ok', detail: `each process's program resolves the same on a service manager's PATH (${SERVICE_PATH})` };
+  return {
+    check,
+    status: 'warn',
+    detail: differ.join('; '),
+    fix: `write the program's full path in "command", or set env.PATH for the process; engine service install carries this shell's PATH into its unit, but a unit written otherwise runs it with PATH=${SERVICE_PATH}`,
+  };
+};
+
 /** One check per process that runs Python: its environment found, and the tool that installs into it usable. */
 async function pythonEnvironments(inputs: DoctorInputs, pitfile: Pitfile | null): Promise<CheckResult[]> {
   if (!pitfile) return [needsPitfile('python')];
@@ -244,9 +274,14 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckResult[]> {
   let pitfile: Pitfile | null = null;
   let pitfileResult: CheckResult;
   try {
-    ({ pitfile } = await loadPitfile({ cwd: inputs.cwd, config: inputs.config, env: inputs.env }));
+    let warnings: PitError[];
+    ({ pitfile, warnings } = await loadPitfile({ cwd: inputs.cwd, config: inputs.config, env: inputs.env, machine: true }));
     const [p, w] = [Object.keys(pitfile.processes).length, Object.keys(pitfile.watchers).length];
     pitfileResult = { check: 'pitfile', status: 'ok', detail: `${displayPath(pitfile.file, inputs.cwd)} is valid: ${p} process${p === 1 ? '' : 'es'}, ${w} watcher${w === 1 ? '' : 's'}` };
+    if (warnings.length) {
+      const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : '';
+      pitfileResult = { ...pitfileResult, status: 'warn', detail: formatPitWarning(warnings[0], inputs.cwd).split('\n')[0] + more, fix: 'engine validate lists every warning with file:line:column' };
+    }
   } catch (e) {
     const first = e instanceof PitfileError ? e.errors[0] : null;
     pitfileResult = {
@@ -256,6 +291,6 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckResult[]> {
       fix: first?.code === 'PIT_E_CONFIG_NOT_FOUND' ? 'engine init writes a starter pitfile.yaml' : 'engine validate lists every problem with file:line:column',
     };
   }
-  const rest = await Promise.all([stateDir, socketPath, inotify, installerIndex, service, containment].map((c) => c(inputs, pitfile)));
+  const rest = await Promise.all([stateDir, socketPath, inotify, installerIndex, service, servicePath, containment].map((c) => c(inputs, pitfile)));
   return [node(inputs, pitfile) as CheckResult, pitfileResult, ...rest, ...(await pythonEnvironments(inputs, pitfile))];
 }

@@ -68,3 +68,29 @@ export function eventName(e: PitEvent): string {
   const [kind, what] = e.type.split(':');
   return e.subject ? `${kind}:${e.subject}:${what}` : `${kind}:${what}`;
 }
+
+/**
+ * Every event type above, at run time (a pitfile's `on:` is checked against
+ * it); `satisfies` and the check below keep it and Payloads the same set.
+ */
+export const eventTypes = [
+  'process:state', 'process:exit', 'process:healthy', 'process:unhealthy', 'process:stale', 'process:error',
+  'process:stdout', 'process:stderr',
+  'engine:orphan', 'engine:log-error', 'engine:watch-error', 'engine:log-resumed', 'engine:state-error', 'engine:state-resumed',
+  'file:change', 'cron:tick',
+  'config:reloaded', 'config:restart-needed', 'config:invalid',
+  'reaction:failed', 'reaction:suspended', 'reaction:run',
+  'plugin:error', 'plugin:disabled',
+  'custom:event',
+] as const satisfies readonly EventType[];
+// Fails to compile when a Payloads key is missing from eventTypes.
+const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;
+void everyTypeListed;
+
+/**
+ * Process events the built-in plugins emit (process-monitor:
+ * stats, limit; import-error-matcher: import-error; python-installer:
+ * install). They reach the bus as custom events; they are named here so a
+ * pitfile reacting to them is checked like one reacting to core events.
+ */
+export const builtinPluginProcessEvents = ['stats', 'limit', 'import-error', 'install'] as const;

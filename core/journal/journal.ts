@@ -17,7 +17,9 @@ import type { EventBus } from '../events/bus.js';
 import { errors } from '../errors.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { matchesPattern, parsePattern } from '../events/match.js';
+import { isChatter } from '../events/quiet.js';
 import type { JournalRetention } from '../model/pitfile.js';
+import { createRowPolicy } from './row-policy.js';
 
 /** An event as it is stored and served: its payload with its full name and time. */
 export type JournalEvent = Record<string, unknown> & { name: string; at: number };
@@ -31,6 +33,8 @@ export interface JournalQuery {
   limit?: number;
   /** Only events about this process. */
   process?: string;
+  /** Leave out output lines and periodic samples (events/quiet.ts), so `limit` counts what a person reads. */
+  quiet?: boolean;
 }
 
 export const journalFile = (stateDir: string) => join(stateDir, 'journal.db');
@@ -43,8 +47,6 @@ const MAX_QUEUE = 50_000;
 const PRUNE_EVERY_MS = 60_000;
 /** How often a journal that cannot be written (a full disk) is tried again. */
 export const RETRY_MS = 1000;
-/** Output lines live in the logs, rotated; the journal keeps what happened, not what was printed. */
-const NOT_JOURNALED = new Set(['process:stdout', 'process:stderr']);
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, name TEXT NOT NULL, subject TEXT NOT NULL, data TEXT NOT NULL);
@@ -64,12 +66,16 @@ export class Journal {
   /** Set while the journal cannot be written for now (a full disk): reported once, retried. */
   #unwritable: string | null = null;
   #bus: EventBus | null = null;
+  /** Output lines and most periodic samples are not rows (row-policy.ts). */
+  readonly #isRow: (e: PitEvent) => boolean;
 
   private constructor(
     private readonly file: string,
     private readonly keep: JournalRetention,
     private readonly warn: (text: string) => void,
+    private readonly clock: () => number,
   ) {
+    this.#isRow = createRowPolicy(keep.statsEveryMs ?? null);
   }
 
   get #db(): Database.Database {
@@ -77,9 +83,13 @@ export class Journal {
     return this.#handle;
   }
 
-  /** Open (or start) the journal of `stateDir`; `warn` hears about a file moved aside. */
-  static open(stateDir: string, keep: JournalRetention, warn: (text: string) => void = () => {}): Journal {
-    return new Journal(journalFile(stateDir), keep, warn);
+  /**
+   * Open (or start) the journal of `stateDir`; `warn` hears about a file
+   * moved aside. `clock` decides what "now" is for pruning (a test runs a
+   * simulated week through it).
+   */
+  static open(stateDir: string, keep: JournalRetention, warn: (text: string) => void = () => {}, clock: () => number = Date.now): Journal {
+    return new Journal(journalFile(stateDir), keep, warn, clock);
   }
 
   /** Read a journal with no engine running (engine events after a stop); null when there is none. */
@@ -101,7 +111,7 @@ export class Journal {
   }
 
   add(e: PitEvent): void {
-    if (NOT_JOURNALED.has(e.type)) return;
+    if (!this.#isRow(e)) return;
     if (this.#queue.length >= MAX_QUEUE) {
       // Also while the disk is full: what led up to it is kept, the rest counted.
       this.#dropped++;
@@ -143,7 +153,7 @@ export class Journal {
     }
     if (this.#failures) return;
     if (this.#unwritable !== null) this.#resumed();
-    if (Date.now() - this.#prunedAt > PRUNE_EVERY_MS) this.#pruneQuietly();
+    if (this.clock() - this.#prunedAt > PRUNE_EVERY_MS) this.#pruneQuietly();
   }
 
   /** Prune, where a failure (a full disk: deleting needs room in the WAL) waits for the next time. */
@@ -151,7 +161,7 @@ export class Journal {
     try {
       this.prune();
     } catch {
-      this.#prunedAt = Date.now();
+      this.#prunedAt = this.clock();
     }
   }
 
@@ -190,7 +200,7 @@ export class Journal {
   }
 
   /** Remove rows past settings.journal.keep. */
-  prune(now = Date.now()): void {
+  prune(now = this.clock()): void {
     this.#prunedAt = now;
     this.#db.prepare('DELETE FROM events WHERE at < ?').run(now - this.keep.ageMs);
     this.#db.prepare('DELETE FROM events WHERE id <= (SELECT id FROM events ORDER BY id DESC LIMIT 1 OFFSET ?)').run(this.keep.rows);
@@ -283,7 +293,7 @@ function select(db: Database.Database, q: JournalQuery): JournalEvent[] {
   const out: JournalEvent[] = [];
   if (limit === 0) return out;
   for (const row of db.prepare(`SELECT at, name, subject, data FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC`).iterate(...args) as Iterable<{ at: number; name: string; subject: string; data: string }>) {
-    if (!matchesPattern(parsed.segments, row.name)) continue;
+    if (!matchesPattern(parsed.segments, row.name) || (q.quiet && isChatter(row.name))) continue;
     out.push({ ...JSON.parse(row.data), subject: row.subject, name: row.name, at: row.at });
     if (out.length >= limit) break;
   }

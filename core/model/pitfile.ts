@@ -153,6 +153,8 @@ export interface ListenConfig {
 export interface JournalRetention {
   ageMs: number;
   rows: number;
+  /** settings.journal.stats: one process:<name>:stats row per process this often; null keeps none. */
+  statsEveryMs?: number | null;
 }
 
 export interface SettingsConfig {

@@ -48,15 +48,23 @@ function isDirectory(p: string): boolean {
  * relative PATH entries resolve from the child's cwd, not the engine's.
  */
 function resolveExecutable(name: string, spec: SpawnSpec): string {
-  const hasSlash = name.includes('/');
-  const dirs = hasSlash ? [''] : (spec.env.PATH ?? defaultPath).split(delimiter).map((d) => d || '.');
-  if (name) {
-    for (const dir of dirs) {
-      const candidate = resolve(spec.cwd, dir, name);
-      if (isExecutableFile(candidate)) return candidate;
-    }
+  const found = findExecutable(name, spec.cwd, spec.env.PATH);
+  if (found === null) throw errors.PIT_E_PROCESS_COMMAND_NOT_FOUND(name, name.includes('/'));
+  return found;
+}
+
+/**
+ * The file `name` would run as from `cwd` with `path` as PATH, or null;
+ * stat and access only (engine validate checks commands with it, running nothing).
+ */
+export function findExecutable(name: string, cwd: string, path: string | undefined): string | null {
+  const dirs = name.includes('/') ? [''] : (path ?? defaultPath).split(delimiter).map((d) => d || '.');
+  if (!name) return null;
+  for (const dir of dirs) {
+    const candidate = resolve(cwd, dir, name);
+    if (isExecutableFile(candidate)) return candidate;
   }
-  throw errors.PIT_E_PROCESS_COMMAND_NOT_FOUND(name, hasSlash);
+  return null;
 }
 
 function isExecutableFile(p: string): boolean {

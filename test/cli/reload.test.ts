@@ -34,3 +34,19 @@ test('a reload adding settings.dashboard.listen says the engine must restart to 
   assert.equal(back.stdout, 'reloaded (no process changed)\n');
   assert.doesNotMatch(engine.text(), /shutdown_timeout changed/);
 });
+
+test('engine run prints the pitfile warnings once at start, a reload prints its own, and a reload that can never work is refused', async () => {
+  const watching = (path: string) => `${pitfile}watchers:\n  code: { paths: ["${path}"] }\n`;
+  const dir = makeProject({ 'pitfile.yaml': watching('src/**/*.py') });
+  const engine = runEngineProcess(dir);
+  await engine.waitFor(/listening on/);
+  const atStart = engine.text().match(/pitfile\.yaml:5:19: warning: watchers\.code\.paths\[0\] "src\/\*\*\/\*\.py" matches no file yet \[PIT_E_CONFIG_WATCH_MATCHES_NOTHING\]/g) ?? [];
+  assert.equal(atStart.length, 1, `said once at start:\n${engine.text()}`);
+  writeFileSync(join(dir, 'pitfile.yaml'), watching('lib/**'));
+  await engine.waitFor(/warning: watchers\.code\.paths\[0\] "lib\/\*\*" matches no file yet/);
+  // A cwd that does not exist: refused, the running config stays.
+  writeFileSync(join(dir, 'pitfile.yaml'), `version: 1\nprocesses:\n  a: { command: ${idle}, cwd: gone }\n`);
+  const reload = runEngine(['reload'], dir);
+  assert.equal(reload.status, 1);
+  assert.match(reload.stderr, /pitfile\.yaml:3:\d+: processes\.a\.cwd the working directory gone does not exist \[PIT_E_CONFIG_CWD_MISSING\]/);
+});

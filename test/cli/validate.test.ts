@@ -22,13 +22,14 @@ test('validate exits 1 and prints file:line:column, code frame and fix', () => {
   assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
 });
 
-test('validate --json prints an array of {file, line, column, path, message}', () => {
+test('validate --json prints an array of {severity, file, line, column, path, message}', () => {
   const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api:\n    command: x\n    stop: { timeout: later }\n' });
   const r = runEngine(['validate', '--json'], dir);
   assert.equal(r.status, 1);
   const list = JSON.parse(r.stdout);
   assert.deepEqual(list, [
     {
+      severity: 'error',
       code: 'PIT_E_CONFIG_DURATION',
       file: join(dir, 'pitfile.yaml'),
       line: 5,
@@ -39,6 +40,38 @@ test('validate --json prints an array of {file, line, column, path, message}', (
     },
   ]);
   assert.equal(JSON.parse(runEngine(['validate', '--json'], makeProject({ 'pitfile.yaml': 'version: 1\n' })).stdout).length, 0);
+});
+
+test('validate shows warnings with file:line:column and exits 0; --strict makes them fail', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api:\n    command: gunicron app:app\nwatchers:\n  code: { paths: ["src/**/*.py"] }\n' });
+  const r = runEngine(['validate'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^pitfile\.yaml:4:14: warning: processes\.api\.command "gunicron" is not found on PATH .*\[PIT_E_CONFIG_PROGRAM_NOT_FOUND\]/m);
+  assert.match(r.stderr, /^pitfile\.yaml:6:19: warning: watchers\.code\.paths\[0\] "src\/\*\*\/\*\.py" matches no file .*\[PIT_E_CONFIG_WATCH_MATCHES_NOTHING\]/m);
+  assert.match(r.stdout, /pitfile\.yaml is valid: 1 process, 1 watcher, 0 reactions \(2 warnings\)/);
+  const strict = runEngine(['validate', '--strict'], dir);
+  assert.equal(strict.status, 1);
+  assert.match(strict.stderr, /warning: processes\.api\.command/);
+  assert.match(strict.stderr, /2 warnings, and --strict fails on warnings/);
+  assert.equal(strict.stdout, '', 'not said to be valid');
+  const json = JSON.parse(runEngine(['validate', '--json'], dir).stdout);
+  assert.deepEqual(json.map((w: { severity: string; code: string; line: number }) => [w.severity, w.code, w.line]), [
+    ['warning', 'PIT_E_CONFIG_PROGRAM_NOT_FOUND', 4],
+    ['warning', 'PIT_E_CONFIG_WATCH_MATCHES_NOTHING', 6],
+  ]);
+});
+
+test('validate rejects a pitfile that can never work, each problem at its line:column, warnings beside', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api:\n    command: ["gunicron"]\n    cwd: services/api\n  web:\n    command: ["gunicron"]\n' });
+  const r = runEngine(['validate'], dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^pitfile\.yaml:5:10: processes\.api\.cwd the working directory services\/api does not exist \[PIT_E_CONFIG_CWD_MISSING\]/m);
+  assert.match(r.stderr, /^pitfile\.yaml:7:15: processes\.web\.command\[0\] "gunicron" is not found on PATH/m);
+  assert.doesNotMatch(r.stderr, /processes\.api\.command/, 'no program lookup in a cwd that does not exist');
+  // Event names are checked with the file; the machine checks once it is consistent.
+  const names = runEngine(['validate'], makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api: { command: ["sleep", "1"] }\nreactions:\n  - on: "process:*:crashed"\n    do: [{ restart: api }]\n' }));
+  assert.equal(names.status, 1);
+  assert.match(names.stderr, /^pitfile\.yaml:5:9: reactions\[0\]\.on "process:\*:crashed" can never match: no process event is named "crashed" .*did you mean "process:\*:exit"\? \[PIT_E_CONFIG_EVENT_UNKNOWN\]/m);
 });
 
 test('validate with a usage error exits 2', () => {

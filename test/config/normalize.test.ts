@@ -41,3 +41,10 @@ test('the model is frozen', async () => {
     (pitfile.processes.a as { command: unknown }).command = 'y';
   }, TypeError);
 });
+
+test('settings.journal.stats is an interval in ms, and null when unset or off', async () => {
+  const journalOf = async (yaml: string) => (await loadPitfile({ cwd: makeProject({ 'pitfile.yaml': `version: 1\n${yaml}` }), env: {} })).pitfile.settings.journal;
+  assert.deepEqual(await journalOf(''), { ageMs: 7 * 86_400_000, rows: 100_000, statsEveryMs: null });
+  assert.equal((await journalOf('settings: { journal: { stats: 1m } }\n')).statsEveryMs, 60_000);
+  assert.equal((await journalOf('settings: { journal: { stats: "off" } }\n')).statsEveryMs, null);
+});

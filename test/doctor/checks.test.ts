@@ -29,8 +29,36 @@ test('doctor passes every check on a sound project', async () => {
   const dir = makeProject({ 'pitfile.yaml': valid });
   const results = await runDoctor(inputs(dir));
   assert.deepEqual(results.filter((c) => c.status !== 'ok'), []);
-  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'package index', 'service', 'process containment']);
+  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'package index', 'service', 'service PATH', 'process containment']);
   assert.ok(!existsSync(join(dir, '.pit')), 'the state-dir check leaves no .pit/ behind');
+});
+
+test('doctor reports what validate reports: a missing cwd fails, a warning warns, each at its line:column', async () => {
+  const missing = await check('pitfile', makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api: { command: ["node"], cwd: services/api }\n' }));
+  assert.equal(missing.status, 'fail');
+  assert.match(missing.detail, /^pitfile\.yaml:3:\d+: processes\.api\.cwd the working directory services\/api does not exist/);
+  const warned = await check('pitfile', makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api: { command: "node app.js" }\nwatchers:\n  code: { paths: [src, "lib/**"] }\n' }));
+  assert.equal(warned.status, 'warn');
+  assert.match(warned.detail, /^pitfile\.yaml:5:19: warning: watchers\.code\.paths\[0\] "src" matches no file yet \[PIT_E_CONFIG_WATCH_MATCHES_NOTHING\] \(and 1 more\)$/);
+});
+
+test("doctor warns when a process's program resolves differently on a service manager's PATH, and only looks", async () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api: { command: "python app.py" }\n  web: { command: ["node", "web.js"] }\n  job: { command: "./job" }\n  pinned: { command: "python x.py", env: { PATH: "/opt/py/bin" } }\n' });
+  const seen: (string | undefined)[] = [];
+  // pyenv's shim here, the system's python there; node only here (nvm).
+  const which = (cmd: string, path?: string) => {
+    seen.push(path);
+    if (cmd === 'python') return path ? '/usr/bin/python' : '/home/me/.pyenv/shims/python';
+    if (cmd === 'node') return path ? null : '/home/me/.nvm/versions/node/v20/bin/node';
+    return `/usr/bin/${cmd}`;
+  };
+  const c = await check('service PATH', dir, { which });
+  assert.equal(c.status, 'warn');
+  assert.equal(c.detail, 'api: python is /home/me/.pyenv/shims/python here, /usr/bin/python under a service manager; web: node is /home/me/.nvm/versions/node/v20/bin/node here, not found under a service manager');
+  assert.ok(seen.includes('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'), 'looked up with the service PATH');
+  assert.match(c.fix!, /full path/);
+  const same = await check('service PATH', makeProject({ 'pitfile.yaml': valid }));
+  assert.equal(same.status, 'ok', 'the same program both ways');
 });
 
 test('doctor fails an old Node with the version it needs', async () => {

@@ -119,7 +119,7 @@ test('engine events reads the journal from a running engine, and after it stoppe
   await engine.waitFor(/once exited/);
   const live = await runEngineAsync(['events', '--type', 'process:once:exit'], dir);
   assert.equal(live.status, 0, live.stderr);
-  assert.match(live.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z process:once:exit pid=\d+ exit_code=7 signal=null uptime_ms=\d+ caused_by_engine=false$/m);
+  assert.match(live.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z process:once:exit pid=\d+ exit_code=7 uptime [\d.]+ m?s$/m);
   assert.equal((await runEngineAsync(['shutdown'], dir)).status, 0);
   await engine.exited;
   const after = runEngine(['events', '--type', 'process:*:state', '--json'], dir);
@@ -152,4 +152,73 @@ test('on a full disk the journal keeps its events, says so once, and writes them
   assert.equal(said.filter((e) => e.type === 'engine:state-error').length, 1, 'said once');
   assert.equal(j.query({ type: 'process:*:exit', limit: 10_000 }).length, 2001, 'every event of the outage is written');
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.bad-')), [], 'not moved aside');
+});
+
+const DAY = 86_400_000;
+const statsOf = (bus: EventBus, process: string, at: number) =>
+  bus.publish('custom:event', process, { name: `process:${process}:stats`, data: { cpu_percent: 0.2, rss_bytes: 36_000_000, processes: 1 } }, at);
+
+test('a simulated week of 20 processes stays within settings.journal.keep: samples and lines are not rows, the whole 7 days are kept', () => {
+  const dir = makeProject();
+  const bus = new EventBus();
+  const start = Date.UTC(2026, 0, 1);
+  let now = start;
+  const j = Journal.open(dir, keep, () => {}, () => now);
+  j.attach(bus);
+  const names = Array.from({ length: 20 }, (_, i) => `p${i}`);
+  const end = start + 8 * DAY;
+  // Every 15 s a sample per process (the default monitor_interval is 5 s: 3x the samples, the same rows;
+  // either way, as rows they would pass keep.rows within a day), every minute a line each;
+  // every hour each process restarts (4 state changes and an exit); a file change and a cron tick every 10 minutes.
+  for (now = start; now < end; now += 15_000) {
+    for (const n of names) statsOf(bus, n, now);
+    if (now % 60_000 === 0) for (const n of names) bus.publish('process:stdout', n, { process: n, line: 'GET /health 200' }, now);
+    if (now % 3_600_000 === 0) {
+      for (const n of names) {
+        exitOf(bus, n, 1, now);
+        for (const [from, to] of [['running', 'exited'], ['exited', 'backoff'], ['backoff', 'starting'], ['starting', 'running']] as const) {
+          bus.publish('process:state', n, { process: n, from, to, pid: 1, exit_code: null, signal: null, reason: null }, now);
+        }
+      }
+    }
+    if (now % 600_000 === 0) {
+      bus.publish('file:change', 'code', { watcher: 'code', paths: ['src/app.py'], changes: [{ path: 'src/app.py', kind: 'change' }] }, now);
+      bus.publish('cron:tick', 'nightly', { watcher: 'nightly', scheduled_for: new Date(now).toISOString(), late_ms: 0 }, now);
+    }
+    if (now % 60_000 === 0) j.flush(); // the journal's own timer, on the simulated clock
+  }
+  j.flush();
+  const db = new Database(journalFile(dir), { readonly: true });
+  const { n, oldest, samples } = db.prepare(`SELECT count(*) AS n, min(at) AS oldest, sum(name LIKE '%:stats') AS samples FROM events`).get() as { n: number; oldest: number; samples: number };
+  db.close();
+  j.close();
+  const perDay = 20 * 24 * 5 + 2 * 144;
+  assert.equal(samples, 0, 'no periodic sample is a row by default');
+  assert.ok(n <= keep.rows, `${n} rows, more than keep.rows ${keep.rows}`);
+  assert.ok(n <= perDay * 7 + perDay / 24, `${n} rows: about a week of what happened (${perDay} a day), not more`);
+  // Pruned as it writes, at most once a minute; the last write (a file change) was 10 minutes before the end.
+  assert.ok(oldest >= now - keep.ageMs - 11 * 60_000, `the oldest row is ${((now - oldest) / DAY).toFixed(2)} days old: past the 7-day retention`);
+  assert.ok(oldest <= now - keep.ageMs + 3_600_000, `the oldest row is ${((now - oldest) / DAY).toFixed(2)} days old: the 7 days were not all kept`);
+});
+
+test('settings.journal.stats keeps one sample per process per interval; a crossed limit is a row without it', () => {
+  const dir = makeProject();
+  const bus = new EventBus();
+  const start = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+  const sampled = Journal.open(dir, { ...keep, statsEveryMs: 60_000 });
+  sampled.attach(bus);
+  for (let t = start; t < start + 3_600_000; t += 5000) for (const n of ['api', 'worker']) statsOf(bus, n, t);
+  const rows = sampled.query({ type: 'process:*:stats', limit: 10_000 });
+  assert.equal(rows.filter((e) => e.subject === 'api').length, 60, 'one a minute for api over an hour, not 720');
+  assert.equal(rows.filter((e) => e.subject === 'worker').length, 60, 'and one a minute for worker');
+  sampled.close();
+
+  const quietDir = makeProject();
+  const quietBus = new EventBus();
+  const quiet = Journal.open(quietDir, keep);
+  quiet.attach(quietBus);
+  statsOf(quietBus, 'api', start);
+  quietBus.publish('custom:event', 'api', { name: 'process:api:limit', data: { kind: 'memory', value: 400_000_000, limit: 200_000_000, for_ms: 10_000, action: 'restart' } }, start);
+  assert.deepEqual(quiet.query({}).map((e) => e.name), ['process:api:limit']);
+  quiet.close();
 });

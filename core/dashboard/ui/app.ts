@@ -3,6 +3,8 @@
 // lines as they happen). No framework: a table, a log, a text area.
 import type { ProcessView as Proc } from '../../control/process-view.js';
 import { api, subscribe, token } from './session.js';
+import { describeEvent } from '../../events/describe.js';
+import { asksForChatter, isChatter } from '../../events/quiet.js';
 
 interface Line { process: string; stream: 'out' | 'err'; line: string; at: number }
 interface Ev { name: string; at: number; [k: string]: unknown }
@@ -134,8 +136,9 @@ function processView(name: string): () => void {
     const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/plain' })), download: `${name}.log` });
     a.click();
   };
-  const showEvent = (e: Ev) => evList.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describe(e)}`));
-  void api('GET', `/v1/events?process=${encodeURIComponent(name)}&limit=200`).then(({ json }) => (json.events as Ev[] | undefined)?.forEach(showEvent));
+  // Its lines are in the log above; its samples in the overview: the list keeps what happened.
+  const showEvent = (e: Ev) => isChatter(e.name) || evList.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describeEvent(e)}`));
+  void api('GET', `/v1/events?process=${encodeURIComponent(name)}&limit=200&quiet=1`).then(({ json }) => (json.events as Ev[] | undefined)?.forEach(showEvent));
   const events = subscribe(`/v1/events/stream?type=process:${encodeURIComponent(name)}`, 'event', (data) => showEvent(JSON.parse(data)));
   return () => {
     stream.close();
@@ -144,32 +147,28 @@ function processView(name: string): () => void {
   };
 }
 
-function describe(e: Ev): string {
-  const data = (e.type === 'custom:event' ? e.data : e) as Record<string, unknown>;
-  return Object.entries(data)
-    .filter(([k]) => !['name', 'type', 'subject', 'at', 'process'].includes(k))
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' ');
-}
-
 // ---- events ---------------------------------------------------------------
 function eventsView(): () => void {
   const type = el('input', { type: 'text', value: '*:*', id: 'type' }) as HTMLInputElement;
+  // Off by default: output lines and CPU/memory samples would bury what happened; a pattern naming them shows them too.
+  const all = el('input', { type: 'checkbox', id: 'all' }) as HTMLInputElement;
   const list = el('ul', { class: 'events' });
-  main.replaceChildren(el('div', { class: 'bar' }, 'type ', type), list);
+  main.replaceChildren(el('div', { class: 'bar' }, 'type ', type, el('label', {}, all, ' lines and samples')), list);
   let stream: { close(): void } | null = null;
   const load = async () => {
     stream?.close();
     list.replaceChildren();
-    const { json } = await api('GET', `/v1/events?type=${encodeURIComponent(type.value)}&limit=300`);
-    (json.events as Ev[] | undefined)?.forEach((e) => list.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describe(e)}`)));
+    const quiet = !all.checked && !asksForChatter(type.value);
+    const show = (e: Ev) => (quiet && isChatter(e.name)) || list.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describeEvent(e)}`));
+    const { json } = await api('GET', `/v1/events?type=${encodeURIComponent(type.value)}&limit=300${quiet ? '&quiet=1' : ''}`);
+    (json.events as Ev[] | undefined)?.forEach(show);
     stream = subscribe(`/v1/events/stream?type=${encodeURIComponent(type.value)}`, 'event', (data) => {
-      const e = JSON.parse(data) as Ev;
-      list.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describe(e)}`));
+      show(JSON.parse(data) as Ev);
       while (list.childElementCount > 1000) list.lastElementChild!.remove();
     });
   };
   type.onchange = () => void load();
+  all.onchange = () => void load();
   void load();
   return () => stream?.close();
 }
