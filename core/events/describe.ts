@@ -5,6 +5,8 @@
 
 /** Fields that are the line's own name, time or subject, not part of its description. */
 const OWN = new Set(['name', 'type', 'subject', 'at', 'process']);
+/** Flags worth a word only when set (an exit the engine caused), like a null left out. */
+const FLAGS = new Set(['caused_by_engine']);
 
 type Fields = Record<string, unknown>;
 
@@ -12,7 +14,7 @@ type Fields = Record<string, unknown>;
 export function describeEvent(e: Fields): string {
   const data = e.type === 'custom:event' && e.data && typeof e.data === 'object' ? (e.data as Fields) : e;
   return Object.entries(data)
-    .filter(([k, v]) => !OWN.has(k) && v !== null && v !== undefined)
+    .filter(([k, v]) => !OWN.has(k) && v !== null && v !== undefined && !(FLAGS.has(k) && v === false))
     .map(([k, v]) => describeField(k, v, data))
     .join(' ');
 }

@@ -23,7 +23,7 @@ function projectWithSamples(): string {
   const j = Journal.open(join(dir, '.pit'), { ageMs: 86_400_000, rows: 100_000, statsEveryMs: 1 });
   j.attach(bus);
   const t = Date.now() - 60_000;
-  bus.publish('process:exit', 'api', { process: 'api', pid: 41, exit_code: 1, signal: null, uptime_ms: 5012 }, t);
+  bus.publish('process:exit', 'api', { process: 'api', pid: 41, exit_code: 1, signal: null, uptime_ms: 5012, caused_by_engine: false }, t);
   for (let i = 1; i <= 100; i++) {
     bus.publish('custom:event', 'api', { name: 'process:api:stats', data: { cpu_percent: 0.2345, rss_bytes: 35_966_976, processes: 2 } }, t + i * 10);
   }
