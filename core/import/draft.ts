@@ -41,6 +41,9 @@ export function pitName(source: string): string {
   return n || 'process';
 }
 
+/** What schemas/pitfile.schema.json allows as an environment variable's name. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export class Draft {
   readonly processes = new Map<string, DraftProcess>();
   readonly watchers = new Map<string, { spec: Spec; comments: string[] }>();
@@ -128,9 +131,20 @@ export class Draft {
     return relative(this.opts.outDir, abs) || '.';
   }
 
-  /** Resolve dependencies by source name; a missing one is dropped, "healthy" of a process without a probe becomes "started": both said. */
+  /**
+   * Resolve dependencies by source name; a missing one is dropped, "healthy"
+   * of a process without a probe becomes "started": both said. Environment
+   * names a pitfile cannot hold (Compose allows `discovery.seed_hosts`) are
+   * left out, each said.
+   */
   finish(): void {
     for (const [name, p] of this.processes) {
+      for (const key of Object.keys(p.spec.env ?? {})) {
+        if (ENV_NAME.test(key)) continue;
+        delete p.spec.env[key];
+        this.unmapped(name, 'env', `${key}: a pitfile's environment names are letters, digits and _ (not starting with a digit); set it in an env_file, which the process reads as it is`);
+      }
+      if (p.spec.env && !Object.keys(p.spec.env).length) delete p.spec.env;
       const deps: Record<string, Condition> = {};
       for (const [source, cond] of p.needs) {
         const targets = this.bySource.get(source) ?? (this.processes.has(source) ? [source] : []);
