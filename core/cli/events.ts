@@ -58,9 +58,11 @@ Examples:
 
 /** "2026-11-24T15:01:02.123Z process:api:exit exit_code=1 signal=null uptime_ms=5012" */
 export function formatEvent(e: WireEvent): string {
-  const skip = new Set(['name', 'type', 'subject', 'at', 'process']);
+  // The id and cause are for engine why and --json; the reason is said last.
+  const skip = new Set(['name', 'type', 'subject', 'at', 'process', 'id', 'cause', 'reason']);
   const fields = Object.entries(e.type === 'custom:event' && e.data && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : e)
     .filter(([k]) => !skip.has(k))
     .map(([k, v]) => `${k}=${typeof v === 'string' ? (/[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v) : JSON.stringify(v)}`);
+  if (typeof e.reason === 'string' && e.reason) fields.push(`reason=${JSON.stringify(e.reason)}`);
   return [new Date(e.at).toISOString(), e.name, ...fields].join(' ');
 }

@@ -24,7 +24,7 @@ export interface Task {
 
 export interface Outcome {
   emits: { name: string; data: Record<string, unknown> }[];
-  requests: { action: 'start' | 'stop' | 'restart'; process: string }[];
+  requests: { action: 'start' | 'stop' | 'restart'; process: string; reason: string | null }[];
   logs: string[];
   /** The action ended with ctx.fail(reason). */
   failed?: string;
@@ -51,7 +51,7 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
     stateDir: task.stateDir,
     log: (text) => outcome.logs.push(String(text)),
     emit: (name, data = {}) => outcome.emits.push({ name, data }),
-    request: (action, process) => outcome.requests.push({ action, process }),
+    request: (action, process, reason) => outcome.requests.push({ action, process, reason: typeof reason === 'string' ? reason : null }),
     fail: (reason) => (outcome.failed = String(reason)),
   };
   loaded = { def, outcome, ctx, setUp: false };

@@ -53,14 +53,14 @@ function overview(): () => void {
           const b = el('button', { 'data-action': a }, a);
           b.onclick = async () => {
             b.disabled = true;
-            await api('POST', `/v1/processes/${a}`, { names: [p.name] });
+            await api('POST', `/v1/processes/${a}`, { names: [p.name], via: 'dashboard' });
             b.disabled = false;
           };
           return b;
         };
         const name = el('a', { class: 'name', href: `#/process/${encodeURIComponent(p.name)}` }, p.name);
         return el('tr', { 'data-process': p.name },
-          el('td', {}, name), el('td', { class: `state ${p.state}` }, p.state), el('td', { class: 'pid' }, p.pid === null ? '-' : String(p.pid)),
+          el('td', {}, name), el('td', { class: `state ${p.state}` }, p.waiting_for ? `waiting for ${p.waiting_for}` : p.state), el('td', { class: 'pid' }, p.pid === null ? '-' : String(p.pid)),
           el('td', {}, ago(p.uptime_s)), el('td', {}, String(p.restarts)), el('td', {}, p.heals ? `${p.heals} (${p.last_heal?.distribution ?? '?'})` : '0'),
           el('td', {}, p.cpu === null ? '-' : `${p.cpu.toFixed(1)}% `, spark(h.cpu)), el('td', {}, `${mib(p.memory_bytes)} `, spark(h.mem)),
           el('td', {}, p.healthy === null ? '-' : p.healthy ? 'healthy' : 'unhealthy'),
@@ -146,10 +146,12 @@ function processView(name: string): () => void {
 
 function describe(e: Ev): string {
   const data = (e.type === 'custom:event' ? e.data : e) as Record<string, unknown>;
-  return Object.entries(data)
-    .filter(([k]) => !['name', 'type', 'subject', 'at', 'process'].includes(k))
+  const fields = Object.entries(data)
+    .filter(([k]) => !['name', 'type', 'subject', 'at', 'process', 'id', 'cause', 'reason'].includes(k))
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
+  // Why it happened, as engine run says it.
+  return typeof e.reason === 'string' && e.reason ? `${fields} — ${e.reason}` : fields;
 }
 
 // ---- events ---------------------------------------------------------------
