@@ -75,6 +75,8 @@ export function explain(r: JournalReader, process: string, limit: number): Chang
 /** Whether two state events came from one cause (a restart's stopping, stopped, starting, running). */
 function sameCause(a: JournalEvent, b: JournalEvent): boolean {
   if (a.cause || b.cause) return a.cause === b.cause;
+  // A start-up's starting and running say nothing more than their states.
+  if (!a.reason && !b.reason) return true;
   // A person's verb or the engine's stop has no event behind it: its words tie its changes together.
   return typeof a.reason === 'string' && a.reason !== '' && a.reason === b.reason && !a.reason.startsWith('waiting for');
 }
