@@ -27,6 +27,8 @@ export function summarize(e: NamedEvent): string {
   const what = e.name.split(':').at(-1);
   if (kind === 'file' && Array.isArray(data.paths)) return `${listPaths(data.paths as string[])} changed`;
   if (kind === 'cron') return `cron ${e.name.split(':')[1]} ticked`;
+  if (e.name.startsWith('process:') && what === 'exit') return `${e.name.split(':')[1]} ${e.signal ? `was killed by ${e.signal}` : `exited with code ${e.exit_code}`}`;
+  if (e.name.startsWith('process:') && what === 'healthy') return `${e.name.split(':')[1]} became healthy`;
   if (kind === 'config' && what === 'reloaded') return typeof e.reason === 'string' && e.reason ? e.reason : 'pitfile reloaded';
   if (kind === 'reaction' && what === 'run' && typeof data.reaction === 'string') return reactionLabel(data.reaction);
   if (typeof data.reason === 'string' && data.reason) return data.reason;

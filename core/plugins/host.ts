@@ -109,7 +109,7 @@ export class PluginHost {
     for (const p of this.#plugins) {
       for (const action of p.actions) {
         out[`${p.name}.${action}`] = async (call) => {
-          const out = await this.#call(p, { ...this.#taskOf(p, 'action'), action, args: fill(call.args, call.vars), event: call.vars.event });
+          const out = await this.#call(p, { ...this.#taskOf(p, 'action'), action, args: fill(call.args, call.vars), event: call.vars.event, cause: call.ran?.id });
           if (!out) throw new Error(`plugin ${p.name}: action ${action} failed (see plugin:${p.name}:error)`);
           if (out.failed !== undefined) throw new Error(out.failed);
         };
@@ -234,13 +234,13 @@ export class PluginHost {
         this.#error(p.name, 'emit', errors.PIT_E_PLUGIN_EMIT(p.name, why), why);
         continue;
       }
-      const e = this.deps.bus.publish('custom:event', segments[1], { name, data, cause: task.event?.id, reason: typeof data.reason === 'string' ? data.reason : undefined });
+      const e = this.deps.bus.publish('custom:event', segments[1], { name, data, cause: task.cause ?? task.event?.id, reason: typeof data.reason === 'string' ? data.reason : undefined });
       lastAbout.set(segments[1], e);
     }
     for (const r of out.requests) {
       // The cause: what the call emitted about the process (its limit, its install), else the event it answered.
       const about = lastAbout.get(r.process);
-      const cause: Cause = { cause: about?.id ?? task.event?.id, reason: r.reason ?? (about ? describeEvent(about) : `requested by plugin ${p.name}`) };
+      const cause: Cause = { cause: about?.id ?? task.cause ?? task.event?.id, reason: r.reason ?? (about ? describeEvent(about) : `requested by plugin ${p.name}`) };
       // A plugin's restart is automatic: it spends from the process's restart budget.
       const done = r.action === 'restart' ? this.deps.processes.restart(r.process, { counted: true, ...cause }) : this.deps.processes[r.action](r.process, cause);
       done.catch((e: Error) => this.#error(p.name, 'request', errors.PIT_E_PLUGIN_REQUEST(p.name, e.message), e.message));

@@ -20,6 +20,8 @@ export interface Task {
   args?: unknown;
   /** For an action: the event its reaction fired on. */
   event?: PitEvent;
+  /** For an action: the id of its reaction:<id>:run, the cause of what it requests. */
+  cause?: string;
 }
 
 export interface Outcome {

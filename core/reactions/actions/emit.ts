@@ -9,5 +9,5 @@ export const emit: ActionHandler = async (call, env) => {
   const name = fill(spec.event, call.vars);
   const parsed = parsePattern(name);
   if ('error' in parsed || parsed.segments.includes('*')) throw new Error(`cannot emit "${name}": an event name is kind:subject:what without *`);
-  env.bus.publish('custom:event', parsed.segments[1], { name, data: fill(spec.data ?? {}, call.vars), cause: call.vars.event.id, reason: reactionReason(call.reaction, call.vars.event) });
+  env.bus.publish('custom:event', parsed.segments[1], { name, data: fill(spec.data ?? {}, call.vars), cause: call.ran?.id ?? call.vars.event.id, reason: reactionReason(call.reaction, call.vars.event) });
 };
