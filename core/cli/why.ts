@@ -115,9 +115,8 @@ function changeLabel(events: JournalEvent[]): string {
 
 /** One link of a chain: "reaction #1", "file:code:change src/app.py", "process:api:limit memory 354 MiB > 200 MiB for 10 s". */
 function linkLabel(e: JournalEvent): string {
-  const data = (e.name.startsWith('file:') || e.type !== 'custom:event' ? e : (e.data as Record<string, unknown>)) as Record<string, unknown>;
   if (e.type === 'reaction:run' && typeof e.reaction === 'string') return reactionLabel(e.reaction);
-  if (e.type === 'file:change' && Array.isArray(data.paths)) return `${e.name} ${(data.paths as string[]).join(' ')}`;
+  if (e.type === 'file:change' && Array.isArray(e.paths)) return `${e.name} ${(e.paths as string[]).join(' ')}`;
   if (e.type === 'process:exit') return `${e.name} (${e.signal ? `killed by ${e.signal}` : `exited with code ${e.exit_code}`})`;
   const summary = summarize(e);
   return summary === e.name ? e.name : `${e.name} ${summary}`;
