@@ -63,7 +63,9 @@ export class Supervisor {
   #cancelRetry: (() => void) | null = null;
   #stopHealth: (() => void) | null = null;
   #stopping: Promise<void> | null = null;
-  /** The cause of the run or stop under way: the state events it leads to name it too. */
+  /** Stops asked for that are not part of a restart: one during a restart's stop calls off its start. */
+  #plainStops = 0;
+    /** The cause of the run or stop under way: the state events it leads to name it too. */
   #cause: Cause = {};
 
   constructor(
@@ -94,6 +96,7 @@ export class Supervisor {
 
   /** Stop it and its whole group; resolves once nothing of it is left. `restart`: it starts again after. */
   stop(cause: Cause & { restart?: boolean } = {}): Promise<void> {
+    if (!cause.restart) this.#plainStops++;
     if (this.#stopping) return this.#stopping;
     this.#cancelRetry?.();
     this.#cancelRetry = null;
@@ -124,7 +127,10 @@ export class Supervisor {
    */
   async restart(opts: { counted?: boolean } & Cause = {}): Promise<void> {
     const cause: Cause = { cause: opts.cause, reason: opts.reason };
+    const stops = this.#plainStops;
     await this.stop({ ...cause, restart: true });
+    // A stop asked for meanwhile (engine shutdown, engine stop) wins: the restart does not start it again.
+    if (this.#plainStops !== stops) return;
     if (!opts.counted) return this.start(cause);
     const now = Date.now();
     if (this.#budget.isSpent(now)) {

@@ -79,3 +79,32 @@ test('engine why says when there is no journal, and refuses a bad --limit', () =
   assert.match(none.stderr, /PIT_E_JOURNAL_MISSING/);
   assert.equal(runEngine(['why', 'api', '-n', 'x'], dir).status, 2);
 });
+
+test('a limit, failed probes and a pitfile save each say why on engine run\'s line, and engine why names them', async () => {
+  const grow = `["node", "-e", "const keep = []; setInterval(() => keep.push(Buffer.alloc(8e6, 1)), 20)"]`;
+  const pitfile = (timeout: string) => `version: 1
+settings: { monitor_interval: 100ms }
+processes:
+  api: { command: ${idle}, stop: { timeout: ${timeout} } }
+  grow: { command: ${grow}, limits: { memory: 150MB, for: 100ms, action: restart } }
+  sick:
+    command: ${idle}
+    restart: { on_unhealthy: true }
+    health: { exec: "exit 1", interval: 100ms, failures: 2 }
+`;
+  const dir = makeProject({ 'pitfile.yaml': pitfile('5s') });
+  const engine = runEngineProcess(dir);
+  await engine.waitFor(/listening on/);
+  await engine.waitFor(/grow restarting: memory \d+ MiB > 150 MiB for 0\.1 s/);
+  await engine.waitFor(/sick restarting: unhealthy after 2 failed probes: probe command exited with 1/);
+  writeFileSync(join(dir, 'pitfile.yaml'), pitfile('7s'));
+  await engine.waitFor(/api restarting: pitfile changed: processes\.api\.stop\.timeout/);
+  await engine.waitFor(/pitfile reloaded: ~api \(pitfile saved\)/);
+  assert.equal(runEngine(['shutdown'], dir).status, 0);
+  await within(engine.exited, 15_000, 'the engine to stop');
+
+  const why = (name: string) => runEngine(['why', name, '-n', '20'], dir).stdout;
+  assert.match(why('grow'), / grow restarted ← process:grow:limit memory \d+ MiB > 150 MiB for 0\.1 s$/m);
+  assert.match(why('sick'), / sick restarted ← process:sick:unhealthy probe command exited with 1$/m);
+  assert.match(why('api'), / api restarted ← pitfile changed: processes\.api\.stop\.timeout ← config:reloaded pitfile saved$/m);
+});
