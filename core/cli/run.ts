@@ -83,7 +83,7 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
   const started = engine.start();
   // From the moment the engine takes the lock, a signal stops it: no await between the two.
   const { finished, stop, isStopping } = stopOnRequest(engine, terminal, () => startup?.abandon('stopped before it was up'));
-  const hangUp = isInTerminal() ? () => stop('the terminal closed (SIGHUP)') : () => void engine.reload();
+  const hangUp = isInTerminal() ? () => stop('the terminal closed (SIGHUP)') : () => void engine.reload({ reason: 'SIGHUP' });
   signals.route((signal) => (signal === 'SIGHUP' ? hangUp() : stop(signal)));
   try {
     await started;

@@ -166,7 +166,7 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
   });
 }
 
-/** Who asks, as the client says (the CLI and the dashboard do); anything else is the API. */
+/** Who asks, as the client says (the CLI and the dashboard do); none given is the API. */
 function viaOf(v: unknown): Via {
   if (v === undefined || v === 'api') return 'api';
   if (v === 'cli' || v === 'dashboard') return v;
