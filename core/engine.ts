@@ -6,7 +6,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { EventBus, type Recording } from './events/bus.js';
 import type { Pitfile } from './model/pitfile.js';
 import { Supervisor } from './supervisor/supervisor.js';
-import { waitForDependencies, stopInOrder, startInOrder, PendingStarts, type Outcomes } from './supervisor/dependencies.js';
+import { startWhenReady, stopInOrder, startInOrder, PendingStarts, type Outcomes, type StopCause } from './supervisor/dependencies.js';
+import type { Cause } from './events/cause.js';
+import { changedKeys } from './config/changed-keys.js';
 import { ensureStateDir } from './state-dir.js';
 import { acquireEngineLock } from './process/engine-lock.js';
 import { endOrphans } from './process/orphans.js';
@@ -133,7 +135,7 @@ export class Engine {
    * changed ones; unchanged processes keep running with the same pid.
    * Watchers and reactions are re-armed.
    */
-  async apply(next: Pitfile): Promise<ConfigDiff> {
+  async apply(next: Pitfile, cause: Cause = {}): Promise<ConfigDiff> {
     const before = this.#pitfile.processes;
     const after = next.processes;
     const diff: ConfigDiff = {
@@ -141,23 +143,31 @@ export class Engine {
       removed: Object.keys(before).filter((n) => !(n in after)),
       changed: Object.keys(after).filter((n) => n in before && !isDeepStrictEqual(before[n], after[n])),
     };
+    // Each state change a reload makes names the reload and what in the pitfile changed.
+    const why = (n: string): StopCause =>
+      n in after
+        ? n in before
+          ? { cause: cause.cause, reason: `pitfile changed: ${changedKeys(`processes.${n}`, before[n], after[n]).join(', ')}`, restart: true }
+          : { cause: cause.cause, reason: 'added to the pitfile' }
+        : { cause: cause.cause, reason: 'removed from the pitfile' };
     await this.#disarm?.();
     // A replaced process's old wait ends here; its dependents wait on by name and see the new one.
     this.#pending.cancel([...diff.removed, ...diff.changed]);
-    await stopInOrder([...diff.removed, ...diff.changed], this.#lookup);
+    await stopInOrder([...diff.removed, ...diff.changed], this.#lookup, why);
     diff.removed.forEach((n) => this.supervisors.delete(n));
     this.#pitfile = next;
     await this.#pluginHost();
     await this.#arm();
-    for (const n of [...diff.changed, ...diff.added]) this.#add(n);
+    for (const n of [...diff.changed, ...diff.added]) this.#add(n, why(n));
     return diff;
   }
 
   /**
    * Stop everything, each process only after those that depend on it, all
    * others in parallel. Resolves true when no process had to be killed.
+   * `reason` is what each process's stop says ("engine stopping: SIGINT").
    */
-  async stop(): Promise<boolean> {
+  async stop(reason = 'the engine is stopping'): Promise<boolean> {
     this.#stopRequested = true;
     // A stop during start-up waits for it, so nothing it arms is left running.
     await this.#starting?.catch(() => {});
@@ -165,7 +175,7 @@ export class Engine {
     this.#disarm = null;
     this.#pending.cancel(this.#pending.names());
     // settings.shutdown_timeout bounds the whole stop, whatever each process's stop.timeout says.
-    const all = stopInOrder([...this.supervisors.keys()], this.#lookup);
+    const all = stopInOrder([...this.supervisors.keys()], this.#lookup, { reason });
     let overrun: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (overrun = setTimeout(resolve, this.#pitfile.settings.shutdownTimeoutMs, 'late')));
     if ((await Promise.race([all, late])) === 'late') {
@@ -193,9 +203,9 @@ export class Engine {
    * Re-read the pitfile. Invalid: publish config:invalid with every error
    * and change nothing. Valid: apply the difference, publish config:reloaded.
    */
-  reload(): Promise<ReloadOutcome> {
+  reload(opts: { reason?: string } = {}): Promise<ReloadOutcome> {
     // Reloads run one after another, so a burst of saves applies in order.
-    const next = this.#reloading.then(() => this.#reload());
+    const next = this.#reloading.then(() => this.#reload(opts.reason ?? 'pitfile reloaded'));
     this.#reloading = next.then(() => {}, () => {});
     return next;
   }
@@ -204,7 +214,8 @@ export class Engine {
   /** The pitfile the engine started with: what its listeners and state dir are bound to. */
   readonly #startedWith: Pitfile;
 
-  async #reload(): Promise<ReloadOutcome> {
+  /** `reason`: what asked for it ("pitfile saved", "engine reload (CLI)"); config:reloaded carries it. */
+  async #reload(reason: string): Promise<ReloadOutcome> {
     const file = this.#pitfile.file;
     let next: Pitfile;
     try {
@@ -215,12 +226,14 @@ export class Engine {
       // A file that cannot be read (removed mid-save, …) is refused like an invalid one.
       const found = e instanceof PitfileError ? e.errors : [e instanceof PitError ? e : errors.PIT_E_CONFIG_READ(file, (e as Error).message)];
       const problems = found.map((x) => x.toJSON());
-      this.bus.publish('config:invalid', '', { file, errors: problems });
+      this.bus.publish('config:invalid', '', { file, errors: problems, reason });
       return { errors: problems };
     }
     if (this.#stopRequested) return { diff: { added: [], removed: [], changed: [] } };
-    const diff = await this.apply(next);
-    this.bus.publish('config:reloaded', '', { file, ...diff });
+    // The reload's id is the cause of the restarts it makes, which happen before it is published.
+    const id = this.bus.reserveId();
+    const diff = await this.apply(next, { cause: id });
+    this.bus.publish('config:reloaded', '', { file, ...diff, id, reason });
     // Never silent: a setting the running engine cannot take over is named.
     const restartNeeded = this.restartNeeded();
     if (restartNeeded.length) this.bus.publish('config:restart-needed', '', { file, settings: restartNeeded });
@@ -239,7 +252,7 @@ export class Engine {
 
   /** Reload whenever the pitfile or its local layer is saved; returns a stop function. */
   watchConfig(): () => void {
-    return watchConfig(this.#pitfile.file, () => void this.reload());
+    return watchConfig(this.#pitfile.file, () => void this.reload({ reason: 'pitfile saved' }));
   }
 
   /**
@@ -264,8 +277,8 @@ export class Engine {
   /** The processes as actions (reactions, later the control API) act on them. */
   readonly processes: ProcessControl = {
     names: () => Object.keys(this.#pitfile.processes),
-    start: async (name) => this.#supervisor(name).start(),
-    stop: (name) => this.#supervisor(name).stop(),
+    start: async (name, cause) => this.#supervisor(name).start(cause),
+    stop: (name, cause) => this.#supervisor(name).stop(cause),
     restart: (name, opts) => this.#supervisor(name).restart(opts),
   };
 
@@ -274,22 +287,22 @@ export class Engine {
    * group first, each once its depends_on conditions hold; one whose
    * dependency cannot get there is left stopped, with the reason.
    */
-  startProcesses(names: string[]): Promise<Outcomes> {
+  startProcesses(names: string[], cause: Cause = {}): Promise<Outcomes> {
     names.forEach((n) => this.#supervisor(n));
-    return startInOrder(this.bus, names, this.#lookup, this.#pending);
+    return startInOrder(this.bus, names, this.#lookup, this.#pending, cause);
   }
 
   /** Stop processes, dependents before what they depend on (engine stop); a start still waiting is called off. */
-  stopProcesses(names: string[]): Promise<Outcomes> {
+  stopProcesses(names: string[], cause: StopCause = {}): Promise<Outcomes> {
     names.forEach((n) => this.#supervisor(n));
     this.#pending.cancel(names);
-    return stopInOrder(names, this.#lookup);
+    return stopInOrder(names, this.#lookup, cause);
   }
 
   /** Stop in reverse dependency order, then start in dependency order (engine restart). */
-  async restartProcesses(names: string[]): Promise<Outcomes> {
-    const stopped = await this.stopProcesses(names);
-    const started = await this.startProcesses(names.filter((n) => !stopped.get(n)));
+  async restartProcesses(names: string[], cause: Cause = {}): Promise<Outcomes> {
+    const stopped = await this.stopProcesses(names, { ...cause, restart: true });
+    const started = await this.startProcesses(names.filter((n) => !stopped.get(n)), cause);
     return new Map(names.map((n) => [n, stopped.get(n) ?? started.get(n) ?? null]));
   }
 
@@ -300,26 +313,26 @@ export class Engine {
   }
 
   /** Create the supervisor of `name` and start it once its dependencies allow. */
-  #add(name: string): void {
+  #add(name: string, cause: Cause = {}): void {
     const cfg = this.#pitfile.processes[name];
     const sink = { attach: (n: string, child: ChildProcess) => this.#output.attach(n, child) };
     const sup = new Supervisor(cfg, { bus: this.bus, stateDir: this.#pitfile.settings.stateDir, output: sink, baseEnv: this.opts.env ?? process.env, cgroup: this.#cgroup });
     this.supervisors.set(name, sup);
-    if (cfg.autostart) void this.#startAfterDependencies(sup);
+    if (cfg.autostart) void this.#startAfterDependencies(sup, cause);
   }
 
-  /** At start-up (and for a process a reload adds or changes): wait as long as it takes. */
-  async #startAfterDependencies(sup: Supervisor): Promise<void> {
+  /** At start-up (and for a process a reload adds or changes): wait as long as it takes, shown as waiting. */
+  async #startAfterDependencies(sup: Supervisor, cause: Cause): Promise<void> {
     const signal = this.#pending.begin(sup.name);
     try {
-      await waitForDependencies(this.bus, sup.name, sup.cfg.dependsOn, { lookup: this.#lookup, signal });
+      await startWhenReady(this.bus, sup, { lookup: this.#lookup, signal }, cause);
     } catch {
       return; // called off: a reload replaced it, a person stopped or started it, or the engine stops
     } finally {
       this.#pending.end(sup.name, signal);
     }
     // The pitfile may have been reloaded (or the engine stopped) meanwhile.
-    if (!this.#stopRequested && this.supervisors.get(sup.name) === sup) sup.start();
+    if (!this.#stopRequested && this.supervisors.get(sup.name) === sup) sup.start(cause);
   }
 
   #plugins: { host: Promise<PluginHost>; key: string } | null = null;

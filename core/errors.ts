@@ -247,6 +247,10 @@ export const errors = {
     `cannot write the journal ${file}: ${reason}; events wait in memory and are written when it can be`,
     'free disk space in the state directory: the journal is retried every second, and supervision goes on meanwhile',
   ]),
+  PIT_E_JOURNAL_MISSING: make('PIT_E_JOURNAL_MISSING', (file: string) => [
+    `no journal at ${file}: no engine has run in this project yet (or .pit/ was deleted)`,
+    'run "engine run" first; the journal records every event from then on',
+  ]),
   PIT_E_PIDS_WRITE: make('PIT_E_PIDS_WRITE', (file: string, reason: string) => [
     `cannot write the pid record ${file}: ${reason}; if this engine is killed now, the next one will not find this process`,
     'free disk space in the state directory: the record is retried every second, and supervision goes on meanwhile',

@@ -77,7 +77,8 @@ test('a dependent waiting for a dependency follows it across a reload that repla
   assert.deepEqual(await engine.reload(), { diff: { added: [], removed: [], changed: ['api'] } });
   await newApiRunning;
   assert.notEqual(engine.supervisors.get('api'), oldApi, 'api was replaced');
-  assert.equal(engine.supervisors.get('worker')!.state, 'stopped', 'the worker still waits: api is not healthy yet');
+  assert.equal(engine.supervisors.get('worker')!.state, 'waiting', 'the worker still waits: api is not healthy yet');
+  assert.equal(engine.supervisors.get('worker')!.waitingFor, 'api: healthy');
   const workerRunning = engine.bus.next('process:worker:state', { where: running, withinMs: 10_000 });
   writeFileSync(join(dir, 'ready'), '');
   await workerRunning;

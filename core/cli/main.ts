@@ -16,6 +16,7 @@ import { registerHealth } from './health.js';
 import { registerDoctor } from './doctor.js';
 import { registerInstall } from './install.js';
 import { registerEvents } from './events.js';
+import { registerWhy } from './why.js';
 import { registerExport } from './export.js';
 import { registerService } from './service.js';
 import { registerImport } from './import.js';
@@ -40,6 +41,7 @@ Examples:
   engine status                    # from another terminal: what runs, CPU, memory
   engine restart api               # act on the running engine
   engine logs -f                   # follow every process's output
+  engine why api                   # why api last restarted: the chain of causes
   engine config show               # the pitfile after local overrides and \${VAR}
   engine config set processes.api.restart.policy on-failure
   engine doctor                    # what on this machine would get in the way`);
@@ -57,6 +59,7 @@ Examples:
   registerDoctor(program);
   registerInstall(program);
   registerEvents(program);
+  registerWhy(program);
   registerExport(program);
   registerService(program);
   registerImport(program);

@@ -33,7 +33,7 @@ Examples:
   engine ${verb} all`)
       .action(
         clientAction(async ({ client }, names: string[]) => {
-          const { results } = await client.call<{ results: Result[] }>('POST', `/v1/processes/${verb}`, { names });
+          const { results } = await client.call<{ results: Result[] }>('POST', `/v1/processes/${verb}`, { names, via: 'cli' });
           for (const r of results) {
             const where = r.pid ? ` (pid ${r.pid})` : '';
             process.stdout.write(r.ok ? `${r.name}: ${r.state}${where}\n` : `${r.name}: ${verb} failed: ${r.error}\n`);

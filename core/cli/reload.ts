@@ -26,7 +26,7 @@ Example:
     .action(
       clientAction(async ({ client }) => {
         try {
-          const diff = await client.call<{ added: string[]; removed: string[]; changed: string[]; restart_needed?: string[] }>('POST', '/v1/reload');
+          const diff = await client.call<{ added: string[]; removed: string[]; changed: string[]; restart_needed?: string[] }>('POST', '/v1/reload', { via: 'cli' });
           const parts = [...diff.added.map((n) => `+${n}`), ...diff.removed.map((n) => `-${n}`), ...diff.changed.map((n) => `~${n}`)];
           process.stdout.write(`reloaded${parts.length ? `: ${parts.join(' ')}` : ' (no process changed)'}\n`);
           const { restartNote } = await import('../config/restart-settings.js');

@@ -8,6 +8,7 @@ import { displayPath, errors } from '../errors.js';
 import type { Terminal } from './terminal.js';
 import { isInTerminal, ownSignals, type SignalOwner } from './signals.js';
 import type { ListenConfig, Pitfile } from '../model/pitfile.js';
+import type { EventOf } from '../events/catalog.js';
 
 export function registerRun(program: Command): void {
   program
@@ -91,7 +92,7 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
   const started = engine.start();
   // From the moment the engine takes the lock, a signal stops it: no await between the two.
   const { finished, stop, isStopping } = stopOnRequest(engine, terminal, () => startup?.abandon('stopped before it was up'));
-  const hangUp = isInTerminal() ? () => stop('the terminal closed (SIGHUP)') : () => void engine.reload();
+  const hangUp = isInTerminal() ? () => stop('the terminal closed (SIGHUP)') : () => void engine.reload({ reason: 'SIGHUP' });
   signals.route((signal) => (signal === 'SIGHUP' ? hangUp() : stop(signal)));
   try {
     await started;
@@ -140,10 +141,15 @@ async function openControl(engine: Engine, dashboard: ListenConfig | null, termi
 
 /** What a person sees of the engine's events: state changes (once the start-up view is done), health, reloads. */
 function noteEvents(engine: Engine, terminal: Terminal, isHolding: () => boolean): void {
+  const said = new Map<string, string>();
   engine.bus.on('process:*:state', (e) => {
-    if (e.type !== 'process:state' || isHolding()) return;
-    const detail = e.to === 'running' ? `running (pid ${e.pid})` : e.reason ? `${e.to}: ${e.reason}` : e.to;
-    terminal.note(`${e.process} ${detail}`);
+    if (e.type !== 'process:state') return;
+    // The reason is said once, on the first state change it causes ("api restarting: src/app.py changed (…)"), not on each that follows.
+    const key = `${e.cause ?? ''}|${e.reason ?? ''}`;
+    const fresh = said.get(e.process) !== key;
+    said.set(e.process, key);
+    if (isHolding()) return;
+    terminal.note(`${e.process} ${describeState(e, fresh)}`);
   });
   engine.bus.on('process:*:unhealthy', (e) => e.type === 'process:unhealthy' && terminal.note(`${e.process} unhealthy: ${e.reason}`));
   engine.bus.on('process:*:healthy', (e) => !isHolding() && terminal.note(`${e.subject} healthy`));
@@ -156,7 +162,7 @@ function noteEvents(engine: Engine, terminal: Terminal, isHolding: () => boolean
   engine.bus.on('config:reloaded', (e) => {
     if (e.type !== 'config:reloaded') return;
     const parts = [...e.added.map((n) => `+${n}`), ...e.removed.map((n) => `-${n}`), ...e.changed.map((n) => `~${n}`)];
-    terminal.note(`pitfile reloaded${parts.length ? `: ${parts.join(' ')}` : ' (no process changed)'}`);
+    terminal.note(`pitfile reloaded${parts.length ? `: ${parts.join(' ')}` : ' (no process changed)'}${e.reason ? ` (${e.reason})` : ''}`);
   });
   engine.bus.on('config:invalid', (e) => {
     if (e.type !== 'config:invalid') return;
@@ -164,6 +170,14 @@ function noteEvents(engine: Engine, terminal: Terminal, isHolding: () => boolean
     terminal.note(`pitfile not reloaded, keeping the running config:`);
     for (const x of e.errors) terminal.note(`  ${where(x)}${x.path ? `${x.path} ` : ''}${x.message} [${x.code}]`);
   });
+}
+
+/** "running (pid 42)", "restarting: src/app.py changed (reaction #1 on file:code:change)", "waiting for db: healthy". */
+export function describeState(e: EventOf<'process:state'>, withReason = true): string {
+  if (e.to === 'running') return `running (pid ${e.pid})`;
+  if (e.to === 'waiting') return e.reason ?? 'waiting';
+  const verb = e.to === 'stopping' && e.restart ? 'restarting' : e.to;
+  return withReason && e.reason ? `${verb}: ${e.reason}` : verb;
 }
 
 /**
@@ -183,7 +197,7 @@ function stopOnRequest(engine: Engine, terminal: Terminal, onStop: () => void): 
       stopping = true;
       onStop();
       terminal.note(`${why}: stopping (press Ctrl-C again to kill at once)`);
-      void engine.stop().then((clean) => {
+      void engine.stop(`engine stopping: ${why}`).then((clean) => {
         terminal.note(clean ? 'all processes stopped' : 'stopped; some processes had to be killed');
         resolve(clean ? exitCodes.ok : exitCodes.failed);
       });

@@ -17,6 +17,8 @@ export interface StartupWatch {
   outcomes: Map<string, Promise<Outcome>>;
   /** Settle every outcome still pending with `detail` (the engine is stopping) and stop listening. */
   abandon(detail: string): void;
+  /** What a process still on its way is doing now ("waiting for db: healthy"); `show` hears each change. */
+  progress(name: string, show: (detail: string) => void): void;
 }
 
 interface Pending {
@@ -32,6 +34,18 @@ export function watchStartup(engine: Engine): StartupWatch {
   const outcomes = new Map<string, Promise<Outcome>>();
   const offs: (() => void)[] = [];
   const stop = () => offs.splice(0).forEach((off) => off());
+  // A process held back by depends_on says what for until it has its verdict.
+  const shown = new Map<string, string>();
+  const showers = new Map<string, (detail: string) => void>();
+  offs.push(
+    engine.bus.on('process:*:state', (e) => {
+      if (e.type !== 'process:state' || !pending.has(e.process)) return;
+      const detail = e.to === 'waiting' ? (e.reason ?? 'waiting') : e.to === 'starting' ? 'starting' : null;
+      if (!detail) return;
+      shown.set(e.process, detail);
+      showers.get(e.process)?.(detail);
+    }),
+  );
   for (const cfg of Object.values(processes)) {
     if (!cfg.autostart) continue;
     outcomes.set(
@@ -71,6 +85,11 @@ export function watchStartup(engine: Engine): StartupWatch {
       for (const p of [...pending.values()]) p.settle({ ok: false, detail });
       stop();
     },
+    progress: (name, show) => {
+      showers.set(name, show);
+      const now = shown.get(name);
+      if (now) show(now);
+    },
   };
 }
 
@@ -81,6 +100,7 @@ export async function showStartup(startup: StartupWatch): Promise<void> {
     [...startup.outcomes].map(([name, outcome]) => ({
       title: name,
       task: async (_: unknown, task: { title: string }) => {
+        startup.progress(name, (detail) => (task.title = `${name}: ${detail}`));
         const o = await outcome;
         task.title = `${name}: ${o.detail}`;
         if (!o.ok) throw new Error(`${name}: ${o.detail}`);

@@ -5,7 +5,7 @@ import { clientAction, painter } from './engine-client.js';
 import { exitCodes } from './output.js';
 import type { PendingInstall } from '../../plugins/python-installer/installer.js';
 
-const stateColour: Record<string, number> = { running: 32, starting: 36, stopping: 36, backoff: 33, exited: 90, stopped: 90, fatal: 31 };
+const stateColour: Record<string, number> = { running: 32, starting: 36, stopping: 36, waiting: 35, backoff: 33, exited: 90, stopped: 90, fatal: 31 };
 
 export function registerStatus(program: Command): void {
   program
@@ -39,7 +39,7 @@ export function formatStatus(processes: ProcessView[], paint = painter()): strin
   const header = ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'HEALS', 'HEALTH'];
   const rows = processes.map((p) => [
     p.name,
-    p.state,
+    stateCell(p),
     p.pid ? String(p.pid) : '-',
     p.uptime_s === null ? '-' : formatUptime(p.uptime_s),
     String(p.restarts),
@@ -53,8 +53,15 @@ export function formatStatus(processes: ProcessView[], paint = painter()): strin
     cells.map((c, i) => (colour ? colour(i, c.padEnd(widths[i])) : c.padEnd(widths[i]))).join('  ').trimEnd() + '\n';
   return (
     line(header) +
-    rows.map((r) => line(r, (i, text) => (i === 1 ? paint(text, stateColour[r[1]] ?? 0) : text))).join('')
+    rows.map((r, n) => line(r, (i, text) => (i === 1 ? paint(text, stateColour[processes[n].state] ?? 0) : text))).join('')
   );
+}
+
+/** "waiting for api: healthy", "exited (1)", "exited (SIGKILL)", else the state. */
+function stateCell(p: ProcessView): string {
+  if (p.state === 'waiting' && p.waiting_for) return `waiting for ${p.waiting_for}`;
+  if (p.state === 'exited' && p.last_exit) return `exited (${p.last_exit.signal ?? p.last_exit.code})`;
+  return p.state;
 }
 
 function formatUptime(s: number): string {

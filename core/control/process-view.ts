@@ -17,6 +17,8 @@ export interface Heal {
 export interface ProcessView {
   name: string;
   state: ProcessState;
+  /** While waiting: what for ("api: healthy"); else null. */
+  waiting_for: string | null;
   pid: number | null;
   /** Seconds since it last started; null while not running. */
   uptime_s: number | null;
@@ -74,6 +76,7 @@ export class ProcessViews {
       return {
         name: s.name,
         state: s.state,
+        waiting_for: s.state === 'waiting' ? s.waitingFor : null,
         pid: running ? s.pid : null,
         uptime_s: running && s.startedAt ? Math.round((now - s.startedAt) / 1000) : null,
         restarts: s.restarts,

@@ -8,6 +8,7 @@ import { version } from '../version.js';
 import { redactPitfile } from '../config/redact.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { parsePattern } from '../events/match.js';
+import { personReason, type Via } from '../events/cause.js';
 import { readLogs, type LogLine } from '../logs/log-reader.js';
 import { engineHealth, type HealthVerdict } from '../health/engine-health.js';
 import { beatVerdict } from '../../plugins/heartbeat/beat-file.js';
@@ -66,11 +67,12 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
   app.post('/v1/processes/:action', async (req) => {
     const action = req.params.action as Action;
     if (!ACTIONS.includes(action)) throw badRequest(`unknown action "${req.params.action}"; expected start, stop or restart`);
-    const names = targets(engine, (req.body as { names?: unknown } | null | undefined)?.names);
+    const body = req.body as { names?: unknown; via?: unknown } | null | undefined;
+    const names = targets(engine, body?.names);
     // A group is handled as a whole, in dependency order: start and restart
     // wait for depends_on as start-up does, stop takes dependents first.
     const group = { start: 'startProcesses', stop: 'stopProcesses', restart: 'restartProcesses' } as const;
-    const outcomes = await engine[group[action]](names);
+    const outcomes = await engine[group[action]](names, { reason: personReason(action, viaOf(body?.via)) });
     const results = await Promise.all(
       names.map(async (name) => {
         const e = outcomes.get(name);
@@ -83,8 +85,8 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     return { results: results.map((r) => ({ ...r, state: byName.get(r.name)?.state ?? null, pid: byName.get(r.name)?.pid ?? null })) };
   });
 
-  app.post('/v1/reload', async (_req, res) => {
-    const outcome = await engine.reload();
+  app.post('/v1/reload', async (req, res) => {
+    const outcome = await engine.reload({ reason: personReason('reload', viaOf((req.body as { via?: unknown } | null | undefined)?.via)) });
     if ('errors' in outcome) {
       const e = errors.PIT_E_CONFIG_INVALID(`the pitfile has ${outcome.errors.length} problem${outcome.errors.length === 1 ? '' : 's'}; the engine keeps its running config`);
       return sendError(res, 422, e, { errors: outcome.errors });
@@ -166,6 +168,13 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
   });
 }
 
+/** Who asks, as the client says (the CLI and the dashboard do); none given is the API. */
+function viaOf(v: unknown): Via {
+  if (v === undefined || v === 'api') return 'api';
+  if (v === 'cli' || v === 'dashboard') return v;
+  throw badRequest(`via is cli, dashboard or api, got ${JSON.stringify(v)}`);
+}
+
 function checkedPattern(type: string | undefined): string {
   const pattern = type ?? '*:*';
   if ('error' in parsePattern(pattern)) throw badRequest(`bad event pattern "${pattern}": expected kind:subject:what with * per segment, e.g. process:*:exit`);
@@ -195,6 +204,7 @@ export function healthOf(engine: Engine, processes: ProcessView[]): HealthVerdic
       healthy: p.healthy,
       last_exit_code: p.last_exit?.code ?? null,
       expected: isExpected(p),
+      waiting_for: p.waiting_for,
     })),
     heartbeat: hb && beat ? { ageMs: beat.ageMs, intervalMs: hb.intervalMs } : null,
   });

@@ -1,6 +1,6 @@
 // The one bus every part talks through: supervisors and watchers publish,
 // reactions, the CLI and (later) plugins and the journal subscribe.
-import { eventName, type EventType, type PitEvent, type Payloads, type EventOf } from './catalog.js';
+import { eventName, type Caused, type EventType, type PitEvent, type Payloads, type EventOf } from './catalog.js';
 import { matchesParts, parsePattern } from './match.js';
 
 type Handler = (e: PitEvent) => void;
@@ -34,6 +34,12 @@ interface Kept {
 
 export class EventBus {
   #subs: Sub[] = [];
+  /**
+   * Ids are this bus's start time (base 36) and a counter: unique across
+   * the engine runs one journal holds, and free to make.
+   */
+  readonly #idPrefix = Date.now().toString(36);
+  #lastId = 0;
 
   /**
    * `report` hears of a subscriber that throws. The throw goes no further:
@@ -42,15 +48,28 @@ export class EventBus {
    */
   constructor(private readonly report: FaultReporter = (err, e, pattern) => process.stderr.write(`internal error (please report): a listener of ${pattern} failed on ${eventName(e)}: ${(err as Error)?.stack ?? err}\n`)) {}
 
-  /** Publish an event; `at` defaults to now. Handlers run synchronously, in order. */
-  publish<K extends EventType>(type: K, subject: string, payload: Payloads[K], at = Date.now()): EventOf<K> {
-    const e = { type, subject, at, ...payload } as unknown as EventOf<K>;
+  /**
+   * Publish an event; `at` defaults to now. Handlers run synchronously, in
+   * order. `payload` may carry its `cause` and `reason` (left out when
+   * absent), and an `id` from reserveId() for an event whose effects had to
+   * name it before it was published (a reload's restarts).
+   */
+  publish<K extends EventType>(type: K, subject: string, payload: Payloads[K] & Caused & { id?: string }, at = Date.now()): EventOf<K> {
+    const { id, cause, reason, ...rest } = payload as Payloads[K] & Caused & { id?: string };
+    const e = { id: id ?? this.reserveId(), type, subject, at, ...rest } as unknown as EventOf<K> & Caused;
+    if (cause) e.cause = cause;
+    if (reason !== undefined && (reason !== null || type === 'process:state')) e.reason = reason;
     const parts = eventName(e).split(':');
     for (const s of this.#subs) {
       if (matchesAny(s.patterns, parts)) this.#deliver(s, e);
     }
     this.#recording?.keep(e, parts);
     return e;
+  }
+
+  /** A fresh event id, for publish() to use later. */
+  reserveId(): string {
+    return `${this.#idPrefix}-${++this.#lastId}`;
   }
 
   /** Whether anything listens for events named `name` (so costly events can be skipped). */

@@ -2,8 +2,8 @@
 // cross worker threads and land in the journal. An event's name is
 // `${kind}:${subject}:${what}` (process:api:exit); `type` is `${kind}:${what}`.
 
-/** A supervised process's state (supervisord's model). */
-export type ProcessState = 'stopped' | 'starting' | 'running' | 'stopping' | 'exited' | 'backoff' | 'fatal';
+/** A supervised process's state (supervisord's model); `waiting`: held back by depends_on. */
+export type ProcessState = 'waiting' | 'stopped' | 'starting' | 'running' | 'stopping' | 'exited' | 'backoff' | 'fatal';
 
 export interface Payloads {
   'process:state': {
@@ -13,8 +13,10 @@ export interface Payloads {
     pid: number | null;
     exit_code: number | null;
     signal: string | null;
-    /** Why, in words, for transitions a person should understand (fatal, spawn failure). */
+    /** Why, in words: what a person, reaction, limit, probe or reload asked, a crash, what it waits for. */
     reason: string | null;
+    /** Set on the stopping of a restart: the process is to start again. */
+    restart?: true;
   };
   /** caused_by_engine: the engine ended it (a stop, restart, reload, limit or health restart), so it is no failure of its own. */
   'process:exit': { process: string; pid: number; exit_code: number | null; signal: string | null; uptime_ms: number; caused_by_engine: boolean };
@@ -45,8 +47,12 @@ export interface Payloads {
   'config:invalid': { file: string; errors: { code: string; file: string | null; line: number | null; column: number | null; path: string | null; message: string }[] };
   'reaction:failed': { reaction: string; action: string; message: string };
   'reaction:suspended': { reaction: string; /** The subject of the events that fired it too often; it still reacts to others. */ source: string; fires: number; window_ms: number };
-  /** A run action's command ended. */
-  'reaction:run': { reaction: string; command: string; exit_code: number | null; signal: string | null; duration_ms: number; log: string };
+  /**
+   * A reaction's action ran: a run action's command ended (exit_code, log),
+   * or a start/stop/restart action is about to act (command "restart api",
+   * published first so the state changes it causes name it as their cause).
+   */
+  'reaction:run': { reaction: string; action: string; command: string; exit_code: number | null; signal: string | null; duration_ms: number; log: string | null };
   /** hook: load, setup, onEvent, action, tick, teardown, emit or request; code: a PIT_E_PLUGIN_* code. */
   'plugin:error': { plugin: string; hook: string; code: string; message: string };
   'plugin:disabled': { plugin: string; failures: number };
@@ -56,8 +62,25 @@ export interface Payloads {
 
 export type EventType = keyof Payloads;
 
+/**
+ * What every event carries besides its payload: `id`, given by the bus at
+ * publish; `cause`, the id of the event that led to this one; `reason`, why
+ * in a few words ("src/app.py changed (reaction reaction-1 on file:code:change)").
+ */
+export interface EventMeta {
+  id: string;
+  cause?: string | null;
+  reason?: string | null;
+}
+
+/** What a publisher may say of an event's origin (the bus fills in the id). */
+export interface Caused {
+  cause?: string | null;
+  reason?: string | null;
+}
+
 export type PitEvent = {
-  [K in EventType]: { type: K; subject: string; at: number } & Payloads[K];
+  [K in EventType]: { type: K; subject: string; at: number } & EventMeta & Payloads[K];
 }[EventType];
 
 export type EventOf<K extends EventType> = Extract<PitEvent, { type: K }>;

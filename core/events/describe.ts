@@ -3,8 +3,8 @@
 // value left out. `--json` and the API keep the exact values. Pure: the
 // dashboard bundles it.
 
-/** Fields that are the line's own name, time or subject, not part of its description. */
-const OWN = new Set(['name', 'type', 'subject', 'at', 'process']);
+/** Fields that are the line's own name, time or subject, or its links (for engine why and --json), not part of its description. */
+const OWN = new Set(['name', 'type', 'subject', 'at', 'process', 'id', 'cause', 'reason']);
 /** Flags worth a word only when set (an exit the engine caused), like a null left out. */
 const FLAGS = new Set(['caused_by_engine']);
 
@@ -13,10 +13,12 @@ type Fields = Record<string, unknown>;
 /** "exit_code=1 uptime 5.0 s" for an event on the wire (its payload, or a custom event's data). */
 export function describeEvent(e: Fields): string {
   const data = e.type === 'custom:event' && e.data && typeof e.data === 'object' ? (e.data as Fields) : e;
-  return Object.entries(data)
+  const fields = Object.entries(data)
     .filter(([k, v]) => !OWN.has(k) && v !== null && v !== undefined && !(FLAGS.has(k) && v === false))
-    .map(([k, v]) => describeField(k, v, data))
-    .join(' ');
+    .map(([k, v]) => describeField(k, v, data));
+  // Why it happened, as engine run says it: last.
+  if (typeof e.reason === 'string' && e.reason) fields.push(`reason=${JSON.stringify(e.reason)}`);
+  return fields.join(' ');
 }
 
 function describeField(key: string, value: unknown, all: Fields): string {

@@ -9,7 +9,7 @@ export const healthCodes = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as con
 export type HealthStatus = keyof typeof healthCodes;
 
 export interface HealthInput {
-  processes: { name: string; state: ProcessState; healthy?: boolean | null; last_exit_code?: number | null; expected: boolean }[];
+  processes: { name: string; state: ProcessState; healthy?: boolean | null; last_exit_code?: number | null; expected: boolean; waiting_for?: string | null }[];
   /** Age of the last heartbeat and the interval it is written at; null when there is no heartbeat. */
   heartbeat: { ageMs: number | null; intervalMs: number } | null;
   /** Where the facts came from, when not from a running engine ("heartbeat file"). */
@@ -28,6 +28,8 @@ export function engineHealth(input: HealthInput): HealthVerdict {
   const warning: string[] = [];
   const expected = input.processes.filter((p) => p.expected);
   const running = expected.filter((p) => p.state === 'running');
+  // Held back by depends_on is no fault: named, not counted against it.
+  const waiting = input.processes.filter((p) => p.state === 'waiting').map((p) => (p.waiting_for ? `${p.name} for ${p.waiting_for}` : p.name));
   for (const p of input.processes) {
     if (p.state === 'fatal') critical.push(`${p.name} fatal`);
     else if (p.state === 'backoff') warning.push(`${p.name} in backoff`);
@@ -47,6 +49,7 @@ export function engineHealth(input: HealthInput): HealthVerdict {
   const status: HealthStatus = critical.length ? 'CRITICAL' : warning.length ? 'WARNING' : 'OK';
   const why = [...critical, ...warning];
   const from = input.source ? ` (from the ${input.source})` : '';
-  const line = `${status} - ${running.length}/${expected.length} running${beat}${why.length ? `; ${why.join(', ')}` : ''}${from}`;
+  const held = waiting.length ? `, ${waiting.length} waiting (${waiting.join(', ')})` : '';
+  const line = `${status} - ${running.length}/${expected.length} running${held}${beat}${why.length ? `; ${why.join(', ')}` : ''}${from}`;
   return { status, code: healthCodes[status], line };
 }

@@ -20,6 +20,7 @@ import { matchesPattern, parsePattern } from '../events/match.js';
 import { isChatter } from '../events/quiet.js';
 import type { JournalRetention } from '../model/pitfile.js';
 import { createRowPolicy } from './row-policy.js';
+import { hasMigration, migrate } from './migrations.js';
 
 /** An event as it is stored and served: its payload with its full name and time. */
 export type JournalEvent = Record<string, unknown> & { name: string; at: number };
@@ -94,11 +95,24 @@ export class Journal {
 
   /** Read a journal with no engine running (engine events after a stop); null when there is none. */
   static read(stateDir: string, q: JournalQuery): JournalEvent[] | null {
+    return Journal.readWith(stateDir, (r) => r.query(q));
+  }
+
+  /** Several reads of one journal file, opened once, read-only (engine why follows causes); null when there is none. */
+  static readWith<T>(stateDir: string, use: (reader: JournalReader) => T): T | null {
     const file = journalFile(stateDir);
     if (!existsSync(file)) return null;
     const db = new (sqlite())(file, { readonly: true, fileMustExist: true });
     try {
-      return select(db, q);
+      const causes = hasMigration(db, 1);
+      const byId = causes ? db.prepare(`SELECT ${COLUMNS} FROM events WHERE event_id = ? LIMIT 1`) : null;
+      return use({
+        query: (q) => select(db, q),
+        byId: (id) => {
+          const row = byId?.get(id) as Row | undefined;
+          return row ? toEvent(row) : null;
+        },
+      });
     } finally {
       db.close();
     }
@@ -131,11 +145,11 @@ export class Journal {
     const rows = this.#queue;
     this.#queue = [];
     try {
-      const insert = this.#db.prepare('INSERT INTO events (at, name, subject, data) VALUES (?, ?, ?, ?)');
+      const insert = this.#db.prepare('INSERT INTO events (at, name, subject, data, event_id, cause, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
       this.#db.transaction(() => {
         for (const r of rows) {
-          const { name, at, subject, ...data } = r;
-          insert.run(at, name, String(subject ?? ''), JSON.stringify(data));
+          const { name, at, subject, id, cause, reason, ...data } = r;
+          insert.run(at, name, String(subject ?? ''), JSON.stringify(data), textOrNull(id), textOrNull(cause), textOrNull(reason));
         }
       })();
       this.#failures = 0;
@@ -267,6 +281,7 @@ function prepare(db: Database.Database): Database.Database {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
     db.exec(SCHEMA);
+    migrate(db);
     // Someone holding the write lock now would make every batch wait: find out at once.
     db.exec('BEGIN IMMEDIATE; COMMIT');
     return db;
@@ -292,12 +307,43 @@ function select(db: Database.Database, q: JournalQuery): JournalEvent[] {
   args.push(parsed.segments.join(':') + (parsed.segments.length < 3 ? '*' : ''));
   const out: JournalEvent[] = [];
   if (limit === 0) return out;
-  for (const row of db.prepare(`SELECT at, name, subject, data FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC`).iterate(...args) as Iterable<{ at: number; name: string; subject: string; data: string }>) {
+  // A journal of an older engine, read-only, has no cause columns yet.
+  const columns = hasMigration(db, 1) ? COLUMNS : 'at, name, subject, data';
+  for (const row of db.prepare(`SELECT ${columns} FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC`).iterate(...args) as Iterable<Row>) {
     if (!matchesPattern(parsed.segments, row.name) || (q.quiet && isChatter(row.name))) continue;
-    out.push({ ...JSON.parse(row.data), subject: row.subject, name: row.name, at: row.at });
+    out.push(toEvent(row));
     if (out.length >= limit) break;
   }
   return out.reverse();
+}
+
+const COLUMNS = 'at, name, subject, data, event_id, cause, reason';
+
+interface Row {
+  at: number;
+  name: string;
+  subject: string;
+  data: string;
+  event_id?: string | null;
+  cause?: string | null;
+  reason?: string | null;
+}
+
+/** A row as the event it stored: its id always (null before ids), its cause and reason when it has them. */
+function toEvent(row: Row): JournalEvent {
+  const e: JournalEvent = { ...JSON.parse(row.data), subject: row.subject, name: row.name, at: row.at, id: row.event_id ?? null };
+  if (row.cause) e.cause = row.cause;
+  if (row.reason !== null && row.reason !== undefined) e.reason = row.reason;
+  return e;
+}
+
+const textOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/** Reads of a journal file (Journal.readWith). */
+export interface JournalReader {
+  query(q: JournalQuery): JournalEvent[];
+  /** The event with this id, or null (pruned, or never journaled). */
+  byId(id: string): JournalEvent | null;
 }
 
 /** A full disk (or quota): the file is fine, there is no room for it to grow. */

@@ -9,7 +9,7 @@ import { eventName } from '../events/catalog.js';
 import type { ProcessState } from '../events/catalog.js';
 import type { ProcessView } from '../control/process-view.js';
 
-const STATES: ProcessState[] = ['stopped', 'starting', 'running', 'stopping', 'exited', 'backoff', 'fatal'];
+const STATES: ProcessState[] = ['waiting', 'stopped', 'starting', 'running', 'stopping', 'exited', 'backoff', 'fatal'];
 
 export interface EngineMetrics {
   /** What a scrape gets. */

@@ -17,8 +17,12 @@ export interface PluginContext<O = Record<string, unknown>> {
   log(text: string): void;
   /** Publish an event named kind:subject:what with `data`. */
   emit(name: string, data?: Record<string, unknown>): void;
-  /** Ask the engine to start, stop or restart a process. */
-  request(action: 'start' | 'stop' | 'restart', process: string): void;
+  /**
+   * Ask the engine to start, stop or restart a process; `reason` says why in
+   * a few words ("memory 354 MiB > 200 MiB for 10 s"). Its cause is the
+   * last event the same call emitted about that process (process:api:limit).
+   */
+  request(action: 'start' | 'stop' | 'restart', process: string, reason?: string): void;
   /**
    * In an action: end it as failed with `reason`, so the reaction's later
    * actions do not run. An outcome, not a fault: it never counts toward

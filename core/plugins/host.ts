@@ -8,6 +8,7 @@
 import type Tinypool from 'tinypool';
 import type { EventBus, Recording } from '../events/bus.js';
 import type { PitEvent } from '../events/catalog.js';
+import { describeEvent, type Cause } from '../events/cause.js';
 import type { Pitfile, PluginRef } from '../model/pitfile.js';
 import type { ActionHandler, ProcessControl } from '../reactions/actions/types.js';
 import type { Outcome, Task } from './worker.js';
@@ -108,7 +109,7 @@ export class PluginHost {
     for (const p of this.#plugins) {
       for (const action of p.actions) {
         out[`${p.name}.${action}`] = async (call) => {
-          const out = await this.#call(p, { ...this.#taskOf(p, 'action'), action, args: fill(call.args, call.vars), event: call.vars.event });
+          const out = await this.#call(p, { ...this.#taskOf(p, 'action'), action, args: fill(call.args, call.vars), event: call.vars.event, cause: call.ran?.id });
           if (!out) throw new Error(`plugin ${p.name}: action ${action} failed (see plugin:${p.name}:error)`);
           if (out.failed !== undefined) throw new Error(out.failed);
         };
@@ -186,7 +187,7 @@ export class PluginHost {
     const limitMs = task.hook === 'action' && p.actionTimeoutMs ? p.actionTimeoutMs : PLUGIN_LIMITS.callTimeoutMs;
     try {
       const out: Outcome = await p.pool.run(task, { signal: AbortSignal.timeout(limitMs) });
-      this.#apply(p, out);
+      this.#apply(p, out, task);
       if (out.setupFailed === undefined) return out;
       this.#setupFailed(p, errors.PIT_E_PLUGIN_SETUP(p.name, out.setupFailed), out.setupFailed);
       return null;
@@ -213,7 +214,8 @@ export class PluginHost {
     }
   }
 
-  #apply(p: Loaded, out: Outcome): void {
+  #apply(p: Loaded, out: Outcome, task: Task): void {
+    const lastAbout = new Map<string, PitEvent>();
     for (const line of out.logs) this.deps.log(`${p.name}: ${line}`);
     const second = Math.floor(Date.now() / 1000);
     if (p.emitted.second !== second) p.emitted = { second, count: 0, reported: false };
@@ -232,11 +234,15 @@ export class PluginHost {
         this.#error(p.name, 'emit', errors.PIT_E_PLUGIN_EMIT(p.name, why), why);
         continue;
       }
-      this.deps.bus.publish('custom:event', segments[1], { name, data });
+      const e = this.deps.bus.publish('custom:event', segments[1], { name, data, cause: task.cause ?? task.event?.id, reason: typeof data.reason === 'string' ? data.reason : undefined });
+      lastAbout.set(segments[1], e);
     }
     for (const r of out.requests) {
+      // The cause: what the call emitted about the process (its limit, its install), else the event it answered.
+      const about = lastAbout.get(r.process);
+      const cause: Cause = { cause: about?.id ?? task.cause ?? task.event?.id, reason: r.reason ?? (about ? describeEvent(about) : `requested by plugin ${p.name}`) };
       // A plugin's restart is automatic: it spends from the process's restart budget.
-      const done = r.action === 'restart' ? this.deps.processes.restart(r.process, { counted: true }) : this.deps.processes[r.action](r.process);
+      const done = r.action === 'restart' ? this.deps.processes.restart(r.process, { counted: true, ...cause }) : this.deps.processes[r.action](r.process, cause);
       done.catch((e: Error) => this.#error(p.name, 'request', errors.PIT_E_PLUGIN_REQUEST(p.name, e.message), e.message));
     }
   }

@@ -6,7 +6,7 @@ import type { PluginContext, PluginDefinition } from './contract.js';
 
 export interface Recorded {
   emits: { name: string; data: Record<string, unknown> }[];
-  requests: { action: 'start' | 'stop' | 'restart'; process: string }[];
+  requests: { action: 'start' | 'stop' | 'restart'; process: string; reason?: string }[];
   logs: string[];
   /** What the last action passed to ctx.fail, if it did. */
   failed?: string;
@@ -34,7 +34,7 @@ export async function testPlugin<O>(plugin: PluginDefinition<O>, options: O, whe
     stateDir: where.stateDir ?? process.cwd(),
     log: (text) => h.logs.push(String(text)),
     emit: (name, data = {}) => h.emits.push({ name, data }),
-    request: (action, process) => h.requests.push({ action, process }),
+    request: (action, process, reason) => h.requests.push(reason === undefined ? { action, process } : { action, process, reason }),
     fail: (reason) => (h.failed = String(reason)),
   };
   h.send = async (...events) => void (await plugin.onEvent?.(events, h.ctx));
@@ -56,7 +56,9 @@ export async function testPlugin<O>(plugin: PluginDefinition<O>, options: O, whe
   return h;
 }
 
+let testIds = 0;
+
 /** A process:<name>:state event, for feeding plugins in tests. */
 export function stateEvent(process: string, from: ProcessState, to: ProcessState, pid: number | null = null): PitEvent {
-  return { type: 'process:state', subject: process, at: Date.now(), process, from, to, pid, exit_code: null, signal: null, reason: null };
+  return { id: `test-${++testIds}`, type: 'process:state', subject: process, at: Date.now(), process, from, to, pid, exit_code: null, signal: null, reason: null };
 }

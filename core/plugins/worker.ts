@@ -20,11 +20,13 @@ export interface Task {
   args?: unknown;
   /** For an action: the event its reaction fired on. */
   event?: PitEvent;
+  /** For an action: the id of its reaction:<id>:run, the cause of what it requests. */
+  cause?: string;
 }
 
 export interface Outcome {
   emits: { name: string; data: Record<string, unknown> }[];
-  requests: { action: 'start' | 'stop' | 'restart'; process: string }[];
+  requests: { action: 'start' | 'stop' | 'restart'; process: string; reason: string | null }[];
   logs: string[];
   /** The action ended with ctx.fail(reason). */
   failed?: string;
@@ -51,7 +53,7 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
     stateDir: task.stateDir,
     log: (text) => outcome.logs.push(String(text)),
     emit: (name, data = {}) => outcome.emits.push({ name, data }),
-    request: (action, process) => outcome.requests.push({ action, process }),
+    request: (action, process, reason) => outcome.requests.push({ action, process, reason: typeof reason === 'string' ? reason : null }),
     fail: (reason) => (outcome.failed = String(reason)),
   };
   loaded = { def, outcome, ctx, setUp: false };

@@ -6,6 +6,7 @@ import type { EventBus } from '../events/bus.js';
 import type { PitEvent } from '../events/catalog.js';
 import type { ReactionConfig } from '../model/pitfile.js';
 import { evaluate, type Vars } from './conditions.js';
+import { reactionReason } from '../events/cause.js';
 import type { ActionEnv, ActionHandler } from './actions/types.js';
 import { start, stop, restart } from './actions/process.js';
 import { run } from './actions/run.js';
@@ -16,6 +17,9 @@ import { notify } from './actions/notify.js';
 export const builtinActions: Record<string, ActionHandler> = { start, stop, restart, run, emit, notify };
 
 export const LOOP_LIMIT = { fires: 20, windowMs: 1000 };
+
+/** Actions that publish their own reaction:<id>:run (a run's when its command ends, a verb's as it acts). */
+const REPORTS_ITS_RUN = new Set(['run', 'start', 'stop', 'restart']);
 
 export interface ReactionsOptions {
   env: ActionEnv;
@@ -61,6 +65,18 @@ class Reaction {
     this.#fire(vars, event.subject);
   }
 
+  /**
+   * reaction:<id>:run for an action that does not publish its own (emit,
+   * notify, a plugin's): every action is journaled, what it causes can
+   * name it (a plugin's requests do), and it names the trigger.
+   */
+  #ran(action: string, trigger: PitEvent): PitEvent {
+    return this.opts.env.bus.publish('reaction:run', this.cfg.id, {
+      reaction: this.cfg.id, action, command: action, exit_code: null, signal: null, duration_ms: 0, log: null,
+      cause: trigger.id, reason: reactionReason(this.cfg, trigger),
+    });
+  }
+
   dispose(): void {
     clearTimeout(this.#debounce);
     this.off();
@@ -96,7 +112,8 @@ class Reaction {
       try {
         const handler = await this.opts.action(step.action);
         if (!handler) throw new Error(`no built-in action or loaded plugin offers "${step.action}"`);
-        await handler({ reaction: this.cfg, index, args: step.args, vars }, this.opts.env);
+        const ran = REPORTS_ITS_RUN.has(step.action) ? undefined : this.#ran(step.action, vars.event);
+        await handler({ reaction: this.cfg, index, args: step.args, vars, ran }, this.opts.env);
       } catch (e) {
         const message = (e as Error).message;
         this.opts.env.bus.publish('reaction:failed', this.cfg.id, { reaction: this.cfg.id, action: step.action, message });

@@ -5,6 +5,7 @@
 // for it must see the new one.
 import { errors } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
+import type { Cause } from '../events/cause.js';
 import type { DependencyCondition } from '../model/pitfile.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -26,7 +27,7 @@ export interface WaitOptions {
 /** Whether `dep` meets `cond` now. */
 function isMet(dep: Supervisor, cond: DependencyCondition): boolean {
   if (cond === 'started') return dep.state === 'running';
-  if (cond === 'healthy') return dep.healthy;
+  if (cond === 'healthy') return dep.healthy === true;
   return dep.state === 'exited' && dep.lastExit?.code === 0;
 }
 
@@ -36,6 +37,28 @@ function whyStuck(dep: Supervisor, cond: DependencyCondition, isPending: (name: 
   if (dep.state === 'stopped' && !isPending(dep.name)) return 'is stopped';
   if (dep.state === 'exited') return dep.lastExit?.signal ? `was killed by ${dep.lastExit.signal}` : `exited with code ${dep.lastExit?.code}`;
   return null;
+}
+
+/** What `sup` still waits for ("api: healthy, db: started"), or null when nothing. */
+export function unmetDependencies(sup: Supervisor, lookup: Lookup): string | null {
+  const unmet = Object.entries(sup.cfg.dependsOn).filter(([dep, cond]) => {
+    const d = lookup(dep);
+    return !d || !isMet(d, cond);
+  });
+  return unmet.length ? unmet.map(([dep, cond]) => `${dep}: ${cond}`).join(', ') : null;
+}
+
+/**
+ * Wait for `sup`'s dependencies as `waitForDependencies` does, showing it
+ * as waiting (with what for) meanwhile; the caller starts it. Rejects,
+ * leaving the state to the caller, when the wait fails or is called off.
+ */
+export async function startWhenReady(bus: EventBus, sup: Supervisor, opts: WaitOptions, cause: Cause = {}): Promise<void> {
+  const what = unmetDependencies(sup, opts.lookup);
+  if (what) {
+    sup.wait(what, cause);
+    await waitForDependencies(bus, sup.name, sup.cfg.dependsOn, opts);
+  }
 }
 
 /** Resolves once every dependency in `dependsOn` meets its condition, read afresh at each of its events. */
@@ -75,18 +98,23 @@ export function dependentsOf(name: string, all: Iterable<Supervisor>): string[] 
 /** Per process: null when the verb succeeded, else the error. */
 export type Outcomes = Map<string, Error | null>;
 
+/** Why a process is stopped; `restart`: it is started again after. */
+export type StopCause = Cause & { restart?: boolean };
+
 /**
  * Stop `names`, each only after those of them that depend on it: dependents
- * are stopped before what they depend on, the rest in parallel.
+ * are stopped before what they depend on, the rest in parallel. `cause`:
+ * the same for all, or per name.
  */
-export async function stopInOrder(names: string[], lookup: Lookup): Promise<Outcomes> {
+export async function stopInOrder(names: string[], lookup: Lookup, cause: StopCause | ((name: string) => StopCause) = {}): Promise<Outcomes> {
+  const causeOf = typeof cause === 'function' ? cause : () => cause;
   const group = names.map((n) => lookup(n)).filter((s): s is Supervisor => !!s);
   const stopped = new Map<string, Promise<Error | null>>();
   const stopOne = (sup: Supervisor): Promise<Error | null> => {
     let p = stopped.get(sup.name);
     if (!p) {
       const dependents = dependentsOf(sup.name, group).map((n) => stopOne(lookup(n)!));
-      p = Promise.all(dependents).then(() => sup.stop().then(() => null, (e: Error) => e));
+      p = Promise.all(dependents).then(() => sup.stop(causeOf(sup.name)).then(() => null, (e: Error) => e));
       stopped.set(sup.name, p);
     }
     return p;
@@ -101,7 +129,7 @@ export async function stopInOrder(names: string[], lookup: Lookup): Promise<Outc
  * condition. One whose dependency cannot (stopped, failed) is not started,
  * and its outcome says why.
  */
-export async function startInOrder(bus: EventBus, names: string[], lookup: Lookup, pending: PendingStarts): Promise<Outcomes> {
+export async function startInOrder(bus: EventBus, names: string[], lookup: Lookup, pending: PendingStarts, cause: Cause = {}): Promise<Outcomes> {
   const inGroup = new Set(names);
   const started = new Map<string, Promise<Error | null>>();
   // Every member counts as on its way before the first one looks at its dependencies.
@@ -114,16 +142,20 @@ export async function startInOrder(bus: EventBus, names: string[], lookup: Looku
     const deps = Object.keys(sup.cfg.dependsOn).filter((d) => inGroup.has(d));
     p = (async () => {
       // Already up (or about to retry): nothing to wait for.
-      if (sup.state !== 'stopped' && sup.state !== 'exited' && sup.state !== 'fatal') return null;
+      if (!['stopped', 'exited', 'fatal', 'waiting'].includes(sup.state)) return null;
       const failures = await Promise.all(deps.map(startOne));
       const i = failures.findIndex((e) => e);
       if (i >= 0) throw errors.PIT_E_PROCESS_DEPENDENCY(name, deps[i], sup.cfg.dependsOn[deps[i]], 'was not started either');
-      await waitForDependencies(bus, name, sup.cfg.dependsOn, { lookup, isPending: (n) => pending.has(n), signal });
+      await startWhenReady(bus, sup, { lookup, isPending: (n) => pending.has(n), signal }, cause);
       if (lookup(name) !== sup) throw new Error(`${name} was replaced by a reload meanwhile`);
-      sup.start();
+      sup.start(cause);
       return null;
     })()
-      .catch((e: Error) => e)
+      .catch((e: Error) => {
+        // Given up (not called off by a newer start or a stop): it no longer waits.
+        if (!signal.aborted && sup.state === 'waiting') void sup.stop({ cause: cause.cause, reason: e.message });
+        return e;
+      })
       .finally(() => pending.end(name, signal));
     started.set(name, p);
     return p;

@@ -2,18 +2,20 @@
 // it accepts and where they lead. Anything else is a bug, reported as such.
 import type { ProcessState } from '../events/catalog.js';
 
-export type Input = 'start' | 'up' | 'exit' | 'stop' | 'restart' | 'retry' | 'budgetSpent' | 'done';
+export type Input = 'wait' | 'start' | 'up' | 'exit' | 'stop' | 'restart' | 'retry' | 'budgetSpent' | 'done';
 
 export const transitions = {
+  // waiting: held back by depends_on until each dependency meets its condition.
+  waiting: { start: 'starting', stop: 'stopped', wait: 'waiting' },
   // budgetSpent here: an automatic restart (a limit hit) found the budget spent.
-  stopped: { start: 'starting', budgetSpent: 'fatal' },
+  stopped: { wait: 'waiting', start: 'starting', budgetSpent: 'fatal' },
   starting: { up: 'running', exit: 'exited', stop: 'stopping' },
   running: { exit: 'exited', stop: 'stopping' },
   // exited: the process ended on its own; it waits in backoff, gives up, or stays down.
-  exited: { restart: 'backoff', budgetSpent: 'fatal', start: 'starting', stop: 'stopped' },
+  exited: { wait: 'waiting', restart: 'backoff', budgetSpent: 'fatal', start: 'starting', stop: 'stopped' },
   backoff: { retry: 'starting', stop: 'stopped' },
   stopping: { exit: 'stopped' },
-  fatal: { start: 'starting', stop: 'stopped' },
+  fatal: { wait: 'waiting', start: 'starting', stop: 'stopped' },
 } as const satisfies Record<ProcessState, Partial<Record<Input, ProcessState>>>;
 
 /** The state `input` leads to from `from`, or an error naming both. */

@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { PitError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { ProcessState } from '../events/catalog.js';
+import type { Cause } from '../events/cause.js';
 import type { ProcessConfig } from '../model/pitfile.js';
 import { spawnProcess } from '../process/spawn.js';
 import { readEnvFile } from '../process/env-file.js';
@@ -50,11 +51,14 @@ export class Supervisor {
   state: ProcessState = 'stopped';
   pid: number | null = null;
   startedAt: number | null = null;
-  healthy = false;
+  /** The health check's verdict; null before its first (or with no health check). */
+  healthy: boolean | null = null;
   /** Restarts made by the policy since the engine started. */
   restarts = 0;
   /** How the last run ended (null while none has). */
   lastExit: Exit | null = null;
+  /** While waiting: what for ("api: healthy"). */
+  waitingFor: string | null = null;
   /** Set when the last stop had to SIGKILL the group. */
   lastStopKilled = false;
 
@@ -70,6 +74,10 @@ export class Supervisor {
   #cgroup: string | null = null;
   /** Ends what the last run left (after its leader's exit); its record goes last. */
   #ending: Promise<void> = Promise.resolve();
+  /** Stops asked for that are not part of a restart: one during a restart's stop calls off its start. */
+  #plainStops = 0;
+  /** The cause of the run or stop under way: the state events it leads to name it too. */
+  #cause: Cause = {};
 
   constructor(
     readonly cfg: ProcessConfig,
@@ -82,19 +90,29 @@ export class Supervisor {
     return this.cfg.name;
   }
 
-  /** Start it (a person's start also forgives a spent restart budget). */
-  start(): void {
+  /** Start it (a person's start also forgives a spent restart budget); `cause` says who asked and why. */
+  start(cause: Cause = {}): void {
     if (isLive(this.state) || this.state === 'backoff') return;
     this.#budget.reset();
-    this.#launch('start');
+    this.#launch('start', cause);
   }
 
-  /** Stop it and its whole group; resolves once nothing of it is left. */
-  stop(): Promise<void> {
+  /** Held back by depends_on: `what` it waits for ("api: healthy"). */
+  wait(what: string, cause: Cause = {}): void {
+    if (this.state !== 'stopped' && this.state !== 'exited' && this.state !== 'fatal' && this.state !== 'waiting') return;
+    this.#cause = { cause: cause.cause };
+    this.waitingFor = what;
+    this.#go('wait', { reason: `waiting for ${what}` });
+  }
+
+  /** Stop it and its whole group; resolves once nothing of it is left. `restart`: it starts again after. */
+  stop(cause: Cause & { restart?: boolean } = {}): Promise<void> {
+    if (!cause.restart) this.#plainStops++;
     if (this.#stopping) return this.#stopping;
     this.#cancelRetry?.();
     this.#cancelRetry = null;
     if (this.state === 'stopped') return Promise.resolve();
+    this.#cause = { cause: cause.cause, reason: cause.reason };
     if (!isLive(this.state)) {
       this.#go('stop');
       return Promise.resolve();
@@ -102,7 +120,7 @@ export class Supervisor {
     const pid = this.pid!;
     const exited = this.#exited!;
     this.lastStopKilled = false;
-    this.#go('stop');
+    this.#go('stop', cause.restart ? { restart: true } : {});
     const run = this.#run;
     const cgroup = this.#cgroup;
     this.#stopping = stopGroup(pid, { signal: this.cfg.stop.signal, timeoutMs: this.cfg.stop.timeoutMs, exited, escaped: run ? () => run.escapees() : undefined, cgroup }).then(
@@ -121,18 +139,23 @@ export class Supervisor {
    * an automatic one (`counted`, e.g. a memory limit hit) spends from it,
    * so a process that keeps hitting its limit ends in fatal.
    */
-  async restart(opts: { counted?: boolean } = {}): Promise<void> {
-    await this.stop();
-    if (!opts.counted) return this.start();
+  async restart(opts: { counted?: boolean } & Cause = {}): Promise<void> {
+    const cause: Cause = { cause: opts.cause, reason: opts.reason };
+    const stops = this.#plainStops;
+    await this.stop({ ...cause, restart: true });
+    // A stop asked for meanwhile (engine shutdown, engine stop) wins: the restart does not start it again.
+    if (this.#plainStops !== stops) return;
+    if (!opts.counted) return this.start(cause);
     const now = Date.now();
     if (this.#budget.isSpent(now)) {
       const { maxRestarts, windowMs } = this.cfg.restart;
-      this.#go('budgetSpent', { reason: `gave up after ${maxRestarts} restarts within ${formatDuration(windowMs)}; last: restarted automatically. Fix the cause, then run "engine restart ${this.name}"` });
+      this.#cause = { cause: cause.cause };
+      this.#go('budgetSpent', { reason: `gave up after ${maxRestarts} restarts within ${formatDuration(windowMs)}; last: ${cause.reason ?? 'restarted automatically'}. Fix the cause, then run "engine restart ${this.name}"` });
       return;
     }
     this.#budget.takeDelay(now);
     this.restarts++;
-    this.#launch('start');
+    this.#launch('start', cause);
   }
 
   /** SIGKILL the whole group now (the second Ctrl-C). */
@@ -144,7 +167,8 @@ export class Supervisor {
     killGroup(this.pid, 'SIGKILL');
   }
 
-  #go(input: Input, extra: { exit?: Exit; reason?: string } = {}): void {
+  /** Take `input`; the event names the cause under way, and its reason unless `extra` gives one. */
+  #go(input: Input, extra: { exit?: Exit; reason?: string; restart?: true } = {}): void {
     const from = this.state;
     const to = nextState(this.name, from, input);
     this.state = to;
@@ -155,11 +179,14 @@ export class Supervisor {
       pid: this.pid,
       exit_code: extra.exit?.code ?? null,
       signal: extra.exit?.signal ?? null,
-      reason: extra.reason ?? null,
+      reason: extra.reason ?? this.#cause.reason ?? null,
+      ...(extra.restart ? { restart: true as const } : {}),
+      cause: this.#cause.cause ?? null,
     });
   }
 
-  #launch(input: 'start' | 'retry'): void {
+  #launch(input: 'start' | 'retry', cause: Cause): void {
+    this.#cause = { cause: cause.cause, reason: cause.reason };
     this.#go(input);
     let child: ChildProcess;
     // Every descendant inherits the run's marker, so one that leaves the group is still found.
@@ -236,9 +263,9 @@ export class Supervisor {
       },
       unhealthy: (failures, reason) => {
         this.healthy = false;
-        this.deps.bus.publish('process:unhealthy', this.name, { process: this.name, failures, reason });
-        if (this.cfg.health?.check.kind === 'file') this.deps.bus.publish('process:stale', this.name, { process: this.name, reason });
-        if (this.cfg.restart.onUnhealthy && this.state === 'running') void this.restart();
+        const e = this.deps.bus.publish('process:unhealthy', this.name, { process: this.name, failures, reason });
+        if (this.cfg.health?.check.kind === 'file') this.deps.bus.publish('process:stale', this.name, { process: this.name, reason, cause: e.id });
+        if (this.cfg.restart.onUnhealthy && this.state === 'running') void this.restart({ cause: e.id, reason: `unhealthy after ${failures} failed probe${failures === 1 ? '' : 's'}: ${reason}` });
       },
     });
   }
@@ -246,14 +273,17 @@ export class Supervisor {
   #onExit(child: ChildProcess, exit: Exit, reason?: string): void {
     this.#stopHealth?.();
     this.#stopHealth = null;
-    this.healthy = false;
+    this.healthy = null;
     const pid = child.pid;
     const uptimeMs = this.startedAt ? Date.now() - this.startedAt : 0;
     if (pid) {
-      this.deps.bus.publish('process:exit', this.name, {
+      const e = this.deps.bus.publish('process:exit', this.name, {
         process: this.name, pid, exit_code: exit.code, signal: exit.signal, uptime_ms: uptimeMs,
         caused_by_engine: this.state === 'stopping',
+        cause: this.state === 'stopping' ? this.#cause.cause : null,
       });
+      // An exit of its own is the cause of what follows (backoff, a restart, fatal); a stop's exit keeps the stop's cause.
+      if (this.state !== 'stopping') this.#cause = { cause: e.id };
     }
     this.#child = null;
     this.#budget.noteExit(uptimeMs);
@@ -298,6 +328,7 @@ export class Supervisor {
       this.pid = null;
       return;
     }
+    // A spawn failure has no exit event: what it follows stays its cause.
     this.#go('exit', { exit, reason });
     this.pid = null;
     const failed = exit.code !== 0;
@@ -319,7 +350,7 @@ export class Supervisor {
     this.#go('restart', { reason: `${reason}; restarting in ${formatDuration(delay)}` });
     const retry = () => {
       this.#cancelRetry = null;
-      if (this.state === 'backoff') this.#launch('retry');
+      if (this.state === 'backoff') this.#launch('retry', { cause: this.#cause.cause, reason: `restarting after: ${reason}` });
     };
     // setTimeout waits at least 1 ms: a zero delay restarts on the next turn
     // of the loop instead (not at once, so a failing spawn cannot recurse).

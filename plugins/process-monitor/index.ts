@@ -67,8 +67,15 @@ export default definePlugin<Options>({
       t.overSince ??= now;
       if (now - t.overSince < limit.forMs) continue;
       t.overSince = null;
-      ctx.emit(`process:${name}:limit`, { ...over, for_ms: limit.forMs, action: limit.action });
-      if (limit.action !== 'none') ctx.request(limit.action, name);
+      const reason = describeLimit(over, limit.forMs);
+      ctx.emit(`process:${name}:limit`, { ...over, for_ms: limit.forMs, action: limit.action, reason });
+      if (limit.action !== 'none') ctx.request(limit.action, name, reason);
     }
   },
 });
+
+/** "memory 354 MiB > 200 MiB for 10 s", "cpu 93 % > 80 % for 30 s": the measurement a restart names. */
+function describeLimit(over: { kind: string; value: number; limit: number }, forMs: number): string {
+  const amount = (n: number) => (over.kind === 'memory' ? `${Math.round(n / 1048576)} MiB` : `${Math.round(n)} %`);
+  return `${over.kind} ${amount(over.value)} > ${amount(over.limit)} for ${+(forMs / 1000).toFixed(1)} s`;
+}

@@ -108,11 +108,12 @@ describe('engine run in a terminal', { concurrency: true }, () => {
     assertTerminalSane(run);
   });
 
-  test('the start-up view waits for a slow one-shot, then its dependent starts and its output flows', async () => {
+  test('the start-up view waits for a slow one-shot, its dependent shown waiting for it until it runs, and its output flows', async () => {
     const { dir, marker } = project(
       (m) => `  migrate: { command: ${slowJob(m)}, restart: { policy: never } }\n  worker: { command: ${ticker(m)}, depends_on: { migrate: completed } }\n`,
     );
     const run = runEngineInPty(dir);
+    await run.waitFor(/worker: waiting for migrate: completed/);
     await run.waitFor(/migrate: completed/);
     await run.waitFor(/worker: running \(pid \d+\)/);
     await run.waitFor(/migrate\s+\| migrated/);

@@ -222,3 +222,41 @@ test('settings.journal.stats keeps one sample per process per interval; a crosse
   assert.deepEqual(quiet.query({}).map((e) => e.name), ['process:api:limit']);
   quiet.close();
 });
+
+test('an event keeps its id, cause and reason in the journal, and one journal can be followed from cause to cause', () => {
+  const dir = makeProject();
+  const bus = new EventBus();
+  const j = Journal.open(dir, keep);
+  j.attach(bus);
+  const change = bus.publish('file:change', 'code', { watcher: 'code', paths: ['src/app.py'], changes: [{ path: 'src/app.py', kind: 'change' }] });
+  const state = bus.publish('process:state', 'api', { process: 'api', from: 'running', to: 'stopping', pid: 1, exit_code: null, signal: null, reason: 'src/app.py changed', cause: change.id });
+  j.close();
+  const found = Journal.readWith(dir, (r) => ({ state: r.query({ type: 'process:api:state' })[0], byId: r.byId(state.cause!), none: r.byId('nope') }))!;
+  assert.equal(found.state.id, state.id);
+  assert.equal(found.state.cause, change.id);
+  assert.equal(found.state.reason, 'src/app.py changed');
+  assert.equal(found.byId?.name, 'file:code:change');
+  assert.equal(found.none, null);
+  const row = new Database(journalFile(dir), { readonly: true }).prepare('SELECT event_id, cause, reason, data FROM events WHERE name = ?').get('process:api:state') as Record<string, string>;
+  assert.deepEqual([row.event_id, row.cause, row.reason], [state.id, change.id, 'src/app.py changed'], 'in columns, not only in the data');
+  assert.ok(!('cause' in JSON.parse(row.data)) && !('id' in JSON.parse(row.data)), 'not stored twice');
+});
+
+test('a journal written before causes is read as it is, and gets the cause columns, its rows kept, once an engine opens it', () => {
+  const dir = makeProject();
+  const old = new Database(journalFile(dir));
+  old.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, name TEXT NOT NULL, subject TEXT NOT NULL, data TEXT NOT NULL)');
+  old.prepare('INSERT INTO events (at, name, subject, data) VALUES (?, ?, ?, ?)').run(Date.now(), 'process:api:exit', 'api', JSON.stringify({ process: 'api', exit_code: 2 }));
+  old.close();
+  const readOnly = Journal.read(dir, {})!;
+  assert.deepEqual(readOnly.map((e) => [e.name, e.exit_code, e.id]), [['process:api:exit', 2, null]], 'read without changing it');
+  const bus = new EventBus();
+  const j = Journal.open(dir, keep);
+  j.attach(bus);
+  exitOf(bus, 'api', 3);
+  j.close();
+  const rows = Journal.read(dir, {})!;
+  assert.deepEqual(rows.map((e) => e.exit_code), [2, 3], 'the old row is kept');
+  assert.equal(typeof rows[1].id, 'string');
+  assert.equal(new Database(journalFile(dir), { readonly: true }).pragma('user_version', { simple: true }), 1);
+});

@@ -228,9 +228,9 @@ test("a finding's lines count from the process's start, past what the tail dropp
   const emitted: Record<string, unknown>[] = [];
   const ctx = { options: { processes: ['app'], stdout: [], commands: {} }, emit: (_: string, d: Record<string, unknown>) => emitted.push(d) };
   const at = Date.now();
-  const line = (l: string): PitEvent => ({ type: 'process:stderr', subject: 'app', at, process: 'app', line: l });
+  const line = (l: string): PitEvent => ({ type: 'process:stderr', subject: 'app', at, id: `l-${l.length}`, process: 'app', line: l });
   const flood = Array.from({ length: 5000 }, (_, i) => line(`${stamp(i)} ${'x'.repeat(100)}`));
-  const exit: PitEvent = { type: 'process:exit', subject: 'app', at, process: 'app', pid: 1, exit_code: 1, signal: null, uptime_ms: 5, caused_by_engine: false };
+  const exit: PitEvent = { type: 'process:exit', subject: 'app', at, id: 'exit-1', process: 'app', pid: 1, exit_code: 1, signal: null, uptime_ms: 5, caused_by_engine: false };
   await matcher.onEvent!([...flood, ...tb(missing('yaml')).map(line), exit], ctx as never);
   assert.equal(emitted.length, 1);
   assert.deepEqual(emitted[0].lines, { from: 5001, to: 5004 });

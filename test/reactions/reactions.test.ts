@@ -231,3 +231,24 @@ reactions:
   const flood = events.filter((x) => x.type === 'custom:event' && x.name === 'alert:noisy:seen').length;
   assert.ok(flood <= 21, `noisy fired ${flood} times`);
 });
+
+test('every action is journaled as reaction:<id>:run naming its trigger, and what it makes names the run', async () => {
+  const { engine, events } = await startEngine(
+    `version: 1
+processes:
+  once: { command: ${nodeCommand('process.exit(2)')}, restart: { policy: never } }
+reactions:
+  - id: tell
+    on: process:once:exit
+    do: [{ emit: "told:once:exit" }]
+`,
+  );
+  const told = await engine.bus.next('told:once:exit');
+  const exit = events.find((e) => e.type === 'process:exit');
+  const ran = events.find((e) => e.id === told.cause);
+  assert.ok(ran?.type === 'reaction:run', `the emitted event names the run, got ${ran?.type}`);
+  assert.equal(ran.action, 'emit');
+  assert.equal(ran.cause, exit?.id, 'the run names the exit that fired it');
+  assert.equal(ran.reason, 'once exited with code 2 (reaction tell on process:once:exit)');
+  assert.equal(events.filter((e) => e.type === 'reaction:run').length, 1, 'one run per action');
+});

@@ -27,6 +27,11 @@ function standIn(bus: EventBus, name: string, dependsOn: Record<string, Dependen
       s.healthy = true;
       bus.publish('process:healthy', name, { process: name });
     },
+    waitingFor: null as string | null,
+    wait(what: string) {
+      s.waitingFor = what;
+      s.go('waiting');
+    },
     start() {
       log.push(`start ${name}`);
       s.go('starting');
@@ -75,10 +80,13 @@ test('start takes a dependency in the group first, and gives up on one outside i
   const lookup = (n: string) => asSup(procs.find((p) => p.name === n)!);
   const starting = startInOrder(bus, ['api', 'db', 'web'], lookup, new PendingStarts());
   await new Promise(setImmediate);
-  assert.deepEqual(log, ['start db'], 'api waits for db to run');
+  assert.deepEqual(log.filter((l) => l.startsWith('start ')), ['start db'], 'api waits for db to run');
+  assert.equal(procs[1].state, 'waiting');
+  assert.equal(procs[1].waitingFor, 'db: started');
   procs[0].go('running');
   const outcomes = await starting;
-  assert.deepEqual(log, ['start db', 'start api']);
+  assert.deepEqual(log.filter((l) => l.startsWith('start ')), ['start db', 'start api']);
+  assert.ok(log.includes('stopping web'), 'web, given up on, no longer waits');
   assert.equal(outcomes.get('api'), null);
   const e = outcomes.get('web') as PitError;
   assert.equal(e.code, 'PIT_E_PROCESS_DEPENDENCY');

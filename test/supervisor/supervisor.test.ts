@@ -141,3 +141,16 @@ test('a process that stops touching its heartbeat file goes stale and is restart
   assert.ok(events.some((e) => e.type === 'process:healthy'), 'healthy while it was beating');
   await engine.bus.next('process:worker:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
 });
+
+test('a stop asked for while a restart is stopping the process wins: it is not started again', async () => {
+  const { engine, events } = await startEngine(`version: 1\nprocesses:\n  api: { command: ${nodeCommand('setInterval(() => {}, 1000)')} }\n`);
+  await engine.bus.next('process:api:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
+  const sup = engine.supervisors.get('api')!;
+  const before = events.length;
+  const restarting = sup.restart({ reason: 'a file changed' });
+  await sup.stop({ reason: 'engine stopping: SIGINT' });
+  await restarting;
+  assert.equal(sup.state, 'stopped');
+  const after = events.slice(before).flatMap((e) => (e.type === 'process:state' ? [e.to] : []));
+  assert.deepEqual(after, ['stopping', 'stopped'], 'no start after the stop');
+});

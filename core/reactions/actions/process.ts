@@ -2,6 +2,7 @@
 import { matchesGlob, isGlob } from '../../events/match.js';
 import type { ActionHandler, Invocation, ProcessControl } from './types.js';
 import { eventName } from '../../events/catalog.js';
+import { reactionReason } from '../../events/cause.js';
 
 /** The processes an action's argument names, in pitfile order. */
 export function resolveTargets(call: Invocation, processes: ProcessControl): string[] {
@@ -22,10 +23,30 @@ export function resolveTargets(call: Invocation, processes: ProcessControl): str
   return [...wanted];
 }
 
+/**
+ * A verb on its targets. Like every action it is recorded as
+ * reaction:<id>:run, published before it acts, so the state changes it
+ * makes name that event as their cause and the reaction's trigger as why.
+ */
 const verb =
   (what: 'start' | 'stop' | 'restart'): ActionHandler =>
   async (call, env) => {
-    await Promise.all(resolveTargets(call, env.processes).map((n) => env.processes[what](n)));
+    const targets = resolveTargets(call, env.processes);
+    const trigger = call.vars.event;
+    const reason = reactionReason(call.reaction, trigger);
+    const ran = env.bus.publish('reaction:run', call.reaction.id, {
+      reaction: call.reaction.id,
+      action: what,
+      command: `${what} ${targets.join(' ')}`,
+      exit_code: null,
+      signal: null,
+      duration_ms: 0,
+      log: null,
+      cause: trigger.id,
+      reason,
+    });
+    const cause = { cause: ran.id, reason };
+    await Promise.all(targets.map((n) => (what === 'restart' ? env.processes.restart(n, cause) : env.processes[what](n, cause))));
   };
 
 export const start = verb('start');

@@ -13,6 +13,7 @@ import { parseDuration } from '../../model/units.js';
 import type { RunConcurrency } from '../../model/pitfile.js';
 import { fill, fillShell } from '../conditions.js';
 import type { ActionHandler, Invocation } from './types.js';
+import { reactionReason } from '../../events/cause.js';
 
 interface RunSpec {
   command: string | string[];
@@ -64,6 +65,9 @@ export const run: ActionHandler = async (call, env) => {
     const { code, signal } = await exit;
     env.bus.publish('reaction:run', call.reaction.id, {
       reaction: call.reaction.id,
+      action: 'run',
+      cause: call.vars.event.id,
+      reason: reactionReason(call.reaction, call.vars.event),
       command: typeof command === 'string' ? command : command.join(' '),
       exit_code: code,
       signal,

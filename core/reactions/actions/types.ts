@@ -2,14 +2,16 @@
 import type { EventBus } from '../../events/bus.js';
 import type { Pitfile, ReactionConfig } from '../../model/pitfile.js';
 import type { Vars } from '../conditions.js';
+import type { Cause } from '../../events/cause.js';
+import type { PitEvent } from '../../events/catalog.js';
 
-/** The engine's processes, as actions see them. */
+/** The engine's processes, as actions see them; `cause` names the event behind the request and why. */
 export interface ProcessControl {
   names(): string[];
-  start(name: string): Promise<void>;
-  stop(name: string): Promise<void>;
+  start(name: string, cause?: Cause): Promise<void>;
+  stop(name: string, cause?: Cause): Promise<void>;
   /** `counted`: an automatic restart, spending from the restart budget. */
-  restart(name: string, opts?: { counted?: boolean }): Promise<void>;
+  restart(name: string, opts?: { counted?: boolean } & Cause): Promise<void>;
 }
 
 export interface ActionEnv {
@@ -25,6 +27,8 @@ export interface Invocation {
   index: number;
   args: unknown;
   vars: Vars;
+  /** The reaction:<id>:run published for this call, when the action does not publish its own. */
+  ran?: PitEvent;
 }
 
 export type ActionHandler = (call: Invocation, env: ActionEnv) => Promise<void>;
