@@ -22,8 +22,17 @@ export interface Task {
   event?: PitEvent;
 }
 
+/**
+ * A call hands back at most this many emits: more than the host's budget
+ * for a second would be dropped there anyway, and copying 100,000 of them
+ * to the engine would cost it the memory the budget is there to save.
+ */
+export const MAX_EMITS_PER_CALL = 2000;
+
 export interface Outcome {
   emits: { name: string; data: Record<string, unknown> }[];
+  /** Emits beyond MAX_EMITS_PER_CALL, counted, not kept. */
+  droppedEmits: number;
   requests: { action: 'start' | 'stop' | 'restart'; process: string }[];
   logs: string[];
   /** The action ended with ctx.fail(reason). */
@@ -43,14 +52,17 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
   if (!def || typeof def !== 'object' || typeof def.name !== 'string') {
     throw new Error(`${task.use} does not default-export a plugin (definePlugin({ name, ... }))`);
   }
-  const outcome: Outcome = { emits: [], requests: [], logs: [] };
+  const outcome: Outcome = { emits: [], droppedEmits: 0, requests: [], logs: [] };
   const ctx: PluginContext = {
     name: def.name,
     options: task.options,
     root: task.root,
     stateDir: task.stateDir,
     log: (text) => outcome.logs.push(String(text)),
-    emit: (name, data = {}) => outcome.emits.push({ name, data }),
+    emit: (name, data = {}) => {
+      if (outcome.emits.length < MAX_EMITS_PER_CALL) outcome.emits.push({ name, data });
+      else outcome.droppedEmits++;
+    },
     request: (action, process) => outcome.requests.push({ action, process }),
     fail: (reason) => (outcome.failed = String(reason)),
   };
@@ -62,6 +74,7 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
 export default async function runTask(task: Task): Promise<Outcome> {
   const p = await load(task);
   p.outcome.emits = [];
+  p.outcome.droppedEmits = 0;
   p.outcome.requests = [];
   p.outcome.logs = [];
   delete p.outcome.failed;
