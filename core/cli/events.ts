@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { PitError, errors } from '../errors.js';
 import { clientAction } from './engine-client.js';
 import { exitCodes } from './output.js';
+import { formatTime, formatTimeIso } from './time-format.js';
 
 interface WireEvent {
   name: string;
@@ -35,7 +36,7 @@ Examples:
         if (!Number.isInteger(limit) || limit < 0) throw errors.PIT_E_CLI_USAGE(`--limit must be a whole number, got "${opts.limit}"`);
         const sinceMs = opts.since === undefined ? undefined : parseDuration(opts.since);
         if (sinceMs === null) throw errors.PIT_E_CLI_USAGE(`--since takes a duration such as 10m or 2h, got "${opts.since}"`);
-        const print = (e: WireEvent) => process.stdout.write((opts.json ? JSON.stringify(e) : formatEvent(e)) + '\n');
+        const print = (e: WireEvent) => process.stdout.write((opts.json ? JSON.stringify({ ...e, at: formatTimeIso(e.at) }) : formatEvent(e)) + '\n');
         const query = new URLSearchParams({ type: opts.type, limit: String(limit) });
         if (sinceMs !== undefined) query.set('since', String(Date.now() - sinceMs));
         let events: WireEvent[];
@@ -56,11 +57,11 @@ Examples:
     );
 }
 
-/** "2026-11-24T15:01:02.123Z process:api:exit exit_code=1 signal=null uptime_ms=5012" */
+/** "2026-11-24 15:01:02.123 process:api:exit exit_code=1 signal=null uptime_ms=5012" (local time) */
 export function formatEvent(e: WireEvent): string {
   const skip = new Set(['name', 'type', 'subject', 'at', 'process']);
   const fields = Object.entries(e.type === 'custom:event' && e.data && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : e)
     .filter(([k]) => !skip.has(k))
     .map(([k, v]) => `${k}=${typeof v === 'string' ? (/[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v) : JSON.stringify(v)}`);
-  return [new Date(e.at).toISOString(), e.name, ...fields].join(' ');
+  return [formatTime(e.at), e.name, ...fields].join(' ');
 }
