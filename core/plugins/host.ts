@@ -35,7 +35,7 @@ export const PLUGIN_LIMITS = {
   restAfterTimeoutMs: 5000,
   heapMb: 128,
   /** Events waiting for one plugin: the oldest output lines go beyond these. */
-  queue: { maxBytes: 4 * 1024 * 1024, maxEvents: 10_000, batchBytes: 1024 * 1024 },
+  queue: { maxBytes: 1024 * 1024, maxEvents: 2000, batchBytes: 256 * 1024 },
 };
 
 interface Loaded {
@@ -260,6 +260,7 @@ export class PluginHost {
 
   #apply(p: Loaded, out: Outcome): void {
     for (const line of out.logs) this.deps.log(`${p.name}: ${line}`);
+    if (out.droppedLogs) this.deps.log(`${p.name}: ${out.droppedLogs} more log lines from one call not shown (a call's first 100 are)`);
     const second = Math.floor(Date.now() / 1000);
     if (p.emitted.second !== second) p.emitted = { second, count: 0, reported: false };
 

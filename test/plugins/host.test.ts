@@ -241,3 +241,21 @@ processes:
   }
   assert.equal(engine.supervisors.get('app')!.state, 'running');
 });
+
+test('a plugin that logs 100,000 long lines in one call has its first 100 printed, cut to 4,096 characters, and the rest counted', async () => {
+  const { engine, notes } = await startEngine(
+    `version: 1
+${plugins()}processes:
+  app: { command: ${idle} }
+reactions:
+  - on: chat:go
+    do: [{ echo.chatter: {} }]
+`,
+  );
+  engine.bus.publish('custom:event', 'go', { name: 'chat:go:now', data: {} });
+  await until(() => notes.find((n) => /more log lines/.test(n)), 10_000, 'the note of log lines not shown');
+  const chats = notes.filter((n) => n.startsWith('echo: chat '));
+  assert.equal(chats.length, 100);
+  assert.ok(chats.every((n) => n.length <= 'echo: '.length + 4096));
+  assert.ok(notes.includes("echo: 99900 more log lines from one call not shown (a call's first 100 are)"), notes.join('\n'));
+});
