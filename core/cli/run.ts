@@ -56,6 +56,10 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
   const { isAnsiTerminal } = await import('./terminal.js');
   const terminal = new Terminal(Object.keys(pitfile.processes), process.stdout, { logOf: (name) => displayPath(logPath(pitfile.settings.stateDir, name)) });
   const fancy = isAnsiTerminal(process.stdout) && !process.env.CI;
+  // Node writes to a terminal synchronously: one that stops reading (Ctrl-S,
+  // a paused tmux pane) would stop the engine, and with it every child's log.
+  // Non-blocking, the copy waits in the terminal's bounded buffer instead.
+  if (process.stdout.isTTY) (process.stdout as { _handle?: { setBlocking?(on: boolean): unknown } })._handle?.setBlocking?.(false);
   // While the start-up view draws, output waits (within a bound), so the two do not garble each other.
   let holding = fancy;
   if (holding) terminal.hold();

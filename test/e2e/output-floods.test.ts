@@ -11,6 +11,7 @@ import { after } from 'node:test';
 import { node, engineArgs } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
 import { until } from '../helpers/wait.js';
+import { runEngineInPty } from '../helpers/pty.js';
 
 const MiB = 1024 * 1024;
 const MAX_GROWTH = 64 * MiB;
@@ -151,3 +152,25 @@ async function countBytes(path: string, byte: number): Promise<number> {
   }
   return n;
 }
+
+test('a terminal stopped with Ctrl-S: the child is not slowed, the engine grows less than 64 MiB, the log has every line, and Ctrl-Q shows what was missed', { timeout: 180_000 }, async (t) => {
+  const flood = `open('engine.pid', 'w').write(str(os.getppid()))\nwhile not os.path.exists('go'): time.sleep(0.02)\nw = sys.stdout.write\nfor i in range(500_000): w('line %d of the flood to a stopped terminal\\n' % i)\nsys.stdout.flush()\nopen('done', 'w').close()\ntime.sleep(3600)`;
+  const command = JSON.stringify(['python3', '-c', `import os, sys, time\n${flood}`]);
+  const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  flood: { command: ${command}, logs: { max_size: 4GB } }\n` });
+  const pty = runEngineInPty(dir);
+  await pty.waitFor(/listening on/, 30_000);
+  const pid = Number(await until(() => existsSync(join(dir, 'engine.pid')) && readFileSync(join(dir, 'engine.pid'), 'utf8'), 10_000, 'the engine pid'));
+  await new Promise((r) => setTimeout(r, 500));
+  const idle = memory(pid).hwm;
+  pty.press('\x13'); // Ctrl-S: the terminal stops taking output
+  await new Promise((r) => setTimeout(r, 200)); // the line discipline acts on it as it reads it
+  writeFileSync(join(dir, 'go'), '');
+  await until(() => existsSync(join(dir, 'done')), 60_000, 'the child to finish its flood while the terminal is stopped');
+  await until(() => readLast(join(dir, '.pit', 'logs', 'flood.log')).includes('line 499999 '), 30_000, 'the last line in the log file');
+  const peak = memory(pid).hwm;
+  t.diagnostic(`engine peak RSS ${(peak / MiB).toFixed(0)} MiB, idle ${(idle / MiB).toFixed(0)} MiB: +${((peak - idle) / MiB).toFixed(0)} MiB`);
+  assert.ok(peak - idle < MAX_GROWTH, `engine peak RSS grew by ${((peak - idle) / MiB).toFixed(0)} MiB`);
+  assert.equal(await countLines(join(dir, '.pit', 'logs', 'flood.log'), / out \| line \d+ of the flood/), 500_000);
+  pty.press('\x11'); // Ctrl-Q
+  await pty.waitFor(/flood: [\d.]+ [KMG]?B of output not shown on the terminal; it is in \.pit\/logs\/flood\.log/, 30_000);
+});
