@@ -49,11 +49,10 @@ Examples:
 }
 
 async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: SignalOwner): Promise<number> {
-  const { Terminal } = await import('./terminal.js');
+  const { Terminal, isAnsiTerminal } = await import('./terminal.js');
   const { watchStartup, showStartup } = await import('./startup.js');
   const { announceDaemon, isDaemon } = await import('./daemon.js');
   const { logPath } = await import('../state-dir.js');
-  const { isAnsiTerminal } = await import('./terminal.js');
   const terminal = new Terminal(Object.keys(pitfile.processes), process.stdout, { logOf: (name) => displayPath(logPath(pitfile.settings.stateDir, name)) });
   const fancy = isAnsiTerminal(process.stdout) && !process.env.CI;
   // Node writes to a terminal synchronously: one that stops reading (Ctrl-S,

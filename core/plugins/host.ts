@@ -208,7 +208,8 @@ export class PluginHost {
   async #call(p: Loaded, task: Task, duringStop = false): Promise<Outcome | null> {
     if (p.disabled || (this.#stopping && !duringStop)) return null;
     const limitMs = task.hook === 'action' && p.actionTimeoutMs ? p.actionTimeoutMs : PLUGIN_LIMITS.callTimeoutMs;
-    if (p.restUntil > Date.now()) await new Promise((r) => setTimeout(r, p.restUntil - Date.now()));
+    // Teardown at stop does not wait out a rest: the engine is leaving.
+    if (p.restUntil > Date.now() && !duringStop) await new Promise((r) => setTimeout(r, p.restUntil - Date.now()));
     if (p.disabled || (this.#stopping && !duringStop)) return null;
     try {
       const out: Outcome = await p.pool.run(task, { signal: AbortSignal.timeout(limitMs) });
