@@ -9,6 +9,7 @@ import { describeEvent } from '../events/describe.js';
 import { asksForChatter, isChatter } from '../events/quiet.js';
 import { clientAction } from './engine-client.js';
 import { exitCodes } from './output.js';
+import { formatTime, formatTimeIso } from './time-format.js';
 
 interface WireEvent {
   name: string;
@@ -45,7 +46,7 @@ Examples:
         const quiet = !opts.all && !asksForChatter(opts.type);
         const print = (e: WireEvent) => {
           if (quiet && isChatter(e.name)) return;
-          process.stdout.write((opts.json ? JSON.stringify(e) : formatEvent(e)) + '\n');
+          process.stdout.write((opts.json ? JSON.stringify({ ...e, at: formatTimeIso(e.at) }) : formatEvent(e)) + '\n');
         };
         const query = new URLSearchParams({ type: opts.type, limit: String(limit), ...(quiet ? { quiet: '1' } : {}) });
         if (sinceMs !== undefined) query.set('since', String(Date.now() - sinceMs));
@@ -74,8 +75,8 @@ Examples:
     );
 }
 
-/** "2026-11-24T15:01:02.123Z process:api:exit pid=812 exit_code=1 uptime 5.0 s" */
+/** "2026-11-24 15:01:02.123 process:api:exit pid=812 exit_code=1 uptime 5.0 s" (local time) */
 export function formatEvent(e: WireEvent): string {
   const fields = describeEvent(e);
-  return [new Date(e.at).toISOString(), e.name, ...(fields ? [fields] : [])].join(' ');
+  return [formatTime(e.at), e.name, ...(fields ? [fields] : [])].join(' ');
 }

@@ -38,7 +38,7 @@ export function registerLogs(program: Command): void {
     .option('-n, --lines <n>', 'how many lines to show first', '100')
     .option('--since <duration>', 'only lines from this long ago, e.g. 10m, 2h')
     .option('--stderr', 'only what the processes wrote to stderr')
-    .option('-t, --timestamps', 'show when each line was written (UTC, as stamped in the log file)')
+    .option('-t, --timestamps', 'show when each line was written (local time, e.g. 2026-12-03 14:03:07.123)')
     .addHelpText('after', `
 With no engine running, the log files in .pit/logs/ are read (and -f follows
 them); a line on stderr says so.
@@ -69,11 +69,12 @@ Examples:
 async function checkOptions(names: string[], opts: LogsOptions): Promise<Wanted> {
   const { parseDuration } = await import('../model/units.js');
   const { Terminal } = await import('./terminal.js');
+  const { formatTime } = await import('./time-format.js');
   const count = Number(opts.lines);
   if (!Number.isInteger(count) || count < 0) throw errors.PIT_E_CLI_USAGE(`--lines must be a whole number, got "${opts.lines}"`);
   const sinceMs = opts.since === undefined ? undefined : parseDuration(opts.since);
   if (sinceMs === null) throw errors.PIT_E_CLI_USAGE(`--since takes a duration such as 10m or 2h, got "${opts.since}"`);
-  const stamp = (l: LogLine) => (opts.timestamps ? `${new Date(l.at).toISOString()} ` : '');
+  const stamp = (l: LogLine) => (opts.timestamps ? `${formatTime(l.at)} ` : '');
   return {
     names,
     count,

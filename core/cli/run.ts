@@ -51,26 +51,29 @@ Examples:
 }
 
 async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: SignalOwner): Promise<number> {
-  const { Terminal } = await import('./terminal.js');
+  const { Terminal, isAnsiTerminal } = await import('./terminal.js');
   const { watchStartup, showStartup } = await import('./startup.js');
   const { announceDaemon, isDaemon } = await import('./daemon.js');
-  const terminal = new Terminal(Object.keys(pitfile.processes));
-  const fancy = Boolean(process.stdout.isTTY) && !process.env.CI;
-  // While the start-up view draws, output waits, so the two do not garble each other.
-  const held: (() => void)[] = [];
+  const { logPath } = await import('../state-dir.js');
+  const terminal = new Terminal(Object.keys(pitfile.processes), process.stdout, { logOf: (name) => displayPath(logPath(pitfile.settings.stateDir, name)) });
+  const fancy = isAnsiTerminal(process.stdout) && !process.env.CI;
+  // Node writes to a terminal synchronously: one that stops reading (Ctrl-S,
+  // a paused tmux pane) would stop the engine, and with it every child's log.
+  // Non-blocking, the copy waits in the terminal's bounded buffer instead.
+  if (process.stdout.isTTY) (process.stdout as { _handle?: { setBlocking?(on: boolean): unknown } })._handle?.setBlocking?.(false);
+  // While the start-up view draws, output waits (within a bound), so the two do not garble each other.
   let holding = fancy;
+  if (holding) terminal.hold();
   const release = () => {
     holding = false;
-    held.splice(0).forEach((print) => print());
+    terminal.release();
   };
   // Loaded here, so the other verbs start without the engine's modules.
   const { Engine } = await import('../engine.js');
   const engine = new Engine(pitfile, {
     log: (text: string) => terminal.note(text),
     // A daemon's processes are in their own logs already; engine.log stays the engine's.
-    lines: isDaemon()
-      ? () => {}
-      : (name: string, stream: 'out' | 'err', lines: Buffer[]) => (holding ? held.push(() => terminal.lines(name, stream, lines)) : terminal.lines(name, stream, lines)),
+    lines: isDaemon() ? () => {} : (name: string, stream: 'out' | 'err', lines: Buffer[]) => terminal.lines(name, stream, lines),
   });
   noteEvents(engine, terminal, () => holding);
   // The engine must outlive its own bugs (say what happened and keep supervising)

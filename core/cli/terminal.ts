@@ -1,25 +1,79 @@
-// What `engine run` prints: each process's lines prefixed "name |" in one
-// stable colour per name (as foreman does), stderr marked with "!", and the
+// What `engine run` prints: each process's lines prefixed "name |" in a
+// colour of its own (as foreman does), stderr marked with "!", and the
 // engine's own notes prefixed "pit |".
+//
+// The terminal copy is the one place a slow reader may hold output back,
+// and it does so within a bound: what does not fit while the terminal is
+// behind (or while the start-up view draws) is dropped, counted, and said
+// once per gap with where it is ("api: 1.2 MB of output not shown on the
+// terminal; it is in .pit/logs/api.log"). The log file never waits for it.
 import type { Writable } from 'node:stream';
 
-const palette = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
+/** Process colours, in the order names get them: none repeats until all are used. */
+export const PALETTE = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
+const RED = 31;
+const GREY = 90;
+
+export const TERMINAL_LIMITS = {
+  /** Output waiting for a slow terminal beyond this is dropped. */
+  maxBufferedBytes: 1024 * 1024,
+  /** Output held while the start-up view draws, beyond this, is dropped. */
+  maxHeldBytes: 1024 * 1024,
+  /** Engine notes beyond this much waiting are dropped too (they are in the journal). */
+  maxNoteBytes: 4 * 1024 * 1024,
+};
+
+type Out = Writable & { isTTY?: boolean; columns?: number };
+
+/**
+ * Whether `stream` takes colour and cursor codes: a terminal with columns,
+ * not TERM=dumb, and NO_COLOR unset. CI logs, pipes and files get plain lines.
+ */
+export function isAnsiTerminal(stream: Out, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!stream.isTTY || env.NO_COLOR || env.TERM === 'dumb') return false;
+  return stream.columns === undefined || stream.columns > 0;
+}
+
+export interface TerminalOptions {
+  /** Where a process's full output is, said when some was not shown. */
+  logOf?: (process: string) => string;
+  /** Colour on or off; by default, whether the stream is an ANSI terminal. */
+  color?: boolean;
+}
 
 export class Terminal {
   readonly #width: number;
   readonly #color: boolean;
   readonly #prefixes = new Map<string, { out: Buffer; err: Buffer }>();
+  readonly #colors = new Map<string, number>();
+  /** Output held while the start-up view draws (null: not holding). */
+  #held: { process: string; stream: 'out' | 'err'; lines: Buffer[] }[] | null = null;
+  #heldBytes = 0;
+  /** Bytes per process not shown since the last time that was said. */
+  readonly #dropped = new Map<string, number>();
+  #droppedNotes = 0;
+  #waitingForDrain = false;
 
   constructor(
     names: string[],
-    private readonly stream: Writable & { isTTY?: boolean } = process.stdout,
+    private readonly stream: Out = process.stdout,
+    private readonly opts: TerminalOptions = {},
   ) {
     this.#width = Math.max(3, ...names.map((n) => n.length));
-    this.#color = Boolean(stream.isTTY) && !process.env.NO_COLOR;
+    this.#color = opts.color ?? isAnsiTerminal(stream);
+    names.forEach((n) => this.#colorOf(n));
   }
 
   /** Print complete lines of `process`'s `stream` (each ending in \n). */
   lines(process: string, stream: 'out' | 'err', lines: Buffer[]): void {
+    const bytes = lines.reduce((n, l) => n + l.length, 0);
+    if (this.#held) {
+      if (this.#heldBytes + bytes > TERMINAL_LIMITS.maxHeldBytes) return this.#drop(process, bytes);
+      this.#heldBytes += bytes;
+      this.#held.push({ process, stream, lines });
+      return;
+    }
+    if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(process, bytes);
     const prefix = this.#prefix(process)[stream];
     const parts: Buffer[] = [];
     for (const line of lines) parts.push(prefix, line);
@@ -28,15 +82,70 @@ export class Terminal {
 
   /** A note from the engine itself. */
   note(text: string): void {
-    this.stream.write(`${this.#paint('pit'.padEnd(this.#width), 90)} | ${text}\n`);
+    if (this.stream.writableLength > TERMINAL_LIMITS.maxNoteBytes) {
+      this.#droppedNotes++;
+      this.#whenDrained();
+      return;
+    }
+    this.stream.write(`${this.#paint('pit'.padEnd(this.#width), GREY)} | ${text}\n`);
+  }
+
+  /** Hold process output (not notes) until release(): the start-up view is drawing. */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Print what was held, then say what did not fit. */
+  release(): void {
+    const held = this.#held;
+    if (!held) return;
+    this.#held = null;
+    this.#heldBytes = 0;
+    for (const h of held) this.lines(h.process, h.stream, h.lines);
+    this.#sayDropped();
+  }
+
+  #drop(process: string, bytes: number): void {
+    this.#dropped.set(process, (this.#dropped.get(process) ?? 0) + bytes);
+    if (!this.#held) this.#whenDrained();
+  }
+
+  /** Once the terminal has read what waits, say what it missed (one note per process per gap). */
+  #whenDrained(): void {
+    if (this.#waitingForDrain) return;
+    this.#waitingForDrain = true;
+    this.stream.once('drain', () => {
+      this.#waitingForDrain = false;
+      this.#sayDropped();
+    });
+  }
+
+  #sayDropped(): void {
+    for (const [process, bytes] of this.#dropped) {
+      const where = this.opts.logOf ? `; it is in ${this.opts.logOf(process)}` : '';
+      this.note(`${process}: ${formatSize(bytes)} of output not shown on the terminal${where}`);
+    }
+    this.#dropped.clear();
+    if (this.#droppedNotes) this.note(`${this.#droppedNotes} engine notes not shown on the terminal (engine events has them)`);
+    this.#droppedNotes = 0;
+  }
+
+  /** The next unused palette colour, in the order names arrive; after all are used, they repeat. */
+  #colorOf(name: string): number {
+    let c = this.#colors.get(name);
+    if (c === undefined) {
+      c = PALETTE[this.#colors.size % PALETTE.length];
+      this.#colors.set(name, c);
+    }
+    return c;
   }
 
   #prefix(name: string) {
     let p = this.#prefixes.get(name);
     if (!p) {
-      const code = palette[[...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % palette.length];
-      const label = this.#paint(name.padEnd(this.#width), code);
-      p = { out: Buffer.from(`${label} | `), err: Buffer.from(`${label} ${this.#paint('!', 31)} `) };
+      // stderr keeps the process's colour; only the "!" is red, never the line.
+      const label = this.#paint(name.padEnd(this.#width), this.#colorOf(name));
+      p = { out: Buffer.from(`${label} | `), err: Buffer.from(`${label} ${this.#paint('!', RED)} `) };
       this.#prefixes.set(name, p);
     }
     return p;
@@ -45,4 +154,16 @@ export class Terminal {
   #paint(text: string, code: number): string {
     return this.#color ? `\x1b[${code}m${text}\x1b[0m` : text;
   }
+}
+
+/** 1.2 GB, 340 MB, 12 KB, 900 B: for people, in powers of 1000 like the sizes in a pitfile. */
+export function formatSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let n = bytes;
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return `${i && n < 10 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
 }

@@ -4,7 +4,10 @@
 // a hung call ends its worker, and the next call sets the plugin up again in
 // a fresh one. Failures become plugin:<name>:error with a PIT_E_PLUGIN_*
 // code; too many in a minute disable the plugin. Events are handed over in
-// one batch per tick.
+// batches from a queue bounded by bytes (event-queue.ts), so a flood of
+// output never grows the engine. A call that times out ends its worker at
+// once and rests the plugin, so a loop does not hold a core; a plugin over
+// its emit budget for 10 s is disabled, so it cannot fill the journal.
 import type Tinypool from 'tinypool';
 import type { EventBus, Recording } from '../events/bus.js';
 import type { PitEvent } from '../events/catalog.js';
@@ -13,6 +16,7 @@ import type { Pitfile, PluginRef } from '../model/pitfile.js';
 import type { ActionHandler, ProcessControl } from '../reactions/actions/types.js';
 import type { Outcome, Task } from './worker.js';
 import { describePlugin, pluginPool, resolvePlugin } from './describe.js';
+import { EventQueue } from './event-queue.js';
 import { validateAgainst } from '../config/validate.js';
 import { fill } from '../reactions/conditions.js';
 import { builtinPlugins, isBuiltin } from './builtins.js';
@@ -24,7 +28,15 @@ export const PLUGIN_LIMITS = {
   failureWindowMs: 60_000,
   /** Events a plugin may emit per second; more are dropped and reported. */
   emitsPerSecond: 1000,
+  /** Over the emit budget this long (seconds in a row): disabled. */
+  emitFloodSeconds: 10,
+  /** A second timeout within the failure window disables the plugin. */
+  timeouts: 2,
+  /** After a timeout, the plugin gets no call for this long (a loop would take a core again). */
+  restAfterTimeoutMs: 5000,
   heapMb: 128,
+  /** Events waiting for one plugin: the oldest output lines go beyond these. */
+  queue: { maxBytes: 1024 * 1024, maxEvents: 2000, batchBytes: 256 * 1024 },
 };
 
 interface Loaded {
@@ -38,8 +50,13 @@ interface Loaded {
   /** Its own limit for actions, when it declared one. */
   actionTimeoutMs: number | null;
   failures: number[];
+  timeouts: number[];
+  /** After a timeout, no call before this (ms since the epoch). */
+  restUntil: number;
   disabled: boolean;
   emitted: { second: number; count: number; reported: boolean };
+  /** The first and last second of the current run of seconds over the emit budget. */
+  flood: { first: number; last: number } | null;
 }
 
 export interface PluginHostDeps {
@@ -84,7 +101,7 @@ export class PluginHost {
       const d = await describePlugin(pool, task);
       // The engine writes a built-in's options whole (builtins.ts): checking them would compile its schema, loading ajv's compiler (~40 ms, ~5 MiB) for nothing.
       const options = isBuiltin(use) ? ref.options : await checkOptions(d.name, d.options, ref.options);
-      const plugin: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, actionTimeoutMs: d.actionTimeoutMs, failures: [], disabled: false, emitted: { second: 0, count: 0, reported: false } };
+      const plugin: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, actionTimeoutMs: d.actionTimeoutMs, failures: [], timeouts: [], restUntil: 0, disabled: false, emitted: { second: 0, count: 0, reported: false }, flood: null };
       // Set up now, so a failing setup is reported as the plugin loads (not at
       // its first event, or at teardown) and the plugin is disabled.
       await this.#call(plugin, this.#taskOf(plugin, 'setup'));
@@ -154,26 +171,33 @@ export class PluginHost {
   }
 
   #subscribe(p: Loaded, since?: Recording): void {
-    let batch: PitEvent[] = [];
-    let queued = false;
-    // Events of one tick go over in one message; calls for a plugin run one
-    // at a time, in order.
-    let chain: Promise<unknown> = Promise.resolve();
-    const flush = () => {
-      queued = false;
-      const events = batch;
-      batch = [];
-      chain = chain.then(() => this.#call(p, { ...this.#taskOf(p, 'onEvent'), events }));
+    const queue = new EventQueue(PLUGIN_LIMITS.queue);
+    let pumping = false;
+    let told = false;
+    // Calls for a plugin run one at a time, in order; what arrives meanwhile
+    // waits in the bounded queue and goes over in the next batch.
+    const pump = async () => {
+      pumping = true;
+      while (queue.size > 0 && !p.disabled && !this.#stopping) {
+        const events = queue.take();
+        await this.#call(p, { ...this.#taskOf(p, 'onEvent'), events });
+      }
+      pumping = false;
     };
     // One subscription for all its patterns: an event matching two is handed over once, and the start-up's events in order.
     this.#offs.push(
       this.deps.bus.on(p.on, (e) => {
         // Its own events are not fed back: a plugin cannot loop on itself.
         if (p.disabled || (e.type === 'plugin:error' && e.subject === p.name)) return;
-        batch.push(e);
-        if (!queued) {
-          queued = true;
-          setImmediate(flush);
+        if (!queue.push(e) && !told) {
+          told = true;
+          const { maxBytes, maxEvents } = PLUGIN_LIMITS.queue;
+          this.deps.log(`plugin ${p.name} falls behind: output lines waiting for it beyond ${maxBytes / 1024 / 1024} MiB or ${maxEvents} events are dropped, oldest first (said once)`);
+        }
+        // A turn later, so the events of one tick go over in one message.
+        if (!pumping) {
+          pumping = true;
+          setImmediate(pump);
         }
       }, { since }),
     );
@@ -185,6 +209,9 @@ export class PluginHost {
   async #call(p: Loaded, task: Task, duringStop = false): Promise<Outcome | null> {
     if (p.disabled || (this.#stopping && !duringStop)) return null;
     const limitMs = task.hook === 'action' && p.actionTimeoutMs ? p.actionTimeoutMs : PLUGIN_LIMITS.callTimeoutMs;
+    // Teardown at stop does not wait out a rest: the engine is leaving.
+    if (p.restUntil > Date.now() && !duringStop) await new Promise((r) => setTimeout(r, p.restUntil - Date.now()));
+    if (p.disabled || (this.#stopping && !duringStop)) return null;
     try {
       const out: Outcome = await p.pool.run(task, { signal: AbortSignal.timeout(limitMs) });
       this.#apply(p, out, task);
@@ -205,27 +232,46 @@ export class PluginHost {
       this.#error(p.name, task.hook, error, why);
       const now = Date.now();
       p.failures = [...p.failures.filter((t) => now - t < PLUGIN_LIMITS.failureWindowMs), now];
-      if (p.failures.length >= PLUGIN_LIMITS.failures) {
-        p.disabled = true;
-        this.deps.bus.publish('plugin:disabled', p.name, { plugin: p.name, failures: p.failures.length });
-        this.deps.log(`plugin ${p.name} disabled after ${p.failures.length} failures in a minute; fix it, then reload the pitfile`);
-      }
+      if (timedOut) await this.#timedOut(p, now);
+      if (p.disabled) return null;
+      if (p.failures.length >= PLUGIN_LIMITS.failures) this.#disable(p, `${p.failures.length} failures in a minute`);
+      else if (p.timeouts.length >= PLUGIN_LIMITS.timeouts) this.#disable(p, `${p.timeouts.length} calls that did not finish in a minute`);
       return null;
     }
+  }
+
+  /**
+   * A call that did not finish is most likely a loop: end its worker now
+   * (a fresh pool takes the next call) and rest the plugin, so a loop
+   * does not take a core again at once; the second timeout disables it.
+   */
+  async #timedOut(p: Loaded, now: number): Promise<void> {
+    p.timeouts = [...p.timeouts.filter((t) => now - t < PLUGIN_LIMITS.failureWindowMs), now];
+    p.restUntil = now + PLUGIN_LIMITS.restAfterTimeoutMs;
+    const old = p.pool;
+    p.pool = pluginPool(PLUGIN_LIMITS.heapMb);
+    await old.destroy().catch(() => {});
+  }
+
+  #disable(p: Loaded, why: string): void {
+    if (p.disabled) return;
+    p.disabled = true;
+    this.deps.bus.publish('plugin:disabled', p.name, { plugin: p.name, failures: p.failures.length });
+    this.deps.log(`plugin ${p.name} disabled after ${why}; fix it, then reload the pitfile`);
   }
 
   #apply(p: Loaded, out: Outcome, task: Task): void {
     const lastAbout = new Map<string, PitEvent>();
     for (const line of out.logs) this.deps.log(`${p.name}: ${line}`);
+    if (out.droppedLogs) this.deps.log(`${p.name}: ${out.droppedLogs} more log lines from one call not shown (a call's first 100 are)`);
     const second = Math.floor(Date.now() / 1000);
     if (p.emitted.second !== second) p.emitted = { second, count: 0, reported: false };
+
     for (const { name, data } of out.emits) {
+      if (p.disabled) return;
+      // Dropped emits are not published, so they are in no journal.
       if (++p.emitted.count > PLUGIN_LIMITS.emitsPerSecond) {
-        if (!p.emitted.reported) {
-          p.emitted.reported = true;
-          const why = `emitted more than ${PLUGIN_LIMITS.emitsPerSecond} events in a second; the rest of this second's are dropped`;
-          this.#error(p.name, 'emit', errors.PIT_E_PLUGIN_EMIT(p.name, why), why);
-        }
+        if (!p.emitted.reported) this.#overBudget(p, second);
         continue;
       }
       const segments = name.split(':');
@@ -237,6 +283,9 @@ export class PluginHost {
       const e = this.deps.bus.publish('custom:event', segments[1], { name, data, cause: task.cause ?? task.event?.id, reason: typeof data.reason === 'string' ? data.reason : undefined });
       lastAbout.set(segments[1], e);
     }
+    // The worker kept only the first of a call's emits; the rest count against the budget.
+    p.emitted.count += out.droppedEmits ?? 0;
+    if (p.emitted.count > PLUGIN_LIMITS.emitsPerSecond && !p.emitted.reported && !p.disabled) this.#overBudget(p, second);
     for (const r of out.requests) {
       // The cause: what the call emitted about the process (its limit, its install), else the event it answered.
       const about = lastAbout.get(r.process);
@@ -244,6 +293,29 @@ export class PluginHost {
       // A plugin's restart is automatic: it spends from the process's restart budget.
       const done = r.action === 'restart' ? this.deps.processes.restart(r.process, { counted: true, ...cause }) : this.deps.processes[r.action](r.process, cause);
       done.catch((e: Error) => this.#error(p.name, 'request', errors.PIT_E_PLUGIN_REQUEST(p.name, e.message), e.message));
+    }
+  }
+
+  /**
+   * Once per second over the budget. The first second of a run of them is
+   * reported; a run of emitFloodSeconds (a gap of up to 2 s does not end
+   * it) disables the plugin: its 1,000 rows a second would push the
+   * journal's history out.
+   */
+  #overBudget(p: Loaded, second: number): void {
+    p.emitted.reported = true;
+    const max = PLUGIN_LIMITS.emitsPerSecond;
+    if (!p.flood || second - p.flood.last > 2) {
+      p.flood = { first: second, last: second };
+      const why = `emitted more than ${max} events in a second; the rest of each second's are dropped, and ${PLUGIN_LIMITS.emitFloodSeconds} s of this disables it`;
+      this.#error(p.name, 'emit', errors.PIT_E_PLUGIN_EMIT(p.name, why), why);
+      return;
+    }
+    p.flood.last = second;
+    if (second - p.flood.first >= PLUGIN_LIMITS.emitFloodSeconds) {
+      const why = `emitted more than ${max} events a second for ${second - p.flood.first} s`;
+      this.#error(p.name, 'emit', errors.PIT_E_PLUGIN_EMIT(p.name, why), why);
+      this.#disable(p, `${why} (over its emit budget)`);
     }
   }
 

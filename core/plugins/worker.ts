@@ -24,8 +24,22 @@ export interface Task {
   cause?: string;
 }
 
+/**
+ * A call hands back at most this many emits: more than the host's budget
+ * for a second would be dropped there anyway, and copying 100,000 of them
+ * to the engine would cost it the memory the budget is there to save.
+ */
+export const MAX_EMITS_PER_CALL = 2000;
+/** And at most this many log lines, each at most LOG_LINE_CHARS long: they are printed on the terminal. */
+export const MAX_LOGS_PER_CALL = 100;
+const LOG_LINE_CHARS = 4096;
+
 export interface Outcome {
   emits: { name: string; data: Record<string, unknown> }[];
+  /** Emits beyond MAX_EMITS_PER_CALL, counted, not kept. */
+  droppedEmits: number;
+  /** Log lines beyond MAX_LOGS_PER_CALL, counted, not kept. */
+  droppedLogs: number;
   requests: { action: 'start' | 'stop' | 'restart'; process: string; reason: string | null }[];
   logs: string[];
   /** The action ended with ctx.fail(reason). */
@@ -45,14 +59,20 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
   if (!def || typeof def !== 'object' || typeof def.name !== 'string') {
     throw new Error(`${task.use} does not default-export a plugin (definePlugin({ name, ... }))`);
   }
-  const outcome: Outcome = { emits: [], requests: [], logs: [] };
+  const outcome: Outcome = { emits: [], droppedEmits: 0, requests: [], logs: [], droppedLogs: 0 };
   const ctx: PluginContext = {
     name: def.name,
     options: task.options,
     root: task.root,
     stateDir: task.stateDir,
-    log: (text) => outcome.logs.push(String(text)),
-    emit: (name, data = {}) => outcome.emits.push({ name, data }),
+    log: (text) => {
+      if (outcome.logs.length < MAX_LOGS_PER_CALL) outcome.logs.push(String(text).slice(0, LOG_LINE_CHARS));
+      else outcome.droppedLogs++;
+    },
+    emit: (name, data = {}) => {
+      if (outcome.emits.length < MAX_EMITS_PER_CALL) outcome.emits.push({ name, data });
+      else outcome.droppedEmits++;
+    },
     request: (action, process, reason) => outcome.requests.push({ action, process, reason: typeof reason === 'string' ? reason : null }),
     fail: (reason) => (outcome.failed = String(reason)),
   };
@@ -64,6 +84,8 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
 export default async function runTask(task: Task): Promise<Outcome> {
   const p = await load(task);
   p.outcome.emits = [];
+  p.outcome.droppedEmits = 0;
+  p.outcome.droppedLogs = 0;
   p.outcome.requests = [];
   p.outcome.logs = [];
   delete p.outcome.failed;

@@ -187,3 +187,75 @@ processes:
   assert.ok(!notes.some((n) => /teardown/.test(n)), notes.join('\n'));
   assert.deepEqual(readFileSync(join(dir, '.pit', 'broken-hooks'), 'utf8').split('\n').filter(Boolean), ['setup']);
 });
+
+test('a plugin over its emit budget for 10 s is disabled, and what it emitted beyond the budget is never published (so never journaled)', { timeout: 40_000 }, async () => {
+  const { engine, events } = await startEngine(
+    `version: 1
+plugins:
+  - { use: ${JSON.stringify(fixture('plugins', 'flooder.mjs'))} }
+processes:
+  app: { command: ${idle} }
+`,
+  );
+  const disabled = await engine.bus.next('plugin:flooder:disabled', { withinMs: 20_000 });
+  const firstError = events.find((e) => e.type === 'plugin:error' && e.plugin === 'flooder')!;
+  const afterSeconds = (disabled.at - firstError.at) / 1000;
+  assert.ok(afterSeconds >= 9 && afterSeconds <= 13, `disabled ${afterSeconds} s after it first went over`);
+  // At most the budget each second made it onto the bus; the other ~99% are in no event and no journal row.
+  const published = () => events.filter((e) => e.type === 'custom:event' && e.name === 'flooder:x:one').length;
+  assert.ok(published() <= 1000 * (Math.ceil(afterSeconds) + 2), `${published()} flood events published`);
+  // Said once as it began and once as it was disabled, not once a second.
+  assert.ok(events.filter((e) => e.type === 'plugin:error' && e.plugin === 'flooder').length <= 2);
+  const before = published();
+  await new Promise((r) => setTimeout(r, 1000)); // nothing to await: checking that nothing more comes
+  assert.equal(published(), before, 'a disabled plugin publishes nothing more');
+  assert.equal(engine.supervisors.get('app')!.state, 'running');
+});
+
+test('a plugin stuck in a loop has its worker ended at the first timeout: the engine stops spending a core on it at once', { timeout: 40_000 }, async () => {
+  const { engine, events } = await startEngine(
+    `version: 1
+plugins:
+  - { use: ${JSON.stringify(fixture('plugins', 'looper.mjs'))} }
+processes:
+  app: { command: ${idle} }
+`,
+  );
+  // Events keep coming, as they would from a busy project: each could start the loop again.
+  const feed = setInterval(() => engine.bus.publish('custom:event', 'go', { name: 'loop:go:now', data: {} }), 100);
+  try {
+    const err = await engine.bus.next('plugin:looper:error', { withinMs: 10_000 });
+    assert.ok(err.type === 'plugin:error');
+    assert.match(err.message, /did not finish within 1000ms/);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 2000)); // a measuring window, not a synchronisation
+    const cpu = process.cpuUsage(cpu0);
+    const share = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
+    assert.ok(share < 0.3, `the engine used ${(share * 100).toFixed(0)} % of a core in the 2 s after the timeout`);
+    // The next timeout disables it: a loop does not cost a core for five timeouts.
+    await engine.bus.next('plugin:looper:disabled', { withinMs: 15_000 });
+    assert.equal(events.filter((e) => e.type === 'plugin:error' && e.plugin === 'looper').length, 2);
+  } finally {
+    clearInterval(feed);
+  }
+  assert.equal(engine.supervisors.get('app')!.state, 'running');
+});
+
+test('a plugin that logs 100,000 long lines in one call has its first 100 printed, cut to 4,096 characters, and the rest counted', async () => {
+  const { engine, notes } = await startEngine(
+    `version: 1
+${plugins()}processes:
+  app: { command: ${idle} }
+reactions:
+  - on: chat:go
+    do: [{ echo.chatter: {} }]
+`,
+  );
+  engine.bus.publish('custom:event', 'go', { name: 'chat:go:now', data: {} });
+  await until(() => notes.find((n) => /more log lines/.test(n)), 10_000, 'the note of log lines not shown');
+  const chats = notes.filter((n) => n.startsWith('echo: chat '));
+  assert.equal(chats.length, 100);
+  assert.ok(chats.every((n) => n.length <= 'echo: '.length + 4096));
+  assert.ok(notes.includes("echo: 99900 more log lines from one call not shown (a call's first 100 are)"), notes.join('\n'));
+});

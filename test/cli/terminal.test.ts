@@ -1,0 +1,114 @@
+// What engine run prints, on a stream the test controls: a terminal that
+// reads slowly or not at all costs the engine a bounded buffer, and what it
+// missed is said once with where it is; colours are distinct; a terminal
+// without ANSI gets plain lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { PALETTE, TERMINAL_LIMITS, Terminal, formatSize, isAnsiTerminal } from '../../core/cli/terminal.js';
+
+/** A stream that takes writes but completes none until `read()`: a terminal nobody reads. */
+function stalledStream() {
+  const pending: (() => void)[] = [];
+  let text = '';
+  const stream = new Writable({
+    highWaterMark: 16 * 1024,
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString('latin1');
+      pending.push(done);
+    },
+  });
+  return {
+    stream,
+    text: () => text,
+    /** Let the reader catch up with everything written so far (and what that lets through). */
+    async read() {
+      while (pending.length) {
+        pending.shift()!();
+        await new Promise((r) => setImmediate(r));
+      }
+    },
+  };
+}
+
+const kib = (n: number) => Buffer.from('y'.repeat(n * 1024 - 1) + '\n');
+
+test('a terminal that does not read: output beyond the bound is dropped, not buffered, and said once with where it is when the terminal catches up', async () => {
+  const t = stalledStream();
+  const term = new Terminal(['api'], t.stream, { logOf: (n) => `.pit/logs/${n}.log`, color: false });
+  for (let i = 0; i < 100 * 1024; i++) term.lines('api', 'out', [kib(1)]); // 100 MiB
+  assert.ok(t.stream.writableLength <= TERMINAL_LIMITS.maxBufferedBytes + 64 * 1024, `${t.stream.writableLength} bytes buffered`);
+  assert.doesNotMatch(t.text(), /not shown/, 'nothing said while the terminal is stalled');
+  await t.read();
+  const notes = t.text().match(/^pit \| .*$/gm) ?? [];
+  assert.equal(notes.length, 1, notes.join('\n'));
+  assert.match(notes[0], /^pit \| api: 10\d MB of output not shown on the terminal; it is in \.pit\/logs\/api\.log$/);
+  // A terminal that keeps up afterwards gets every line, and no second note.
+  term.lines('api', 'out', [Buffer.from('after\n')]);
+  await t.read();
+  assert.match(t.text(), /api \| after\n$/);
+  assert.equal(t.text().match(/not shown/g)!.length, 1);
+});
+
+test('output held while the start-up view draws is kept up to its bound, and what did not fit is said as it is released', async () => {
+  const t = stalledStream();
+  const term = new Terminal(['api', 'db'], t.stream, { logOf: (n) => `.pit/logs/${n}.log`, color: false });
+  term.hold();
+  term.lines('db', 'out', [Buffer.from('db first\n')]);
+  for (let i = 0; i < 3 * 1024; i++) term.lines('api', 'err', [kib(1)]); // 3 MiB
+  term.note('a note is not held');
+  assert.equal(t.text(), 'pit | a note is not held\n', 'process output waits; notes do not');
+  term.release();
+  await t.read();
+  assert.match(t.text(), /^db  \| db first$/m, 'the first lines held are printed');
+  const shown = (t.text().match(/^api ! y+$/gm) ?? []).length;
+  assert.ok(shown > 0 && shown <= TERMINAL_LIMITS.maxHeldBytes / 1024, `${shown} lines of api shown`);
+  assert.match(t.text(), /^pit \| api: [\d.]+ MB of output not shown on the terminal; it is in \.pit\/logs\/api\.log$/m);
+  assert.doesNotMatch(t.text(), /db: .* not shown/);
+});
+
+test('process colours do not repeat until the palette is used up, in the order the processes are named', () => {
+  let text = '';
+  const stream = Object.assign(new Writable({ write: (c: Buffer, _e, done) => ((text += c.toString()), done()) }), { isTTY: true, columns: 80 });
+  const names = Array.from({ length: PALETTE.length + 1 }, (_, i) => `p${i}`);
+  const term = new Terminal(names, stream, { color: true });
+  for (const n of names) term.lines(n, 'out', [Buffer.from('x\n')]);
+  const codes = [...text.matchAll(/\x1b\[(\d+)mp\d+/g)].map((m) => Number(m[1]));
+  assert.equal(codes.length, names.length);
+  assert.equal(new Set(codes.slice(0, PALETTE.length)).size, PALETTE.length, 'ten processes, ten colours');
+  assert.equal(codes[PALETTE.length], codes[0], 'the eleventh reuses the first');
+});
+
+test('a stderr line keeps its process colour, carries a red "!", and its text is not coloured', () => {
+  let text = '';
+  const stream = Object.assign(new Writable({ write: (c: Buffer, _e, done) => ((text += c.toString()), done()) }), { isTTY: true, columns: 80 });
+  const term = new Terminal(['api'], stream, { color: true });
+  term.lines('api', 'out', [Buffer.from('GET / 200\n')]);
+  term.lines('api', 'err', [Buffer.from('GET /x 404\n')]);
+  const [out, err] = text.split('\n');
+  const colourOf = (l: string) => /^\x1b\[(\d+)mapi/.exec(l)![1];
+  assert.equal(colourOf(err), colourOf(out));
+  assert.ok(err.endsWith('\x1b[31m!\x1b[0m GET /x 404'), JSON.stringify(err));
+  assert.equal(err.match(/\x1b\[31m/g)!.length, 1, 'red only for the marker');
+});
+
+test('NO_COLOR, TERM=dumb, a 0-column terminal, a pipe and a file get plain lines', () => {
+  const tty = (columns?: number) => Object.assign(new Writable({ write: (_c, _e, done) => done() }), { isTTY: true, columns });
+  assert.equal(isAnsiTerminal(tty(80), {}), true);
+  assert.equal(isAnsiTerminal(tty(80), { NO_COLOR: '1' }), false);
+  assert.equal(isAnsiTerminal(tty(80), { TERM: 'dumb' }), false);
+  assert.equal(isAnsiTerminal(tty(0), {}), false);
+  assert.equal(isAnsiTerminal(new Writable({ write: (_c, _e, done) => done() }), {}), false);
+  let text = '';
+  const zero = Object.assign(new Writable({ write: (c: Buffer, _e, done) => ((text += c.toString()), done()) }), { isTTY: true, columns: 0 });
+  const term = new Terminal(['api'], zero);
+  term.lines('api', 'err', [Buffer.from('oops\n')]);
+  term.note('hello');
+  assert.equal(text, 'api ! oops\npit | hello\n');
+});
+
+test('sizes are said in the units of a pitfile', () => {
+  assert.equal(formatSize(900), '900 B');
+  assert.equal(formatSize(1_234_567_890), '1.2 GB');
+  assert.equal(formatSize(340_000_000), '340 MB');
+});
