@@ -49,7 +49,7 @@ test('engine events hides periodic samples by default, even past --limit, and sh
 test('engine events rounds numbers for people and leaves out empty fields; --json keeps the exact values', () => {
   const dir = projectWithSamples();
   const exit = runEngine(['events', '--type', 'process:*:exit'], dir).stdout.trim();
-  assert.match(exit, /^\S+ process:api:exit pid=41 exit_code=1 uptime 5\.0 s$/);
+  assert.match(exit, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} process:api:exit pid=41 exit_code=1 uptime 5\.0 s$/);
   assert.doesNotMatch(exit, /signal|null/);
   const sample = runEngine(['events', '-n', '1', '--type', 'process:api:stats'], dir).stdout.trim();
   assert.match(sample, / process:api:stats cpu 0\.2 % rss 34\.3 MiB processes=2$/);

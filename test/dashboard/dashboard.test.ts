@@ -128,7 +128,8 @@ test('the overview shows every process live; restart changes the pid; logs, filt
   await page.fill('#filter', 'oops');
   await until(async () => (await page.$$eval('#log div', (rows) => rows.filter((r) => !(r as HTMLElement).hidden).every((r) => r.textContent!.includes('oops')))), 5000, 'only matching lines shown');
   assert.ok((await page.$$eval('#log div.out', (rows) => rows.every((r) => (r as HTMLElement).hidden))), 'stdout lines hidden by the filter');
-  await page.waitForSelector('ul.events li:text-matches("process:talker:state")');
+  // Times read as everywhere else: local time, to the millisecond.
+  await page.waitForSelector('ul.events li:text-matches("^\\\\d{4}-\\\\d\\\\d-\\\\d\\\\d \\\\d\\\\d:\\\\d\\\\d:\\\\d\\\\d\\\\.\\\\d{3} process:talker:state")');
 
   const file = join(dir, 'pitfile.yaml');
   const before = readFileSync(file, 'utf8');

@@ -5,6 +5,7 @@ import type { ProcessView as Proc } from '../../control/process-view.js';
 import { api, subscribe, token } from './session.js';
 import { describeEvent } from '../../events/describe.js';
 import { asksForChatter, isChatter } from '../../events/quiet.js';
+import { formatTime } from '../../cli/time-format.js';
 
 interface Line { process: string; stream: 'out' | 'err'; line: string; at: number }
 interface Ev { name: string; at: number; [k: string]: unknown }
@@ -132,12 +133,12 @@ function processView(name: string): () => void {
   };
   download.onclick = async () => {
     const { json } = await api('GET', `/v1/logs?process=${encodeURIComponent(name)}&lines=100000`);
-    const text = (json.lines as Line[]).map((l) => `${new Date(l.at).toISOString()} ${l.stream} ${l.line}`).join('\n');
+    const text = (json.lines as Line[]).map((l) => `${formatTime(l.at)} ${l.stream} ${l.line}`).join('\n');
     const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/plain' })), download: `${name}.log` });
     a.click();
   };
   // Its lines are in the log above; its samples in the overview: the list keeps what happened.
-  const showEvent = (e: Ev) => isChatter(e.name) || evList.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describeEvent(e)}`));
+  const showEvent = (e: Ev) => isChatter(e.name) || evList.prepend(el('li', {}, `${formatTime(e.at)} ${e.name} ${describeEvent(e)}`));
   void api('GET', `/v1/events?process=${encodeURIComponent(name)}&limit=200&quiet=1`).then(({ json }) => (json.events as Ev[] | undefined)?.forEach(showEvent));
   const events = subscribe(`/v1/events/stream?type=process:${encodeURIComponent(name)}`, 'event', (data) => showEvent(JSON.parse(data)));
   return () => {
@@ -159,7 +160,7 @@ function eventsView(): () => void {
     stream?.close();
     list.replaceChildren();
     const quiet = !all.checked && !asksForChatter(type.value);
-    const show = (e: Ev) => (quiet && isChatter(e.name)) || list.prepend(el('li', {}, `${new Date(e.at).toLocaleTimeString()} ${e.name} ${describeEvent(e)}`));
+    const show = (e: Ev) => (quiet && isChatter(e.name)) || list.prepend(el('li', {}, `${formatTime(e.at)} ${e.name} ${describeEvent(e)}`));
     const { json } = await api('GET', `/v1/events?type=${encodeURIComponent(type.value)}&limit=300${quiet ? '&quiet=1' : ''}`);
     (json.events as Ev[] | undefined)?.forEach(show);
     stream = subscribe(`/v1/events/stream?type=${encodeURIComponent(type.value)}`, 'event', (data) => {
