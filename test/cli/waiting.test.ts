@@ -5,7 +5,7 @@
 // shows how it ended.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { request } from '../helpers/http.js';
 import { join } from 'node:path';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { makeProject } from '../helpers/project.js';
@@ -57,15 +57,7 @@ processes:
   assert.match(health.stdout, /1 waiting \(api for db: healthy\)/);
   assert.doesNotMatch(health.stdout, /api (unhealthy|stopped)/);
 
-  const text = await new Promise<string>((resolve, reject) => {
-    const req = request({ socketPath: join(dir, '.pit', 'engine.sock'), path: '/metrics' }, (res) => {
-      let t = '';
-      res.on('data', (d) => (t += d));
-      res.on('end', () => resolve(t));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const text = (await request('http://pit/metrics', { socketPath: join(dir, '.pit', 'engine.sock') })).body;
   const families = parsePrometheus(text) as { name: string; metrics: { labels?: Record<string, string>; value?: string }[] }[];
   const state = (process: string, s: string) => families.find((f) => f.name === 'pit_process_state')?.metrics.find((m) => m.labels?.process === process && m.labels?.state === s)?.value;
   assert.equal(state('api', 'waiting'), '1');
