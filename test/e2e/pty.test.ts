@@ -8,10 +8,10 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { makeProject } from '../helpers/project.js';
-import { runEngineInPty, processesWith, killLeftovers, type PtyEngine } from '../helpers/pty.js';
+import { runEngineInPty, killLeftovers, type PtyEngine } from '../helpers/pty.js';
 import { runEngineAsync } from '../helpers/cli.js';
 import { until, within } from '../helpers/wait.js';
-import { isAlive } from '../helpers/proc.js';
+import { isAlive, pidsWithArgv } from '../helpers/proc.js';
 
 const markers: string[] = [];
 // Last of all, once every engine was stopped: what a failed test left behind goes too.
@@ -43,7 +43,7 @@ const slowJob = (m: string) => python("import time\nprint('migrating')\ntime.sle
 function assertNothingLeft(dir: string, marker: string): void {
   // The engine has exited, and it reaps each child before it calls it stopped:
   // what is alive now was left behind.
-  assert.deepEqual(processesWith(marker), [], 'processes of the project still alive after the engine exited');
+  assert.deepEqual(pidsWithArgv(marker), [], 'processes of the project still alive after the engine exited');
   const pit = join(dir, '.pit');
   assert.equal(existsSync(join(pit, 'engine.sock')), false, '.pit/engine.sock left behind');
   assert.equal(existsSync(join(pit, 'engine.lock')), false, '.pit/engine.lock left behind');
@@ -144,7 +144,7 @@ describe('engine run in a terminal', { concurrency: true }, () => {
       (m) => `  web: { command: ${ticker(m)}, health: { exec: [test, -e, never-there], start_period: 60s } }\n  idle: { command: ${ticker(m)} }\n`,
     );
     const run = runEngineInPty(dir);
-    await until(() => processesWith(marker).length === 2, 10_000, 'both processes to run');
+    await until(() => pidsWithArgv(marker).length === 2, 10_000, 'both processes to run');
     await run.viewDrawn();
     run.press('\x03');
     assert.equal(await exitOf(run), 0);
@@ -158,7 +158,7 @@ describe('engine run in a terminal', { concurrency: true }, () => {
       (m) => `  migrate: { command: ${slowJob(m)}, restart: { policy: never } }\n  worker: { command: ${ticker(m)}, depends_on: { migrate: completed } }\n`,
     );
     const run = runEngineInPty(dir);
-    await until(() => processesWith(marker).length === 1, 10_000, 'the one-shot to run');
+    await until(() => pidsWithArgv(marker).length === 1, 10_000, 'the one-shot to run');
     await run.viewDrawn();
     run.press('\x03');
     assert.equal(await exitOf(run), 0);
@@ -172,7 +172,7 @@ describe('engine run in a terminal', { concurrency: true }, () => {
       (m) => `  s: { command: ${stubborn(m)}, stop: { timeout: 60s }, health: { exec: [test, -e, never-there], start_period: 60s } }\n`,
     );
     const run = runEngineInPty(dir);
-    await until(() => processesWith(marker).length === 1, 10_000, 'the process to run');
+    await until(() => pidsWithArgv(marker).length === 1, 10_000, 'the process to run');
     await run.viewDrawn();
     run.press('\x03');
     await run.waitFor(/stopping \(press Ctrl-C again/);

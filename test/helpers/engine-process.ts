@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after } from 'node:test';
 import { node, engineArgs } from './cli.js';
-import { within } from './wait.js';
+import { TextWaits } from './wait.js';
 
 export interface RunningEngine {
   child: ChildProcess;
@@ -24,16 +24,10 @@ export function runEngineProcess(cwd: string, args: string[] = [], opts: { bin?:
   const [cmd, argv] = opts.bin ? [opts.bin, ['run', ...args]] : [node, [...engineArgs, 'run', ...args]];
   const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1', ...opts.env } });
   let text = '';
-  const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const waits = new TextWaits();
   const onData = (d: Buffer) => {
     text += d.toString('utf8');
-    for (const w of [...waiters]) {
-      const m = text.match(w.re);
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
+    waits.check();
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
@@ -49,10 +43,6 @@ export function runEngineProcess(cwd: string, args: string[] = [], opts: { bin?:
     child,
     text: () => text,
     exited,
-    waitFor: (re, ms = 15_000) => {
-      const m = text.match(re);
-      if (m) return Promise.resolve(m);
-      return within(new Promise((resolve) => waiters.push({ re, resolve })), ms, () => `engine output matching ${re}; got:\n${text}`);
-    },
+    waitFor: (re, ms = 15_000) => waits.wait(re, () => text, ms, () => `engine output matching ${re}; got:\n${text}`),
   };
 }

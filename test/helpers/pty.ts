@@ -5,11 +5,10 @@
 // SIGINT for the foreground process group, exactly as a keyboard does. Closing
 // script (kill) hangs the terminal up, as closing a terminal window does.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { after } from 'node:test';
 import { node, engineArgs } from './cli.js';
-import { within } from './wait.js';
-import { isAlive } from './proc.js';
+import { TextWaits } from './wait.js';
+import { pidsWithArgv } from './proc.js';
 
 export interface PtyEngine {
   script: ChildProcess;
@@ -46,18 +45,11 @@ export function runEngineInPty(cwd: string, args: string[] = []): PtyEngine {
   delete env.NO_COLOR;
   const script = spawn('script', ['-qfec', shell, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let raw = '';
-  const waiters: { re: RegExp; raw?: boolean; resolve: (m: RegExpMatchArray) => void }[] = [];
+  const waits = new TextWaits();
   const text = () => raw.replace(ESCAPES, '');
   const onData = (d: Buffer) => {
     raw += d.toString('utf8');
-    const now = text();
-    for (const w of [...waiters]) {
-      const m = (w.raw ? raw : now).match(w.re);
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
+    waits.check();
   };
   script.stdout!.on('data', onData);
   script.stderr!.on('data', onData);
@@ -84,39 +76,15 @@ export function runEngineInPty(cwd: string, args: string[] = []): PtyEngine {
     exited,
     press: (keys) => void script.stdin!.write(keys),
     sttyAfter: () => text().split(/\[engine exit \d+\]/)[1] ?? '',
-    waitFor: (re, ms = 15_000) => {
-      const m = text().match(re);
-      if (m) return Promise.resolve(m);
-      return within(new Promise((resolve) => waiters.push({ re, resolve })), ms, () => `terminal output matching ${re}; its end:\n${text().slice(-1500)}`);
-    },
-    viewDrawn: () => {
-      const re = /\x1b\[\?25l/;
-      if (re.test(raw)) return Promise.resolve();
-      return within(new Promise((resolve) => waiters.push({ re, raw: true, resolve })), 15_000, () => `the start-up view (cursor hidden); its end:\n${text().slice(-1500)}`);
-    },
+    waitFor: (re, ms = 15_000) => waits.wait(re, text, ms, () => `terminal output matching ${re}; its end:\n${text().slice(-1500)}`),
+    // Hiding the cursor is an escape sequence: looked for in the raw output.
+    viewDrawn: () => waits.wait(/\x1b\[\?25l/, () => raw, 15_000, () => `the start-up view (cursor hidden); its end:\n${text().slice(-1500)}`),
   };
-}
-
-/** Live processes (zombies aside) whose command line contains `marker`. */
-export function processesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (cmdline.includes(marker) && isAlive(pid)) found.push(pid);
-  }
-  return found;
 }
 
 /** SIGKILL what a failed test left behind, so it does not outlive the suite. */
 export function killLeftovers(marker: string): void {
-  for (const pid of processesWith(marker)) {
+  for (const pid of pidsWithArgv(marker)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

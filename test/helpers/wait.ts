@@ -24,3 +24,26 @@ export async function until<T>(check: () => T | Promise<T>, ms: number, what: st
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Waits for patterns in a text that grows (a child's output): each resolves at the first check that finds it. */
+export class TextWaits {
+  #waiting: { re: RegExp; read: () => string; resolve: (m: RegExpMatchArray) => void }[] = [];
+
+  /** The first match of `re` in `read()`, now or at a later check; fails after `ms`, saying `what`. */
+  wait(re: RegExp, read: () => string, ms: number, what: () => string): Promise<RegExpMatchArray> {
+    const m = read().match(re);
+    if (m) return Promise.resolve(m);
+    return within(new Promise((resolve) => this.#waiting.push({ re, read, resolve })), ms, what);
+  }
+
+  /** Call when the text has grown. */
+  check(): void {
+    for (const w of [...this.#waiting]) {
+      const m = w.read().match(w.re);
+      if (m) {
+        this.#waiting.splice(this.#waiting.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  }
+}
