@@ -5,7 +5,14 @@ import { exitCodes, reportError } from './output.js';
 import { registerConfigEdit } from './config-edit.js';
 
 export function registerConfig(program: Command): void {
-  const config = program.command('config').summary('show the resolved pitfile, read or change one setting');
+  const config = program
+    .command('config')
+    .summary('show the resolved pitfile, read or change one setting')
+    .addHelpText('after', `
+Examples:
+  engine config show                      # the pitfile as the engine reads it
+  engine config get processes.api.restart # one setting, defaults marked
+  engine config set processes.api.env.PORT 8080`);
   config
     .command('show')
     .summary('print the pitfile after pitfile.local.yaml and ${VAR} are applied')

@@ -23,7 +23,13 @@ interface ServiceOpts {
 const systemdRunning = () => existsSync('/run/systemd/system');
 
 export function registerService(program: Command): void {
-  const service = program.command('service').summary("run this project's engine as a systemd or supervisord service");
+  const service = program
+    .command('service')
+    .summary("run this project's engine as a systemd or supervisord service")
+    .addHelpText('after', `
+Examples:
+  engine service install --dry-run  # print the unit and the commands; change nothing
+  engine service status`);
   const common = (c: Command) =>
     c
       .option('--user', 'a user service (the default when not root)')
@@ -47,8 +53,20 @@ Examples:
   sudo engine service install --system --user-name www-data
   engine service install --supervisord --dry-run`)
     .action(action(install));
-  common(service.command('uninstall')).summary('disable and remove the unit').option('--dry-run', 'print what would be removed and run').action(action(uninstall));
-  common(service.command('status')).summary("the service's state, from systemd").action(action(status));
+  common(service.command('uninstall'))
+    .summary('disable and remove the unit')
+    .option('--dry-run', 'print what would be removed and run')
+    .addHelpText('after', `
+Examples:
+  engine service uninstall --dry-run  # what would be removed, nothing changed
+  sudo engine service uninstall --system`)
+    .action(action(uninstall));
+  common(service.command('status'))
+    .summary("the service's state, from systemd")
+    .addHelpText('after', `
+Example:
+  engine service status --user`)
+    .action(action(status));
 }
 
 function action(run: (o: ServiceOpts, cmd: Command) => Promise<number>) {

@@ -98,10 +98,22 @@ test('config.example.yaml is valid', () => {
   assert.equal(r.status, 0, r.stderr);
 });
 
+/** The subcommands a help text lists under "Commands:", without commander's own `help`. */
+function listedVerbs(help: string): string[] {
+  const section = /^Commands:\n([\s\S]*?)(?:\n\n|(?![\s\S]))/m.exec(help)?.[1] ?? '';
+  return section.split('\n').map((l) => /^ {2}(\S+)/.exec(l)?.[1]).filter((v): v is string => v !== undefined && v !== 'help');
+}
+
 test('every verb has help with examples', () => {
-  for (const verb of [[], ['validate'], ['init'], ['config', 'show'], ['run']]) {
+  // Walks the help tree itself, so a verb added later without examples fails here.
+  const seen: string[] = [];
+  const walk = (verb: string[]): void => {
     const r = runEngine([...verb, '--help'], repoRoot);
-    assert.equal(r.status, 0, verb.join(' '));
-    assert.match(r.stdout, /Examples:/, verb.join(' '));
-  }
+    assert.equal(r.status, 0, `engine ${verb.join(' ')} --help`);
+    assert.match(r.stdout, /Examples?:/, `engine ${verb.join(' ')} --help has no example`);
+    seen.push(verb.join(' '));
+    for (const sub of listedVerbs(r.stdout)) walk([...verb, sub]);
+  };
+  walk([]);
+  for (const verb of ['validate', 'init', 'config show', 'run', 'status', 'logs', 'export', 'import', 'why']) assert.ok(seen.includes(verb), `${verb} was walked`);
 });

@@ -105,8 +105,8 @@ reactions:
   assert.equal(events.filter((x) => x.type === 'custom:event' && x.name === 'ping:loop:again').length, fired, 'it stopped firing');
 });
 
-test('a failing action is an event and a log line, and the next reaction still runs', async () => {
-  const { engine, notes } = await startEngine(
+test('a failing action is an event and a log line, stops its own reaction, and the next reaction still runs', async () => {
+  const { engine, notes, events } = await startEngine(
     `version: 1
 processes:
   a: { command: ${idle}, autostart: false }
@@ -126,6 +126,8 @@ reactions:
   assert.match(failed.message, /exited with code 3/);
   assert.ok(notes.some((n) => /^reaction broken: run failed: command exited with code 3/.test(n)), notes.join('\n'));
   await until(() => engine.supervisors.get('a')!.state === 'running', 5000, 'the other reaction to start a');
+  // The failed run stops its own reaction: the emit after it never happens.
+  assert.equal(events.some((e) => e.type === 'custom:event' && e.name === 'never:reached:x'), false, 'the action after the failure ran');
 });
 
 test('notify POSTs the event as JSON, and gives up on a URL that hangs', async () => {
