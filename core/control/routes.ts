@@ -171,8 +171,8 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
 /** Who asks, as the client says (the CLI and the dashboard do); none given is the API. */
 function viaOf(v: unknown): Via {
   if (v === undefined || v === 'api') return 'api';
-  if (v === 'cli' || v === 'dashboard') return v;
-  throw badRequest(`via is cli, dashboard or api, got ${JSON.stringify(v)}`);
+  if (v === 'cli' || v === 'dashboard' || v === 'mcp') return v;
+  throw badRequest(`via is cli, dashboard, mcp or api, got ${JSON.stringify(v)}`);
 }
 
 function checkedPattern(type: string | undefined): string {
