@@ -9,8 +9,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { makeProject } from '../helpers/project.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
-import { node, engineArgs } from '../helpers/cli.js';
-import { until } from '../helpers/wait.js';
+import { spawn } from 'node:child_process';
+import { node, engineArgs, runEngine } from '../helpers/cli.js';
+import { until, within } from '../helpers/wait.js';
 import { ControlClient } from '../../core/control/client.js';
 import { join } from 'node:path';
 
@@ -205,4 +206,19 @@ test('validate reports every problem with its line, column and code, and runs no
   assert.ok(problem, JSON.stringify(a.data.errors));
   assert.equal(problem.line, 5);
   assert.throws(() => readFileSync(join(broken, 'ran')), /ENOENT/, 'the plugin was not imported');
+});
+
+test('engine mcp --help names the tools, the flag and how to register the server', () => {
+  const r = runEngine(['mcp', '--help'], dir);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /--allow-control/);
+  assert.match(r.stdout, /status, logs, events, why, health, validate, config_get/);
+  assert.match(r.stdout, /Examples:\n\s+claude mcp add pit -- engine mcp/);
+});
+
+test('the server ends, exit code 0, when the agent closes its input', async () => {
+  const child = spawn(node, [...engineArgs, 'mcp'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdin.end();
+  assert.equal(await within(exited, 10_000, 'engine mcp to exit after its stdin closed'), 0);
 });
