@@ -344,6 +344,10 @@ export const errors = {
     `${tool} changes the running project, and this MCP server was started without --allow-control`,
     'to let the agent start, stop and restart processes and change settings, register the server as "engine mcp --allow-control"',
   ]),
+  PIT_E_MCP_ARGUMENTS: make('PIT_E_MCP_ARGUMENTS', (tool: string, detail: string) => [
+    `${tool}: ${detail}`,
+    "send the arguments the tool's input schema lists (tools/list)",
+  ]),
   // import: engine import reading another tool's config
   PIT_E_IMPORT_FORMAT: make('PIT_E_IMPORT_FORMAT', (file: string) => [
     `cannot tell which tool ${file} is for`,

@@ -17,10 +17,10 @@ const names = z.array(z.string().min(1)).min(1);
 const since = z.string().describe('only what happened this long ago or later: 30s, 10m, 2h');
 
 /** "10m" → the time 10 minutes ago, in ms since 1970. */
-function sinceTime(text: string | undefined): number | undefined {
+function sinceTime(tool: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseDuration(text);
-  if (ms === null) throw errors.PIT_E_CLI_USAGE(`since takes a duration such as 10m or 2h, got "${text}"`);
+  if (ms === null) throw errors.PIT_E_MCP_ARGUMENTS(tool, `since takes a duration such as 10m or 2h, got "${text}"`);
   return Date.now() - ms;
 }
 
@@ -52,7 +52,7 @@ const logs = defineTool({
   control: false,
   async run(args, ctx) {
     const engine = await ctx.project();
-    const sinceMs = sinceTime(args.since);
+    const sinceMs = sinceTime('logs', args.since);
     let lines: LogLine[];
     let source = 'engine';
     try {
@@ -93,7 +93,7 @@ const events = defineTool({
     const engine = await ctx.project();
     const { asksForChatter } = await import('../events/quiet.js');
     const quiet = !args.all && !asksForChatter(args.type);
-    const sinceMs = sinceTime(args.since);
+    const sinceMs = sinceTime('events', args.since);
     const query = new URLSearchParams({ type: args.type, limit: String(args.limit), ...(quiet ? { quiet: '1' } : {}) });
     if (sinceMs !== undefined) query.set('since', String(sinceMs));
     let found: JournalEvent[];

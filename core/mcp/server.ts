@@ -47,7 +47,7 @@ export function createMcpServer(opts: McpOptions): Server {
       await journalCall(await ctx.project(), { tool: tool.name, arguments: args, allowed, client: client ? `${client.name} ${client.version}`.slice(0, 200) : null });
       if (!allowed) throw errors.PIT_E_MCP_CONTROL_DISABLED(tool.name);
       const parsed = tool.input.safeParse(args);
-      if (!parsed.success) throw errors.PIT_E_CLI_USAGE(`${tool.name}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+      if (!parsed.success) throw errors.PIT_E_MCP_ARGUMENTS(tool.name, describeIssues(parsed.error));
       return answer(await tool.run(parsed.data, ctx));
     } catch (e) {
       return failure(e);
@@ -64,6 +64,11 @@ export async function serveMcp(opts: McpOptions): Promise<void> {
   // The transport does not notice its input ending: the agent went away.
   process.stdin.once('end', () => void server.close());
   await closed;
+}
+
+/** "lines: Too big: expected number to be <=500; since: …" */
+function describeIssues(e: z.ZodError): string {
+  return e.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
 function describeTool(t: PitTool): Tool {

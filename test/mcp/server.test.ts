@@ -107,9 +107,11 @@ test("logs returns a real child's recent lines as data marked as process output,
   assert.ok(long, 'the long line is there');
   assert.match(long.line, /^x{2000}… \[cut: 3000 more characters\]$/);
 
-  const tooMany = await call(client, 'logs', { lines: 100_000 });
-  assert.equal(tooMany.isError, true);
-  assert.match(tooMany.text, /PIT_E_CLI_USAGE/);
+  for (const args of [{ lines: 100_000 }, { since: '10 minutes' }, { names: ['talker'], colour: true }]) {
+    const refused = await call(client, 'logs', args);
+    assert.equal(refused.isError, true, JSON.stringify(args));
+    assert.match(refused.text, /^logs: .* \[PIT_E_MCP_ARGUMENTS\]/, JSON.stringify(args));
+  }
 });
 
 test('a control tool called without --allow-control is refused with PIT_E_MCP_CONTROL_DISABLED, and the process keeps running as it was', async () => {
