@@ -1,7 +1,8 @@
 // The tools that change the running project, offered only to a server
 // started with --allow-control: start, stop, restart (through the engine,
 // as `engine restart` does; the state changes carry "restart (MCP: a coding
-// agent)" as their reason) and config_set (the file, as `engine config set`;
+// agent)" as their reason and the mcp:restart:call event as their cause, so
+// `engine why` names the agent) and config_set (the file, as `engine config set`;
 // a running engine applies it by hot reload).
 import { z } from 'zod';
 import { displayPath } from '../errors.js';
@@ -30,7 +31,7 @@ const processTools = (Object.entries(verbs) as [keyof typeof verbs, string][]).m
     control: true,
     async run({ names }, ctx) {
       const engine = await ctx.project();
-      const { results } = await withEngine(engine, () => engine.client.call<{ results: ActionResult[] }>('POST', `/v1/processes/${verb}`, { names, via: 'mcp' }));
+      const { results } = await withEngine(engine, () => engine.client.call<{ results: ActionResult[] }>('POST', `/v1/processes/${verb}`, { names, via: 'mcp', cause: ctx.callId }));
       return { data: { ok: results.every((r) => r.ok), results } };
     },
   }),

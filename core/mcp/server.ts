@@ -33,7 +33,7 @@ export function createMcpServer(opts: McpOptions): Server {
   const all = [...readTools, ...controlTools];
   const listed = all.filter((t) => !t.control || opts.allowControl);
   const server = new Server({ name: 'pit', version }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
-  const ctx: ToolContext = { config: opts.config, cwd: opts.cwd, project: () => findProjectEngine(opts.config, opts.cwd) };
+  const base = { config: opts.config, cwd: opts.cwd, project: () => findProjectEngine(opts.config, opts.cwd) };
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listed.map(describeTool) }));
 
@@ -44,7 +44,8 @@ export function createMcpServer(opts: McpOptions): Server {
     const client = server.getClientVersion();
     const args = req.params.arguments ?? {};
     try {
-      await journalCall(await ctx.project(), { tool: tool.name, arguments: args, allowed, client: client ? `${client.name} ${client.version}`.slice(0, 200) : null });
+      const callId = await journalCall(await base.project(), { tool: tool.name, arguments: args, allowed, client: client ? `${client.name} ${client.version}`.slice(0, 200) : null });
+      const ctx: ToolContext = { ...base, callId };
       if (!allowed) throw errors.PIT_E_MCP_CONTROL_DISABLED(tool.name);
       const parsed = tool.input.safeParse(args);
       if (!parsed.success) throw errors.PIT_E_MCP_ARGUMENTS(tool.name, describeIssues(parsed.error));

@@ -11,6 +11,8 @@ export interface ToolContext {
   /** The global --config, when given. */
   config: string | undefined;
   cwd: string;
+  /** This call's mcp:<tool>:call event, the cause of what it does; null when no engine journaled it. */
+  callId: string | null;
 }
 
 /** A tool's answer: JSON data, and a line the agent reads before it (what the data is, and what it must not take it for). */

@@ -51,3 +51,18 @@ test('a call with a tool name that is no event subject, or fields it does not kn
   const { events } = await client.call<{ events: any[] }>('GET', '/v1/events?type=mcp:*:call');
   assert.deepEqual(events.map((e) => e.name), ['mcp:restart:call'], 'only the first test\'s call');
 });
+
+test('a start, stop or restart names the event given as its cause; a cause that is no event id is refused and nothing restarts', async () => {
+  const pidOf = async () => (await client.call<{ pid: number }>('GET', '/v1/processes/idle')).pid;
+  const before = await pidOf();
+  const e = await client.call('POST', '/v1/processes/restart', { names: ['idle'], via: 'mcp', cause: 'x y' }).then(() => null, (x) => x);
+  assert.ok(e instanceof ApiError);
+  assert.equal(e.status, 400);
+  assert.match(e.message, /cause is an event id/);
+  assert.equal(await pidOf(), before);
+  const { id } = await client.call<{ id: string }>('POST', '/v1/mcp/calls', { tool: 'restart', arguments: { names: ['idle'] }, allowed: true });
+  await client.call('POST', '/v1/processes/restart', { names: ['idle'], via: 'mcp', cause: id });
+  assert.notEqual(await pidOf(), before);
+  const { events } = await client.call<{ events: any[] }>('GET', '/v1/events?type=process:idle:state&limit=50');
+  assert.ok(events.filter((s) => s.cause === id).map((s) => s.to).join(' ').includes('stopping'), JSON.stringify(events));
+});

@@ -144,7 +144,10 @@ test('with --allow-control, restart really restarts the process: a new pid, and 
   assert.equal(await pidOf(client, 'idle'), after.pid);
   assert.throws(() => process.kill(before, 0), /ESRCH/, 'the old process is gone');
   const { events } = await control.call<{ events: any[] }>('GET', '/v1/events?type=process:idle:state&limit=500');
-  assert.ok(events.some((e) => e.to === 'stopping' && e.reason === 'restart (MCP: a coding agent)'), JSON.stringify(events));
+  const stopping = events.find((e) => e.to === 'stopping' && e.reason === 'restart (MCP: a coding agent)');
+  assert.ok(stopping, JSON.stringify(events));
+  const rows = await mcpCalls((rs) => rs.some((r) => r.id === stopping.cause));
+  assert.deepEqual(rows.find((r) => r.id === stopping.cause).arguments, { names: ['idle'] }, 'the state change names the mcp:restart:call as its cause');
 });
 
 test('every call is journaled as mcp:<tool>:call with its arguments and the client that made it', async () => {
@@ -169,8 +172,11 @@ test('why and events answer from the journal with the chain of causes', async ()
     const a = await call(client, 'why', { process: 'talker', limit: 1 });
     return a.data?.changes?.[0]?.change === 'restarted' ? a : null;
   }, 10_000, 'why talker to say restarted');
-  assert.equal(why.data.changes[0].reason, 'restart (MCP: a coding agent)');
-  assert.match(why.data.changes[0].text, /talker restarted/);
+  const change = why.data.changes[0];
+  assert.equal(change.reason, 'restart (MCP: a coding agent)');
+  // The cause is the agent's call itself, as journaled.
+  assert.equal(change.chain[0].name, 'mcp:restart:call');
+  assert.match(change.text, /^\d\d:\d\d:\d\d talker restarted ← mcp:restart:call called by pit-test 1\.0\.0 through engine mcp$/);
   const events = await call(client, 'events', { type: 'process:talker:exit', limit: 5 });
   assert.equal(events.isError, false);
   assert.ok(events.data.events.some((e: any) => e.name === 'process:talker:exit' && e.caused_by_engine === true));
