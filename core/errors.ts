@@ -339,6 +339,15 @@ export const errors = {
     `the request body is larger than ${maxBytes} bytes`,
     'send a smaller body: control requests are a few names',
   ]),
+  // mcp: engine mcp, the Model Context Protocol server for coding agents
+  PIT_E_MCP_CONTROL_DISABLED: make('PIT_E_MCP_CONTROL_DISABLED', (tool: string) => [
+    `${tool} changes the running project, and this MCP server was started without --allow-control`,
+    'to let the agent start, stop and restart processes and change settings, register the server as "engine mcp --allow-control"',
+  ]),
+  PIT_E_MCP_ARGUMENTS: make('PIT_E_MCP_ARGUMENTS', (tool: string, detail: string) => [
+    `${tool}: ${detail}`,
+    "send the arguments the tool's input schema lists (tools/list)",
+  ]),
   // import: engine import reading another tool's config
   PIT_E_IMPORT_FORMAT: make('PIT_E_IMPORT_FORMAT', (file: string) => [
     `cannot tell which tool ${file} is for`,

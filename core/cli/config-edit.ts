@@ -26,14 +26,8 @@ Examples:
   engine config get reactions[0].on`)
     .action(async (pathText: string, opts: { json?: boolean }, cmd: Command) => {
       try {
-        const { effectiveSetting, parseSettingPath, settingSchema } = await import('../config/edit.js');
-        const { formatPath, loadPitfile } = await import('../config/load.js');
-        const keys = parseSettingPath(pathText);
-        settingSchema(keys);
-        const { data } = await loadPitfile({ config: globalConfig(cmd), plugins: false });
-        const { value, defaults, unsetAt } = effectiveSetting(data, keys);
-        // processes.api.health.timeout has a default, but only once there is a health check.
-        if (value === undefined) throw errors.PIT_E_CONFIG_NOT_SET(formatPath(unsetAt ?? keys));
+        const { formatPath } = await import('../config/load.js');
+        const { value, defaults } = await readSetting(globalConfig(cmd), pathText);
         const scalar = value === null || typeof value !== 'object';
         // stdout stays the bare value, for scripts; which parts are defaults goes to stderr (or YAML comments).
         if (opts.json || scalar) {
@@ -63,29 +57,51 @@ Examples:
   engine config set --local processes.api.env.DEBUG 1`)
     .action(async (pathText: string, valueText: string, opts: { local?: boolean }, cmd: Command) => {
       try {
-        const { parseSettingPath, setInText, settingSchema } = await import('../config/edit.js');
-        const { discoverPitfile } = await import('../config/discover.js');
-        const { formatPath, loadPitfile } = await import('../config/load.js');
-        const keys = parseSettingPath(pathText);
-        settingSchema(keys);
-        const value = await parseValue(valueText);
-        const found = await discoverPitfile(process.cwd(), globalConfig(cmd));
-        const target = opts.local ? join(dirname(found.file), LOCAL_LAYER) : found.file;
-        const before = existsSync(target) ? readFileSync(target, 'utf8') : '';
-        const inFile = !opts.local && found.prop ? [found.prop, ...keys] : keys;
-        const after = setInText(before, inFile, value, target.endsWith('.json') ? 'json' : 'yaml');
-        // Throws with file:line:column when the edit breaks the pitfile; nothing is written then.
-        await loadPitfile({ config: found.file, texts: new Map([[target, after]]) });
-        if (after !== before) {
-          const { default: writeFileAtomic } = await import('write-file-atomic');
-          await writeFileAtomic(target, after);
-        }
+        const { value, target } = await writeSetting(globalConfig(cmd), pathText, valueText, Boolean(opts.local));
         process.stdout.write(`${pathText} = ${JSON.stringify(value)} in ${displayPath(target)}\n`);
         process.exitCode = exitCodes.ok;
       } catch (e) {
         process.exitCode = reportError(e);
       }
     });
+}
+
+/** One setting as the engine uses it (engine config get, the MCP server's config_get): its value, and which parts are defaults. */
+export async function readSetting(config: string | undefined, pathText: string): Promise<{ value: unknown; defaults: PathKey[][] }> {
+  const { effectiveSetting, parseSettingPath, settingSchema } = await import('../config/edit.js');
+  const { formatPath, loadPitfile } = await import('../config/load.js');
+  const keys = parseSettingPath(pathText);
+  settingSchema(keys);
+  const { data } = await loadPitfile({ config, plugins: false });
+  const { value, defaults, unsetAt } = effectiveSetting(data, keys);
+  // processes.api.health.timeout has a default, but only once there is a health check.
+  if (value === undefined) throw errors.PIT_E_CONFIG_NOT_SET(formatPath(unsetAt ?? keys));
+  return { value, defaults };
+}
+
+/**
+ * Change one setting in the file where it is written (engine config set, the
+ * MCP server's config_set); nothing is written when the result is invalid.
+ */
+export async function writeSetting(config: string | undefined, pathText: string, valueText: string, local: boolean, cwd = process.cwd()): Promise<{ value: unknown; target: string }> {
+  const { parseSettingPath, setInText, settingSchema } = await import('../config/edit.js');
+  const { discoverPitfile } = await import('../config/discover.js');
+  const { loadPitfile } = await import('../config/load.js');
+  const keys = parseSettingPath(pathText);
+  settingSchema(keys);
+  const value = await parseValue(valueText);
+  const found = await discoverPitfile(cwd, config);
+  const target = local ? join(dirname(found.file), LOCAL_LAYER) : found.file;
+  const before = existsSync(target) ? readFileSync(target, 'utf8') : '';
+  const inFile = !local && found.prop ? [found.prop, ...keys] : keys;
+  const after = setInText(before, inFile, value, target.endsWith('.json') ? 'json' : 'yaml');
+  // Throws with file:line:column when the edit breaks the pitfile; nothing is written then.
+  await loadPitfile({ config: found.file, texts: new Map([[target, after]]) });
+  if (after !== before) {
+    const { default: writeFileAtomic } = await import('write-file-atomic');
+    await writeFileAtomic(target, after);
+  }
+  return { value, target };
 }
 
 /** `value` as YAML, each default (not written in the pitfile) marked "# default". */

@@ -67,12 +67,13 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
   app.post('/v1/processes/:action', async (req) => {
     const action = req.params.action as Action;
     if (!ACTIONS.includes(action)) throw badRequest(`unknown action "${req.params.action}"; expected start, stop or restart`);
-    const body = req.body as { names?: unknown; via?: unknown } | null | undefined;
+    const body = req.body as { names?: unknown; via?: unknown; cause?: unknown } | null | undefined;
     const names = targets(engine, body?.names);
+    const cause = causeOf(body?.cause);
     // A group is handled as a whole, in dependency order: start and restart
     // wait for depends_on as start-up does, stop takes dependents first.
     const group = { start: 'startProcesses', stop: 'stopProcesses', restart: 'restartProcesses' } as const;
-    const outcomes = await engine[group[action]](names, { reason: personReason(action, viaOf(body?.via)) });
+    const outcomes = await engine[group[action]](names, { reason: personReason(action, viaOf(body?.via)), ...(cause ? { cause } : {}) });
     const results = await Promise.all(
       names.map(async (name) => {
         const e = outcomes.get(name);
@@ -171,8 +172,15 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
 /** Who asks, as the client says (the CLI and the dashboard do); none given is the API. */
 function viaOf(v: unknown): Via {
   if (v === undefined || v === 'api') return 'api';
-  if (v === 'cli' || v === 'dashboard') return v;
-  throw badRequest(`via is cli, dashboard or api, got ${JSON.stringify(v)}`);
+  if (v === 'cli' || v === 'dashboard' || v === 'mcp') return v;
+  throw badRequest(`via is cli, dashboard, mcp or api, got ${JSON.stringify(v)}`);
+}
+
+/** The id of the event that asked (engine mcp's mcp:restart:call), so engine why can name it. */
+function causeOf(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' || !/^[a-z0-9-]{1,64}$/.test(v)) throw badRequest(`cause is an event id like "mj3k2x-12", got ${JSON.stringify(v)}`);
+  return v;
 }
 
 function checkedPattern(type: string | undefined): string {

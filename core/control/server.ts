@@ -7,6 +7,7 @@ import type { Engine } from '../engine.js';
 import { chooseSocketPath } from './socket-path.js';
 import { registerRoutes, type ControlDeps } from './routes.js';
 import { registerConfigRoutes } from './config-routes.js';
+import { registerMcpRoutes } from '../mcp/call-route.js';
 import { ProcessViews } from './process-view.js';
 import { Api, serve } from './http.js';
 import { engineMetrics, type EngineMetrics } from '../metrics/metrics.js';
@@ -30,6 +31,7 @@ export function buildControlApp(deps: ControlDeps): Api {
   const app = new Api();
   registerRoutes(app, deps);
   registerConfigRoutes(app, deps.engine);
+  registerMcpRoutes(app, deps.engine);
   return app;
 }
 

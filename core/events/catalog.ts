@@ -58,6 +58,12 @@ export interface Payloads {
   'plugin:disabled': { plugin: string; failures: number };
   /** An event a reaction's emit action made up: its name is `name`. */
   'custom:event': { name: string; data: Record<string, unknown> };
+  /**
+   * A coding agent called a tool of `engine mcp` (subject: the tool), with
+   * its arguments; allowed: false when it was refused (a control tool
+   * without --allow-control). client: the agent as it names itself.
+   */
+  'mcp:call': { tool: string; arguments: Record<string, unknown>; allowed: boolean; client: string | null };
 }
 
 export type EventType = keyof Payloads;
@@ -105,6 +111,7 @@ export const eventTypes = [
   'reaction:failed', 'reaction:suspended', 'reaction:run',
   'plugin:error', 'plugin:disabled',
   'custom:event',
+  'mcp:call',
 ] as const satisfies readonly EventType[];
 // Fails to compile when a Payloads key is missing from eventTypes.
 const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;

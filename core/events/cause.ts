@@ -47,10 +47,11 @@ export function reactionReason(reaction: { id: string; on: string }, trigger: Pi
 }
 
 /** Where a person's request came from, as a control API client says it. */
-export type Via = 'cli' | 'dashboard' | 'api';
+export type Via = 'cli' | 'dashboard' | 'api' | 'mcp';
 
-/** "engine restart (CLI)", "restart (dashboard)", "restart (API)". */
+/** "engine restart (CLI)", "restart (dashboard)", "restart (API)", "restart (MCP: a coding agent)". */
 export function personReason(verb: string, via: Via): string {
   if (via === 'cli') return `engine ${verb} (CLI)`;
+  if (via === 'mcp') return `${verb} (MCP: a coding agent)`;
   return `${verb} (${via === 'dashboard' ? 'dashboard' : 'API'})`;
 }
