@@ -149,7 +149,7 @@ export const errors = {
   ]),
   PIT_E_CONFIG_HEALTH_MISSING: make('PIT_E_CONFIG_HEALTH_MISSING', (name: string) => [
     `waits for "${name}" to be healthy, but "${name}" has no health check`,
-    `add health to ${name} (http, tcp or exec), or wait for "started" instead`,
+    `add health to ${name} (http, tcp, exec or log), or wait for "started" instead`,
   ]),
   PIT_E_CONFIG_PROCESS_UNKNOWN: make('PIT_E_CONFIG_PROCESS_UNKNOWN', (name: string, known: string) => [
     `no process matches "${name}"${known}`,
@@ -194,6 +194,10 @@ export const errors = {
   PIT_E_CONFIG_REGEX: make('PIT_E_CONFIG_REGEX', (source: string, why: string) => [
     `bad regular expression ${JSON.stringify(source)}: ${why}`,
     'fix the expression (JavaScript syntax); escape \\ as \\\\ inside double quotes',
+  ]),
+  PIT_E_CONFIG_HEALTH_LOG: make('PIT_E_CONFIG_HEALTH_LOG', (source: string, why: string) => [
+    `bad log pattern ${JSON.stringify(source)}: ${why}`,
+    'write an RE2 regular expression (no lookaround or backreferences), e.g. "Listening on .*"; escape \\ as \\\\ inside double quotes',
   ]),
   PIT_E_CONFIG_PLUGIN: make('PIT_E_CONFIG_PLUGIN', (use: string, why: string) => [
     `plugin ${JSON.stringify(use)} cannot be used: ${why}`,

@@ -141,7 +141,7 @@ function normalizeProcess(name: string, p: Map, at: (p: string) => string): M.Pr
     },
     stop: { signal: stop.signal, timeoutMs: ms(stop.timeout) },
     limits: p.limits ? normalizeLimits(withDefaults('limits', p.limits)) : null,
-    health: p.health ? normalizeHealth(withDefaults('health', p.health), at) : null,
+    health: p.health ? normalizeHealth(withDefaults('health', p.health), at, restart.on_unhealthy) : null,
     logs: { maxBytes: parseSize(logs.max_size)!, keep: logs.keep },
   };
 }
@@ -155,22 +155,33 @@ function normalizeLimits(l: Map): M.LimitsConfig {
   };
 }
 
-function normalizeHealth(h: Map, at: (p: string) => string): M.HealthConfig {
-  const check: M.HealthCheck =
-    h.http !== undefined
-      ? { kind: 'http', url: h.http }
-      : h.tcp !== undefined
-        ? { kind: 'tcp', ...(typeof h.tcp === 'number' ? { host: '127.0.0.1', port: h.tcp } : parseHostPort(h.tcp)!) }
-        : h.heartbeat_file !== undefined
-          ? { kind: 'file', path: at(h.heartbeat_file), maxAgeMs: ms(h.max_age) }
-          : { kind: 'exec', command: h.exec };
+function normalizeHealth(h: Map, at: (p: string) => string, onUnhealthy: boolean): M.HealthConfig {
+  const startup = h.startup ? withDefaults('startup', h.startup) : null;
   return {
-    check,
+    check: normalizeCheck(h, at)!,
     intervalMs: ms(h.interval),
     timeoutMs: ms(h.timeout),
     failures: h.failures,
     startPeriodMs: ms(h.start_period),
+    restart: h.restart ?? onUnhealthy,
+    startup: startup && {
+      check: normalizeCheck(startup, at),
+      intervalMs: ms(startup.interval),
+      timeoutMs: ms(startup.timeout),
+      withinMs: ms(startup.within),
+      restart: startup.restart,
+    },
   };
+}
+
+/** The one check `h` names (http, tcp, heartbeat_file, log or exec), or null when none. */
+function normalizeCheck(h: Map, at: (p: string) => string): M.HealthCheck | null {
+  if (h.http !== undefined) return { kind: 'http', url: h.http };
+  if (h.tcp !== undefined) return { kind: 'tcp', ...(typeof h.tcp === 'number' ? { host: '127.0.0.1', port: h.tcp } : parseHostPort(h.tcp)!) };
+  if (h.heartbeat_file !== undefined) return { kind: 'file', path: at(h.heartbeat_file), maxAgeMs: ms(h.max_age) };
+  if (h.log !== undefined) return { kind: 'log', pattern: h.log };
+  if (h.exec !== undefined) return { kind: 'exec', command: h.exec };
+  return null;
 }
 
 function deepFreeze<T>(v: T): T {

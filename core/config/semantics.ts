@@ -6,6 +6,7 @@ import { parsePattern, matchesGlob, isGlob } from '../events/match.js';
 import type { Problem } from './validate.js';
 import { suggest } from './suggest.js';
 import { checkEventName, type EventNameContext } from './event-names.js';
+import { logPatternProblem } from '../health/log-pattern.js';
 
 type Map = Record<string, any>;
 const asMap = (v: unknown): Map => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Map) : {});
@@ -86,20 +87,39 @@ function checkHealth(processes: Map): Problem[] {
   const out: Problem[] = [];
   for (const [name, p] of Object.entries(processes)) {
     const h = asMap(asMap(p).health);
-    const at = (k: string) => ['processes', name, 'health', k];
-    if (typeof h.http === 'string') {
-      let ok = false;
-      try {
-        ok = ['http:', 'https:'].includes(new URL(h.http).protocol);
-      } catch { /* reported below */ }
-      if (!ok) out.push({ path: at('http'), error: errors.PIT_E_CONFIG_INVALID(`"${h.http}" is not an http:// or https:// URL`) });
+    out.push(...checkProbe(h, ['processes', name, 'health']));
+    if ('startup' in h) {
+      const s = asMap(h.startup);
+      out.push(...checkProbe(s, ['processes', name, 'health', 'startup']));
+      const checks = Object.keys(s).filter((k) => ['http', 'tcp', 'exec', 'log'].includes(k));
+      if (checks.length > 1) {
+        out.push({ path: ['processes', name, 'health', 'startup', checks[1]], key: true, error: errors.PIT_E_CONFIG_INVALID(`a startup check has one of http, tcp, exec or log; this one has ${checks.join(' and ')}`) });
+      }
     }
-    if (typeof h.tcp === 'string' && !parseHostPort(h.tcp)) {
-      out.push({ path: at('tcp'), error: errors.PIT_E_CONFIG_INVALID(`"${h.tcp}" is not host:port (e.g. "127.0.0.1:5432")`) });
-    }
-    if (typeof h.tcp === 'number' && !(h.tcp >= 1 && h.tcp <= 65535)) {
-      out.push({ path: at('tcp'), error: errors.PIT_E_CONFIG_INVALID(`port ${h.tcp} is outside 1-65535`) });
-    }
+  }
+  return out;
+}
+
+/** The values of one check (a health check or a startup check) at `path`. */
+function checkProbe(h: Map, path: string[]): Problem[] {
+  const out: Problem[] = [];
+  const at = (k: string) => [...path, k];
+  if (typeof h.log === 'string') {
+    const why = logPatternProblem(h.log);
+    if (why) out.push({ path: at('log'), error: errors.PIT_E_CONFIG_HEALTH_LOG(h.log, why) });
+  }
+  if (typeof h.http === 'string') {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(h.http).protocol);
+    } catch { /* reported below */ }
+    if (!ok) out.push({ path: at('http'), error: errors.PIT_E_CONFIG_INVALID(`"${h.http}" is not an http:// or https:// URL`) });
+  }
+  if (typeof h.tcp === 'string' && !parseHostPort(h.tcp)) {
+    out.push({ path: at('tcp'), error: errors.PIT_E_CONFIG_INVALID(`"${h.tcp}" is not host:port (e.g. "127.0.0.1:5432")`) });
+  }
+  if (typeof h.tcp === 'number' && !(h.tcp >= 1 && h.tcp <= 65535)) {
+    out.push({ path: at('tcp'), error: errors.PIT_E_CONFIG_INVALID(`port ${h.tcp} is outside 1-65535`) });
   }
   return out;
 }

@@ -40,8 +40,9 @@ function service(p: ProcessConfig, pitfile: Pitfile, image: string, names: Map<s
       .map(([dep, cond]) => [names.get(dep)!, { condition: { started: 'service_started', healthy: 'service_healthy', completed: 'service_completed_successfully' }[cond] }]),
   );
   const health = p.health && healthTest(p.health.check);
-  if (p.health && !health) warnings.push(`${p.name}: its heartbeat-file health check is not exported (Compose probes run a command)`);
+  if (p.health && !health) warnings.push(`${p.name}: its ${p.health.check.kind === 'log' ? 'log' : 'heartbeat-file'} health check is not exported (Compose probes run a command)`);
   if (p.health && (p.health.check.kind === 'http' || p.health.check.kind === 'tcp')) warnings.push(`${p.name}: its ${p.health.check.kind} health check runs python3 inside the image; an image without python3 needs another test`);
+  if (p.health?.startup) warnings.push(`${p.name}: its startup check (health.startup) is not exported (Compose has start_period only)`);
   const cwd = relative(pitfile.root, p.cwd);
   return {
     image,
@@ -73,6 +74,7 @@ function healthTest(c: HealthCheck): string[] | null {
     case 'exec':
       return Array.isArray(c.command) ? ['CMD', ...c.command.map(dollars)] : ['CMD-SHELL', dollars(c.command)];
     case 'file':
+    case 'log':
       return null;
   }
 }

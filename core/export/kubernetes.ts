@@ -83,9 +83,10 @@ function probes(p: ProcessConfig, warnings: string[]): Record<string, unknown> {
   } else if (c.kind === 'tcp') action = { tcpSocket: { port: c.port } };
   else if (c.kind === 'exec') action = { exec: { command: argvOf(c.command) } };
   else {
-    warnings.push(`${p.name}: its heartbeat-file health check is not exported (use an exec probe)`);
+    warnings.push(`${p.name}: its ${c.kind === 'log' ? 'log' : 'heartbeat-file'} health check is not exported (use an exec probe)`);
     return {};
   }
+  if (h.startup) warnings.push(`${p.name}: its startup check (health.startup) is not exported; the startupProbe repeats the health check`);
   const period = { periodSeconds: Math.max(1, Math.round(h.intervalMs / 1000)), timeoutSeconds: Math.max(1, Math.round(h.timeoutMs / 1000)), failureThreshold: h.failures };
   return {
     startupProbe: { ...action, ...period, failureThreshold: Math.max(h.failures, Math.ceil(h.startPeriodMs / Math.max(1000, h.intervalMs)) + h.failures) },

@@ -5,7 +5,7 @@ import { request as requestTls } from 'node:https';
 import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import type { HealthCheck } from '../model/pitfile.js';
+import type { PolledCheck } from '../model/pitfile.js';
 
 export interface ProbeContext {
   timeoutMs: number;
@@ -13,8 +13,22 @@ export interface ProbeContext {
   env: NodeJS.ProcessEnv;
 }
 
+/** What a passing `check` showed, for the healthy event's reason. */
+export function describePass(check: PolledCheck): string {
+  switch (check.kind) {
+    case 'http':
+      return `GET ${check.url} answered 2xx`;
+    case 'tcp':
+      return `connected to ${check.host}:${check.port}`;
+    case 'exec':
+      return `probe command exited with 0`;
+    case 'file':
+      return `${check.path} is fresh`;
+  }
+}
+
 /** Run `check` once: null when healthy, else why not. */
-export function probe(check: HealthCheck, ctx: ProbeContext): Promise<string | null> {
+export function probe(check: PolledCheck, ctx: ProbeContext): Promise<string | null> {
   switch (check.kind) {
     case 'http':
       return probeHttp(check.url, ctx.timeoutMs);

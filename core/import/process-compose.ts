@@ -1,12 +1,15 @@
 // process-compose.yaml: each process runs its command through a shell, as a
 // pitfile string does. Probes follow Kubernetes' shape: a readiness probe is
-// the process's health; a liveness probe also restarts it when it fails.
+// the process's health (restart: false); a liveness probe also restarts it
+// when it fails. ready_log_line is a substring of a line: a log check with
+// the text escaped.
 import { parse } from 'yaml';
 import { Draft, type Spec } from './draft.js';
 import { dotenvNote, literalDollars, loadTimeReferences } from './env-references.js';
 import { formatDuration, pitSignal } from './units.js';
+import { literalLogPattern } from '../health/log-pattern.js';
 
-const handled = ['command', 'working_dir', 'environment', 'depends_on', 'readiness_probe', 'liveness_probe', 'availability', 'disabled', 'shutdown', 'description'];
+const handled = ['command', 'working_dir', 'environment', 'depends_on', 'readiness_probe', 'liveness_probe', 'ready_log_line', 'availability', 'disabled', 'shutdown', 'description'];
 
 export const looksLikeProcessCompose = (data: unknown) =>
   !!data && typeof data === 'object' && 'processes' in data && !('services' in data) && !('apps' in data) && typeof (data as Spec).processes === 'object';
@@ -23,10 +26,11 @@ export function importProcessCompose(draft: Draft, text: string): void {
     if (key === 'environment') draft.changed(null, null, 'top-level environment is given to every process (in its env)');
     else draft.unmapped(null, null, `top-level ${key}${key.startsWith('log') ? ': Pit keeps one log per process in .pit/logs/' : ''}`);
   }
-  for (const [source, p] of Object.entries((data.processes ?? {}) as Record<string, Spec>)) proc(draft, source, p ?? {}, globalEnv, literal);
+  const all = (data.processes ?? {}) as Record<string, Spec>;
+  for (const [source, p] of Object.entries(all)) proc(draft, source, p ?? {}, globalEnv, literal, all);
 }
 
-function proc(draft: Draft, source: string, p: Spec, globalEnv: Record<string, string>, literal: boolean): void {
+function proc(draft: Draft, source: string, p: Spec, globalEnv: Record<string, string>, literal: boolean, all: Record<string, Spec>): void {
   const spec: Spec = {};
   const name = draft.addProcess(source, spec);
   const refs = (t: unknown, key: string) => {
@@ -44,18 +48,21 @@ function proc(draft: Draft, source: string, p: Spec, globalEnv: Record<string, s
   for (const [dep, opts] of Object.entries((p.depends_on ?? {}) as Record<string, Spec>)) {
     const c = String(opts?.condition ?? 'process_started');
     const cond = ({ process_started: 'started', process_healthy: 'healthy', process_completed_successfully: 'completed', process_completed: 'completed' } as const)[c as 'process_started'];
-    draft.need(name, dep, cond ?? 'started');
+    // Its ready_log_line is its health (or its startup check): waiting for healthy waits for the line.
+    const logReady = c === 'process_log_ready' && !!all[dep]?.ready_log_line;
+    draft.need(name, dep, logReady ? 'healthy' : (cond ?? 'started'));
     if (c === 'process_completed') draft.changed(name, 'depends_on', `${dep}: process_completed waits for any exit; Pit's completed waits for exit code 0`);
-    if (c === 'process_log_ready') draft.unmapped(name, 'depends_on', `${dep}: process_log_ready: Pit has no log readiness yet; waits for it to be started`);
-    else if (!cond) draft.unmapped(name, 'depends_on', `${dep}: condition ${c}; waits for it to be started`);
+    if (c === 'process_log_ready') {
+      if (!logReady) draft.unmapped(name, 'depends_on', `${dep}: process_log_ready, but ${dep} has no ready_log_line; waits for it to be started`);
+      else if (all[dep].readiness_probe || all[dep].liveness_probe) draft.changed(name, 'depends_on', `${dep}: process_log_ready becomes healthy, which waits for ${dep}'s probe to pass after the line too`);
+    } else if (!cond) draft.unmapped(name, 'depends_on', `${dep}: condition ${c}; waits for it to be started`);
   }
   probes(draft, name, spec, p, refs);
   availability(draft, name, spec, p.availability);
   shutdown(draft, name, spec, p.shutdown, refs);
-  if (p.ready_log_line) draft.unmapped(name, null, `ready_log_line ${JSON.stringify(p.ready_log_line)}: Pit has no log readiness yet`);
   if (p.log_location) draft.unmapped(name, null, `log_location ${p.log_location}: Pit writes .pit/logs/${name}.log`);
   for (const k of Object.keys(p)) {
-    if (handled.includes(k) || k === 'ready_log_line' || k === 'log_location') continue;
+    if (handled.includes(k) || k === 'log_location') continue;
     const why: Record<string, string> = { replicas: 'Pit has no replicas yet; one copy runs', is_daemon: 'Pit supervises processes that stay in the foreground', namespace: 'Pit has no namespaces', vars: 'Go template variables are not expanded' };
     draft.unmapped(name, null, `${k} ${JSON.stringify(p[k])}${why[k] ? `: ${why[k]}` : ''}`);
   }
@@ -102,12 +109,15 @@ function probe(draft: Draft, name: string, pr: Spec, refs: (t: unknown, k: strin
 function probes(draft: Draft, name: string, spec: Spec, p: Spec, refs: (t: unknown, k: string) => string): void {
   const ready = p.readiness_probe && probe(draft, name, p.readiness_probe, refs);
   const live = p.liveness_probe && probe(draft, name, p.liveness_probe, refs);
-  if (ready) spec.health = ready;
-  else if (live) spec.health = live;
-  if (live) {
-    spec.restart = { ...((spec.restart as Spec) ?? {}), on_unhealthy: true };
-    if (ready) draft.unmapped(name, 'health', `liveness_probe ${JSON.stringify(p.liveness_probe)}: Pit has one probe per process (the readiness probe is used, and restarts it when it fails)`);
-  }
+  // Readiness only reports; a liveness probe restarts.
+  const health = ready || live ? { ...(ready || live), restart: !!live } : null;
+  if (ready && live) draft.unmapped(name, 'health', `liveness_probe ${JSON.stringify(p.liveness_probe)}: Pit has one probe per process (the readiness probe is used, and restarts it when it fails)`);
+  const line = p.ready_log_line === undefined || p.ready_log_line === '' ? null : literalLogPattern(String(p.ready_log_line));
+  if (line && health) {
+    spec.health = { ...health, startup: { log: line } };
+    draft.changed(name, 'health', `ready_log_line ${JSON.stringify(p.ready_log_line)} is the startup check: the probe counts from that line on`);
+  } else if (line) spec.health = { log: line };
+  else if (health) spec.health = health;
 }
 
 function availability(draft: Draft, name: string, spec: Spec, a: Spec | undefined): void {

@@ -41,14 +41,35 @@ export type HealthCheck =
   | { kind: 'http'; url: string }
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'exec'; command: string | string[] }
-  | { kind: 'file'; path: string; maxAgeMs: number };
+  | { kind: 'file'; path: string; maxAgeMs: number }
+  /** An RE2 pattern tested against each output line until one matches. */
+  | { kind: 'log'; pattern: string };
+
+/** The checks that are probed on a timer (all but log). */
+export type PolledCheck = Exclude<HealthCheck, { kind: 'log' }>;
 
 export interface HealthConfig {
   check: HealthCheck;
   intervalMs: number;
   timeoutMs: number;
   failures: number;
+  /** Failures this soon after a start do not count, until the first pass (Compose). */
   startPeriodMs: number;
+  /** Restart when unhealthy (liveness); false only reports it (readiness). */
+  restart: boolean;
+  startup: StartupConfig | null;
+}
+
+/** Kubernetes' startupProbe: health failures do not count until it passes. */
+export interface StartupConfig {
+  /** Its own check; null: the health check's first pass ends the startup. */
+  check: HealthCheck | null;
+  intervalMs: number;
+  timeoutMs: number;
+  /** The budget: not started by then, the process is reported unhealthy. */
+  withinMs: number;
+  /** Past the budget, restart it instead of only reporting. */
+  restart: boolean;
 }
 
 export interface LogsConfig {

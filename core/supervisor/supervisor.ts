@@ -16,6 +16,7 @@ import { newRunToken, RUN_VARIABLE, signalEscapees } from '../process/descendant
 import { trackRun, type TrackedRun } from '../process/escapee-tracker.js';
 import { isCgroupPopulated, killCgroup, rmCgroup, spawnInCgroup } from '../process/cgroup.js';
 import { watchHealth } from '../health/health.js';
+import { outputLines } from '../health/output-lines.js';
 import { nextState, isLive, type Input } from './states.js';
 import { RestartBudget } from './restart-budget.js';
 import { formatDuration } from '../model/units.js';
@@ -256,16 +257,20 @@ export class Supervisor {
 
   #watchHealth(): void {
     if (!this.cfg.health) return;
-    this.#stopHealth = watchHealth(this.cfg.health, { cwd: this.cfg.cwd, env: this.#env() }, {
-      healthy: () => {
+    const health = this.cfg.health;
+    this.#stopHealth = watchHealth(health, { cwd: this.cfg.cwd, env: this.#env(), lines: outputLines(this.deps.bus, this.name) }, {
+      healthy: (reason) => {
         this.healthy = true;
-        this.deps.bus.publish('process:healthy', this.name, { process: this.name });
+        this.deps.bus.publish('process:healthy', this.name, { process: this.name, reason });
       },
-      unhealthy: (failures, reason) => {
+      unhealthy: (failures, reason, during) => {
         this.healthy = false;
         const e = this.deps.bus.publish('process:unhealthy', this.name, { process: this.name, failures, reason });
-        if (this.cfg.health?.check.kind === 'file') this.deps.bus.publish('process:stale', this.name, { process: this.name, reason, cause: e.id });
-        if (this.cfg.restart.onUnhealthy && this.state === 'running') void this.restart({ cause: e.id, reason: `unhealthy after ${failures} failed probe${failures === 1 ? '' : 's'}: ${reason}` });
+        if (health.check.kind === 'file') this.deps.bus.publish('process:stale', this.name, { process: this.name, reason, cause: e.id });
+        // A readiness check (health.restart: false) and a late start without startup.restart only report.
+        const restart = during === 'startup' ? health.startup!.restart : health.restart;
+        const why = during === 'startup' ? reason : `unhealthy after ${failures} failed probe${failures === 1 ? '' : 's'}: ${reason}`;
+        if (restart && this.state === 'running') void this.restart({ cause: e.id, reason: why });
       },
     });
   }

@@ -116,7 +116,7 @@ test('compose: ${VAR} forms translate to the pitfile\'s, and one without a form 
   assert.equal(literalDollars('$HOME $$ ${X}'), '$HOME $$$$ $${X}');
 });
 
-test('process-compose: probes, availability, shutdown, disabled and dependency conditions map; replicas and ready_log_line are said', async () => {
+test('process-compose: probes, ready_log_line, availability, shutdown, disabled and dependency conditions map; replicas is said', async () => {
   const { data, report } = await imported({
     'process-compose.yaml': `version: "0.5"
 environment: [ "GLOBAL=1" ]
@@ -133,24 +133,38 @@ processes:
     availability: { restart: on_failure, backoff_seconds: 2, max_restarts: 5 }
     depends_on: { db: { condition: process_healthy }, seed: { condition: process_completed_successfully } }
     replicas: 2
-    ready_log_line: "listening"
+    ready_log_line: "listening on (tcp)"
+  web:
+    command: ./web
+    ready_log_line: "ready."
+  proxy:
+    command: ./proxy
+    depends_on: { web: { condition: process_log_ready }, api: { condition: process_log_ready }, db: { condition: process_log_ready } }
   seed:
     command: ./seed
     disabled: true
     availability: { restart: exit_on_failure }
 `,
   });
-  const { db, api, seed } = data.processes;
-  assert.deepEqual(db.health, { exec: 'pg_isready', interval: '2s', failures: 4, start_period: '3s' });
+  const { db, api, seed, web, proxy } = data.processes;
+  assert.deepEqual(db.health, { exec: 'pg_isready', interval: '2s', failures: 4, start_period: '3s', restart: false });
   assert.deepEqual(db.stop, { signal: 'SIGINT', timeout: '20s' });
-  assert.deepEqual(api.health, { http: 'http://127.0.0.1:8080/health' });
-  assert.deepEqual(api.restart, { on_unhealthy: true, policy: 'on-failure', delay: '2s', max_restarts: 5 });
+  assert.deepEqual(api.health, { http: 'http://127.0.0.1:8080/health', restart: true, startup: { log: 'listening on \\(tcp\\)' } });
+  assert.deepEqual(api.restart, { policy: 'on-failure', delay: '2s', max_restarts: 5 });
+  assert.deepEqual(web.health, { log: 'ready\\.' });
+  assert.deepEqual(proxy.depends_on, { web: 'healthy', api: 'healthy', db: 'started' });
   assert.deepEqual(api.env, { GLOBAL: '1', PORT: '8080' });
   assert.equal(api.cwd, 'services/api');
   assert.deepEqual(api.depends_on, { db: 'healthy', seed: 'completed' });
   assert.equal(seed.autostart, false);
   assert.deepEqual(seed.restart, { policy: 'on-failure' });
-  for (const said of [/api: not mapped: replicas 2: Pit has no replicas yet/, /api: not mapped: ready_log_line "listening": Pit has no log readiness yet/, /db: stop: not mapped: shutdown\.command "pg_ctl stop"/]) {
+  for (const said of [
+    /api: not mapped: replicas 2: Pit has no replicas yet/,
+    /api: health: note: ready_log_line "listening on \(tcp\)" is the startup check/,
+    /proxy: depends_on: not mapped: db: process_log_ready, but db has no ready_log_line; waits for it to be started/,
+    /proxy: depends_on: note: api: process_log_ready becomes healthy/,
+    /db: stop: not mapped: shutdown\.command "pg_ctl stop"/,
+  ]) {
     assert.ok(report.some((l) => said.test(l)), `the report says ${said}`);
   }
 });
