@@ -51,6 +51,7 @@ function service(p: ProcessConfig, pitfile: Pitfile, image: string, names: Map<s
     ...(Object.keys(p.env).length ? { environment: Object.fromEntries(Object.keys(p.env).sort().map((k) => [k, composeValue(p.env[k])])) } : {}),
     ...(p.envFiles.length ? { env_file: p.envFiles.map((f) => relative(pitfile.root, f)) } : {}),
     restart: { always: 'always', 'on-failure': 'on-failure', never: 'no' }[p.restart.policy],
+    ...(p.profiles.length ? { profiles: p.profiles } : {}),
     ...(Object.keys(depends).length ? { depends_on: depends } : {}),
     ...(health && p.health
       ? { healthcheck: { test: health, interval: secs(p.health.intervalMs), timeout: secs(p.health.timeoutMs), retries: p.health.failures, start_period: secs(p.health.startPeriodMs) } }
