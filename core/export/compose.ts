@@ -27,7 +27,7 @@ export function exportCompose(pitfile: Pitfile, image: string | null): Exported 
     if (!img) throw new Error(`no image for process "${p.name}": set export.image (or export.images.${p.name}) in the pitfile, or pass --image`);
     services[names.get(p.name)!] = service(p, pitfile, img, names, warnings);
   }
-  warnings.push(...unsupported(pitfile, 'Compose', { timers: false }));
+  warnings.push(...unsupported(pitfile, 'Compose', { timers: false, profiles: true }));
   // No top-level name: Compose takes the project's name from the folder, as the pitfile does.
   const doc = { services };
   return { files: { 'compose.yaml': header(pitfile, 'compose', warnings) + stringify(doc, { lineWidth: 0, version: '1.1' }) }, warnings };
