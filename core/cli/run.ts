@@ -36,12 +36,13 @@ Examples:
   engine run --profile dev         # also the processes with profiles: [dev]
   engine run --config config.example.yaml
   engine run --daemon              # in the background; engine shutdown stops it
+  engine run --daemon api          # names and flags reach the engine in the background
   engine run --daemon --dashboard  # every flag works in the background too`)
     .option('-d, --daemon', 'run in the background: log to .pit/engine.log, pid in .pit/engine.pid')
     .option('--dashboard [host:port]', 'serve the web dashboard (default 127.0.0.1:7411); the address to open is printed once')
-    .option('--except <name>', 'start all but this process (repeat it, or a,b)', collect, [])
-    .option('--profile <name>', 'also start processes with this profile (repeat it, or a,b)', collect, [])
-    .action(async (names: string[], opts: { daemon?: boolean; dashboard?: string | boolean; except: string[]; profile: string[] }, cmd: Command) => {
+    .option('--except <name>', 'start all but this process (repeat it, or a,b)', collect)
+    .option('--profile <name>', 'also start processes with this profile (repeat it, or a,b)', collect)
+    .action(async (names: string[], opts: { daemon?: boolean; dashboard?: string | boolean; except?: string[]; profile?: string[] }, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       // The foreground engine owns its signals before it loads anything (see signals.ts);
       // the command that starts a daemon has nothing to stop and keeps Node's defaults.
@@ -225,7 +226,7 @@ function stopOnRequest(engine: Engine, terminal: Terminal, onStop: () => void): 
 }
 
 /** A repeatable option's values so far plus this one's, split at commas. */
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
