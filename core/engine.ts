@@ -7,6 +7,7 @@ import { EventBus, type Recording } from './events/bus.js';
 import type { Pitfile } from './model/pitfile.js';
 import { Supervisor } from './supervisor/supervisor.js';
 import { startWhenReady, stopInOrder, startInOrder, PendingStarts, type Outcomes, type StopCause } from './supervisor/dependencies.js';
+import { selectProcesses, withDependencies, reselect, notStartedNotes, type RunRequest, type Selection } from './supervisor/selection.js';
 import type { Cause } from './events/cause.js';
 import { changedKeys } from './config/changed-keys.js';
 import { ensureStateDir } from './state-dir.js';
@@ -35,6 +36,8 @@ export interface EngineOptions {
   /** Receives the engine's own notes for a person (a suspended reaction, …). */
   log?: (text: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Which processes to start (engine run api, --except, --profile); kept across reloads. Default: every one without a profile. */
+  select?: RunRequest;
 }
 
 /** What a reload changed, by process name. */
@@ -68,7 +71,26 @@ export class Engine {
     this.#pitfile = pitfile;
     this.#startedWith = pitfile;
     this.#output = new ProcessOutput(() => this.#pitfile, this.bus, opts.lines);
+    this.#selection = selectProcesses(pitfile, opts.select);
+    this.#notStarted = new Map(this.#selection.notStarted);
+    // A process is "not started" until something first asks it to start or wait.
+    this.bus.on('process:*:state', (e) => {
+      if (e.type === 'process:state' && e.from === 'stopped') this.#notStarted.delete(e.process);
+    });
   }
+
+  /** The processes started at launch (and by the last reload): engine run's request applied to the pitfile. */
+  get selection(): Selection {
+    return this.#selection;
+  }
+
+  /** Why `name` has not been started since the engine began ("profile dev not active"), or null once it has been. */
+  notStartedWhy(name: string): string | null {
+    return this.#notStarted.get(name) ?? null;
+  }
+
+  #selection: Selection;
+  #notStarted: Map<string, string>;
 
   get pitfile(): Pitfile {
     return this.#pitfile;
@@ -127,7 +149,8 @@ export class Engine {
       this.bus.publish('engine:orphan', report.name, { process: report.name, pid: report.pid, outcome: report.outcome });
     }
     await this.#arm();
-    for (const cfg of Object.values(this.#pitfile.processes)) this.#add(cfg.name);
+    for (const cfg of Object.values(this.#pitfile.processes)) this.#add(cfg.name, this.#selection.start.has(cfg.name));
+    notStartedNotes([...this.#notStarted.keys()], this.#notStarted).forEach((line) => this.opts.log?.(line));
   }
 
   /**
@@ -136,6 +159,8 @@ export class Engine {
    * Watchers and reactions are re-armed.
    */
   async apply(next: Pitfile, cause: Cause = {}): Promise<ConfigDiff> {
+    // The same request on the new pitfile; one it cannot satisfy is refused before anything changes.
+    const selection = selectProcesses(next, this.opts.select, { lenient: true });
     const before = this.#pitfile.processes;
     const after = next.processes;
     const diff: ConfigDiff = {
@@ -158,7 +183,12 @@ export class Engine {
     this.#pitfile = next;
     await this.#pluginHost();
     await this.#arm();
-    for (const n of [...diff.changed, ...diff.added]) this.#add(n, why(n));
+    const { starts, notStarted } = reselect(selection, diff, this.#notStarted);
+    this.#selection = selection;
+    this.#notStarted = notStarted;
+    for (const n of [...diff.changed, ...diff.added]) this.#add(n, starts.has(n), why(n));
+    for (const n of starts) if (!diff.changed.includes(n) && !diff.added.includes(n)) void this.#startAfterDependencies(this.#supervisor(n), { cause: cause.cause, reason: 'needed after the reload' });
+    notStartedNotes(diff.added, notStarted).forEach((line) => this.opts.log?.(line));
     return diff;
   }
 
@@ -221,6 +251,7 @@ export class Engine {
     try {
       const loaded = await loadPitfile({ config: file, env: this.opts.env, plugins: true, machine: true });
       next = loaded.pitfile;
+      selectProcesses(next, this.opts.select, { lenient: true });
       for (const w of loaded.warnings) this.opts.log?.(formatPitWarning(w));
     } catch (e) {
       // A file that cannot be read (removed mid-save, …) is refused like an invalid one.
@@ -289,7 +320,9 @@ export class Engine {
    */
   startProcesses(names: string[], cause: Cause = {}): Promise<Outcomes> {
     names.forEach((n) => this.#supervisor(n));
-    return startInOrder(this.bus, names, this.#lookup, this.#pending, cause);
+    // One left out at launch (engine run api, a profile, autostart: false) brings what it needs that never started either.
+    const group = withDependencies(names, this.#pitfile.processes, (n) => this.#notStarted.has(n));
+    return startInOrder(this.bus, group, this.#lookup, this.#pending, cause);
   }
 
   /** Stop processes, dependents before what they depend on (engine stop); a start still waiting is called off. */
@@ -312,13 +345,13 @@ export class Engine {
     return sup;
   }
 
-  /** Create the supervisor of `name` and start it once its dependencies allow. */
-  #add(name: string, cause: Cause = {}): void {
+  /** Create the supervisor of `name` and, when `start`, start it once its dependencies allow. */
+  #add(name: string, start: boolean, cause: Cause = {}): void {
     const cfg = this.#pitfile.processes[name];
     const sink = { attach: (n: string, child: ChildProcess) => this.#output.attach(n, child) };
     const sup = new Supervisor(cfg, { bus: this.bus, stateDir: this.#pitfile.settings.stateDir, output: sink, baseEnv: this.opts.env ?? process.env, cgroup: this.#cgroup });
     this.supervisors.set(name, sup);
-    if (cfg.autostart) void this.#startAfterDependencies(sup, cause);
+    if (start) void this.#startAfterDependencies(sup, cause);
   }
 
   /** At start-up (and for a process a reload adds or changes): wait as long as it takes, shown as waiting. */

@@ -415,6 +415,23 @@ export const errors = {
       ? 'remove installer.index_url, or set installer.backend: pip to install with pip inside the conda environment'
       : 'configure the source in pyproject.toml and remove installer.index_url, or set installer.edit_project: false to install with pip from index_url',
   ]),
+  // run: which processes engine run starts (engine run api, --except, --profile)
+  PIT_E_RUN_PROCESS_UNKNOWN: make('PIT_E_RUN_PROCESS_UNKNOWN', (where: string, name: string, known: string) => [
+    `${where} names "${name}", and the pitfile has no such process`,
+    `use one of: ${known}`,
+  ]),
+  PIT_E_RUN_EXCLUDED_DEPENDENCY: make('PIT_E_RUN_EXCLUDED_DEPENDENCY', (name: string, dep: string) => [
+    `${name} depends on ${dep}, which --except ${dep} leaves out`,
+    `leave ${name} out too (--except ${dep},${name}), or drop ${dep} from --except`,
+  ]),
+  PIT_E_RUN_PROFILE_DEPENDENCY: make('PIT_E_RUN_PROFILE_DEPENDENCY', (name: string, dep: string, profiles: string[]) => [
+    `${name} depends on ${dep}, which runs only with ${profiles.length === 1 ? 'profile' : 'profiles'} ${profiles.join(', ')}, not active`,
+    `activate it (engine run --profile ${profiles[0]}), name ${dep} too (engine run ${name} ${dep}), or remove the dependency`,
+  ]),
+  PIT_E_RUN_PROFILE_UNKNOWN: make('PIT_E_RUN_PROFILE_UNKNOWN', (profile: string, known: string) => [
+    `--profile ${profile}: no process has this profile`,
+    `use one of: ${known}`,
+  ]),
 } as const;
 
 export type PitErrorCode = keyof typeof errors;

@@ -27,8 +27,9 @@ const ENGINE_LOG_KEEP = 3;
 export const isDaemon = () => Boolean(process.env.PIT_DAEMON);
 
 /**
- * Start `engine run` for `pitfile` in the background, with the flags `run`
- * was given (`run`: its command); resolves to the exit code of this command.
+ * Start `engine run` for `pitfile` in the background, with the flags and
+ * process names `run` was given (`run`: its command); resolves to the exit
+ * code of this command.
  */
 export async function startDaemon(pitfile: Pitfile, run: Command): Promise<number> {
   const { stateDir } = pitfile.settings;
@@ -38,7 +39,7 @@ export async function startDaemon(pitfile: Pitfile, run: Command): Promise<numbe
   const logStart = sizeOf(files.log);
   const out = openPrivate(files.log, APPEND);
   const [node, ...args] = engineCommand();
-  const child = spawn(node, [...args, 'run', '--config', pitfile.file, ...runFlags(run)], {
+  const child = spawn(node, [...args, 'run', '--config', pitfile.file, ...runFlags(run), ...run.processedArgs.flat()], {
     detached: true,
     stdio: ['ignore', out, out, 'ipc'],
     env: { ...process.env, PIT_DAEMON: '1' },

@@ -13,7 +13,7 @@ interface Result {
 }
 
 const verbs = {
-  start: 'start processes in dependency order, each once its depends_on holds (a start also forgives a spent restart budget)',
+  start: 'start processes in dependency order, each once its depends_on holds (a start also forgives a spent restart budget); one engine run left out brings what it needs that was left out too',
   stop: 'stop processes and their whole process groups, dependents first',
   restart: 'restart processes: stop them dependents first, then start them in dependency order',
 } as const;

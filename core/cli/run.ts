@@ -9,12 +9,14 @@ import type { Terminal } from './terminal.js';
 import { isInTerminal, ownSignals, type SignalOwner } from './signals.js';
 import type { ListenConfig, Pitfile } from '../model/pitfile.js';
 import type { EventOf } from '../events/catalog.js';
+import type { RunRequest } from '../supervisor/selection.js';
 
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .summary('start every process and keep it running (foreground)')
+    .summary('start every process, or the ones named, and keep them running (foreground)')
     .description('Start the processes in dependency order, supervise them, and stream their output. Ctrl-C stops all of them.')
+    .argument('[name...]', 'start only these processes and what they depend on')
     .addHelpText('after', `
 Exit codes: 0 all stopped cleanly, 1 failed to start or a process had to be killed.
 
@@ -22,14 +24,25 @@ Signals: Ctrl-C (SIGINT) or SIGTERM stops every process; a second one kills them
 SIGHUP reloads the pitfile, except in a terminal: there it means the terminal closed,
 and everything stops as on Ctrl-C (engine reload reloads in both cases).
 
+Which processes: all but those with autostart: false or with "profiles" none of
+which is active. Named ones start with what they depend on (their profiles count
+as active); the rest show as "not started" with why, and engine start NAME
+starts one later, with what it needs. A reload keeps the same choice.
+
 Examples:
   engine run
+  engine run api worker            # these two and what they depend on
+  engine run --except web          # all but web (an error if something started needs web)
+  engine run --profile dev         # also the processes with profiles: [dev]
   engine run --config config.example.yaml
   engine run --daemon              # in the background; engine shutdown stops it
+  engine run --daemon api          # names and flags reach the engine in the background
   engine run --daemon --dashboard  # every flag works in the background too`)
     .option('-d, --daemon', 'run in the background: log to .pit/engine.log, pid in .pit/engine.pid')
     .option('--dashboard [host:port]', 'serve the web dashboard (default 127.0.0.1:7411); the address to open is printed once')
-    .action(async (opts: { daemon?: boolean; dashboard?: string | boolean }, cmd: Command) => {
+    .option('--except <name>', 'start all but this process (repeat it, or a,b)', collect)
+    .option('--profile <name>', 'also start processes with this profile (repeat it, or a,b)', collect)
+    .action(async (names: string[], opts: { daemon?: boolean; dashboard?: string | boolean; except?: string[]; profile?: string[] }, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       // The foreground engine owns its signals before it loads anything (see signals.ts);
       // the command that starts a daemon has nothing to stop and keeps Node's defaults.
@@ -40,17 +53,19 @@ Examples:
         (await import('./validate.js')).printWarnings(warnings);
         // Checked here, so a bad flag is said to this terminal, not into a daemon's log.
         const dashboard = await dashboardOption(opts.dashboard);
+        const select: RunRequest = { names, except: opts.except, profiles: opts.profile };
+        (await import('../supervisor/selection.js')).selectProcesses(pitfile, select);
         if (opts.daemon) {
           const { startDaemon } = await import('./daemon.js');
           process.exitCode = await startDaemon(pitfile, cmd);
-        } else process.exitCode = await run(pitfile, dashboard, signals!);
+        } else process.exitCode = await run(pitfile, dashboard, signals!, select);
       } catch (e) {
         process.exitCode = reportError(e);
       }
     });
 }
 
-async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: SignalOwner): Promise<number> {
+async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: SignalOwner, select: RunRequest): Promise<number> {
   const { Terminal, isAnsiTerminal } = await import('./terminal.js');
   const { watchStartup, showStartup } = await import('./startup.js');
   const { announceDaemon, isDaemon } = await import('./daemon.js');
@@ -71,6 +86,7 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
   // Loaded here, so the other verbs start without the engine's modules.
   const { Engine } = await import('../engine.js');
   const engine = new Engine(pitfile, {
+    select,
     log: (text: string) => terminal.note(text),
     // A daemon's processes are in their own logs already; engine.log stays the engine's.
     lines: isDaemon() ? () => {} : (name: string, stream: 'out' | 'err', lines: Buffer[]) => terminal.lines(name, stream, lines),
@@ -207,6 +223,11 @@ function stopOnRequest(engine: Engine, terminal: Terminal, onStop: () => void): 
     };
   });
   return { finished, stop: (why) => stop(why), isStopping: () => stopping };
+}
+
+/** A repeatable option's values so far plus this one's, split at commas. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
 /** --dashboard's address: none, the default, or host:port as written. */

@@ -13,7 +13,7 @@ import type { ProcessConfig } from '../model/pitfile.js';
 export type Outcome = { ok: true; detail: string } | { ok: false; detail: string };
 
 export interface StartupWatch {
-  /** One promise per autostart process, settling on its first verdict. */
+  /** One promise per process started at launch, settling on its first verdict. */
   outcomes: Map<string, Promise<Outcome>>;
   /** Settle every outcome still pending with `detail` (the engine is stopping) and stop listening. */
   abandon(detail: string): void;
@@ -27,7 +27,7 @@ interface Pending {
   settle(o: Outcome): void;
 }
 
-/** Watch the autostart processes of `engine`'s pitfile; call before `engine.start()`. */
+/** Watch the processes `engine` starts at launch; call before `engine.start()`. */
 export function watchStartup(engine: Engine): StartupWatch {
   const { processes } = engine.pitfile;
   const pending = new Map<string, Pending>();
@@ -47,7 +47,7 @@ export function watchStartup(engine: Engine): StartupWatch {
     }),
   );
   for (const cfg of Object.values(processes)) {
-    if (!cfg.autostart) continue;
+    if (!engine.selection.start.has(cfg.name)) continue;
     outcomes.set(
       cfg.name,
       new Promise<Outcome>((resolve) => {
@@ -62,7 +62,7 @@ export function watchStartup(engine: Engine): StartupWatch {
       }),
     );
   }
-  for (const cfg of Object.values(processes)) if (cfg.autostart) offs.push(...listen(engine, cfg, pending));
+  for (const cfg of Object.values(processes)) if (engine.selection.start.has(cfg.name)) offs.push(...listen(engine, cfg, pending));
   // A dependency that failed leaves its dependents waiting for good: say so instead of spinning.
   for (const cfg of Object.values(processes)) {
     for (const dep of Object.keys(cfg.dependsOn)) {

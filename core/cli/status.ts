@@ -60,6 +60,7 @@ export function formatStatus(processes: ProcessView[], paint = painter()): strin
 /** "waiting for api: healthy", "exited (1)", "exited (SIGKILL)", else the state. */
 function stateCell(p: ProcessView): string {
   if (p.state === 'waiting' && p.waiting_for) return `waiting for ${p.waiting_for}`;
+  if (p.state === 'stopped' && p.not_started) return `not started (${p.not_started})`;
   if (p.state === 'exited' && p.last_exit) return `exited (${p.last_exit.signal ?? p.last_exit.code})`;
   return p.state;
 }

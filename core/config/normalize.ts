@@ -129,6 +129,7 @@ function normalizeProcess(name: string, p: Map, at: (p: string) => string): M.Pr
     env: Object.fromEntries(Object.entries<unknown>(p.env ?? {}).map(([k, v]) => [k, String(v)])),
     envFiles: list<string>(p.env_file).map(at),
     autostart: p.autostart ?? schemaDefault('process', 'autostart'),
+    profiles: [...new Set<string>(p.profiles ?? [])],
     dependsOn,
     restart: {
       policy: restart.policy,

@@ -19,6 +19,8 @@ export interface ProcessView {
   state: ProcessState;
   /** While waiting: what for ("api: healthy"); else null. */
   waiting_for: string | null;
+  /** Never started since the engine began: why ("not selected: engine run api", "profile dev not active", "autostart: false"); else null. */
+  not_started: string | null;
   pid: number | null;
   /** Seconds since it last started; null while not running. */
   uptime_s: number | null;
@@ -44,6 +46,7 @@ export class ProcessViews {
   constructor(
     private readonly supervisors: () => Iterable<Supervisor>,
     bus: EventBus,
+    private readonly notStartedWhy: (name: string) => string | null = () => null,
   ) {
     // The installer reports each install as process:<name>:install; a heal is one that worked.
     this.#off = bus.on('process:*:install', (e) => {
@@ -77,6 +80,7 @@ export class ProcessViews {
         name: s.name,
         state: s.state,
         waiting_for: s.state === 'waiting' ? s.waitingFor : null,
+        not_started: s.state === 'stopped' ? this.notStartedWhy(s.name) : null,
         pid: running ? s.pid : null,
         uptime_s: running && s.startedAt ? Math.round((now - s.startedAt) / 1000) : null,
         restarts: s.restarts,

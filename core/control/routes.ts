@@ -74,8 +74,9 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     // wait for depends_on as start-up does, stop takes dependents first.
     const group = { start: 'startProcesses', stop: 'stopProcesses', restart: 'restartProcesses' } as const;
     const outcomes = await engine[group[action]](names, { reason: personReason(action, viaOf(body?.via)), ...(cause ? { cause } : {}) });
+    // A start also answers for the dependencies it started with them (ones never started before).
     const results = await Promise.all(
-      names.map(async (name) => {
+      [...new Set([...names, ...outcomes.keys()])].map(async (name) => {
         const e = outcomes.get(name);
         if (e) return { name, ok: false, error: e instanceof PitError ? `${e.message} [${e.code}]${e.fix ? `; fix: ${e.fix}` : ''}` : e.message };
         if (action !== 'stop') await leftStarting(engine, name);

@@ -77,8 +77,8 @@ export function cronJobs(pitfile: Pitfile): CronJob[] {
   return out;
 }
 
-/** What no exporter can carry over: reactions (but cron runs, where the target has timers), watchers, installs, heartbeat, plugins. */
-export function unsupported(pitfile: Pitfile, target: string, opts: { timers: boolean }): string[] {
+/** What no exporter can carry over: reactions (but cron runs, where the target has timers), watchers, installs, heartbeat, plugins; profiles but to Compose. */
+export function unsupported(pitfile: Pitfile, target: string, opts: { timers: boolean; profiles?: boolean }): string[] {
   const out: string[] = [];
   const timerCount = opts.timers ? cronJobs(pitfile).length : 0;
   const reactions = pitfile.reactions.length - (opts.timers ? pitfile.reactions.filter((r) => /^cron:/.test(r.on) && r.do.every((a) => a.action === 'run')).length : 0);
@@ -92,6 +92,7 @@ export function unsupported(pitfile: Pitfile, target: string, opts: { timers: bo
   if (pitfile.plugins.length) out.push(`${pitfile.plugins.length} plugin(s) are not exported`);
   for (const p of Object.values(pitfile.processes)) {
     if (p.limits?.action === 'restart' || p.limits?.action === 'stop') out.push(`${p.name}: limits.action ${p.limits.action} becomes a hard limit (the target kills at the limit, it does not wait "for")`);
+    if (p.profiles.length && !opts.profiles) out.push(`${p.name}: profiles ${p.profiles.join(', ')} are not exported: ${target} runs it with the others`);
   }
   return out;
 }

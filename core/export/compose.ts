@@ -27,7 +27,7 @@ export function exportCompose(pitfile: Pitfile, image: string | null): Exported 
     if (!img) throw new Error(`no image for process "${p.name}": set export.image (or export.images.${p.name}) in the pitfile, or pass --image`);
     services[names.get(p.name)!] = service(p, pitfile, img, names, warnings);
   }
-  warnings.push(...unsupported(pitfile, 'Compose', { timers: false }));
+  warnings.push(...unsupported(pitfile, 'Compose', { timers: false, profiles: true }));
   // No top-level name: Compose takes the project's name from the folder, as the pitfile does.
   const doc = { services };
   return { files: { 'compose.yaml': header(pitfile, 'compose', warnings) + stringify(doc, { lineWidth: 0, version: '1.1' }) }, warnings };
@@ -52,6 +52,7 @@ function service(p: ProcessConfig, pitfile: Pitfile, image: string, names: Map<s
     ...(Object.keys(p.env).length ? { environment: Object.fromEntries(Object.keys(p.env).sort().map((k) => [k, composeValue(p.env[k])])) } : {}),
     ...(p.envFiles.length ? { env_file: p.envFiles.map((f) => relative(pitfile.root, f)) } : {}),
     restart: { always: 'always', 'on-failure': 'on-failure', never: 'no' }[p.restart.policy],
+    ...(p.profiles.length ? { profiles: p.profiles } : {}),
     ...(Object.keys(depends).length ? { depends_on: depends } : {}),
     ...(health && p.health
       ? { healthcheck: { test: health, interval: secs(p.health.intervalMs), timeout: secs(p.health.timeoutMs), retries: p.health.failures, start_period: secs(p.health.startPeriodMs) } }

@@ -71,7 +71,7 @@ function service(draft: Draft, source: string, s: Service): void {
   else if (s.stop_grace_period !== undefined) draft.unmapped(name, 'stop', `stop_grace_period ${s.stop_grace_period}: not a duration here`);
   if (Object.keys(stop).length) spec.stop = stop;
   deploy(draft, name, spec, s.deploy);
-  if (s.profiles) draft.unmapped(name, null, `profiles ${JSON.stringify(s.profiles)}: Pit has no profiles yet; the process always runs`);
+  profiles(draft, name, spec, s.profiles);
   const containerKeys = Object.keys(s).filter((k) => containerOnly.includes(k) && !['image', 'build'].includes(k));
   if (containerKeys.length) draft.unmapped(name, null, `${containerKeys.map((k) => `${k}${summary(s[k])}`).join('; ')}: container settings; Pit runs the process on this machine`);
   for (const k of Object.keys(s)) {
@@ -179,6 +179,16 @@ function dependsOn(draft: Draft, name: string, deps: unknown): void {
     if (opts.restart === true) draft.unmapped(name, 'depends_on', `${dep}: restart: true (restart this when ${dep} restarts): use a reaction on process:${dep}:state`);
     if (opts.required === false) draft.changed(name, 'depends_on', `${dep}: required: false; Pit waits for it when it is defined`);
   }
+}
+
+/** Compose's profiles are Pit's: the process runs with engine run --profile NAME, or when named. */
+function profiles(draft: Draft, name: string, spec: Spec, p: unknown): void {
+  if (p === undefined || p === null) return;
+  const list = Array.isArray(p) ? [...new Set(p.map(String))] : [];
+  const valid = list.filter((x) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(x));
+  if (valid.length) spec.profiles = valid;
+  const bad = Array.isArray(p) ? list.filter((x) => !valid.includes(x)) : [JSON.stringify(p)];
+  if (bad.length) draft.unmapped(name, 'profiles', `profiles ${bad.join(', ')}: not a profile name (letters, digits, "_", "." and "-")`);
 }
 
 function deploy(draft: Draft, name: string, spec: Spec, d: Spec | undefined): void {

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { Document, isMap, isPair, isScalar, isSeq, visit, type Pair, type YAMLMap } from 'yaml';
 import type { Draft, Spec } from './draft.js';
 
-const keyOrder = ['command', 'cwd', 'env', 'env_file', 'autostart', 'depends_on', 'restart', 'stop', 'limits', 'health', 'logs'];
+const keyOrder = ['command', 'cwd', 'env', 'env_file', 'autostart', 'profiles', 'depends_on', 'restart', 'stop', 'limits', 'health', 'logs'];
 
 const ordered = (spec: Spec): Spec =>
   Object.fromEntries(Object.entries(spec).sort(([a], [b]) => rank(a) - rank(b)));

@@ -86,6 +86,8 @@ export interface ProcessConfig {
   /** Absolute paths, read at each start, later files win. */
   envFiles: string[];
   autostart: boolean;
+  /** Runs only when one of these is active (engine run --profile); empty: always. */
+  profiles: string[];
   dependsOn: Record<string, DependencyCondition>;
   restart: RestartConfig;
   stop: StopConfig;

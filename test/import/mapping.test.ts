@@ -70,7 +70,7 @@ test('procfile: release runs once and the others wait for it to complete; a repe
   assert.ok(report.some((l) => /web-2: note: named "web-2": "web" is taken/.test(l)));
 });
 
-test('compose: conditions, healthcheck, environment list, env_file, restart, stop and limits map; image-only services are listed', async () => {
+test('compose: conditions, healthcheck, environment list, env_file, restart, stop, limits and profiles map; image-only services are listed', async () => {
   const { data, report } = await imported({
     'docker-compose.yml': `services:
   db:
@@ -104,11 +104,14 @@ test('compose: conditions, healthcheck, environment list, env_file, restart, sto
   assert.deepEqual(api.limits, { memory: '512MB', cpu: '150%', action: 'restart' });
   assert.deepEqual(api.depends_on, { job: 'completed' }, 'db is a container, so not a dependency here');
   assert.equal(api.cwd, 'api');
+  assert.deepEqual(api.profiles, ['dev'], 'profiles map to profiles');
+  assert.equal(data.processes.job.profiles, undefined);
   assert.deepEqual(data.processes.job.health, { exec: 'wget -q localhost', timeout: '500ms' });
   assert.equal(data.processes.job.command, 'sh -c "echo $$HOME"', '$$ stays a literal $');
-  for (const said of [/not mapped: service "db" runs image postgres:16 with no command of its own: it needs a container/, /api: not mapped: deploy\.replicas 3: Pit has no replicas yet/, /api: not mapped: profiles \["dev"\]: Pit has no profiles yet/, /api: not mapped: depends on "db", which is not imported/]) {
+  for (const said of [/not mapped: service "db" runs image postgres:16 with no command of its own: it needs a container/, /api: not mapped: deploy\.replicas 3: Pit has no replicas yet/, /api: not mapped: depends on "db", which is not imported/]) {
     assert.ok(report.some((l) => said.test(l)), `the report says ${said}`);
   }
+  assert.ok(!report.some((l) => /profiles/.test(l)), 'profiles are mapped, not reported');
 });
 
 test('compose: ${VAR} forms translate to the pitfile\'s, and one without a form is kept literally and said', () => {

@@ -57,7 +57,7 @@ autorestart=false
   }
 });
 
-test('compose → pitfile → engine export compose keeps command, environment, depends_on, restart and healthcheck', async () => {
+test('compose → pitfile → engine export compose keeps command, environment, depends_on, restart, healthcheck and profiles', async () => {
   const source = `x-env: &env
   LOG_LEVEL: debug
 services:
@@ -85,6 +85,7 @@ services:
   migrate:
     build: services/api
     command: [python, migrate.py]
+    profiles: [setup, ci]
 `;
   const { pitfile } = await importThenLoad({ 'compose.yaml': source }, 'compose.yaml');
   const back = parse(exportCompose(pitfile, 'python:3.12').files['compose.yaml']).services;
@@ -98,4 +99,6 @@ services:
   assert.deepEqual(back.api.healthcheck.test, before.api.healthcheck.test);
   assert.equal(back.api.healthcheck.retries, 4);
   assert.equal(back.api.healthcheck.interval, '5s');
+  assert.deepEqual(back.migrate.profiles, ['setup', 'ci']);
+  assert.equal(back.api.profiles, undefined, 'none where there were none');
 });

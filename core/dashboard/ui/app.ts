@@ -63,7 +63,7 @@ function overview(): () => void {
         };
         const name = el('a', { class: 'name', href: `#/process/${encodeURIComponent(p.name)}` }, p.name);
         return el('tr', { 'data-process': p.name },
-          el('td', {}, name), el('td', { class: `state ${p.state}` }, p.waiting_for ? `waiting for ${p.waiting_for}` : p.state), el('td', { class: 'pid' }, p.pid === null ? '-' : String(p.pid)),
+          el('td', {}, name), el('td', { class: `state ${p.state}` }, p.waiting_for ? `waiting for ${p.waiting_for}` : p.not_started ? `not started (${p.not_started})` : p.state), el('td', { class: 'pid' }, p.pid === null ? '-' : String(p.pid)),
           el('td', {}, ago(p.uptime_s)), el('td', {}, String(p.restarts)), el('td', {}, p.heals ? `${p.heals} (${p.last_heal?.distribution ?? '?'})` : '0'),
           el('td', {}, p.cpu === null ? '-' : `${p.cpu.toFixed(1)}% `, spark(h.cpu)), el('td', {}, `${mib(p.memory_bytes)} `, spark(h.mem)),
           el('td', {}, p.healthy === null ? '-' : p.healthy ? 'healthy' : 'unhealthy'),
