@@ -60,7 +60,7 @@ function owner(who: string, use: LoopbackUse, ctx: LoopbackContext): { service: 
   return { why: `no process says it listens on ${use.port} (a health check or export.ports)` };
 }
 
-const inContainer = (target: string) => `in ${target} it is the process's own container`;
+const inContainer = (target: string) => `in ${target} is the process's own container`;
 
 /**
  * An env value for the target: each loopback address that another process

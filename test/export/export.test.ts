@@ -23,6 +23,8 @@ import { until } from '../helpers/wait.js';
 import { isAlive } from '../helpers/proc.js';
 import { needs } from '../helpers/tools.js';
 import { pitfileErrors } from '../helpers/pitfile-errors.js';
+import { freePort } from '../helpers/port.js';
+import { openFilesLimit } from '../../core/export/host-command.js';
 
 const require = createRequire(import.meta.url);
 
@@ -119,6 +121,33 @@ test('the exported supervisord config runs in a real supervisord: processes star
   } finally {
     ctl('shutdown');
     daemon.kill('SIGKILL');
+  }
+});
+
+test('the supervisord configs of config.example.yaml and of a pitfile with every option run in a real supervisord', { skip: needs('supervisord') }, async () => {
+  const port = await freePort();
+  const opts = { path: process.env.PATH ?? '/usr/bin:/bin', openFiles: openFilesLimit() };
+  const cases = [
+    { ...(await project(['config.example.yaml', 'examples'], repoRoot, 'config.example.yaml')), up: ['web', 'worker'], done: ['migrate'], idle: ['tools'] },
+    { ...(await project()), up: ['api', 'db', `Long${'x'.repeat(96)}`], done: ['migrate'], idle: ['Odd_Name.v2'] },
+  ];
+  for (const c of cases) {
+    const conf = join(c.root, 'sv', 'supervisord.conf');
+    mkdirSync(join(c.root, 'sv'));
+    writeFileSync(conf, exportSupervisord(c.pitfile, opts).files['supervisord.conf']);
+    // config.example's web takes its port from the shell (${WEB_PORT:-8765}): supervisord's own environment.
+    const env = { ...process.env, WEB_PORT: String(port) };
+    const daemon = spawn('supervisord', ['-c', conf], { stdio: 'ignore', env });
+    const status = () => spawnSync('supervisorctl', ['-c', conf, 'status'], { encoding: 'utf8', env }).stdout;
+    const state = (name: string) => new RegExp(`^(?:[^:\\s]+:)?${name.replace(/\./g, '\\.')} +(\\w+)`, 'm').exec(status())?.[1]; // "project:web  RUNNING" (programs are in a group)
+    try {
+      await until(() => c.up.every((n) => state(n) === 'RUNNING') && c.done.every((n) => state(n) === 'EXITED'), 30_000, `${c.up.join(', ')} RUNNING and ${c.done} EXITED in ${c.pitfile.file}`);
+      for (const n of c.idle) assert.equal(state(n), 'STOPPED', `${n}: autostart false`);
+      assert.doesNotMatch(status(), /FATAL|BACKOFF/);
+    } finally {
+      spawnSync('supervisorctl', ['-c', conf, 'shutdown'], { env });
+      daemon.kill('SIGKILL');
+    }
   }
 });
 
