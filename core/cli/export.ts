@@ -39,6 +39,9 @@ Examples:
         // ${VAR} in env values and commands stays a reference: the exporter's shell is not the target's.
         const { loadForExport } = await import('../export/shell-reference.js');
         const pitfile = await loadForExport({ config: cmd.optsWithGlobals<{ config?: string }>().config });
+        if (opts.rewriteLoopback && (target === 'systemd' || target === 'supervisord')) {
+          process.stderr.write(`note: --rewrite-loopback changes nothing for ${target}: its processes share one host's loopback, as under engine run\n`);
+        }
         const write = await exporter(target as (typeof TARGETS)[number]);
         const { openFilesLimit } = await import('../export/host-command.js');
         // What engine run would pass on from this shell: its PATH and open-files limit.
