@@ -73,10 +73,13 @@ test('every exporter matches its golden files, byte for byte, and twice in a row
 });
 
 test('systemd units and timers pass systemd-analyze verify, for config.example.yaml and a pitfile with every option', { skip: needs('systemd-analyze') }, async () => {
+  // As the CLI writes them: this shell's PATH (python3 pinned to the one it finds) and open-files limit.
+  const here = { path: process.env.PATH ?? '/usr/bin:/bin', openFiles: openFilesLimit() };
   const example = await project(['config.example.yaml', 'examples'], repoRoot, 'config.example.yaml');
-  const units = exportSystemd(example.pitfile);
+  const units = exportSystemd(example.pitfile, here);
   assert.equal(verifySystemd(units.files), '');
-  const every = exportSystemd((await project()).pitfile);
+  assert.match(units.files['project-migrate.service'], /^ExecStart="\/[^"]*python3" "examples\/migrate\.py"$/m, 'python3 as an absolute path');
+  const every = exportSystemd((await project()).pitfile, here);
   assert.equal(verifySystemd(every.files), '');
   const api = every.files['project-api.service'];
   for (const line of ['Restart=on-failure', 'RestartSec=0.5s', 'RestartMaxDelaySec=30s', 'StartLimitBurst=5', 'StartLimitIntervalSec=120s', 'TimeoutStopSec=15s', 'KillMode=control-group', 'MemoryMax=536870912', 'CPUQuota=150%', 'Requires=project-db.service project-migrate.service']) {
@@ -237,6 +240,14 @@ function kubernetesResources(files: Record<string, string>): Map<string, any> {
   assert.deepEqual(k.resources, Object.keys(files).filter((f) => f !== 'kustomization.yaml').sort());
   return out;
 }
+
+test('an export that cannot write its folder names the file, with PIT_E_EXPORT_WRITE, and exits 1', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"] }\n', out: 'a file where the folder should be' });
+  const r = runEngine(['export', 'systemd', '--out', 'out/units'], dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cannot write out\/units \((ENOTDIR|EEXIST)\); nothing after it was written \[PIT_E_EXPORT_WRITE\]/);
+  assert.doesNotMatch(r.stderr, /internal error/);
+});
 
 test('the Kubernetes manifests validate against the Kubernetes API schemas, with a Service per listening process, CronJobs and a kustomization', async () => {
   const { pitfile } = await project();
