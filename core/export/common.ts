@@ -36,6 +36,15 @@ export function imageFor(pitfile: Pitfile, name: string, opts: ExportOptions): s
  */
 export const replicaCount = (p: ProcessConfig): number => (p.autostart ? 1 : 0);
 
+/** export.images and export.ports keys that name no process: a typo would otherwise change nothing, silently. */
+export function unknownExportNames(pitfile: Pitfile): string[] {
+  return (['images', 'ports'] as const).flatMap((key) =>
+    Object.keys(pitfile.export[key])
+      .filter((name) => !(name in pitfile.processes))
+      .map((name) => `export.${key}.${name} names no process; known: ${Object.keys(pitfile.processes).sort().join(', ')}`),
+  );
+}
+
 /** The ports a process listens on, as far as the pitfile says: its http/tcp health check's, and export.ports. */
 export function portsOf(pitfile: Pitfile, p: ProcessConfig): number[] {
   const out = new Set<number>(pitfile.export.ports[p.name] ?? []);

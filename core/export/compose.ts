@@ -10,7 +10,7 @@ import { relative } from 'node:path';
 import { stringify } from 'yaml';
 import type { HealthCheck, Pitfile, ProcessConfig } from '../model/pitfile.js';
 import { argvOf } from './systemd.js';
-import { dependencyOrder, exportOptions, header, imageFor, nameMap, portsOf, replicaCount, unsupported, type ExportOptions, type Exported } from './common.js';
+import { dependencyOrder, exportOptions, header, imageFor, nameMap, portsOf, replicaCount, unknownExportNames, unsupported, type ExportOptions, type Exported } from './common.js';
 import { renderReferences } from './shell-reference.js';
 import { containerProgramWarning } from './host-command.js';
 import { enforcedLimits, limitWarnings } from './limits.js';
@@ -35,6 +35,7 @@ export function exportCompose(pitfile: Pitfile, options: Partial<ExportOptions> 
     if (w) warnings.push(w);
     warnings.push(...limitWarnings(p, 'Compose'));
   }
+  warnings.push(...unknownExportNames(pitfile));
   warnings.push(...unsupported(pitfile, 'Compose', { timers: false }));
   // No top-level name: Compose takes the project's name from the folder, as the pitfile does.
   const doc = { services };

@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import type { HealthConfig, Pitfile, ProcessConfig } from '../model/pitfile.js';
 import { argvOf } from './systemd.js';
 import { APP_DIR } from './compose.js';
-import { cronJobs, dependencyOrder, exportOptions, header, imageFor, nameMap, portsOf, replicaCount, safeName, unsupported, type ExportOptions, type Exported } from './common.js';
+import { cronJobs, dependencyOrder, exportOptions, header, imageFor, nameMap, portsOf, replicaCount, unknownExportNames, safeName, unsupported, type ExportOptions, type Exported } from './common.js';
 import { commandReferenceWarning, envReferenceWarning, renderReferences } from './shell-reference.js';
 import { containerProgramWarning } from './host-command.js';
 import { enforcedLimits, limitWarnings } from './limits.js';
@@ -80,6 +80,7 @@ export function exportKubernetes(pitfile: Pitfile, options: Partial<ExportOption
     docs.push(...(gateAccess(account, partOf) as Manifest[]));
     warnings.push(`depends_on healthy/completed: a pod waits in an init container (kubectl wait, as the ServiceAccount ${account}) until its dependencies are available or complete`);
   }
+  warnings.push(...unknownExportNames(pitfile));
   warnings.push(...unsupported(pitfile, 'Kubernetes', { timers: true }));
   // The notes go in kustomization.yaml, the file that is applied; each resource's file points there.
   const short = `${header(pitfile, 'kubernetes', [])}# What is not exported or is changed: kustomization.yaml\n`;

@@ -83,3 +83,13 @@ test('host targets share one loopback, as engine run did: no loopback warning, n
     assert.match(Object.values(files).join('\n'), /API_URL=\\?"?http:\/\/127\.0\.0\.1:18081/, target);
   }
 });
+
+test('export.ports or export.images naming no process is said, not silently ignored', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api: { command: ["sleep", "300"] }\nexport: { image: img, images: { apii: nginx }, ports: { apii: [80] } }\n' });
+  for (const target of ['compose', 'kubernetes']) {
+    const r = runEngine(['export', target, '--out', join(dir, target)], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /warning: export\.images\.apii names no process; known: api/);
+    assert.match(r.stderr, /warning: export\.ports\.apii names no process; known: api/);
+  }
+});
