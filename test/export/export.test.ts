@@ -249,6 +249,15 @@ test('an export that cannot write its folder names the file, with PIT_E_EXPORT_W
   assert.doesNotMatch(r.stderr, /internal error/);
 });
 
+test('a cwd systemd cannot write (a line break in the path) is PIT_E_EXPORT_PATH, exit 1, and no unit', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "1"], cwd: "a\\nb" }\n' });
+  mkdirSync(join(dir, 'a\nb'));
+  const r = runEngine(['export', 'systemd'], dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /holds a line break or another control character, which a unit file cannot hold \[PIT_E_EXPORT_PATH\]/);
+  assert.equal(r.stdout, '');
+});
+
 test('the Kubernetes manifests validate against the Kubernetes API schemas, with a Service per listening process, CronJobs and a kustomization', async () => {
   const { pitfile } = await project();
   const out = exportKubernetes(pitfile, null);
