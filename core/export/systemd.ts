@@ -77,8 +77,7 @@ export function exportSystemd(pitfile: Pitfile, options: Partial<ExportOptions> 
   const ordered = dependencyOrder(pitfile);
   const execStart = (who: string, command: string | string[], cwd: string, path: string) =>
     `ExecStart=${hostArgv(who, command, argvOf(command), cwd, path, warnings).map(systemdCommandWord).join(' ')}`;
-  const bodies = new Map<string, string>();
-  for (const p of ordered) bodies.set(p.name, service(p, pitfile, unit, `${project}.target`, completedDeps.has(p.name), execStart(p.name, p.command, p.cwd, pathFor(p, opts.path)), opts));
+  for (const p of ordered) files[unit(p.name)] = service(p, pitfile, unit, `${project}.target`, completedDeps.has(p.name), execStart(p.name, p.command, p.cwd, pathFor(p, opts.path)), opts);
   const jobs = cronJobs(pitfile);
   for (const job of jobs) {
     const calendar = onCalendar(job.cron);
@@ -95,14 +94,12 @@ export function exportSystemd(pitfile: Pitfile, options: Partial<ExportOptions> 
       return !w && k !== 'PATH';
     });
     const env = [`PATH=${path}`, ...keys.map((k) => `${k}=${job.env[k]}`)].map((e) => `Environment=${systemdQuote(e)}`);
-    bodies.set(`job:${job.name}`, `[Unit]\nDescription=${project}: ${job.name} (a cron reaction's run)\n\n[Service]\nType=oneshot\nWorkingDirectory=${systemdPath(cwd)}\n${env.join('\n')}\n${execStart(job.name, job.command, cwd, path)}\n`);
+    files[`${name}.service`] = `[Unit]\nDescription=${project}: ${job.name} (a cron reaction's run)\n\n[Service]\nType=oneshot\nWorkingDirectory=${systemdPath(cwd)}\n${env.join('\n')}\n${execStart(job.name, job.command, cwd, path)}\n`;
     files[`${name}.timer`] = `[Unit]\nDescription=${project}: ${job.name} on "${systemdText(job.cron)}"\nPartOf=${project}.target\n\n[Timer]\nOnCalendar=${calendar}${job.timezone ? ` ${job.timezone}` : ''}\nAccuracySec=1s\n\n[Install]\nWantedBy=${project}.target\n`;
   }
   // The header goes on last: writing the units above added warnings (a program not on PATH).
   const top = header(pitfile, 'systemd', warnings);
-  for (const p of ordered) files[unit(p.name)] = top + bodies.get(p.name)!;
-  for (const job of jobs) if (bodies.has(`job:${job.name}`)) files[`${project}-${safeName(job.name, 'unit')}.service`] = top + bodies.get(`job:${job.name}`)!;
-  for (const name of Object.keys(files)) if (name.endsWith('.timer')) files[name] = top + files[name];
+  for (const name of Object.keys(files)) files[name] = top + files[name];
   const wants = [...ordered.filter((p) => p.autostart).map((p) => unit(p.name)), ...jobs.filter((j) => onCalendar(j.cron)).map((j) => `${project}-${safeName(j.name, 'unit')}.timer`)];
   files[`${project}.target`] = `${top}[Unit]\nDescription=${project}: every process of ${systemdText(basename(pitfile.file))}\n${wants.length ? `Wants=${wants.join(' ')}\n` : ''}\n[Install]\nWantedBy=multi-user.target\n`;
   return { files, warnings };
