@@ -291,6 +291,19 @@ export const errors = {
     `the service would run as ${user}, and what it runs can be changed by others: ${reasons.join('; ')}`,
     'run it as the project\'s owner (--user-name NAME), make those paths root\'s own and not group/world-writable (chown root, chmod go-w), or accept the risk with --allow-root',
   ]),
+  // export: engine export
+  PIT_E_EXPORT_IMAGE: make('PIT_E_EXPORT_IMAGE', (name: string) => [
+    `no image for process "${name}": Compose and Kubernetes run each process in a container image`,
+    `set export.image (or export.images.${name}) in the pitfile, or pass --image (e.g. --image python:3.12-slim)`,
+  ]),
+  PIT_E_EXPORT_PATH: make('PIT_E_EXPORT_PATH', (path: string) => [
+    `the path ${JSON.stringify(path)} holds a line break or another control character, which a unit file cannot hold`,
+    'rename the folder (or the cwd / env_file the pitfile names) without control characters',
+  ]),
+  PIT_E_EXPORT_WRITE: make('PIT_E_EXPORT_WRITE', (path: string, reason: string) => [
+    `cannot write ${path} (${reason}); nothing after it was written`,
+    'choose a folder you can write with --out, or leave --out out to print the files',
+  ]),
   PIT_E_INIT_EXISTS: make('PIT_E_INIT_EXISTS', (file: string) => [
     `${file} already exists; not overwriting it`,
     'edit it, or remove it first if you really want a fresh one',

@@ -97,7 +97,7 @@ export function normalize(data: Map, file: string, layers: string[], root: strin
       timeoutMs: ms(inst.timeout),
     },
     heartbeat: hb && { file: at(hb.file), intervalMs: ms(hb.interval) },
-    export: { image: data.export?.image ?? null, images: data.export?.images ?? {} },
+    export: { image: data.export?.image ?? null, images: data.export?.images ?? {}, ports: data.export?.ports ?? {} },
     plugins: (data.plugins ?? []).map((p: string | Map) => {
       const use = typeof p === 'string' ? p : p.use;
       return { use: /^\.\.?\//.test(use) ? at(use) : use, options: typeof p === 'string' ? {} : (p.options ?? {}) };

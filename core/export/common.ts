@@ -1,7 +1,61 @@
 // What every exporter shares: names each target accepts, the order of
 // dependencies, the commands cron reactions run, and the list of what a
 // target cannot express, said once as warnings and again in the output.
-import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
+import type { Pitfile, ProcessConfig, RunConcurrency } from '../model/pitfile.js';
+import { errors } from '../errors.js';
+
+/** What an export takes beyond the pitfile: what engine run would have from the exporting shell, and the flags. */
+export interface ExportOptions {
+  /** The image for Compose and Kubernetes where the pitfile names none (--image). */
+  image: string | null;
+  /** The PATH engine run passes on: the exporting shell's. */
+  path: string;
+  /** The open-files limit a child of engine run gets (Node raises its soft limit to the hard one); null: unknown. */
+  openFiles: number | null;
+  /** --rewrite-loopback: point loopback addresses at the service that listens there. */
+  rewriteLoopback: boolean;
+}
+
+const defaults: ExportOptions = { image: null, path: '/usr/local/bin:/usr/bin:/bin', openFiles: null, rewriteLoopback: false };
+
+/** Options with defaults filled; a string alone is the image (the older exportCompose(pitfile, image) form). */
+export const exportOptions = (o: Partial<ExportOptions> | string | null = {}): ExportOptions =>
+  typeof o === 'string' || o === null ? { ...defaults, image: o } : { ...defaults, ...o };
+
+/** The image a process runs in for Compose and Kubernetes; none is a pitfile problem. */
+export function imageFor(pitfile: Pitfile, name: string, opts: ExportOptions): string {
+  const img = pitfile.export.images[name] ?? opts.image ?? pitfile.export.image;
+  if (!img) throw errors.PIT_E_EXPORT_IMAGE(name);
+  return img;
+}
+
+/**
+ * How many copies of a process run: the one place replicas map from (Compose's
+ * deploy.replicas, a Deployment's replicas:). autostart: false is 0, started
+ * on demand. When the pitfile gains "replicas:", it is read here.
+ */
+export const replicaCount = (p: ProcessConfig): number => (p.autostart ? 1 : 0);
+
+/** export.images and export.ports keys that name no process: a typo would otherwise change nothing, silently. */
+export function unknownExportNames(pitfile: Pitfile): string[] {
+  return (['images', 'ports'] as const).flatMap((key) =>
+    Object.keys(pitfile.export[key])
+      .filter((name) => !(name in pitfile.processes))
+      .map((name) => `export.${key}.${name} names no process; known: ${Object.keys(pitfile.processes).sort().join(', ')}`),
+  );
+}
+
+/** The ports a process listens on, as far as the pitfile says: its http/tcp health check's, and export.ports. */
+export function portsOf(pitfile: Pitfile, p: ProcessConfig): number[] {
+  const out = new Set<number>(pitfile.export.ports[p.name] ?? []);
+  const c = p.health?.check;
+  if (c?.kind === 'tcp') out.add(c.port);
+  if (c?.kind === 'http') {
+    const u = new URL(c.url);
+    out.add(Number(u.port || (u.protocol === 'https:' ? 443 : 80)));
+  }
+  return [...out].sort((a, b) => a - b);
+}
 
 export interface Exported {
   /** File name (relative to --out) → content. */
@@ -58,6 +112,10 @@ export interface CronJob {
   cron: string;
   timezone: string | null;
   command: string | string[];
+  /** The run's cwd as written (relative to the pitfile), or null. */
+  cwd: string | null;
+  env: Record<string, string>;
+  concurrency: RunConcurrency;
 }
 
 export function cronJobs(pitfile: Pitfile): CronJob[] {
@@ -68,9 +126,9 @@ export function cronJobs(pitfile: Pitfile): CronJob[] {
       if (!(r.on === `cron:${w.name}` || r.on === `cron:${w.name}:tick`)) continue;
       for (const a of r.do) {
         if (a.action !== 'run') continue;
-        const args = a.args as { command?: string | string[] } | string | string[];
-        const command = typeof args === 'string' || Array.isArray(args) ? args : args.command;
-        if (command) out.push({ name: `${w.name}-${out.length + 1}`, cron: w.cron, timezone: w.timezone, command });
+        const args = a.args as { command?: string | string[]; cwd?: string; env?: Record<string, string>; concurrency?: RunConcurrency } | string | string[];
+        const spec = typeof args === 'string' || Array.isArray(args) ? { command: args } : args;
+        if (spec.command) out.push({ name: `${w.name}-${out.length + 1}`, cron: w.cron, timezone: w.timezone, command: spec.command, cwd: spec.cwd ?? null, env: spec.env ?? {}, concurrency: spec.concurrency ?? 'queue' });
       }
     }
   }
@@ -91,7 +149,6 @@ export function unsupported(pitfile: Pitfile, target: string, opts: { timers: bo
   if (pitfile.heartbeat) out.push(`the heartbeat file is not exported: ${target} keeps its own health`);
   if (pitfile.plugins.length) out.push(`${pitfile.plugins.length} plugin(s) are not exported`);
   for (const p of Object.values(pitfile.processes)) {
-    if (p.limits?.action === 'restart' || p.limits?.action === 'stop') out.push(`${p.name}: limits.action ${p.limits.action} becomes a hard limit (the target kills at the limit, it does not wait "for")`);
     if (p.profiles.length && !opts.profiles) out.push(`${p.name}: profiles ${p.profiles.join(', ')} are not exported: ${target} runs it with the others`);
   }
   return out;

@@ -21,10 +21,10 @@ const SEP = '\uE001';
 const CLOSE = '\uE002';
 const marker = new RegExp(`${OPEN}([^${SEP}${CLOSE}]*)(?:${SEP}([^${CLOSE}]*))?${CLOSE}`, 'g');
 
-/** Where a reference is kept: a process's env values and command, and a reaction's run command (a cron run becomes a timer). */
+/** Where a reference is kept: a process's env values and command, and a reaction's run command and env (a cron run becomes a timer or a CronJob). */
 const kept = (path: PathKey[]) =>
   (path[0] === 'processes' && (path[2] === 'env' || path[2] === 'command')) ||
-  (path[0] === 'reactions' && path[4] === 'run' && (path.length === 5 || path[5] === 'command' || typeof path[5] === 'number'));
+  (path[0] === 'reactions' && path[4] === 'run' && (path.length === 5 || path[5] === 'command' || path[5] === 'env' || typeof path[5] === 'number'));
 
 /** The pitfile as engine export reads it: ${VAR} in env values and commands kept, not filled. */
 export async function loadForExport(opts: LoadOptions): Promise<Pitfile> {
@@ -55,6 +55,10 @@ export function renderReferences(value: string, literal: (s: string) => string, 
     .map((p) => (typeof p === 'string' ? literal(p) : ref(p)))
     .join('');
 }
+
+/** `value` with each literal part passed through `fn` and each reference kept as it is (still a reference). */
+export const mapLiterals = (value: string, fn: (s: string) => string): string =>
+  renderReferences(value, fn, (r) => `${OPEN}${r.name}${r.fallback === undefined ? '' : SEP + r.fallback}${CLOSE}`);
 
 /**
  * The warning for a command whose references a target fills from its own

@@ -7,10 +7,15 @@
 // copying one would put its secrets in the config: env_file is left out
 // and said. A ${VAR} from the shell becomes %(ENV_VAR)s in a command
 // (supervisord's own environment, read when it starts); an env value made
-// from one is left out.
+// from one is left out. supervisord finds a program in its own PATH, not
+// the program's: an interpreter gets its absolute path (host-command.ts),
+// the shell's PATH is set for every program in [supervisord], and minfds
+// gives the children the open-files limit engine run's have.
 import { basename, dirname } from 'node:path';
 import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
-import { dependencyOrder, header, nameMap, safeName, unsupported, type Exported } from './common.js';
+import { dependencyOrder, exportOptions, header, nameMap, safeName, unsupported, type ExportOptions, type Exported } from './common.js';
+import { hostArgv, pathFor } from './host-command.js';
+import { limitWarnings } from './limits.js';
 import { argvOf } from './systemd.js';
 import { commandReferenceWarning, envReferenceWarning, renderReferences } from './shell-reference.js';
 
@@ -22,14 +27,15 @@ export const shellQuote = (v: string) => `'${quoteInner(v)}'`;
 const commandWord = (v: string) => `'${renderReferences(v, quoteInner, (r) => `%(ENV_${r.name})s`)}'`;
 const breaks = (v: string) => /[\x00-\x08\x0a-\x1f\x7f]/.test(v);
 
-export function exportSupervisord(pitfile: Pitfile): Exported {
+export function exportSupervisord(pitfile: Pitfile, options: Partial<ExportOptions> = {}): Exported {
+  const opts = exportOptions(options);
   const warnings: string[] = [];
   const names = nameMap(pitfile, 'program', 'supervisord', warnings);
   const ordered = dependencyOrder(pitfile);
   const sections: string[] = [];
   const exported: string[] = [];
   ordered.forEach((p, i) => {
-    const argv = argvOf(p.command);
+    const argv = hostArgv(p.name, p.command, argvOf(p.command), p.cwd, pathFor(p, opts.path), warnings);
     if (argv.some(breaks) || breaks(p.cwd)) {
       warnings.push(`${p.name}: left out: its command or cwd holds a line break or another control character, which a supervisord value cannot hold`);
       return;
@@ -38,12 +44,16 @@ export function exportSupervisord(pitfile: Pitfile): Exported {
       if (cond !== 'started') warnings.push(`${p.name}: depends_on ${dep}: ${cond} becomes start order only (supervisord has priorities, not conditions)`);
     }
     if (p.health) warnings.push(`${p.name}: its health probe is not exported (supervisord has none)`);
+    warnings.push(...limitWarnings(p, 'supervisord'));
     const refWarning = commandReferenceWarning(p.name, argv, 'supervisord', 'its own environment when it starts, as %(ENV_X)s (it refuses to start when one is unset)');
     if (refWarning) warnings.push(refWarning);
-    sections.push(program(p, names.get(p.name)!, 100 + i * 10, warnings));
+    sections.push(program(p, argv, names.get(p.name)!, 100 + i * 10, warnings));
     exported.push(names.get(p.name)!);
   });
   warnings.push(...unsupported(pitfile, 'supervisord', { timers: false }));
+  // supervisord adds this to every program's environment (a program's own PATH= wins).
+  const path = supervisordEnvValue(opts.path);
+  if (!path) warnings.push('your PATH is not exported: supervisord cannot hold its value (a control character or quotes); set PATH in its environment');
   const project = safeName(basename(dirname(pitfile.file)), 'program');
   const conf = [
     header(pitfile, 'supervisord', warnings, ';').trimEnd(),
@@ -54,6 +64,9 @@ export function exportSupervisord(pitfile: Pitfile): Exported {
     'logfile=%(here)s/supervisord.log',
     'pidfile=%(here)s/supervisord.pid',
     'childlogdir=%(here)s',
+    ...(path ? [`environment=PATH=${path}`] : []),
+    // supervisord raises its open-files limit to this, and its programs inherit it, as under engine run.
+    ...(opts.openFiles ? [`minfds=${opts.openFiles}`] : []),
     '',
     '[unix_http_server]',
     'file=%(here)s/supervisor.sock',
@@ -73,7 +86,7 @@ export function exportSupervisord(pitfile: Pitfile): Exported {
   return { files: { 'supervisord.conf': conf }, warnings };
 }
 
-function program(p: ProcessConfig, name: string, priority: number, warnings: string[]): string {
+function program(p: ProcessConfig, argv: string[], name: string, priority: number, warnings: string[]): string {
   const env = Object.keys(p.env)
     .sort()
     .flatMap((k) => {
@@ -91,7 +104,7 @@ function program(p: ProcessConfig, name: string, priority: number, warnings: str
   const r = p.restart;
   const lines = [
     `[program:${name}]`,
-    `command=${argvOf(p.command).map(commandWord).join(' ')}`,
+    `command=${argv.map(commandWord).join(' ')}`,
     `directory=${percent(p.cwd)}`,
     ...(env.length ? [`environment=${env.join(',')}`] : []),
     `priority=${priority}`,

@@ -4,10 +4,15 @@
 // quotes, % doubled (specifiers), $ doubled in command lines (variables).
 // env_file stays a file (EnvironmentFile=); ${VAR} from the shell stays a
 // reference in commands, and an env value made from one is left out:
-// Environment= does not expand variables.
-import { basename, dirname } from 'node:path';
+// Environment= does not expand variables. Each unit gets the exporting
+// shell's PATH and an interpreter's absolute path (host-command.ts), and
+// the open-files limit engine run's children have.
+import { basename, dirname, resolve } from 'node:path';
 import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
-import { cronJobs, dependencyOrder, header, nameMap, safeName, unsupported, type Exported } from './common.js';
+import { errors } from '../errors.js';
+import { cronJobs, dependencyOrder, exportOptions, header, nameMap, safeName, unsupported, type ExportOptions, type Exported } from './common.js';
+import { hostArgv, pathFor } from './host-command.js';
+import { enforcedLimits, limitWarnings } from './limits.js';
 import { commandReferenceWarning, envReferenceWarning, referencesIn, renderReferences } from './shell-reference.js';
 
 /** Text inside a quoted unit file value: C escapes for \\, ", and every control character; % doubled (specifiers); in a command line $ doubled (variables). */
@@ -34,7 +39,7 @@ export const systemdCommandWord = (value: string) => `"${renderReferences(value,
 
 /** A path setting (WorkingDirectory=, EnvironmentFile=): unquoted, % doubled; a control character cannot be written at all. */
 export function systemdPath(path: string): string {
-  if (/[\x00-\x1f\x7f]/.test(path)) throw new Error(`the path ${JSON.stringify(path)} holds a line break or another control character, which a unit file cannot hold`);
+  if (/[\x00-\x1f\x7f]/.test(path)) throw errors.PIT_E_EXPORT_PATH(path);
   return path.replace(/%/g, '%%');
 }
 
@@ -45,7 +50,8 @@ export const argvOf = (command: string | string[]): string[] => (Array.isArray(c
 
 const seconds = (ms: number) => `${Math.max(0, Math.round(ms / 100) / 10)}s`;
 
-export function exportSystemd(pitfile: Pitfile): Exported {
+export function exportSystemd(pitfile: Pitfile, options: Partial<ExportOptions> = {}): Exported {
+  const opts = exportOptions(options);
   const warnings: string[] = [];
   const names = nameMap(pitfile, 'unit', 'systemd', warnings);
   const project = safeName(basename(dirname(pitfile.file)), 'unit');
@@ -60,6 +66,7 @@ export function exportSystemd(pitfile: Pitfile): Exported {
     if (w) warnings.push(w);
     for (const [dep, cond] of Object.entries(p.dependsOn)) if (cond === 'healthy') warnings.push(`${p.name}: depends_on ${dep}: healthy becomes "started" (systemd has no health probes)`);
     if (p.health) warnings.push(`${p.name}: its health probe is not exported (systemd has none; use a watchdog or a timer)`);
+    warnings.push(...limitWarnings(p, 'systemd'));
   }
   for (const job of cronJobs(pitfile)) {
     const w = commandReferenceWarning(job.name, argvOf(job.command), 'systemd', 'the unit\'s environment (Environment=, EnvironmentFile=)');
@@ -67,9 +74,10 @@ export function exportSystemd(pitfile: Pitfile): Exported {
   }
   warnings.push(...unsupported(pitfile, 'systemd', { timers: true }));
   const files: Record<string, string> = {};
-  const top = header(pitfile, 'systemd', warnings);
   const ordered = dependencyOrder(pitfile);
-  for (const p of ordered) files[unit(p.name)] = top + service(p, pitfile, unit, `${project}.target`, completedDeps.has(p.name));
+  const execStart = (who: string, command: string | string[], cwd: string, path: string) =>
+    `ExecStart=${hostArgv(who, command, argvOf(command), cwd, path, warnings).map(systemdCommandWord).join(' ')}`;
+  for (const p of ordered) files[unit(p.name)] = service(p, pitfile, unit, `${project}.target`, completedDeps.has(p.name), execStart(p.name, p.command, p.cwd, pathFor(p, opts.path)), opts);
   const jobs = cronJobs(pitfile);
   for (const job of jobs) {
     const calendar = onCalendar(job.cron);
@@ -78,15 +86,27 @@ export function exportSystemd(pitfile: Pitfile): Exported {
       continue;
     }
     const name = `${project}-${safeName(job.name, 'unit')}`;
-    files[`${name}.service`] = `${top}[Unit]\nDescription=${project}: ${job.name} (a cron reaction's run)\n\n[Service]\nType=oneshot\nWorkingDirectory=${systemdPath(pitfile.root)}\nExecStart=${argvOf(job.command).map(systemdCommandWord).join(' ')}\n`;
-    files[`${name}.timer`] = `${top}[Unit]\nDescription=${project}: ${job.name} on "${systemdText(job.cron)}"\nPartOf=${project}.target\n\n[Timer]\nOnCalendar=${calendar}${job.timezone ? ` ${job.timezone}` : ''}\nAccuracySec=1s\n\n[Install]\nWantedBy=${project}.target\n`;
+    const cwd = resolve(pitfile.root, job.cwd ?? '.');
+    const path = pathFor(job, opts.path);
+    const keys = Object.keys(job.env).sort().filter((k) => {
+      const w = envReferenceWarning(job.name, k, job.env[k], 'systemd\'s Environment= does not expand variables');
+      if (w) warnings.push(w);
+      return !w && k !== 'PATH';
+    });
+    const env = [`PATH=${path}`, ...keys.map((k) => `${k}=${job.env[k]}`)].map((e) => `Environment=${systemdQuote(e)}`);
+    files[`${name}.service`] = `[Unit]\nDescription=${project}: ${job.name} (a cron reaction's run)\n\n[Service]\nType=oneshot\nWorkingDirectory=${systemdPath(cwd)}\n${env.join('\n')}\n${execStart(job.name, job.command, cwd, path)}\n`;
+    files[`${name}.timer`] = `[Unit]\nDescription=${project}: ${job.name} on "${systemdText(job.cron)}"\nPartOf=${project}.target\n\n[Timer]\nOnCalendar=${calendar}${job.timezone ? ` ${job.timezone}` : ''}\nAccuracySec=1s\n\n[Install]\nWantedBy=${project}.target\n`;
   }
+  // The header goes on last: writing the units above added warnings (a program not on PATH).
+  const top = header(pitfile, 'systemd', warnings);
+  for (const name of Object.keys(files)) files[name] = top + files[name];
   const wants = [...ordered.filter((p) => p.autostart).map((p) => unit(p.name)), ...jobs.filter((j) => onCalendar(j.cron)).map((j) => `${project}-${safeName(j.name, 'unit')}.timer`)];
   files[`${project}.target`] = `${top}[Unit]\nDescription=${project}: every process of ${systemdText(basename(pitfile.file))}\n${wants.length ? `Wants=${wants.join(' ')}\n` : ''}\n[Install]\nWantedBy=multi-user.target\n`;
   return { files, warnings };
 }
 
-function service(p: ProcessConfig, pitfile: Pitfile, unit: (n: string) => string, target: string, runsToCompletion: boolean): string {
+function service(p: ProcessConfig, pitfile: Pitfile, unit: (n: string) => string, target: string, runsToCompletion: boolean, execStart: string, opts: ExportOptions): string {
+  const limits = enforcedLimits(p);
   const deps = Object.keys(p.dependsOn).sort().map(unit);
   const r = p.restart;
   const unitLines = [
@@ -101,12 +121,14 @@ function service(p: ProcessConfig, pitfile: Pitfile, unit: (n: string) => string
     `Type=${runsToCompletion ? 'oneshot' : 'exec'}`,
     ...(runsToCompletion ? ['RemainAfterExit=yes'] : []),
     `WorkingDirectory=${systemdPath(p.cwd)}`,
+    // systemd gives a unit a short PATH of its own; engine run passed on the shell's.
+    ...(p.env.PATH === undefined ? [`Environment=${systemdQuote(`PATH=${opts.path}`)}`] : []),
     ...Object.keys(p.env)
       .sort()
       .filter((k) => !referencesIn(p.env[k]).length)
       .map((k) => `Environment=${systemdQuote(`${k}=${p.env[k]}`)}`),
     ...p.envFiles.map((f) => `EnvironmentFile=${systemdPath(f)}`),
-    `ExecStart=${argvOf(p.command).map(systemdCommandWord).join(' ')}`,
+    execStart,
     ...(runsToCompletion ? [] : [`Restart=${{ always: 'always', 'on-failure': 'on-failure', never: 'no' }[r.policy]}`]),
     `RestartSec=${seconds(r.delayMs)}`,
     '# RestartSteps= and RestartMaxDelaySec= need systemd 254 or newer; older versions ignore them with a warning.',
@@ -115,8 +137,10 @@ function service(p: ProcessConfig, pitfile: Pitfile, unit: (n: string) => string
     `KillSignal=${p.stop.signal}`,
     `TimeoutStopSec=${seconds(p.stop.timeoutMs)}`,
     'KillMode=control-group',
-    ...(p.limits?.memoryBytes ? [`MemoryMax=${p.limits.memoryBytes}`] : []),
-    ...(p.limits?.cpuPercent ? [`CPUQuota=${Math.round(p.limits.cpuPercent)}%`] : []),
+    ...(limits.memoryBytes ? [`MemoryMax=${limits.memoryBytes}`] : []),
+    ...(limits.cpuPercent ? [`CPUQuota=${Math.round(limits.cpuPercent)}%`] : []),
+    // The open files engine run's children may have; systemd's default soft limit is 1024.
+    ...(opts.openFiles ? [`LimitNOFILE=${opts.openFiles}`] : []),
   ];
   const install = p.autostart ? `\n[Install]\nWantedBy=${target}\n` : '';
   return `[Unit]\n${unitLines.join('\n')}\n\n[Service]\n${svc.join('\n')}\n${install}`;

@@ -206,6 +206,6 @@ export interface Pitfile {
   installer: InstallerConfig;
   heartbeat: HeartbeatConfig | null;
   plugins: PluginRef[];
-  export: { image: string | null; images: Record<string, string> };
+  export: { image: string | null; images: Record<string, string>; ports: Record<string, number[]> };
   settings: SettingsConfig;
 }

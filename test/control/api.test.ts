@@ -191,7 +191,7 @@ test('/metrics is Prometheus text with per-process and event metrics', async () 
   assert.equal(value('pit_process_state', { process: 'idle', state: 'running' }), '1');
   assert.equal(value('pit_process_state', { process: 'idle', state: 'fatal' }), '0');
   assert.ok(Number(value('pit_process_memory_bytes', { process: 'talker' })) > 1e6);
-  assert.equal(value('pit_process_heals', { process: 'idle' }), '0');
+  assert.equal(value('pit_process_heals_total', { process: 'idle' }), '0');
   assert.ok(Number(value('pit_events_total', { type: 'process:state' })) >= 4);
   assert.ok(Number(value('pit_engine_uptime_seconds', {})) >= 0);
   assert.ok(families.some((f) => f.name === 'pit_engine_nodejs_heap_size_used_bytes'));

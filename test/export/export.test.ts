@@ -23,6 +23,8 @@ import { until } from '../helpers/wait.js';
 import { isAlive } from '../helpers/proc.js';
 import { needs } from '../helpers/tools.js';
 import { pitfileErrors } from '../helpers/pitfile-errors.js';
+import { freePort } from '../helpers/port.js';
+import { openFilesLimit } from '../../core/export/host-command.js';
 
 const require = createRequire(import.meta.url);
 
@@ -33,11 +35,13 @@ async function project(paths: string[] = ['pitfile.yaml', 'app'], from = fixture
   return { root, pitfile: await loadForExport({ config: join(root, config) }) };
 }
 
+/** What the golden files were written with: a fixed PATH and open-files limit, not this machine's. */
+const fixed = { path: '/usr/local/bin:/usr/bin:/bin', openFiles: 524288 };
 const exporters: Record<string, (p: Awaited<ReturnType<typeof project>>['pitfile']) => Exported> = {
-  systemd: exportSystemd,
-  supervisord: exportSupervisord,
-  compose: (p) => exportCompose(p, null),
-  kubernetes: (p) => exportKubernetes(p, null),
+  systemd: (p) => exportSystemd(p, fixed),
+  supervisord: (p) => exportSupervisord(p, fixed),
+  compose: (p) => exportCompose(p, fixed),
+  kubernetes: (p) => exportKubernetes(p, fixed),
 };
 
 function verifySystemd(files: Record<string, string>): string {
@@ -69,10 +73,13 @@ test('every exporter matches its golden files, byte for byte, and twice in a row
 });
 
 test('systemd units and timers pass systemd-analyze verify, for config.example.yaml and a pitfile with every option', { skip: needs('systemd-analyze') }, async () => {
+  // As the CLI writes them: this shell's PATH (python3 pinned to the one it finds) and open-files limit.
+  const here = { path: process.env.PATH ?? '/usr/bin:/bin', openFiles: openFilesLimit() };
   const example = await project(['config.example.yaml', 'examples'], repoRoot, 'config.example.yaml');
-  const units = exportSystemd(example.pitfile);
+  const units = exportSystemd(example.pitfile, here);
   assert.equal(verifySystemd(units.files), '');
-  const every = exportSystemd((await project()).pitfile);
+  assert.match(units.files['project-migrate.service'], /^ExecStart="\/[^"]*python3" "examples\/migrate\.py"$/m, 'python3 as an absolute path');
+  const every = exportSystemd((await project()).pitfile, here);
   assert.equal(verifySystemd(every.files), '');
   const api = every.files['project-api.service'];
   for (const line of ['Restart=on-failure', 'RestartSec=0.5s', 'RestartMaxDelaySec=30s', 'StartLimitBurst=5', 'StartLimitIntervalSec=120s', 'TimeoutStopSec=15s', 'KillMode=control-group', 'MemoryMax=536870912', 'CPUQuota=150%', 'Requires=project-db.service project-migrate.service']) {
@@ -120,6 +127,33 @@ test('the exported supervisord config runs in a real supervisord: processes star
   }
 });
 
+test('the supervisord configs of config.example.yaml and of a pitfile with every option run in a real supervisord', { skip: needs('supervisord') }, async () => {
+  const port = await freePort();
+  const opts = { path: process.env.PATH ?? '/usr/bin:/bin', openFiles: openFilesLimit() };
+  const cases = [
+    { ...(await project(['config.example.yaml', 'examples'], repoRoot, 'config.example.yaml')), up: ['web', 'worker'], done: ['migrate'], idle: ['tools'] },
+    { ...(await project()), up: ['api', 'db', `Long${'x'.repeat(96)}`], done: ['migrate'], idle: ['Odd_Name.v2'] },
+  ];
+  for (const c of cases) {
+    const conf = join(c.root, 'sv', 'supervisord.conf');
+    mkdirSync(join(c.root, 'sv'));
+    writeFileSync(conf, exportSupervisord(c.pitfile, opts).files['supervisord.conf']);
+    // config.example's web takes its port from the shell (${WEB_PORT:-8765}): supervisord's own environment.
+    const env = { ...process.env, WEB_PORT: String(port) };
+    const daemon = spawn('supervisord', ['-c', conf], { stdio: 'ignore', env });
+    const status = () => spawnSync('supervisorctl', ['-c', conf, 'status'], { encoding: 'utf8', env }).stdout;
+    const state = (name: string) => new RegExp(`^(?:[^:\\s]+:)?${name.replace(/\./g, '\\.')} +(\\w+)`, 'm').exec(status())?.[1]; // "project:web  RUNNING" (programs are in a group)
+    try {
+      await until(() => c.up.every((n) => state(n) === 'RUNNING') && c.done.every((n) => state(n) === 'EXITED'), 30_000, `${c.up.join(', ')} RUNNING and ${c.done} EXITED in ${c.pitfile.file}`);
+      for (const n of c.idle) assert.equal(state(n), 'STOPPED', `${n}: autostart false`);
+      assert.doesNotMatch(status(), /FATAL|BACKOFF/);
+    } finally {
+      spawnSync('supervisorctl', ['-c', conf, 'shutdown'], { env });
+      daemon.kill('SIGKILL');
+    }
+  }
+});
+
 test('the Compose file validates against the Compose specification, and keeps $ from interpolation', async () => {
   const { pitfile } = await project();
   const out = exportCompose(pitfile, null);
@@ -139,27 +173,101 @@ test('the Compose file validates against the Compose specification, and keeps $ 
   assert.equal(doc.services.migrate.restart, 'no');
   assert.match(out.files['compose.yaml'], /^ {4}restart: "no"$/m, 'quoted: YAML 1.1 would read no as false');
   assert.ok(out.warnings.some((w) => /process "Odd_Name\.v2" is named "odd-name-v2"/.test(w)));
-  const noImage = runEngine(['export', 'compose'], makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: x }\n' }));
-  assert.equal(noImage.status, 2);
-  assert.match(noImage.stderr, /no image for process "a": set export\.image/);
+  for (const target of ['compose', 'kubernetes']) {
+    const noImage = runEngine(['export', target], makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: x }\n' }));
+    assert.equal(noImage.status, 1, `${target}: a missing image is the pitfile's problem, not bad usage`);
+    assert.match(noImage.stderr, /no image for process "a".*\[PIT_E_EXPORT_IMAGE\]\n  fix: set export\.image \(or export\.images\.a\) in the pitfile, or pass --image/);
+    assert.equal(noImage.stdout, '', 'nothing printed');
+  }
 });
 
-test('the Kubernetes manifests validate against the Kubernetes API schemas', async () => {
+/** `docker-compose config` on the file in the project folder: what Compose itself reads from it (it needs no Docker daemon). */
+function composeConfig(root: string, text: string, env: NodeJS.ProcessEnv = process.env): any {
+  writeFileSync(join(root, 'compose.yaml'), text);
+  const r = spawnSync('docker-compose', ['-f', join(root, 'compose.yaml'), 'config'], { cwd: root, encoding: 'utf8', env });
+  assert.equal(r.status, 0, `docker-compose config refused it:\n${r.stderr}`);
+  return parse(r.stdout);
+}
+
+test('the Compose files of config.example.yaml and of a pitfile with every option pass docker-compose config, with ports, replicas and the default network', { skip: needs('docker-compose') }, async () => {
+  const { root, pitfile } = await project();
+  const out = exportCompose(pitfile, null);
+  const read = composeConfig(root, out.files['compose.yaml'], { ...process.env, API_TOKEN: 't', WHO: 'w' });
+  const api = read.services.api;
+  assert.deepEqual(api.ports.map(published).sort(), ['127.0.0.1:8080:8080', '127.0.0.1:9090:9090'], 'published on the host loopback, as engine run had them');
+  assert.equal(api.environment.DOLLAR, '$$HOME', 'a literal $, not interpolated (config prints it escaped again)');
+  assert.equal(api.environment.TOKEN, 't', 'a ${VAR} is filled by Compose from its own environment');
+  assert.equal(read.services['odd-name-v2'].deploy.replicas, 0, 'autostart: false: no replica');
+  assert.equal(api.deploy?.replicas, undefined, 'one replica, Compose\'s own default');
+  assert.equal(api.depends_on.migrate.condition, 'service_completed_successfully');
+  assert.equal(doc(out).networks, undefined, 'no network declared: every service is on Compose\'s default network, reached by its name');
+  const example = await project(['config.example.yaml', 'examples'], repoRoot, 'config.example.yaml');
+  const ex = composeConfig(example.root, exportCompose(example.pitfile, 'python:3.12-slim').files['compose.yaml']);
+  assert.deepEqual(Object.keys(ex.services).sort(), ['migrate', 'tools', 'web', 'worker']);
+  assert.deepEqual(ex.services.web.ports.map(published), ['127.0.0.1:8765:8765']);
+});
+
+const doc = (out: Exported) => parse(out.files['compose.yaml']);
+/** A port as docker-compose config prints it (v1: "127.0.0.1:80:80/tcp"; v2: an object), as ip:published:target. */
+const published = (p: any): string => (typeof p === 'string' ? p.replace(/\/tcp$/, '') : `${p.host_ip}:${p.published}:${p.target}`);
+
+/** Every exported Kubernetes file's resource, checked against the API schema of its kind; kustomization.yaml apart. */
+function kubernetesResources(files: Record<string, string>): Map<string, any> {
+  const kinds: Record<string, new (o: unknown) => { validate(): void }> = {
+    Deployment: require('kubernetes-models/apps/v1').Deployment,
+    Job: require('kubernetes-models/batch/v1').Job,
+    CronJob: require('kubernetes-models/batch/v1').CronJob,
+    Service: require('kubernetes-models/v1').Service,
+    ServiceAccount: require('kubernetes-models/v1').ServiceAccount,
+    Role: require('kubernetes-models/rbac.authorization.k8s.io/v1').Role,
+    RoleBinding: require('kubernetes-models/rbac.authorization.k8s.io/v1').RoleBinding,
+  };
+  const out = new Map<string, any>();
+  for (const [file, text] of Object.entries(files)) {
+    if (file === 'kustomization.yaml') continue;
+    const docs = parseAllDocuments(text).map((d) => d.toJS());
+    assert.equal(docs.length, 1, `${file}: one resource per file`);
+    const d = docs[0];
+    const Model = kinds[d.kind];
+    assert.ok(Model, `${file}: a known kind: ${d.kind}`);
+    new Model(d).validate();
+    assert.equal(file, `${d.kind.toLowerCase()}-${d.metadata.name}.yaml`, 'each file is named for its resource');
+    out.set(`${d.kind}/${d.metadata.name}`, d);
+  }
+  // kubectl apply -k reads exactly these: every other file, and nothing else.
+  const k = parse(files['kustomization.yaml']);
+  assert.deepEqual([k.apiVersion, k.kind], ['kustomize.config.k8s.io/v1beta1', 'Kustomization']);
+  assert.deepEqual(k.resources, Object.keys(files).filter((f) => f !== 'kustomization.yaml').sort());
+  return out;
+}
+
+test('an export that cannot write its folder names the file, with PIT_E_EXPORT_WRITE, and exits 1', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "300"] }\n', out: 'a file where the folder should be' });
+  const r = runEngine(['export', 'systemd', '--out', 'out/units'], dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cannot write out\/units \((ENOTDIR|EEXIST)\); nothing after it was written \[PIT_E_EXPORT_WRITE\]/);
+  assert.doesNotMatch(r.stderr, /internal error/);
+});
+
+test('a cwd systemd cannot write (a line break in the path) is PIT_E_EXPORT_PATH, exit 1, and no unit', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  a: { command: ["sleep", "1"], cwd: "a\\nb" }\n' });
+  mkdirSync(join(dir, 'a\nb'));
+  const r = runEngine(['export', 'systemd'], dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /holds a line break or another control character, which a unit file cannot hold \[PIT_E_EXPORT_PATH\]/);
+  assert.equal(r.stdout, '');
+});
+
+test('the Kubernetes manifests validate against the Kubernetes API schemas, with a Service per listening process, CronJobs and a kustomization', async () => {
   const { pitfile } = await project();
   const out = exportKubernetes(pitfile, null);
-  const docs = parseAllDocuments(out.files['kubernetes.yaml']).map((d) => d.toJS());
-  const models: Record<string, { validate(): void }> = {};
-  const { Deployment } = require('kubernetes-models/apps/v1');
-  const { Job } = require('kubernetes-models/batch/v1');
-  const kinds: Record<string, new (o: unknown) => { validate(): void }> = { Deployment, Job };
-  for (const d of docs) {
-    const Model = kinds[d.kind];
-    assert.ok(Model, `a known kind: ${d.kind}`);
-    new Model(d).validate();
-    models[`${d.kind}/${d.metadata.name}`] = d;
-  }
-  assert.deepEqual(Object.keys(models).sort(), ['Deployment/api', 'Deployment/db', `Deployment/long${'x'.repeat(59)}`, 'Deployment/odd-name-v2', 'Job/migrate'].sort());
-  const api = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'api');
+  const models = kubernetesResources(out.files);
+  const long = `long${'x'.repeat(59)}`;
+  assert.deepEqual([...models.keys()].sort(), [
+    'CronJob/nightly-1', 'Deployment/api', 'Deployment/db', `Deployment/${long}`, 'Deployment/odd-name-v2', 'Job/migrate',
+    'Role/project-wait', 'RoleBinding/project-wait', 'Service/api', 'Service/db', 'ServiceAccount/project-wait',
+  ].sort());
+  const api = models.get('Deployment/api');
   const c = api.spec.template.spec.containers[0];
   assert.deepEqual(c.readinessProbe.httpGet, { path: '/healthz', port: 8080, scheme: 'HTTP' });
   assert.deepEqual(c.resources.limits, { cpu: '1500m', memory: '536870912' });
@@ -167,7 +275,42 @@ test('the Kubernetes manifests validate against the Kubernetes API schemas', asy
   assert.ok(out.warnings.includes('api: env_file app/api.env is not copied into the manifest; create the Secret it references: kubectl create secret generic api-env --from-env-file=app/api.env'));
   assert.equal(c.command[2], 'sleep 300 && echo "50% of $$HOME"', 'a literal $ is doubled: Kubernetes expands $(VAR) in commands');
   assert.equal(api.metadata.labels['app.kubernetes.io/part-of'], 'project');
-  assert.equal(docs.find((d) => d.metadata.name === 'odd-name-v2').spec.replicas, 0, 'autostart: false');
+  assert.equal(models.get('Deployment/odd-name-v2').spec.replicas, 0, 'autostart: false');
+  assert.equal(api.spec.replicas, 1);
+  // A Service per process with a port: its health check's and export.ports, selecting its pods.
+  const svc = models.get('Service/api');
+  assert.deepEqual(svc.spec.ports.map((p: { port: number; targetPort: number }) => [p.port, p.targetPort]), [[8080, 8080], [9090, 9090]]);
+  assert.deepEqual(svc.spec.selector, api.spec.selector.matchLabels);
+  assert.deepEqual(c.ports.map((p: { containerPort: number }) => p.containerPort), [8080, 9090]);
+  assert.deepEqual(models.get('Service/db').spec.ports.map((p: { port: number }) => p.port), [5432]);
+  assert.ok(!models.has('Service/odd-name-v2'), 'no port known: no Service');
+  assert.ok(out.warnings.includes('Odd_Name.v2: no Service: the pitfile names no port it listens on (an http/tcp health check or export.ports)'));
+  // The cron run is a CronJob, on the same schedule and time zone.
+  const cron = models.get('CronJob/nightly-1');
+  assert.equal(cron.spec.schedule, '30 2 * * 1-5');
+  assert.equal(cron.spec.timeZone, 'UTC');
+  assert.deepEqual(cron.spec.jobTemplate.spec.template.spec.containers[0].command, ['sh', '-c', 'echo backup to "$$1"', 'backup', '$(BACKUP_DIR)']);
+  assert.ok(!out.warnings.some((w) => /cron watcher/.test(w)), 'the cron watcher is exported, not listed as dropped');
+  assert.ok(out.warnings.some((w) => /^1 reaction\(s\) are not exported/.test(w)), 'only the file reaction is left out');
+  // depends_on: api waits for migrate to complete and migrate for db to be available (ready), in init containers.
+  const waits = (d: any) => (d.spec.template.spec.initContainers ?? []).map((i: { command: string[] }) => i.command.slice(2, 4).join(' '));
+  assert.deepEqual(waits(api), ['--for=condition=complete job/migrate'], 'started (db) needs no gate');
+  assert.deepEqual(waits(models.get('Job/migrate')), ['--for=condition=available deployment/db']);
+  assert.deepEqual(waits(models.get('Deployment/db')), []);
+  assert.equal(api.spec.template.spec.serviceAccountName, 'project-wait');
+  assert.equal(models.get('Deployment/db').spec.template.spec.serviceAccountName, undefined, 'a pod that waits for nothing keeps the default account');
+  assert.deepEqual(models.get('Role/project-wait').rules.flatMap((r: { resources: string[] }) => r.resources).sort(), ['deployments', 'jobs']);
+  assert.deepEqual(models.get('Role/project-wait').rules.flatMap((r: { verbs: string[] }) => r.verbs).filter((v: string) => !['get', 'list', 'watch'].includes(v)), [], 'read-only');
+  assert.deepEqual(models.get('RoleBinding/project-wait').subjects, [{ kind: 'ServiceAccount', name: 'project-wait' }]);
+});
+
+test('config.example.yaml exports to Kubernetes manifests that validate', async () => {
+  const example = await project(['config.example.yaml', 'examples'], repoRoot, 'config.example.yaml');
+  const out = exportKubernetes(example.pitfile, 'python:3.12-slim');
+  const models = kubernetesResources(out.files);
+  assert.ok(models.has('Service/web') && models.has('CronJob/minutely-1') && models.has('Job/migrate'));
+  assert.equal(models.get('CronJob/minutely-1').spec.schedule, '* * * * *', 'a 6-field cron at second 0 is the 5-field schedule');
+  assert.deepEqual(models.get('Deployment/tools').spec.replicas, 0);
 });
 
 test('no exported file holds a value from the exporting shell or an env_file', async () => {
@@ -233,7 +376,7 @@ test('values that try to inject are escaped for every target', async () => {
   const sv = exportSupervisord(pitfile);
   assert.doesNotMatch(sv.files['supervisord.conf'], /^\[program:evil\]/m);
   assert.ok(sv.warnings.some((w) => /line break/.test(w)), 'supervisord cannot hold the line break: left out, and said');
-  for (const [target, text] of Object.entries({ compose: exportCompose(pitfile, null).files['compose.yaml'], kubernetes: exportKubernetes(pitfile, null).files['kubernetes.yaml'] })) {
+  for (const [target, text] of Object.entries({ compose: exportCompose(pitfile, null).files['compose.yaml'], kubernetes: exportKubernetes(pitfile, null).files['deployment-app.yaml'] })) {
     const docs = parseAllDocuments(text).map((d) => d.toJS());
     const command = target === 'compose' ? docs[0].services.app.command : docs[0].spec.template.spec.containers[0].command;
     assert.equal(command[1], target === 'compose' ? evil.replace(/\$/g, '$$$$') : evil, `${target}: the value is one string, as written`);
@@ -258,7 +401,7 @@ test("control characters and each target's own expansion ($(VAR), %(x)s, %n) are
   const svSafe = exportSupervisord(await loadForExport({ config: join(makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  app: { command: ["echo", "%(here)s"], env: { SAFE: "%(here)s %n" } }\n' }), 'pitfile.yaml') }));
   assert.match(svSafe.files['supervisord.conf'], /^command='echo' '%%\(here\)s'$/m);
   assert.match(svSafe.files['supervisord.conf'], /^environment=SAFE="%%\(here\)s %%n"$/m);
-  const k8s = parseAllDocuments(outputs.kubernetes.files['kubernetes.yaml']).map((d) => d.toJS())[0].spec.template.spec.containers[0];
+  const k8s = parse(outputs.kubernetes.files['deployment-app.yaml']).spec.template.spec.containers[0];
   assert.equal(k8s.command[1], tricky.replace(/\$/g, '$$$$'), 'Kubernetes reads $$( as a literal $(');
   assert.deepEqual(k8s.env.find((e: { name: string }) => e.name === 'SAFE'), { name: 'SAFE', value: '$$(HOME) %(here)s %n' });
   const compose = parse(outputs.compose.files['compose.yaml']).services.app;

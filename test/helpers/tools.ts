@@ -24,6 +24,8 @@ export const tools = {
   'systemd-analyze': { apt: 'systemd', why: 'engine export systemd checked by systemd-analyze verify', present: () => runs('systemd-analyze', ['--version']) },
   supervisord: { apt: 'supervisor', why: 'engine export supervisord run by a real supervisord', present: () => runs('supervisord', ['--version']) },
   chromium: { apt: 'chromium', why: 'the dashboard driven in a real browser', present: () => existsSync('/usr/bin/chromium') },
+  'docker-compose': { apt: 'docker-compose', why: 'engine export compose checked by docker-compose config (no Docker daemon needed)', present: () => runs('docker-compose', ['version']) },
+  promtool: { apt: 'prometheus', why: "/metrics checked by Prometheus' promtool check metrics", present: () => runs('promtool', ['--version']) },
 } satisfies Record<string, Tool>;
 
 export type ToolName = keyof typeof tools;
