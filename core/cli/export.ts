@@ -37,7 +37,10 @@ Examples:
         const write = await exporter(target as (typeof TARGETS)[number]);
         let out: Exported;
         try {
-          out = write(pitfile, opts.image ?? null);
+          const { replicasForExport } = await import('../export/replicas.js');
+          const { pitfile: expanded, notes } = replicasForExport(pitfile);
+          out = write(expanded, opts.image ?? null);
+          out.warnings.push(...notes);
         } catch (e) {
           throw errors.PIT_E_CLI_USAGE((e as Error).message);
         }

@@ -20,6 +20,7 @@ import { registerWhy } from './why.js';
 import { registerExport } from './export.js';
 import { registerService } from './service.js';
 import { registerImport } from './import.js';
+import { registerScale } from './scale.js';
 import { exitCodes } from './output.js';
 import { version } from '../version.js';
 
@@ -63,6 +64,7 @@ Examples:
   registerExport(program);
   registerService(program);
   registerImport(program);
+  registerScale(program);
   return program;
 }
 
