@@ -308,7 +308,7 @@ export const errors = {
     `start both, in order: engine start ${dep} ${name}`,
   ]),
   // control: the API on the engine's socket and its clients
-  PIT_E_PROCESS_ROLLING: make('PIT_E_PROCESS_ROLLING', (group: string, replica: string, why: string, left: string[]) => [
+  PIT_E_PROCESS_ROLLING: make('PIT_E_PROCESS_ROLLING', (group: string, replica: string, why: string, left: string[] = []) => [
     `the rolling restart of ${group} stopped at ${replica}: ${why}${left.length ? `; not restarted: ${left.join(', ')}` : ''}`,
     `see why: engine logs ${replica}; fix it, then run "engine restart ${group} --rolling" again`,
   ]),
