@@ -279,6 +279,7 @@ export class Engine {
   /** The processes as actions (reactions, later the control API) act on them; a replica group's name acts on every replica. */
   readonly processes: ProcessControl = {
     names: () => [...Object.keys(this.#pitfile.processes), ...Object.keys(this.#pitfile.replicas)],
+    members: (name) => this.members(name),
     start: async (name, cause) => this.members(name).forEach((n) => this.#supervisor(n).start(cause)),
     stop: async (name, cause) => void (await Promise.all(this.members(name).map((n) => this.#supervisor(n).stop(cause)))),
     restart: async (name, opts) => void (await Promise.all(this.members(name).map((n) => this.#supervisor(n).restart(opts)))),

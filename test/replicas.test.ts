@@ -102,3 +102,24 @@ test('a reload that changes replicas adds or removes replicas without restarting
   assert.deepEqual(await t.engine.reload(), { diff: { added: ['other'], removed: [], changed: [] } });
   assert.equal(t.engine.pitfile.replicas.api.count, 3);
 });
+
+test('a reaction that restarts the group (or a glob matching it and its replicas) restarts each replica once', async () => {
+  const t = await startEngine(`version: 1
+processes:
+  api: { command: ${idle}, replicas: 2 }
+watchers:
+  code: { paths: ["src/**"], debounce: 50ms }
+reactions:
+  - on: file:code
+    do: [{ restart: ["api*"] }]
+`, { 'src/.keep': '' });
+  await each(t, names(2), 'running');
+  const before = pids(t);
+  const mark = t.events.length;
+  const ran = t.engine.bus.next('reaction:*:run', { withinMs: 10_000 });
+  writeFileSync(join(t.dir, 'src', 'app.js'), 'changed');
+  await ran;
+  await Promise.all(names(2).map((n) => t.engine.bus.next(`process:${n}:state`, { withinMs: 10_000, where: (e) => e.type === 'process:state' && e.to === 'running' })));
+  assert.deepEqual(t.events.slice(mark).flatMap((e) => (e.type === 'process:state' && e.to === 'stopping' ? [e.subject] : [])).sort(), ['api.1', 'api.2'], 'each replica stopped once');
+  for (const n of names(2)) assert.notEqual(pids(t)[n], before[n], `${n} restarted`);
+});

@@ -8,6 +8,14 @@ import type { Problem } from './validate.js';
 type Map = Record<string, any>;
 const asMap = (v: unknown): Map => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Map) : {});
 
+/** The names a pitfile's replicas run under (api.1, api.2 for api with replicas: 2), as reactions may name them. */
+export function replicaNames(processes: Map): string[] {
+  return Object.entries(processes).flatMap(([name, p]) => {
+    const n = asMap(p).replicas;
+    return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 64 ? Array.from({ length: n }, (_, i) => `${name}.${i + 1}`) : [];
+  });
+}
+
 /** Every replica problem of a pitfile as written (`root`), none for a consistent one. */
 export function checkReplicas(root: Map): Problem[] {
   const processes = asMap(root.processes);

@@ -87,6 +87,16 @@ reactions:
     ],
   );
   assert.match(errors[3].message, /process:api\.1:exit/);
+  const fine = await pitfileErrors(`version: 1
+processes:
+  api: { command: x, replicas: 2 }
+reactions:
+  - on: process:api.1:exit
+    do: [{ restart: [api.2] }, { stop: api }]
+  - on: process:*:exit
+    do: [{ restart: $process }]
+`);
+  assert.deepEqual(fine, [], 'a reaction may name one replica, or the group in an action');
   const zero = await pitfileErrors('version: 1\nprocesses:\n  api: { command: x, replicas: 0 }\n');
   assert.deepEqual(zero.map((e) => [e.code, e.path]), [['PIT_E_CONFIG_INVALID', 'processes.api.replicas']]);
 });
