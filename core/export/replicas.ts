@@ -12,9 +12,14 @@ export function replicasForExport(pitfile: Pitfile): { pitfile: Pitfile; notes: 
   const processes = Object.fromEntries(
     Object.entries(pitfile.processes).map(([name, p]) => [
       name,
-      { ...p, dependsOn: Object.fromEntries(Object.entries(p.dependsOn).flatMap(([dep, cond]) => membersOf(pitfile, dep).map((m) => [m, cond]))) },
+      {
+        ...p,
+        // PIT_REPLICAS is read at each start by a running engine; an exported unit has it fixed.
+        env: p.replica ? { ...p.env, PIT_REPLICAS: String(pitfile.replicas[p.replica.group].count) } : p.env,
+        dependsOn: Object.fromEntries(Object.entries(p.dependsOn).flatMap(([dep, cond]) => membersOf(pitfile, dep).map((m) => [m, cond]))),
+      },
     ]),
   );
-  const notes = groups.map((g) => `${g.name}: replicas: ${g.count} is exported as ${g.count} separate processes (${membersOf(pitfile, g.name).join(', ')}), each with its own PIT_REPLICA`);
+  const notes = groups.map((g) => `${g.name}: replicas: ${g.count} is exported as ${g.count} separate processes (${membersOf(pitfile, g.name).join(', ')}), each with its own PIT_REPLICA and PIT_REPLICAS=${g.count}`);
   return { pitfile: { ...pitfile, processes }, notes };
 }
