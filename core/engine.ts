@@ -303,7 +303,11 @@ export class Engine {
     }
     if (!Number.isInteger(count) || count < 1 || count > 64) return Promise.reject(errors.PIT_E_PROCESS_SCALE(`replicas is a whole number from 1 to 64, got ${count}`, `e.g. engine scale ${group} 3`));
     // After any reload under way, so the count applies to the pitfile in force.
-    const next = this.#reloading.then(() => this.apply(withReplicaCount(this.#pitfile, group, count), { cause: cause.cause, reason: `${cause.reason ?? 'scaled'}: ${g.count} → ${count} replicas` }));
+    const next = this.#reloading.then(() => {
+      const from = this.#pitfile.replicas[group]?.count ?? g.count;
+      if (this.#stopRequested || !this.#pitfile.replicas[group]) return { added: [], removed: [], changed: [] };
+      return this.apply(withReplicaCount(this.#pitfile, group, count), { cause: cause.cause, reason: `${cause.reason ?? 'scaled'}: ${from} → ${count} replicas` });
+    });
     this.#reloading = next.then(() => {}, () => {});
     return next;
   }
