@@ -62,6 +62,10 @@ test('engine scale starts new replicas and stops the highest-numbered, leaving t
   assert.deepEqual(startedNames(t, mark).sort(), ['api.3', 'api.4'], 'only the new replicas started');
   assert.deepEqual([pids(t)['api.1'], pids(t)['api.2']], [before['api.1'], before['api.2']]);
   assert.deepEqual({ count: t.engine.pitfile.replicas.api.count, written: t.engine.pitfile.replicas.api.written }, { count: 4, written: 2 });
+  // A replica that kept running learns the new count at its next start.
+  await t.engine.restartProcesses(['api.2']);
+  assert.match(await t.line('api.2', /^replica 2\/4 /), /^replica 2\/4 /);
+  before['api.2'] = pids(t)['api.2'];
 
   mark = t.events.length;
   const down = await t.engine.scale('api', 1, { reason: 'engine scale (test)' });

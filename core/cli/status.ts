@@ -61,7 +61,8 @@ export function formatStatus(processes: ProcessView[], paint = painter()): strin
     if (shown.has(g)) return;
     shown.add(g);
     const members = processes.flatMap((q, m) => (q.replica?.group === g ? [m] : []));
-    out += line([g, groupSummary(members.map((m) => processes[m]))]);
+    // Only with every replica shown (engine status api.2 shows just that one).
+    if (members.length === p.replica!.count) out += line([g, groupSummary(members.map((m) => processes[m]))]);
     members.forEach((m) => (out += rowOf(m)));
   });
   return out;
