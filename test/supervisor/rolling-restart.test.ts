@@ -13,7 +13,12 @@ import type { PitEvent } from '../../core/events/catalog.js';
 const server = JSON.stringify([process.execPath, fixture('programs', 'replica-server.mjs')]);
 const replicas = ['api.1', 'api.2', 'api.3'];
 
-async function threeHealthy(): Promise<TestEngine> {
+/**
+ * start_period: failed probes while a replica boots do not count (a loaded
+ * machine starts node slowly); a 500 after it does, which is what the
+ * failing roll waits for.
+ */
+async function threeHealthy(startPeriod = '10s'): Promise<TestEngine> {
   const base = await freePortRange(3);
   const t = await startEngine(`version: 1
 processes:
@@ -21,7 +26,7 @@ processes:
     command: ${server}
     replicas: 3
     replica_env: { PORT: { base: ${base} } }
-    health: { http: "http://127.0.0.1:${base}/health", interval: 100ms, failures: 2, start_period: 3s }
+    health: { http: "http://127.0.0.1:${base}/health", interval: 100ms, failures: 2, start_period: ${startPeriod} }
 `);
   await Promise.all(
     replicas.map((n) => (t.events.some((e) => e.type === 'process:healthy' && e.subject === n) ? null : t.engine.bus.next(`process:${n}:healthy`, { withinMs: 20_000 }))),
@@ -69,7 +74,7 @@ test('a rolling restart of 3 replicas restarts each once, in order, and never ha
 });
 
 test('a replica that does not become healthy stops the roll with PIT_E_PROCESS_ROLLING, and the next replica is not touched', async () => {
-  const t = await threeHealthy();
+  const t = await threeHealthy('4s');
   const before = pidsOf(t);
   // api.2's next start is a bad release: its /health answers 500.
   writeFileSync(join(t.dir, 'unhealthy-2'), '');
