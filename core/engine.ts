@@ -6,8 +6,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { EventBus, type Recording } from './events/bus.js';
 import type { Pitfile } from './model/pitfile.js';
 import { Supervisor } from './supervisor/supervisor.js';
-import { startWhenReady, stopInOrder, startInOrder, PendingStarts, type Outcomes, type StopCause } from './supervisor/dependencies.js';
+import { startWhenReady, stopInOrder, startInOrder, PendingStarts, type Lookup, type Outcomes, type StopCause } from './supervisor/dependencies.js';
 import { selectProcesses, withDependencies, reselect, notStartedNotes, type RunRequest, type Selection } from './supervisor/selection.js';
+import { keepScale, membersOf, withReplicaCount } from './config/replicas.js';
+import { restartRolling } from './supervisor/rolling-restart.js';
 import type { Cause } from './events/cause.js';
 import { changedKeys } from './config/changed-keys.js';
 import { ensureStateDir } from './state-dir.js';
@@ -62,7 +64,7 @@ export class Engine {
   #stopRequested = false;
   /** Processes waiting for their dependencies before they start. */
   readonly #pending = new PendingStarts();
-  readonly #lookup = (name: string) => this.supervisors.get(name);
+  readonly #lookup: Lookup = Object.assign((name: string) => this.supervisors.get(name), { members: (name: string) => this.members(name) });
 
   constructor(
     pitfile: Pitfile,
@@ -173,8 +175,8 @@ export class Engine {
       n in after
         ? n in before
           ? { cause: cause.cause, reason: `pitfile changed: ${changedKeys(`processes.${n}`, before[n], after[n]).join(', ')}`, restart: true }
-          : { cause: cause.cause, reason: 'added to the pitfile' }
-        : { cause: cause.cause, reason: 'removed from the pitfile' };
+          : { cause: cause.cause, reason: cause.reason ?? 'added to the pitfile' }
+        : { cause: cause.cause, reason: cause.reason ?? 'removed from the pitfile' };
     await this.#disarm?.();
     // A replaced process's old wait ends here; its dependents wait on by name and see the new one.
     this.#pending.cancel([...diff.removed, ...diff.changed]);
@@ -263,7 +265,7 @@ export class Engine {
     if (this.#stopRequested) return { diff: { added: [], removed: [], changed: [] } };
     // The reload's id is the cause of the restarts it makes, which happen before it is published.
     const id = this.bus.reserveId();
-    const diff = await this.apply(next, { cause: id });
+    const diff = await this.apply(keepScale(this.#pitfile, next), { cause: id });
     this.bus.publish('config:reloaded', '', { file, ...diff, id, reason });
     // Never silent: a setting the running engine cannot take over is named.
     const restartNeeded = this.restartNeeded();
@@ -305,13 +307,46 @@ export class Engine {
     for (const sup of this.supervisors.values()) sup.kill();
   }
 
-  /** The processes as actions (reactions, later the control API) act on them. */
+  /** The processes as actions (reactions, later the control API) act on them; a replica group's name acts on every replica. */
   readonly processes: ProcessControl = {
-    names: () => Object.keys(this.#pitfile.processes),
-    start: async (name, cause) => this.#supervisor(name).start(cause),
-    stop: (name, cause) => this.#supervisor(name).stop(cause),
-    restart: (name, opts) => this.#supervisor(name).restart(opts),
+    names: () => [...Object.keys(this.#pitfile.processes), ...Object.keys(this.#pitfile.replicas)],
+    members: (name) => this.members(name),
+    start: async (name, cause) => this.members(name).forEach((n) => this.#supervisor(n).start(cause)),
+    stop: async (name, cause) => void (await Promise.all(this.members(name).map((n) => this.#supervisor(n).stop(cause)))),
+    restart: async (name, opts) => void (await Promise.all(this.members(name).map((n) => this.#supervisor(n).restart(opts)))),
   };
+
+  /** The processes a name means: a replica group's copies (api → api.1, api.2), else the name itself. */
+  members(name: string): string[] {
+    return membersOf(this.#pitfile, name);
+  }
+
+  /**
+   * engine scale: run `count` replicas of `group` from now on, starting new
+   * ones and stopping the highest-numbered; the others keep running. Holds
+   * until a reload changes the group's replicas in the pitfile.
+   */
+  scale(group: string, count: number, cause: Cause = {}): Promise<ConfigDiff> {
+    const g = this.#pitfile.replicas[group];
+    if (!g) {
+      const fix = group in this.#pitfile.processes ? `give it replicas: 1 in the pitfile, then: engine scale ${group} ${count}` : `scale one of: ${Object.keys(this.#pitfile.replicas).join(', ') || 'none (no process has replicas)'}`;
+      return Promise.reject(errors.PIT_E_PROCESS_SCALE(`${group} is not a process with replicas`, fix));
+    }
+    if (!Number.isInteger(count) || count < 1 || count > 64) return Promise.reject(errors.PIT_E_PROCESS_SCALE(`replicas is a whole number from 1 to 64, got ${count}`, `e.g. engine scale ${group} 3`));
+    // After any reload under way, so the count applies to the pitfile in force.
+    const next = this.#reloading.then(() => {
+      const from = this.#pitfile.replicas[group]?.count ?? g.count;
+      if (this.#stopRequested || !this.#pitfile.replicas[group]) return { added: [], removed: [], changed: [] };
+      return this.apply(withReplicaCount(this.#pitfile, group, count), { cause: cause.cause, reason: `${cause.reason ?? 'scaled'}: ${from} → ${count} replicas` });
+    });
+    this.#reloading = next.then(() => {}, () => {});
+    return next;
+  }
+
+  /** engine restart api --rolling: one replica at a time, each healthy (or running) before the next; rejects with PIT_E_PROCESS_ROLLING. */
+  restartRolling(name: string, cause: Cause = {}): Promise<void> {
+    return restartRolling(this.bus, name, this.members(name), this.#lookup, cause);
+  }
 
   /**
    * Start processes as start-up does (engine start): dependencies in the
@@ -321,7 +356,7 @@ export class Engine {
   startProcesses(names: string[], cause: Cause = {}): Promise<Outcomes> {
     names.forEach((n) => this.#supervisor(n));
     // One left out at launch (engine run api, a profile, autostart: false) brings what it needs that never started either.
-    const group = withDependencies(names, this.#pitfile.processes, (n) => this.#notStarted.has(n));
+    const group = withDependencies(names, this.#pitfile, (n) => this.#notStarted.has(n));
     return startInOrder(this.bus, group, this.#lookup, this.#pending, cause);
   }
 
@@ -349,7 +384,10 @@ export class Engine {
   #add(name: string, start: boolean, cause: Cause = {}): void {
     const cfg = this.#pitfile.processes[name];
     const sink = { attach: (n: string, child: ChildProcess) => this.#output.attach(n, child) };
-    const sup = new Supervisor(cfg, { bus: this.bus, stateDir: this.#pitfile.settings.stateDir, output: sink, baseEnv: this.opts.env ?? process.env, cgroup: this.#cgroup });
+    // PIT_REPLICAS is read at each start: engine scale changes it without restarting the others.
+    const group = cfg.replica?.group;
+    const startEnv = group === undefined ? undefined : () => ({ PIT_REPLICAS: String(this.#pitfile.replicas[group]?.count ?? 0) });
+    const sup = new Supervisor(cfg, { bus: this.bus, stateDir: this.#pitfile.settings.stateDir, output: sink, baseEnv: this.opts.env ?? process.env, cgroup: this.#cgroup, startEnv });
     this.supervisors.set(name, sup);
     if (start) void this.#startAfterDependencies(sup, cause);
   }

@@ -125,6 +125,7 @@ export const errors = {
     `expected a size like "10MB" (got ${JSON.stringify(got)})`,
     sizeFix,
   ]),
+  PIT_E_CONFIG_REPLICAS: make('PIT_E_CONFIG_REPLICAS', (detail: string, fix: string) => [detail, fix]),
   PIT_E_CONFIG_INVALID: make('PIT_E_CONFIG_INVALID', (detail: string) => [
     detail,
     'see schemas/pitfile.schema.json or docs/pitfile.md for what this key accepts',
@@ -324,6 +325,11 @@ export const errors = {
     `start both, in order: engine start ${dep} ${name}`,
   ]),
   // control: the API on the engine's socket and its clients
+  PIT_E_PROCESS_ROLLING: make('PIT_E_PROCESS_ROLLING', (group: string, replica: string, why: string, left: string[] = []) => [
+    `the rolling restart of ${group} stopped at ${replica}: ${why}${left.length ? `; not restarted: ${left.join(', ')}` : ''}`,
+    `see why: engine logs ${replica}; fix it, then run "engine restart ${group} --rolling" again`,
+  ]),
+  PIT_E_PROCESS_SCALE: make('PIT_E_PROCESS_SCALE', (detail: string, fix: string) => [detail, fix]),
   PIT_E_CONTROL_NO_ENGINE: make('PIT_E_CONTROL_NO_ENGINE', (socket: string) => [
     `no engine is running for this project (nothing listens on ${socket})`,
     'start one: engine run (or engine run --daemon)',

@@ -116,8 +116,10 @@ async function fromFiles(stateDir: string, configured: string[], w: Wanted): Pro
   // Reactions' run logs (reaction-<id>.log) are not process output.
   const onDisk = readdirSync(dir).flatMap((f) => (/^(?!reaction-)(.+)\.log$/.exec(f)?.slice(1, 2) ?? []));
   const known = [...new Set([...configured, ...onDisk])].sort();
-  for (const n of w.names) if (!known.includes(n)) throw errors.PIT_E_LOG_NONE(n, displayPath(dir), known.join(', ') || '(none)');
-  const names = w.names.length ? w.names : known;
+  // A process with replicas (api) means the logs of all of them (api.1, api.2, …).
+  const meant = (n: string) => (known.includes(n) ? [n] : known.filter((k) => k.startsWith(`${n}.`) && /^[0-9]+$/.test(k.slice(n.length + 1))));
+  for (const n of w.names) if (!meant(n).length) throw errors.PIT_E_LOG_NONE(n, displayPath(dir), known.join(', ') || '(none)');
+  const names = w.names.length ? [...new Set(w.names.flatMap(meant))] : known;
   const print = w.printer(names);
   process.stderr.write(`no engine is running: reading the log files in ${displayPath(dir)}${w.follow ? ' and following them (Ctrl-C to stop)' : ''}\n`);
   readLogs(stateDir, names, { count: w.count, sinceMs: w.sinceMs, stream: w.stream }).forEach(print);

@@ -21,6 +21,7 @@ import { registerExport } from './export.js';
 import { registerService } from './service.js';
 import { registerImport } from './import.js';
 import { registerMcp } from './mcp.js';
+import { registerScale } from './scale.js';
 import { exitCodes } from './output.js';
 import { version } from '../version.js';
 
@@ -65,6 +66,7 @@ Examples:
   registerService(program);
   registerImport(program);
   registerMcp(program);
+  registerScale(program);
   return program;
 }
 

@@ -20,20 +20,24 @@ const verbs = {
 
 export function registerProcessActions(program: Command): void {
   for (const [verb, summary] of Object.entries(verbs) as [keyof typeof verbs, string][]) {
-    program
+    const cmd = program
       .command(verb)
       .summary(summary)
-      .argument('<name...>', 'process names, or "all"')
+      .argument('<name...>', 'process names, or "all"; a process with replicas means all of them (api), or one (api.2)');
+    if (verb === 'restart') cmd.option('--rolling', 'replicas one at a time, each healthy (or running, without a health check) before the next');
+    cmd
       .addHelpText('after', `
 Exit codes: 0 done, 1 some failed, 3 no engine running.
 
 Examples:
   engine ${verb} api
   engine ${verb} api worker    # several, in dependency order
-  engine ${verb} all`)
+  engine ${verb} all${verb === 'restart' ? `
+  engine restart api --rolling # replicas api.1, api.2, … one at a time` : ''}`)
       .action(
-        clientAction(async ({ client }, names: string[]) => {
-          const { results } = await client.call<{ results: Result[] }>('POST', `/v1/processes/${verb}`, { names, via: 'cli' });
+        clientAction(async ({ client }, names: string[], opts: { rolling?: boolean }) => {
+          const body = opts.rolling ? { names, via: 'cli', rolling: true } : { names, via: 'cli' };
+          const { results } = await client.call<{ results: Result[] }>('POST', `/v1/processes/${verb}`, body);
           for (const r of results) {
             const where = r.pid ? ` (pid ${r.pid})` : '';
             process.stdout.write(r.ok ? `${r.name}: ${r.state}${where}\n` : `${r.name}: ${verb} failed: ${r.error}\n`);

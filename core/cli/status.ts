@@ -18,12 +18,12 @@ Exit codes: 0 shown, 1 failed, 3 no engine running.
 
 Examples:
   engine status
-  engine status api worker
+  engine status api worker     # api with replicas: a line for the group, one per replica
   engine status --json | jq '.processes[] | select(.state != "running")'`)
     .action(
       clientAction(async ({ client, stateDir }, names: string[], opts: { json?: boolean }) => {
         let { processes } = await client.call<{ processes: ProcessView[] }>('GET', '/v1/processes');
-        if (names.length) processes = processes.filter((p) => names.includes(p.name));
+        if (names.length) processes = processes.filter((p) => names.includes(p.name) || (p.replica && names.includes(p.replica.group)));
         if (opts.json) process.stdout.write(JSON.stringify({ processes }, null, 2) + '\n');
         else {
           const { listPending, pendingDir } = await import('../../plugins/python-installer/installer.js');
@@ -38,7 +38,7 @@ Examples:
 export function formatStatus(processes: ProcessView[], paint = painter()): string {
   const header = ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'CPU', 'MEM', 'HEALS', 'HEALTH'];
   const rows = processes.map((p) => [
-    p.name,
+    p.replica ? `  ${p.name}` : p.name,
     stateCell(p),
     p.pid ? String(p.pid) : '-',
     p.uptime_s === null ? '-' : formatUptime(p.uptime_s),
@@ -51,10 +51,28 @@ export function formatStatus(processes: ProcessView[], paint = painter()): strin
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[], colour?: (i: number, text: string) => string) =>
     cells.map((c, i) => (colour ? colour(i, c.padEnd(widths[i])) : c.padEnd(widths[i]))).join('  ').trimEnd() + '\n';
-  return (
-    line(header) +
-    rows.map((r, n) => line(r, (i, text) => (i === 1 ? paint(text, stateColour[processes[n].state] ?? 0) : text))).join('')
-  );
+  const rowOf = (n: number) => line(rows[n], (i, text) => (i === 1 ? paint(text, stateColour[processes[n].state] ?? 0) : text));
+  // A replica group: one line for it, its replicas under it (wherever engine scale put them).
+  const shown = new Set<string>();
+  let out = line(header);
+  processes.forEach((p, n) => {
+    const g = p.replica?.group;
+    if (g === undefined) return void (out += rowOf(n));
+    if (shown.has(g)) return;
+    shown.add(g);
+    const members = processes.flatMap((q, m) => (q.replica?.group === g ? [m] : []));
+    // Only with every replica shown (engine status api.2 shows just that one).
+    if (members.length === p.replica!.count) out += line([g, groupSummary(members.map((m) => processes[m]))]);
+    members.forEach((m) => (out += rowOf(m)));
+  });
+  return out;
+}
+
+/** "2/3 running", and "(scaled; pitfile: 2)" while engine scale's count differs from the pitfile's. */
+function groupSummary(replicas: ProcessView[]): string {
+  const r = replicas[0].replica!;
+  const running = replicas.filter((p) => p.state === 'running').length;
+  return `${running}/${r.count} running${r.count === r.pitfile ? '' : ` (scaled; pitfile: ${r.pitfile})`}`;
 }
 
 /** "waiting for api: healthy", "exited (1)", "exited (SIGKILL)", else the state. */

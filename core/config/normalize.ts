@@ -6,6 +6,7 @@ import type * as M from '../model/pitfile.js';
 import { parseDuration, parsePercent, parseSize } from '../model/units.js';
 import { pitfileSchema } from './schema.js';
 import { parseHostPort } from './semantics.js';
+import { expandReplicas } from './replicas.js';
 
 type Map = Record<string, any>;
 
@@ -31,8 +32,9 @@ const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.i
 /** The resolved model of a valid pitfile `data` read from `file`. */
 export function normalize(data: Map, file: string, layers: string[], root: string): M.Pitfile {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
-  const processes: Record<string, M.ProcessConfig> = {};
-  for (const [name, p] of Object.entries<Map>(data.processes ?? {})) processes[name] = normalizeProcess(name, p, at);
+  const written: Record<string, M.ProcessConfig> = {};
+  for (const [name, p] of Object.entries<Map>(data.processes ?? {})) written[name] = normalizeProcess(name, p, at);
+  const { processes, replicas } = expandReplicas(written, data.processes ?? {});
 
   const watchers: Record<string, M.WatcherConfig> = {};
   for (const [name, w] of Object.entries<Map>(data.watchers ?? {})) {
@@ -81,6 +83,7 @@ export function normalize(data: Map, file: string, layers: string[], root: strin
     layers,
     root,
     processes,
+    replicas,
     watchers,
     reactions,
     installer: {
@@ -144,6 +147,7 @@ function normalizeProcess(name: string, p: Map, at: (p: string) => string): M.Pr
     limits: p.limits ? normalizeLimits(withDefaults('limits', p.limits)) : null,
     health: p.health ? normalizeHealth(withDefaults('health', p.health), at, restart.on_unhealthy) : null,
     logs: { maxBytes: parseSize(logs.max_size)!, keep: logs.keep },
+    replica: null,
   };
 }
 

@@ -7,6 +7,7 @@ import type { Problem } from './validate.js';
 import { suggest } from './suggest.js';
 import { checkEventName, type EventNameContext } from './event-names.js';
 import { logPatternProblem } from '../health/log-pattern.js';
+import { checkReplicas, replicaNames } from './replica-checks.js';
 
 type Map = Record<string, any>;
 const asMap = (v: unknown): Map => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Map) : {});
@@ -26,7 +27,8 @@ export async function checkSemantics(data: unknown): Promise<Problem[]> {
     ...checkDependencies(processes),
     ...checkHealth(processes),
     ...checkWatchers(watchers, cron),
-    ...checkReactions(asList(root.reactions), Object.keys(processes), watchers, asList(root.plugins).length > 0),
+    ...checkReactions(asList(root.reactions), [...Object.keys(processes), ...replicaNames(processes)], watchers, asList(root.plugins).length > 0),
+    ...checkReplicas(root),
   ];
 }
 

@@ -4,6 +4,7 @@ import type { EventBus } from '../events/bus.js';
 import type { ProcessState } from '../events/catalog.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { readGroupUsage } from '../process/group-usage.js';
+import type { ReplicaGroup } from '../model/pitfile.js';
 
 const TICKS_PER_SECOND = 100;
 
@@ -32,6 +33,8 @@ export interface ProcessView {
   heals: number;
   last_heal: Heal | null;
   last_exit: { code: number | null; signal: string | null } | null;
+  /** A copy of a process with replicas: its group, its number, the count in force and the pitfile's (they differ after engine scale). */
+  replica?: { group: string; index: number; count: number; pitfile: number } | null;
 }
 
 /** Install reports for the same process and distribution this close together are one heal. */
@@ -47,6 +50,7 @@ export class ProcessViews {
     private readonly supervisors: () => Iterable<Supervisor>,
     bus: EventBus,
     private readonly notStartedWhy: (name: string) => string | null = () => null,
+    private readonly replicas: () => Record<string, ReplicaGroup> = () => ({}),
   ) {
     // The installer reports each install as process:<name>:install; a heal is one that worked.
     this.#off = bus.on('process:*:install', (e) => {
@@ -90,8 +94,15 @@ export class ProcessViews {
         heals: heal?.count ?? 0,
         last_heal: heal?.last ?? null,
         last_exit: s.lastExit ? { code: s.lastExit.code, signal: s.lastExit.signal } : null,
+        replica: this.#replicaOf(s),
       };
     });
+  }
+
+  #replicaOf(s: Supervisor): ProcessView['replica'] {
+    const r = s.cfg.replica;
+    const g = r && this.replicas()[r.group];
+    return r && g ? { group: r.group, index: r.index, count: g.count, pitfile: g.written } : null;
   }
 
   #cpuPercent(pgid: number, ticks: number, startedAt: number, now: number): number {

@@ -67,7 +67,9 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
   app.post('/v1/processes/:action', async (req) => {
     const action = req.params.action as Action;
     if (!ACTIONS.includes(action)) throw badRequest(`unknown action "${req.params.action}"; expected start, stop or restart`);
-    const body = req.body as { names?: unknown; via?: unknown; cause?: unknown } | null | undefined;
+    const body = req.body as { names?: unknown; via?: unknown; cause?: unknown; rolling?: unknown } | null | undefined;
+    if (body?.rolling !== undefined && (typeof body.rolling !== 'boolean' || (body.rolling && action !== 'restart'))) throw badRequest('rolling is true or false, and only for restart');
+    if (body?.rolling) return { results: await rollingRestart(engine, views, targets(engine, body.names, false), viaOf(body.via)) };
     const names = targets(engine, body?.names);
     const cause = causeOf(body?.cause);
     // A group is handled as a whole, in dependency order: start and restart
@@ -85,6 +87,21 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     );
     const byName = new Map(views.all().map((v) => [v.name, v]));
     return { results: results.map((r) => ({ ...r, state: byName.get(r.name)?.state ?? null, pid: byName.get(r.name)?.pid ?? null })) };
+  });
+
+  // engine scale api 5: start or stop replicas; the count holds until the pitfile's replicas changes.
+  app.post('/v1/scale', async (req) => {
+    const body = req.body as { name?: unknown; replicas?: unknown; via?: unknown } | null | undefined;
+    if (typeof body?.name !== 'string' || typeof body.replicas !== 'number') throw badRequest('the body must be {"name": "api", "replicas": 3}');
+    let diff;
+    try {
+      diff = await engine.scale(body.name, body.replicas, { reason: personReason('scale', viaOf(body.via)) });
+    } catch (e) {
+      if (e instanceof PitError && e.code === 'PIT_E_PROCESS_SCALE') throw withStatus(e, 400);
+      throw e;
+    }
+    const g = engine.pitfile.replicas[body.name];
+    return { name: body.name, replicas: g.count, pitfile: g.written, started: diff.added, stopped: diff.removed };
   });
 
   app.post('/v1/reload', async (req, res) => {
@@ -111,8 +128,8 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     const q = req.query;
     // A name given twice (or 1,500 times) is read once.
     const names = q.process === undefined ? [] : [...new Set([q.process].flat())];
-    const wanted = names.length ? names : [...engine.supervisors.keys()];
-    for (const n of wanted) if (!engine.supervisors.has(n)) throw unknownProcess(engine, n);
+    for (const n of names) if (!engine.supervisors.has(n) && !(n in engine.pitfile.replicas)) throw unknownProcess(engine, n);
+    const wanted = names.length ? [...new Set(names.flatMap((n) => engine.members(n)))] : [...engine.supervisors.keys()];
     const count = intParam('lines', q.lines, 100, 100_000);
     const sinceMs = intParam('since', q.since, 0, Number.MAX_SAFE_INTEGER);
     if (q.stream !== undefined && q.stream !== 'out' && q.stream !== 'err') throw badRequest(`stream is out or err, got "${q.stream}"`);
@@ -272,13 +289,35 @@ function openStream(res: ServerResponse): Stream {
   };
 }
 
-function targets(engine: Engine, names: unknown): string[] {
+/** The processes named; a replica group's name is all its replicas unless `expand` is false. */
+function targets(engine: Engine, names: unknown, expand = true): string[] {
   if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string')) {
     throw badRequest('the body must be {"names": ["api", ...]} (or ["all"])');
   }
-  if (names.includes('all')) return [...engine.supervisors.keys()];
-  for (const n of names) if (!engine.supervisors.has(n)) throw unknownProcess(engine, n);
-  return [...new Set(names as string[])];
+  if (names.includes('all')) return expand ? [...engine.supervisors.keys()] : [...new Set([...engine.supervisors.keys()].map((n) => engine.pitfile.processes[n]?.replica?.group ?? n))];
+  for (const n of names) if (!engine.supervisors.has(n) && !(n in engine.pitfile.replicas)) throw unknownProcess(engine, n);
+  return [...new Set(expand ? (names as string[]).flatMap((n) => engine.members(n)) : (names as string[]))];
+}
+
+/** restart --rolling: each named group one replica at a time (a plain process just restarts); one result per replica. */
+async function rollingRestart(engine: Engine, views: ProcessViews, names: string[], via: Via) {
+  // Per replica: the one that stopped the roll carries the error, those after it say they were not restarted.
+  const errorOf = new Map<string, string>();
+  for (const name of names) {
+    try {
+      await engine.restartRolling(name, { reason: `${personReason('restart', via)}, rolling` });
+    } catch (e) {
+      if (!(e instanceof PitError)) throw e;
+      const at = (e as PitError & { replica?: string }).replica ?? name;
+      const members = engine.members(name);
+      errorOf.set(at, `${e.message} [${e.code}]${e.fix ? `; fix: ${e.fix}` : ''}`);
+      members.slice(members.indexOf(at) + 1).forEach((m) => errorOf.set(m, `not restarted: the rolling restart stopped at ${at}`));
+    }
+  }
+  const byName = new Map(views.all().map((v) => [v.name, v]));
+  return names.flatMap((g) =>
+    engine.members(g).map((name) => ({ name, ok: !errorOf.has(name), error: errorOf.get(name) ?? null, state: byName.get(name)?.state ?? null, pid: byName.get(name)?.pid ?? null })),
+  );
 }
 
 function intParam(name: string, text: string | undefined, fallback: number, max: number): number {

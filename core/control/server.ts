@@ -45,7 +45,7 @@ export async function startControlServer(
   const socketPath = chooseSocketPath(engine.pitfile.settings.stateDir);
   // A socket left by a killed engine: we hold the project's lock, so it is stale.
   rmSync(socketPath, { force: true });
-  const views = new ProcessViews(() => engine.supervisors.values(), engine.bus, (name) => engine.notStartedWhy(name));
+  const views = new ProcessViews(() => engine.supervisors.values(), engine.bus, (name) => engine.notStartedWhy(name), () => engine.pitfile.replicas);
   const startedAt = Date.now();
   const metrics = engineMetrics(engine.bus, () => views.all(), startedAt);
   const deps = { engine, views, metrics, shutdown, startedAt };

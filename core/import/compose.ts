@@ -202,7 +202,11 @@ function deploy(draft: Draft, name: string, spec: Spec, d: Spec | undefined): vo
     spec.limits = { ...l, action: 'restart' };
     draft.changed(name, 'limits', 'a container is killed at its limit; Pit restarts the process once the limit has held for 30s');
   }
-  if (d.replicas !== undefined && Number(d.replicas) !== 1) draft.unmapped(name, null, `deploy.replicas ${d.replicas}: Pit has no replicas yet; one copy runs`);
+  const replicas = Number(d.replicas);
+  if (Number.isInteger(replicas) && replicas > 1 && replicas <= 64) {
+    spec.replicas = replicas;
+    draft.changed(name, 'replicas', `deploy.replicas ${replicas}: ${name}.1 … ${name}.${replicas} run on this host and cannot all listen on one port: give each its own with replica_env: { PORT: { base: 3000 } }`);
+  } else if (d.replicas !== undefined && replicas !== 1) draft.unmapped(name, null, `deploy.replicas ${d.replicas}: replicas is a whole number from 1 to 64; one copy runs`);
   const rest = Object.keys(d).filter((k) => k !== 'replicas' && k !== 'resources');
   if (rest.length || limits.pids || d.resources?.reservations) draft.unmapped(name, null, `deploy ${rest.join(', ') || 'resources'}: Swarm settings`);
 }

@@ -13,7 +13,7 @@ type App = Record<string, any>;
 /** PM2's interpreter by script extension; anything else runs as a program. */
 const interpreters: Record<string, string> = { '.js': 'node', '.cjs': 'node', '.mjs': 'node', '.ts': 'ts-node', '.py': 'python', '.sh': 'bash', '.rb': 'ruby', '.php': 'php', '.pl': 'perl', '.coffee': 'coffee' };
 
-const handled = new Set(['name', 'script', 'args', 'interpreter', 'exec_interpreter', 'interpreter_args', 'node_args', 'cwd', 'env', 'autorestart', 'max_restarts', 'min_uptime', 'restart_delay', 'exp_backoff_restart_delay', 'kill_timeout', 'max_memory_restart', 'watch', 'ignore_watch', 'watch_delay', 'cron_restart', 'instances', 'exec_mode', 'autostart', 'out_file', 'error_file', 'log_file', 'log_date_format', 'merge_logs', 'combine_logs', 'time', 'output', 'error', 'log', 'user', 'uid', 'gid', 'instance_var', 'treekill', 'watch_options']);
+const handled = new Set(['name', 'script', 'args', 'interpreter', 'exec_interpreter', 'interpreter_args', 'node_args', 'cwd', 'env', 'autorestart', 'max_restarts', 'min_uptime', 'restart_delay', 'exp_backoff_restart_delay', 'kill_timeout', 'max_memory_restart', 'watch', 'ignore_watch', 'watch_delay', 'cron_restart', 'instances', 'exec_mode', 'autostart', 'out_file', 'error_file', 'log_file', 'log_date_format', 'merge_logs', 'combine_logs', 'time', 'output', 'error', 'log', 'user', 'uid', 'gid', 'instance_var', 'increment_var', 'treekill', 'watch_options']);
 const logKeys = ['out_file', 'error_file', 'log_file', 'output', 'error', 'log', 'log_date_format', 'merge_logs', 'combine_logs', 'time'];
 
 export const looksLikePm2 = (data: unknown) =>
@@ -55,11 +55,7 @@ function appProcess(draft: Draft, app: App): void {
   }
   watch(draft, name, spec, app);
   if (app.cron_restart) draft.restartOn(name, 'cron', { cron: String(app.cron_restart) }, `cron_restart "${app.cron_restart}"`);
-  const instances = app.instances === undefined ? 1 : app.instances;
-  if (String(instances) !== '1' || app.exec_mode === 'cluster' || app.exec_mode === 'cluster_mode') {
-    draft.unmapped(name, null, `instances ${JSON.stringify(instances)}${app.exec_mode ? `, exec_mode ${app.exec_mode}` : ''}: Pit has no replicas yet; one copy runs`);
-  }
-  if (app.instance_var) draft.unmapped(name, null, `instance_var ${app.instance_var}: Pit has no replicas yet`);
+  instances(draft, name, spec, app);
   const logs = logKeys.filter((k) => app[k] !== undefined);
   if (logs.length) draft.changed(name, 'logs', `${logs.map((k) => `${k} ${JSON.stringify(app[k])}`).join(', ')}: Pit writes stdout and stderr, timestamped, to .pit/logs/${name}.log`);
   for (const k of ['user', 'uid', 'gid']) if (app[k] !== undefined) draft.unmapped(name, null, `${k} ${app[k]}: Pit runs processes as the engine's user`);
@@ -67,6 +63,38 @@ function appProcess(draft: Draft, app: App): void {
     if (handled.has(k) || /^env_/.test(k)) continue;
     draft.unmapped(name, null, `${k} ${JSON.stringify(app[k])}`);
   }
+}
+
+/**
+ * instances → replicas. PM2's cluster mode shares one port between its
+ * instances through Node's cluster module; Pit's replicas are separate
+ * processes, so each needs a port of its own: increment_var gives that
+ * (as replica_env), or the report says to.
+ */
+function instances(draft: Draft, name: string, spec: Spec, app: App): void {
+  const given = app.instances === undefined ? 1 : app.instances;
+  const n = Number(given);
+  const cluster = app.exec_mode === 'cluster' || app.exec_mode === 'cluster_mode';
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    draft.unmapped(name, null, `instances ${JSON.stringify(given)}: PM2 starts one per CPU${n === -1 ? ' but one' : ''} of the machine it runs on; set replicas: to a number (1-64); one copy runs`);
+  } else if (n > 1) {
+    spec.replicas = n;
+    draft.explain(name, 'replicas', `instances ${n}: runs as ${name}.1 … ${name}.${n}`);
+  }
+  const many = spec.replicas !== undefined;
+  const inc = app.increment_var === undefined ? null : String(app.increment_var);
+  const env = (spec.env ?? {}) as Spec;
+  if (inc && many && /^[0-9]+$/.test(String(env[inc] ?? ''))) {
+    spec.replica_env = { [inc]: { base: Number(env[inc]) } };
+    delete env[inc];
+    if (!Object.keys(env).length) delete spec.env;
+    draft.explain(name, 'replica_env', `increment_var ${inc}: ${name}.1 gets ${inc}=${spec.replica_env[inc].base}, ${name}.2 one more, …`);
+  } else if (inc) draft.unmapped(name, null, `increment_var ${inc}: ${many ? `env ${inc} is not a number to start from` : 'one copy runs'}`);
+  if (cluster && many && !spec.replica_env) {
+    draft.changed(name, 'replicas', `exec_mode ${app.exec_mode}: PM2's instances share one port; Pit's replicas are separate processes: give each its own port with replica_env: { PORT: { base: 3000 } }`);
+  } else if (cluster && !many) draft.explain(name, null, `exec_mode ${app.exec_mode} with one instance: one process`);
+  if (app.instance_var && many) draft.changed(name, null, `instance_var ${app.instance_var}: Pit sets PIT_REPLICA (1, 2, …) instead of ${app.instance_var} (0, 1, …)`);
+  else if (app.instance_var) draft.explain(name, null, `instance_var ${app.instance_var}: one copy runs; nothing to number`);
 }
 
 /** PM2 numbers are ms; strings may carry a unit ("10s", "1h"). */

@@ -61,9 +61,15 @@ function proc(draft: Draft, source: string, p: Spec, globalEnv: Record<string, s
   availability(draft, name, spec, p.availability);
   shutdown(draft, name, spec, p.shutdown, refs);
   if (p.log_location) draft.unmapped(name, null, `log_location ${p.log_location}: Pit writes .pit/logs/${name}.log`);
+  const replicas = p.replicas === undefined ? null : Number(p.replicas);
+  if (replicas !== null && Number.isInteger(replicas) && replicas >= 1 && replicas <= 64) {
+    if (replicas > 1) spec.replicas = replicas;
+    // process-compose numbers replicas from 0 (PC_REPLICA_NUM); Pit from 1.
+    if (JSON.stringify([p.command, p.environment]).includes('PC_REPLICA_NUM')) draft.changed(name, 'replicas', 'PC_REPLICA_NUM (0, 1, …) is PIT_REPLICA (1, 2, …) in Pit: use $((PIT_REPLICA - 1)) where the old numbers matter');
+  }
   for (const k of Object.keys(p)) {
-    if (handled.includes(k) || k === 'log_location') continue;
-    const why: Record<string, string> = { replicas: 'Pit has no replicas yet; one copy runs', is_daemon: 'Pit supervises processes that stay in the foreground', namespace: 'Pit has no namespaces', vars: 'Go template variables are not expanded' };
+    if (handled.includes(k) || k === 'log_location' || (k === 'replicas' && replicas !== null && Number.isInteger(replicas) && replicas >= 1 && replicas <= 64)) continue;
+    const why: Record<string, string> = { replicas: 'replicas is a whole number from 1 to 64; one copy runs', is_daemon: 'Pit supervises processes that stay in the foreground', namespace: 'Pit has no namespaces', vars: 'Go template variables are not expanded' };
     draft.unmapped(name, null, `${k} ${JSON.stringify(p[k])}${why[k] ? `: ${why[k]}` : ''}`);
   }
 }

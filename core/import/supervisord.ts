@@ -50,12 +50,14 @@ function program(draft: Draft, s: IniSection, globalEnv: Record<string, string>,
   const given = Number(v.get('numprocs') ?? 1);
   const start = Number(v.get('numprocs_start') ?? 0) || 0;
   const numprocs = Number.isInteger(given) && given > 0 ? given : 1;
+  // Copies that differ only by name are replicas; one whose options use %(process_num)d stays a process of its own.
+  const asReplicas = numprocs > 1 && numprocs <= 64 && ![...v].some(([k, val]) => k !== 'process_name' && /%\(process_num\)/.test(val));
   const names: string[] = [];
-  for (let num = start; num < start + numprocs; num++) {
+  for (let num = start; num < start + (asReplicas ? 1 : numprocs); num++) {
     const vars = { program_name: programName, process_num: num, group_name: groups.get(programName) ?? programName, host_node_name: hostname(), here: dirname(s.file), numprocs };
     const unknown: string[] = [];
     const x = (key: string) => (v.has(key) ? expand(v.get(key)!, vars, unknown) : undefined);
-    const procName = x('process_name') ?? programName;
+    const procName = asReplicas ? programName : (x('process_name') ?? programName);
     const spec: Spec = {};
     const name = draft.addProcess(procName, spec);
     names.push(name);
@@ -78,7 +80,10 @@ function program(draft: Draft, s: IniSection, globalEnv: Record<string, string>,
     logs(draft, name, spec, x);
     if (x('user')) draft.unmapped(name, null, `user=${x('user')}: Pit runs processes as the engine's user (run the engine as ${x('user')})`);
     if (groups.has(programName)) draft.unmapped(name, null, `in [group:${groups.get(programName)}]: Pit has no groups (engine restart takes several names)`);
-    if (numprocs > 1) draft.explain(name, null, `copy ${num} of ${numprocs} of [program:${programName}] (numprocs)`);
+    if (asReplicas) {
+      spec.replicas = numprocs;
+      draft.explain(name, 'replicas', `numprocs=${numprocs}: runs as ${name}.1 … ${name}.${numprocs}${v.has('process_name') ? ` (supervisord named them by process_name=${v.get('process_name')})` : ''}`);
+    } else if (numprocs > 1) draft.explain(name, null, `copy ${num} of ${numprocs} of [program:${programName}] (numprocs; each differs by %(process_num)d, so each is a process of its own)`);
     if (numprocs !== given) draft.unmapped(name, null, `numprocs=${v.get('numprocs')}: not a number here (it is read when supervisord starts); one copy is imported`);
     for (const key of v.keys()) {
       if (known.has(key) || key === 'numprocs_start') continue;

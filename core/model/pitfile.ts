@@ -94,6 +94,25 @@ export interface ProcessConfig {
   limits: LimitsConfig | null;
   health: HealthConfig | null;
   logs: LogsConfig;
+  /** Set on each copy of a process with `replicas` (api.2 is { group: 'api', index: 2 }); null otherwise. */
+  replica: { group: string; index: number } | null;
+}
+
+/**
+ * A process with `replicas`: its copies are processes of their own
+ * (NAME.1 … NAME.count); the group keeps what a running engine needs to
+ * add more (engine scale) and what the pitfile said.
+ */
+export interface ReplicaGroup {
+  name: string;
+  /** Replicas in force: the pitfile's, or what engine scale set since. */
+  count: number;
+  /** The pitfile's `replicas`. */
+  written: number;
+  /** The process as written, named after the group, without the per-replica env. */
+  template: ProcessConfig;
+  /** replica_env: replica N gets base + (N - 1) * step. */
+  replicaEnv: Record<string, { base: number; step: number }>;
 }
 
 export interface FileWatcherConfig {
@@ -200,7 +219,10 @@ export interface Pitfile {
   layers: string[];
   /** The directory every relative path resolves from. */
   root: string;
+  /** Every process the engine supervises: a replicated one as its copies (api.1, api.2, …). */
   processes: Record<string, ProcessConfig>;
+  /** Processes with `replicas`, by the name written in the pitfile. */
+  replicas: Record<string, ReplicaGroup>;
   watchers: Record<string, WatcherConfig>;
   reactions: ReactionConfig[];
   installer: InstallerConfig;

@@ -9,8 +9,23 @@ import type { Cause } from '../events/cause.js';
 import type { DependencyCondition } from '../model/pitfile.js';
 import type { Supervisor } from './supervisor.js';
 
-/** The supervisor now in charge of a name (the engine's map). */
-export type Lookup = (name: string) => Supervisor | undefined;
+/**
+ * The supervisor now in charge of a name (the engine's map); `members`
+ * says which processes a name means: a replica group is all its copies,
+ * so depends_on { api: healthy } waits for every replica of api.
+ */
+export interface Lookup {
+  (name: string): Supervisor | undefined;
+  members?: (name: string) => string[];
+}
+
+const membersOf = (lookup: Lookup, name: string) => lookup.members?.(name) ?? [name];
+
+/** Whether every process `dep` means meets `cond` now (none running yet: not met). */
+function isMetByAll(lookup: Lookup, dep: string, cond: DependencyCondition): boolean {
+  const sups = membersOf(lookup, dep).map((m) => lookup(m));
+  return sups.length > 0 && sups.every((s) => s && isMet(s, cond));
+}
 
 export interface WaitOptions {
   lookup: Lookup;
@@ -41,10 +56,7 @@ function whyStuck(dep: Supervisor, cond: DependencyCondition, isPending: (name: 
 
 /** What `sup` still waits for ("api: healthy, db: started"), or null when nothing. */
 export function unmetDependencies(sup: Supervisor, lookup: Lookup): string | null {
-  const unmet = Object.entries(sup.cfg.dependsOn).filter(([dep, cond]) => {
-    const d = lookup(dep);
-    return !d || !isMet(d, cond);
-  });
+  const unmet = Object.entries(sup.cfg.dependsOn).filter(([dep, cond]) => !isMetByAll(lookup, dep, cond));
   return unmet.length ? unmet.map(([dep, cond]) => `${dep}: ${cond}`).join(', ') : null;
 }
 
@@ -70,12 +82,16 @@ function waitForOne(bus: EventBus, name: string, dep: string, cond: DependencyCo
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       if (opts.signal?.aborted) return finish(new Error(`the start of ${name} was cancelled`));
-      const sup = opts.lookup(dep);
+      const names = membersOf(opts.lookup, dep);
+      const sups = names.map((m) => opts.lookup(m));
       // A dependency missing for a moment (mid-reload) is waited for: validation refuses a depends_on on no process.
-      if (!sup) return false;
-      if (isMet(sup, cond)) return finish();
-      const why = opts.isPending ? whyStuck(sup, cond, opts.isPending) : null;
-      return why ? finish(errors.PIT_E_PROCESS_DEPENDENCY(name, dep, cond, why)) : false;
+      if (!sups.length || sups.some((s) => !s)) return false;
+      if (isMetByAll(opts.lookup, dep, cond)) return finish();
+      for (const s of opts.isPending ? sups : []) {
+        const why = whyStuck(s!, cond, opts.isPending!);
+        if (why) return finish(errors.PIT_E_PROCESS_DEPENDENCY(name, dep, cond, s!.name === dep ? why : `has a replica that cannot get there: ${s!.name} ${why}`));
+      }
+      return false;
     };
     const finish = (e?: Error): true => {
       off();
@@ -84,15 +100,17 @@ function waitForOne(bus: EventBus, name: string, dep: string, cond: DependencyCo
       else resolve();
       return true;
     };
-    const off = bus.on([`process:${dep}:state`, `process:${dep}:healthy`], () => void check());
+    // A replica group's copies change with engine scale: any process's state is looked at.
+    const subject = opts.lookup.members && membersOf(opts.lookup, dep).join() !== dep ? '*' : dep;
+    const off = bus.on([`process:${subject}:state`, `process:${subject}:healthy`], () => void check());
     opts.signal?.addEventListener('abort', check);
     check();
   });
 }
 
-/** Names of the processes that depend on `name`. */
-export function dependentsOf(name: string, all: Iterable<Supervisor>): string[] {
-  return [...all].filter((s) => name in s.cfg.dependsOn).map((s) => s.name);
+/** Names of the processes that depend on `name` (or on its replica group). */
+export function dependentsOf(name: string, all: Iterable<Supervisor>, group?: string): string[] {
+  return [...all].filter((s) => name in s.cfg.dependsOn || (group !== undefined && group in s.cfg.dependsOn)).map((s) => s.name);
 }
 
 /** Per process: null when the verb succeeded, else the error. */
@@ -113,7 +131,7 @@ export async function stopInOrder(names: string[], lookup: Lookup, cause: StopCa
   const stopOne = (sup: Supervisor): Promise<Error | null> => {
     let p = stopped.get(sup.name);
     if (!p) {
-      const dependents = dependentsOf(sup.name, group).map((n) => stopOne(lookup(n)!));
+      const dependents = dependentsOf(sup.name, group, sup.cfg.replica?.group).map((n) => stopOne(lookup(n)!));
       p = Promise.all(dependents).then(() => sup.stop(causeOf(sup.name)).then(() => null, (e: Error) => e));
       stopped.set(sup.name, p);
     }
@@ -139,13 +157,14 @@ export async function startInOrder(bus: EventBus, names: string[], lookup: Looku
     if (p) return p;
     const sup = lookup(name)!;
     const signal = signals.get(name)!;
-    const deps = Object.keys(sup.cfg.dependsOn).filter((d) => inGroup.has(d));
+    // [process, what it depends on as written]: a replica group's copies in the group each count.
+    const deps = Object.keys(sup.cfg.dependsOn).flatMap((d) => membersOf(lookup, d).map((m) => [m, d] as const)).filter(([m]) => inGroup.has(m));
     p = (async () => {
       // Already up (or about to retry): nothing to wait for.
       if (!['stopped', 'exited', 'fatal', 'waiting'].includes(sup.state)) return null;
-      const failures = await Promise.all(deps.map(startOne));
+      const failures = await Promise.all(deps.map(([m]) => startOne(m)));
       const i = failures.findIndex((e) => e);
-      if (i >= 0) throw errors.PIT_E_PROCESS_DEPENDENCY(name, deps[i], sup.cfg.dependsOn[deps[i]], 'was not started either');
+      if (i >= 0) throw errors.PIT_E_PROCESS_DEPENDENCY(name, deps[i][1], sup.cfg.dependsOn[deps[i][1]], deps[i][0] === deps[i][1] ? 'was not started either' : `has a replica that was not started either: ${deps[i][0]}`);
       await startWhenReady(bus, sup, { lookup, isPending: (n) => pending.has(n), signal }, cause);
       if (lookup(name) !== sup) throw new Error(`${name} was replaced by a reload meanwhile`);
       sup.start(cause);

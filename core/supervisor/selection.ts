@@ -5,6 +5,7 @@
 // when it is named. Every process left out is "not started", with why.
 import { errors } from '../errors.js';
 import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
+import { expandNames, membersOf } from '../config/replicas.js';
 
 /** What `engine run` was asked to start, as given on its command line. */
 export interface RunRequest {
@@ -29,8 +30,9 @@ export interface Selection {
  */
 export function selectProcesses(pitfile: Pitfile, request: RunRequest = {}, opts: { lenient?: boolean } = {}): Selection {
   const procs = pitfile.processes;
-  const names = checkedNames(procs, request.names ?? [], 'engine run', opts.lenient);
-  const except = checkedNames(procs, request.except ?? [], 'engine run --except', opts.lenient);
+  // A replica group's name (api) means its copies (api.1, api.2), as on every other verb.
+  const names = checkedNames(procs, expandNames(pitfile, request.names ?? []), 'engine run', opts.lenient);
+  const except = checkedNames(procs, expandNames(pitfile, request.except ?? []), 'engine run --except', opts.lenient);
   const profiles = [...new Set(request.profiles ?? [])];
   if (!opts.lenient) checkProfiles(procs, profiles);
   const both = names.find((n) => except.includes(n));
@@ -45,7 +47,7 @@ export function selectProcesses(pitfile: Pitfile, request: RunRequest = {}, opts
   const visit = (name: string): void => {
     if (start.has(name)) return;
     start.add(name);
-    for (const dep of Object.keys(procs[name].dependsOn)) {
+    for (const dep of Object.keys(procs[name].dependsOn).flatMap((d) => membersOf(pitfile, d))) {
       if (except.includes(dep)) throw errors.PIT_E_RUN_EXCLUDED_DEPENDENCY(name, dep);
       if (!isEnabled(procs[dep])) throw errors.PIT_E_RUN_PROFILE_DEPENDENCY(name, dep, procs[dep].profiles);
       // Without names, autostart: false is kept: the dependent waits for a person (or a reaction) to start it.
@@ -69,13 +71,14 @@ export function selectProcesses(pitfile: Pitfile, request: RunRequest = {}, opts
  * been started yet (`isNotStarted`): what `engine start` of a process left
  * out at launch starts with it.
  */
-export function withDependencies(names: string[], procs: Pitfile['processes'], isNotStarted: (name: string) => boolean): string[] {
+export function withDependencies(names: string[], pitfile: Pitfile, isNotStarted: (name: string) => boolean): string[] {
+  const procs = pitfile.processes;
   const group = new Set(names);
   const seen = new Set<string>();
   const visit = (name: string): void => {
     if (seen.has(name)) return;
     seen.add(name);
-    for (const dep of Object.keys(procs[name]?.dependsOn ?? {})) {
+    for (const dep of Object.keys(procs[name]?.dependsOn ?? {}).flatMap((d) => membersOf(pitfile, d))) {
       if (isNotStarted(dep)) group.add(dep);
       visit(dep);
     }

@@ -41,6 +41,8 @@ export interface SupervisorDeps {
   baseEnv: NodeJS.ProcessEnv;
   /** The engine's delegated cgroup v2 directory: each run gets a cgroup under it. */
   cgroup?: string | null;
+  /** Read at each start, over env: what may change while it runs (PIT_REPLICAS after engine scale). */
+  startEnv?: () => Record<string, string>;
 }
 
 export interface Exit {
@@ -252,7 +254,7 @@ export class Supervisor {
 
   #env(): NodeJS.ProcessEnv {
     const fromFiles = Object.assign({}, ...this.cfg.envFiles.map((f) => readEnvFile(f)));
-    return { ...this.deps.baseEnv, ...fromFiles, ...this.cfg.env };
+    return { ...this.deps.baseEnv, ...fromFiles, ...this.cfg.env, ...this.deps.startEnv?.() };
   }
 
   #watchHealth(): void {

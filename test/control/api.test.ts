@@ -283,3 +283,31 @@ test('shutdown answers, then stops every process and the engine', async () => {
   for (const pid of pids) assert.throws(() => process.kill(pid, 0), `pid ${pid} is gone`);
   await assert.rejects(client.call('GET', '/v1/engine'), /no engine is running/);
 });
+
+test('replicas: processes list each replica with its group, scale and a rolling restart answer as the spec says, bad scales are 400', async () => {
+  const rdir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api: { command: ["node", "-e", "setInterval(() => {}, 1000)"], replicas: 2 }\n  one: { command: ["node", "-e", "setInterval(() => {}, 1000)"] }\n' });
+  const run = runEngineProcess(rdir);
+  await run.waitFor(/listening on/);
+  const rc = new ControlClient(join(rdir, '.pit', 'engine.sock'));
+  const scaled = await rc.call('POST', '/v1/scale', { name: 'api', replicas: 3 });
+  conforms('POST', '/v1/scale', 200, scaled);
+  assert.deepEqual(scaled, { name: 'api', replicas: 3, pitfile: 2, started: ['api.3'], stopped: [] });
+  const list = await rc.call<{ processes: { name: string; replica: unknown }[] }>('GET', '/v1/processes');
+  conforms('GET', '/v1/processes', 200, list);
+  assert.deepEqual(list.processes.map((p) => [p.name, p.replica]), [
+    ['api.1', { group: 'api', index: 1, count: 3, pitfile: 2 }],
+    ['api.2', { group: 'api', index: 2, count: 3, pitfile: 2 }],
+    ['one', null],
+    ['api.3', { group: 'api', index: 3, count: 3, pitfile: 2 }],
+  ]);
+  const rolled = await rc.call<{ results: { name: string; ok: boolean }[] }>('POST', '/v1/processes/restart', { names: ['api'], rolling: true });
+  conforms('POST', '/v1/processes/{action}', 200, rolled);
+  assert.deepEqual(rolled.results.map((r) => [r.name, r.ok]), [['api.1', true], ['api.2', true], ['api.3', true]]);
+  for (const [body, code] of [[{ name: 'one', replicas: 2 }, 'PIT_E_PROCESS_SCALE'], [{ name: 'api', replicas: 65 }, 'PIT_E_PROCESS_SCALE'], [{ name: 'api' }, 'PIT_E_CONTROL_BAD_REQUEST']] as const) {
+    const r = await raw(join(rdir, '.pit', 'engine.sock'), 'POST', '/v1/scale', JSON.stringify(body), { 'content-type': 'application/json' });
+    assert.deepEqual([r.status, r.json.error.code], [400, code], JSON.stringify(body));
+    conforms('POST', '/v1/scale', 400, r.json);
+  }
+  const stopRolling = await raw(join(rdir, '.pit', 'engine.sock'), 'POST', '/v1/processes/stop', JSON.stringify({ names: ['api'], rolling: true }), { 'content-type': 'application/json' });
+  assert.equal(stopRolling.status, 400, 'rolling is for restart only');
+});

@@ -108,7 +108,8 @@ test('compose: conditions, healthcheck, environment list, env_file, restart, sto
   assert.equal(data.processes.job.profiles, undefined);
   assert.deepEqual(data.processes.job.health, { exec: 'wget -q localhost', timeout: '500ms' });
   assert.equal(data.processes.job.command, 'sh -c "echo $$HOME"', '$$ stays a literal $');
-  for (const said of [/not mapped: service "db" runs image postgres:16 with no command of its own: it needs a container/, /api: not mapped: deploy\.replicas 3: Pit has no replicas yet/, /api: not mapped: depends on "db", which is not imported/]) {
+  assert.equal(api.replicas, 3, 'deploy.replicas is replicas');
+  for (const said of [/not mapped: service "db" runs image postgres:16 with no command of its own: it needs a container/, /api: replicas: note: deploy\.replicas 3: api\.1 … api\.3 run on this host and cannot all listen on one port/, /api: not mapped: depends on "db", which is not imported/]) {
     assert.ok(report.some((l) => said.test(l)), `the report says ${said}`);
   }
   assert.ok(!report.some((l) => /profiles/.test(l)), 'profiles are mapped, not reported');
@@ -119,7 +120,7 @@ test('compose: ${VAR} forms translate to the pitfile\'s, and one without a form 
   assert.equal(literalDollars('$HOME $$ ${X}'), '$HOME $$$$ $${X}');
 });
 
-test('process-compose: probes, ready_log_line, availability, shutdown, disabled and dependency conditions map; replicas is said', async () => {
+test('process-compose: probes, ready_log_line, availability, shutdown, disabled, dependency conditions and replicas map', async () => {
   const { data, report } = await imported({
     'process-compose.yaml': `version: "0.5"
 environment: [ "GLOBAL=1" ]
@@ -131,7 +132,7 @@ processes:
   api:
     command: ./api
     working_dir: ./services/api
-    environment: [ "PORT=8080" ]
+    environment: [ "PORT=8080", "SLOT=$PC_REPLICA_NUM" ]
     liveness_probe: { http_get: { host: 127.0.0.1, port: 8080, path: /health } }
     availability: { restart: on_failure, backoff_seconds: 2, max_restarts: 5 }
     depends_on: { db: { condition: process_healthy }, seed: { condition: process_completed_successfully } }
@@ -156,13 +157,15 @@ processes:
   assert.deepEqual(api.restart, { policy: 'on-failure', delay: '2s', max_restarts: 5 });
   assert.deepEqual(web.health, { log: 'ready\\.' });
   assert.deepEqual(proxy.depends_on, { web: 'healthy', api: 'healthy', db: 'started' });
-  assert.deepEqual(api.env, { GLOBAL: '1', PORT: '8080' });
+  assert.deepEqual(api.env, { GLOBAL: '1', PORT: '8080', SLOT: '${PC_REPLICA_NUM:-}' });
   assert.equal(api.cwd, 'services/api');
   assert.deepEqual(api.depends_on, { db: 'healthy', seed: 'completed' });
   assert.equal(seed.autostart, false);
   assert.deepEqual(seed.restart, { policy: 'on-failure' });
+  assert.equal(api.replicas, 2);
+  assert.ok(!report.some((l) => /not mapped: replicas/.test(l)), 'replicas is not said to be lost');
   for (const said of [
-    /api: not mapped: replicas 2: Pit has no replicas yet/,
+    /api: replicas: note: PC_REPLICA_NUM \(0, 1, …\) is PIT_REPLICA \(1, 2, …\)/,
     /api: health: note: ready_log_line "listening on \(tcp\)" is the startup check/,
     /proxy: depends_on: not mapped: db: process_log_ready, but db has no ready_log_line; waits for it to be started/,
     /proxy: depends_on: note: api: process_log_ready becomes healthy/,
@@ -172,13 +175,15 @@ processes:
   }
 });
 
-test('pm2: interpreter, args, env, restarts, kill_timeout, memory, watch and cron_restart map; instances is said', async () => {
+test('pm2: interpreter, args, env, restarts, kill_timeout, memory, watch, cron_restart, instances and increment_var map', async () => {
   const { data, report } = await imported({
     'ecosystem.config.json': JSON.stringify({
       apps: [
         { name: 'api', script: 'server.js', args: '--port 3000', node_args: '--max-old-space-size=512', cwd: 'app', env: { COST: '$5' }, autorestart: true, max_restarts: 4, min_uptime: 2000, exp_backoff_restart_delay: 100, kill_timeout: 1600, max_memory_restart: '300M', watch: ['src'], ignore_watch: ['node_modules'], watch_delay: 500, cron_restart: '0 3 * * *', instances: 4, exec_mode: 'cluster' },
         { name: 'py', script: 'worker.py', interpreter: 'python3', autorestart: false },
         { name: 'bin', script: './bin/serve', interpreter: 'none' },
+        { name: 'web', script: 'web.js', instances: 3, exec_mode: 'cluster', increment_var: 'PORT', instance_var: 'INSTANCE_ID', env: { PORT: 3000 } },
+        { name: 'each-cpu', script: 'w.js', instances: 'max' },
       ],
     }),
   });
@@ -194,7 +199,14 @@ test('pm2: interpreter, args, env, restarts, kill_timeout, memory, watch and cro
   assert.deepEqual(py.command, ['python3', 'worker.py']);
   assert.deepEqual(py.restart, { policy: 'never' });
   assert.deepEqual(bin.command, ['./bin/serve']);
-  assert.ok(report.some((l) => /api: not mapped: instances 4, exec_mode cluster: Pit has no replicas yet/.test(l)));
+  assert.equal(api.replicas, 4);
+  assert.ok(report.some((l) => /api: replicas: note: exec_mode cluster: PM2's instances share one port; Pit's replicas are separate processes/.test(l)));
+  const { web } = data.processes;
+  assert.deepEqual([web.replicas, web.replica_env, web.env], [3, { PORT: { base: 3000 } }, undefined], 'increment_var PORT is replica_env: 3000, 3001, 3002');
+  assert.ok(!report.some((l) => /^web: replicas: note: exec_mode/.test(l)), 'with its own port per replica, cluster mode needs no note');
+  assert.ok(report.some((l) => /web: note: instance_var INSTANCE_ID: Pit sets PIT_REPLICA \(1, 2, …\) instead/.test(l)));
+  assert.equal(data.processes['each-cpu'].replicas, undefined);
+  assert.ok(report.some((l) => /each-cpu: not mapped: instances "max": PM2 starts one per CPU/.test(l)));
 });
 
 test('a name the pitfile does not accept is renamed, and the rename is said', async () => {

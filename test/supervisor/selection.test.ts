@@ -101,8 +101,8 @@ test('an unknown name or profile is an error at launch, and passed over on a rel
 test('withDependencies adds the dependencies never started, through ones already running, and nothing else', async () => {
   const p = await chain;
   const never = new Set(['cache', 'job']);
-  assert.deepEqual(withDependencies(['api'], p.processes, (n) => never.has(n)).sort(), ['api', 'cache']);
-  assert.deepEqual(withDependencies(['side'], p.processes, () => true), ['side']);
+  assert.deepEqual(withDependencies(['api'], p, (n) => never.has(n)).sort(), ['api', 'cache']);
+  assert.deepEqual(withDependencies(['side'], p, () => true), ['side']);
   assert.equal(runCommand({ names: ['a', 'b'], except: ['c'], profiles: ['dev', 'x'] }), 'engine run a b --except c --profile dev --profile x');
 });
 
@@ -131,4 +131,16 @@ test('after a reload without names, a process added with an inactive profile is 
   const { starts, notStarted } = reselect(selectProcesses(p, {}, { lenient: true }), { added: ['probe'], changed: [] }, new Map());
   assert.deepEqual(sorted(starts), [], 'web is unchanged and ran already: nothing to start');
   assert.equal(notStarted.get('probe'), 'profile debug not active');
+});
+
+test('a replica group is named, left out and depended on by its name: each of its copies is meant', async () => {
+  const p = await load(`  api: { command: "true", replicas: 2 }
+  web: { command: "true", depends_on: [api] }
+  side: { command: "true" }
+`);
+  assert.deepEqual(sorted(selectProcesses(p, { names: ['web'] }).start), ['api.1', 'api.2', 'web']);
+  assert.deepEqual(sorted(selectProcesses(p, { names: ['api'] }).start), ['api.1', 'api.2']);
+  assert.deepEqual(sorted(selectProcesses(p, { except: ['web'] }).start), ['api.1', 'api.2', 'side']);
+  assert.throws(() => selectProcesses(p, { except: ['api'] }), (e: PitError) => e.code === 'PIT_E_RUN_EXCLUDED_DEPENDENCY');
+  assert.deepEqual(withDependencies(['web'], p, (n) => n.startsWith('api.')).sort(), ['api.1', 'api.2', 'web']);
 });

@@ -20,7 +20,8 @@ export function resolveTargets(call: Invocation, processes: ProcessControl): str
     else wanted.add(t);
   }
   for (const n of wanted) if (!all.includes(n)) throw new Error(`no process named "${n}"`);
-  return [...wanted];
+  // "api" (or a glob matching both api and api.1) acts on each replica once.
+  return [...new Set([...wanted].flatMap((n) => processes.members?.(n) ?? [n]))];
 }
 
 /**

@@ -8,6 +8,8 @@ import type { PitEvent } from '../../events/catalog.js';
 /** The engine's processes, as actions see them; `cause` names the event behind the request and why. */
 export interface ProcessControl {
   names(): string[];
+  /** The processes a name means: a replica group's copies (api → api.1, api.2), else the name. */
+  members?(name: string): string[];
   start(name: string, cause?: Cause): Promise<void>;
   stop(name: string, cause?: Cause): Promise<void>;
   /** `counted`: an automatic restart, spending from the restart budget. */
