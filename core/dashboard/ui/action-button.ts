@@ -47,17 +47,20 @@ export function actionButton(verb: Verb, names: string[], outcome: HTMLElement, 
     b.setAttribute('aria-busy', 'true');
     outcome.className = 'outcome busy';
     outcome.textContent = ING[verb];
+    let answered = false;
     try {
       const { status, json } = await api('POST', `/v1/processes/${verb}`, { names, via: 'dashboard' });
       const { ok, text } = describeOutcome(verb, status, json);
       outcome.className = `outcome ${ok ? 'done' : 'refused'}`;
       outcome.textContent = text;
-      if (status !== 0) await refreshProcesses();
+      answered = status !== 0;
     } finally {
+      // Usable again the moment the outcome shows.
       delete b.dataset.busy;
       b.removeAttribute('aria-busy');
       b.disabled = !connection.online;
     }
+    if (answered) void refreshProcesses();
   };
   return b;
 }

@@ -59,7 +59,9 @@ async function loadChanges(): Promise<void> {
 function keep(e: StateChange & { process?: string }): void {
   const name = e.process ?? e.name.split(':')[1];
   const prev = changes.get(name);
-  if (!prev || prev.at <= e.at) changes.set(name, e);
+  if (prev && prev.at > e.at) return;
+  // "running" names no reason of its own: the start or restart before it does (restart (dashboard)).
+  changes.set(name, !e.reason && prev?.reason && e.to === 'running' ? { ...e, reason: prev.reason } : e);
 }
 
 /** Start following the engine; each reconnection reloads what was missed. */
