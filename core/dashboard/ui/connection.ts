@@ -86,7 +86,8 @@ export function mountIndicator(indicator: HTMLElement, banner: HTMLElement): voi
     if (s === 'offline') banner.replaceChildren(el('b', {}, `engine stopped — last seen ${clock(lastSeen)}`), ' · what you see is how it was then; this page reconnects by itself when the engine is back.');
     if (s === 'refused') banner.replaceChildren(el('b', {}, 'the engine no longer accepts this page\'s token'), ' · it was restarted with a new one: open the address it printed, or add #token= and the contents of .pit/dashboard.token.');
     // Every control that acts on the engine waits for it.
-    document.querySelectorAll<HTMLButtonElement>('button.act').forEach((b) => (b.disabled = s !== 'online' || b.dataset.busy === '1'));
+    // (One busy with its request, or a save of an invalid pitfile, stays disabled.)
+    document.querySelectorAll<HTMLButtonElement>('button.act').forEach((b) => (b.disabled = s !== 'online' || b.dataset.busy === '1' || b.dataset.invalid === '1'));
   };
   connection.onChange(draw);
   draw(state);
