@@ -90,3 +90,20 @@ test('the page loads from the local engine in under 300 ms, with no request to a
   await page.waitForSelector('.cm-content');
   assert.deepEqual(others, [], 'everything comes from the engine itself');
 });
+
+test('a waiting process says what for; the keyboard reaches every action and starts it', { skip }, async () => {
+  const { url } = await dashboard(`  gate: { command: ${idle}, health: { exec: ["false"], interval: 1s } }\n  after: { command: ${idle}, depends_on: { gate: healthy } }\n  idle: { command: ${idle} }\n`);
+  const page = await open(url, SIZES.phone);
+  await page.waitForSelector('tr[data-process="after"] .chip:text("… waiting for gate: healthy")', { timeout: 20_000 });
+  assert.equal(await page.textContent('button.chip[data-state="waiting"]'), 'waiting 1');
+  await page.waitForSelector('tr[data-process="idle"] td.state.running');
+  // Tab from the search box until the restart of idle has focus, then Enter.
+  await page.focus('#search');
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'restart idle')) break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'restart idle', 'Tab reaches the action');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('tr[data-process="idle"] .outcome.done:text-matches("^restarted: running")', { timeout: 20_000 });
+});
