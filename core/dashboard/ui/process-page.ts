@@ -9,6 +9,7 @@ import { actionButton } from './action-button.js';
 import { logPane, type Line } from './log-pane.js';
 import { eventItem, type Ev } from './event-line.js';
 import { isChatter } from '../../events/quiet.js';
+import { sourceBlock } from '../../config/source-block.js';
 
 const HEALTH = /:(healthy|unhealthy|stale)$/;
 
@@ -55,7 +56,7 @@ export function processPage(main: HTMLElement, name: string): () => void {
     const [{ json: events }, { json: logs }, { json: cfg }] = await Promise.all([
       api('GET', `/v1/events?process=${q}&limit=300&quiet=1`),
       api('GET', `/v1/logs?process=${q}&lines=200`),
-      api('GET', '/v1/config'),
+      api('GET', '/v1/config/source'),
     ]);
     timeline.replaceChildren();
     health.replaceChildren();
@@ -72,8 +73,7 @@ export function processPage(main: HTMLElement, name: string): () => void {
       }
       pane.add(l);
     }
-    const block = cfg.processes?.[name];
-    config.textContent = block ? JSON.stringify(block, null, 2) : 'not in the pitfile';
+    config.textContent = sourceBlock(cfg.text ?? '', name) ?? `not in ${cfg.file ?? 'the pitfile'} (from pitfile.local.yaml?)`;
   };
   void load();
   const logStream = subscribe(`/v1/logs?process=${q}&lines=0&follow=1`, 'line', (data) => pane.add(JSON.parse(data)));
@@ -85,3 +85,4 @@ export function processPage(main: HTMLElement, name: string): () => void {
     pane.close();
   };
 }
+
