@@ -90,7 +90,9 @@ export async function startDashboard(deps: ControlDeps, at: ListenConfig): Promi
   const url = `${origin()}/`;
   const urlWithToken = `${url}#token=${token}`;
   const file = tokenFile(deps.engine.pitfile.settings.stateDir);
-  return { url, urlWithToken, announce: (toTerminal) => (toTerminal ? urlWithToken : `${url} (add #token= and the contents of ${displayPath(file)})`), close };
+  // Closed early by a shutdown request, and again with the rest: once is enough.
+  let closing: Promise<void> | null = null;
+  return { url, urlWithToken, announce: (toTerminal) => (toTerminal ? urlWithToken : `${url} (add #token= and the contents of ${displayPath(file)})`), close: () => (closing ??= close()) };
 }
 
 function deny(res: ServerResponse, status: number, why: string): false {

@@ -54,7 +54,8 @@ try {
       for (const [name, hash, ready] of scheme === 'dark' ? SCREENS.slice(0, 1) : SCREENS) {
         await page.goto(`${base}/${hash}`);
         await page.waitForSelector(ready, { timeout: 20_000 });
-        await page.waitForTimeout(1500);
+        // A new page draws sparklines from the samples it has seen: give the overview a few.
+        await page.waitForTimeout(name === 'overview' ? 8000 : 1500);
         const file = join(out, `${name}${scheme === 'dark' ? '-dark' : ''}-${label}.png`);
         writeFileSync(file, await page.screenshot());
         process.stdout.write(`${file}\n`);

@@ -15,7 +15,16 @@ const f = { type: '*:*', process: '', range: 0, all: false };
 
 export function eventsView(main: HTMLElement): () => void {
   const type = el('input', { type: 'search', value: f.type, id: 'type', 'aria-label': 'event type pattern, e.g. process:*:exit', placeholder: 'process:*:exit' });
-  const proc = el('select', { id: 'ev-process', 'aria-label': 'process' }, ...['', ...(store.processes?.map((p) => p.name) ?? [])].map((n) => el('option', { value: n, selected: n === f.process }, n || 'every subject')));
+  const proc = el('select', { id: 'ev-process', 'aria-label': 'process' });
+  // Filled when the process list arrives (this view may be the first one opened).
+  const fillProc = () => {
+    const names = ['', ...(store.processes?.map((p) => p.name) ?? [])];
+    if (proc.dataset.key === names.join()) return;
+    proc.dataset.key = names.join();
+    proc.replaceChildren(...names.map((n) => el('option', { value: n, selected: n === f.process }, n || 'every subject')));
+  };
+  fillProc();
+  const offStore = store.onChange(fillProc);
   const range = el('select', { id: 'range', 'aria-label': 'time range' }, ...RANGES.map(([label, ms]) => el('option', { value: String(ms), selected: ms === f.range }, label)));
   const all = el('input', { type: 'checkbox', id: 'all', checked: f.all });
   const problem = el('span', { class: 'problems', role: 'status' });
@@ -45,5 +54,8 @@ export function eventsView(main: HTMLElement): () => void {
   };
   type.onchange = proc.onchange = range.onchange = all.onchange = () => void load();
   void load();
-  return () => stream?.close();
+  return () => {
+    offStore();
+    stream?.close();
+  };
 }
