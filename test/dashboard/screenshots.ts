@@ -17,7 +17,7 @@ const busy = `["node", "-e", "setInterval(() => { const end = Date.now() + 40; w
 const PITFILE = `# demo project for the dashboard's screenshots
 version: 1
 processes:
-  api: { command: ${chatty('GET /health')} }
+  api: { command: ${chatty('GET /health')}, health: { exec: ["true"], interval: 5s } }
   worker: { command: ${busy} }
   scheduler: { command: ${chatty('tick')} }
   migrate: { command: ["node", "-e", "process.exit(1)"], restart: { policy: on-failure, max_restarts: 1 } }
