@@ -2,34 +2,58 @@
 // edit with the engine's own loader (every problem with line and column),
 // and save it, refused when invalid. The saved text is exactly what was
 // typed, so comments and layout stay; the engine's hot reload applies it.
+// A check also says what a save would change (processes added, removed,
+// changed and in which keys), so the page can show it before applying.
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
 import type { Engine } from '../engine.js';
 import { PitfileError } from '../errors.js';
 import { badRequest, sendJson, type Api } from './http.js';
 import { loadPitfile } from '../config/load.js';
+import { changedKeys } from '../config/changed-keys.js';
+import type { Pitfile } from '../model/pitfile.js';
 
 type Problem = ReturnType<import('../errors.js').PitError['toJSON']>;
 
-/** Every problem of `text` as the pitfile of `engine`; [] when it is valid. */
-async function check(engine: Engine, text: string): Promise<Problem[]> {
+/** What saving a valid text would change in the processes the engine runs. */
+interface Changes {
+  added: string[];
+  removed: string[];
+  changed: { name: string; keys: string[] }[];
+}
+
+/** Every problem of `text` as the pitfile of `engine` ([] when it is valid), and when valid what it changes. */
+async function check(engine: Engine, text: string): Promise<{ errors: Problem[]; changes?: Changes }> {
   try {
-    await loadPitfile({ config: engine.pitfile.file, texts: new Map([[engine.pitfile.file, text]]) });
-    return [];
+    const { pitfile } = await loadPitfile({ config: engine.pitfile.file, texts: new Map([[engine.pitfile.file, text]]) });
+    return { errors: [], changes: changesTo(engine.pitfile, pitfile) };
   } catch (e) {
-    if (e instanceof PitfileError) return e.errors.map((x) => x.toJSON());
+    if (e instanceof PitfileError) return { errors: e.errors.map((x) => x.toJSON()) };
     throw e;
   }
+}
+
+/** The processes `next` adds, removes and changes (with the keys, as written) against `now`, as a reload would. */
+function changesTo(now: Pitfile, next: Pitfile): Changes {
+  const [before, after] = [now.processes, next.processes];
+  return {
+    added: Object.keys(after).filter((n) => !(n in before)),
+    removed: Object.keys(before).filter((n) => !(n in after)),
+    changed: Object.keys(after)
+      .filter((n) => n in before && !isDeepStrictEqual(before[n], after[n]))
+      .map((name) => ({ name, keys: changedKeys(`processes.${name}`, before[name], after[name]) })),
+  };
 }
 
 export function registerConfigRoutes(app: Api, engine: Engine): void {
   app.get('/v1/config/source', async () => ({ file: engine.pitfile.file, text: readFileSync(engine.pitfile.file, 'utf8') }));
 
-  app.post('/v1/config/validate', async (req) => ({ errors: await check(engine, textOf(req.body)) }));
+  app.post('/v1/config/validate', async (req) => check(engine, textOf(req.body)));
 
   app.put('/v1/config/source', async (req, res) => {
     const text = textOf(req.body);
-    const problems = await check(engine, text);
+    const problems = (await check(engine, text)).errors;
     if (problems.length) return sendJson(res, 422, { saved: false, errors: problems });
     await writeFileAtomic(engine.pitfile.file, text);
     return { saved: true, errors: [] };

@@ -48,7 +48,10 @@ export async function startControlServer(
   const views = new ProcessViews(() => engine.supervisors.values(), engine.bus, (name) => engine.notStartedWhy(name), () => engine.pitfile.replicas);
   const startedAt = Date.now();
   const metrics = engineMetrics(engine.bus, () => views.all(), startedAt);
-  const deps = { engine, views, metrics, shutdown, startedAt };
+  let dashboard: Dashboard | null = null;
+  // An open dashboard page learns of a shutdown request at once (its streams end), not
+  // only once every process has stopped; the socket stays open for engine status meanwhile.
+  const deps = { engine, views, metrics, shutdown: () => (void dashboard?.close(), shutdown()), startedAt };
   // The socket is created with the umask's mode; tighten it before anyone can
   // have connected, as the folder it is in is already 0700.
   const app = await serve(buildControlApp(deps).handle, { path: socketPath });
@@ -62,7 +65,7 @@ export async function startControlServer(
       })
     : null;
   const at = opts.dashboard;
-  const dashboard = at
+  dashboard = at
     ? await startDashboard(deps, at).catch((e: NodeJS.ErrnoException) => {
         log(`dashboard: cannot listen on ${at.host}:${at.port} (${e.code ?? e.message}); the engine goes on without it`);
         return null;

@@ -6,24 +6,27 @@
 // what the socket grants, which includes editing the pitfile's commands.
 // Every API request needs it; every change must also come from the page's
 // own origin; every request must name this listener (web-guard.ts).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { writePrivate } from '../private-file.js';
+import { readFileSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { buildControlApp } from '../control/server.js';
 import { send, sendError, serve } from '../control/http.js';
 import { SECURITY_HEADERS, WEB_SERVER_OPTIONS, admitsHost, admitsOrigin, hostsFor, limitWebServer } from '../control/web-guard.js';
 import type { ControlDeps } from '../control/routes.js';
 import type { ListenConfig } from '../model/pitfile.js';
 import { displayPath, errors } from '../errors.js';
+import { dashboardToken, isToken, tokenFile } from './token.js';
+import { sendTokenPage, wantsHtml } from './token-page.js';
+
+export { tokenFile };
 
 const UI_DIR = new URL('../../dashboard/', import.meta.url);
-const ASSETS: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js' };
-const TYPES: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' };
-
-export const tokenFile = (stateDir: string) => join(stateDir, 'dashboard.token');
+/** The page and its scripts as built (the editor is a chunk of its own, loaded when opened): path → file. */
+function builtAssets(): Record<string, string> {
+  const scripts = readdirSync(UI_DIR).filter((f) => /^[\w.-]+\.js$/.test(f));
+  return { '/': 'index.html', ...Object.fromEntries(scripts.map((f) => [`/${f}`, f])) };
+}
+const typeOf = (file: string) => (file.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8');
 
 export interface Dashboard {
   /** The page's address, without the token. */
@@ -36,8 +39,8 @@ export interface Dashboard {
 }
 
 export async function startDashboard(deps: ControlDeps, at: ListenConfig): Promise<Dashboard> {
-  const token = randomBytes(24).toString('hex');
-  writePrivate(tokenFile(deps.engine.pitfile.settings.stateDir), `${token}\n`);
+  const token = dashboardToken(deps.engine.pitfile.settings.stateDir);
+  const ASSETS = builtAssets();
   const app = buildControlApp(deps);
   const origin = () => `http://${at.host.includes(':') ? `[${at.host}]` : at.host}:${port}`;
   let port = at.port;
@@ -55,7 +58,15 @@ export async function startDashboard(deps: ControlDeps, at: ListenConfig): Promi
     const path = new URL(req.url!, 'http://x').pathname;
     if ((req.method === 'GET' || req.method === 'HEAD') && path in ASSETS) return true;
     const given = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!given || !same(given, token)) return deny(res, 401, 'no valid token: open the address engine run printed (it ends in #token=…), or send Authorization: Bearer <contents of .pit/dashboard.token>');
+    if (!given || !isToken(given, token)) {
+      const why = 'no valid token: open the address engine run printed (it ends in #token=…), or send Authorization: Bearer <contents of .pit/dashboard.token>';
+      // A person who typed an API address into the browser reads how to open the page; a script gets JSON.
+      if (wantsHtml(req)) {
+        sendTokenPage(res, errors.PIT_E_DASHBOARD_TOKEN(why), origin());
+        return false;
+      }
+      return deny(res, 401, why);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const site = req.headers['sec-fetch-site'];
       const from = req.headers.origin;
@@ -64,7 +75,7 @@ export async function startDashboard(deps: ControlDeps, at: ListenConfig): Promi
     return true;
   };
   for (const [path, file] of Object.entries(ASSETS)) {
-    app.get(path, async (_req, res) => send(res, 200, readFileSync(new URL(file, UI_DIR)), { 'content-type': TYPES[file], 'cache-control': 'no-store' }));
+    app.get(path, async (_req, res) => send(res, 200, readFileSync(new URL(file, UI_DIR)), { 'content-type': typeOf(file), 'cache-control': 'no-store' }));
   }
   const { server, close } = await serve(
     (req, res) => {
@@ -79,12 +90,9 @@ export async function startDashboard(deps: ControlDeps, at: ListenConfig): Promi
   const url = `${origin()}/`;
   const urlWithToken = `${url}#token=${token}`;
   const file = tokenFile(deps.engine.pitfile.settings.stateDir);
-  return { url, urlWithToken, announce: (toTerminal) => (toTerminal ? urlWithToken : `${url} (add #token= and the contents of ${displayPath(file)})`), close };
-}
-
-function same(a: string, b: string): boolean {
-  const [x, y] = [Buffer.from(a), Buffer.from(b)];
-  return x.length === y.length && timingSafeEqual(x, y);
+  // Closed early by a shutdown request, and again with the rest: once is enough.
+  let closing: Promise<void> | null = null;
+  return { url, urlWithToken, announce: (toTerminal) => (toTerminal ? urlWithToken : `${url} (add #token= and the contents of ${displayPath(file)})`), close: () => (closing ??= close()) };
 }
 
 function deny(res: ServerResponse, status: number, why: string): false {

@@ -213,6 +213,14 @@ test('config source, validate and save: refused with every problem when invalid,
   conforms('PUT', '/v1/config/source', 422, refused.json);
   assert.equal(readFileSync(file, 'utf8'), source.json.text, 'the file is untouched');
   const good = `# a comment kept\n${source.json.text}`;
+  // A valid text also says what saving it would change, as a reload would.
+  const same = await raw(socket(), 'POST', '/v1/config/validate', JSON.stringify({ text: good }), json);
+  conforms('POST', '/v1/config/validate', 200, same.json);
+  assert.deepEqual(same.json, { errors: [], changes: { added: [], removed: [], changed: [] } });
+  const slower = await raw(socket(), 'POST', '/v1/config/validate', JSON.stringify({ text: source.json.text.replace('  idle:', '  idle:\n    stop: { timeout: 3s }') }), json);
+  conforms('POST', '/v1/config/validate', 200, slower.json);
+  assert.deepEqual(slower.json.changes, { added: [], removed: [], changed: [{ name: 'idle', keys: ['processes.idle.stop.timeout'] }] });
+  assert.equal(checked.json.changes, undefined, 'an invalid text changes nothing');
   const saved = await raw(socket(), 'PUT', '/v1/config/source', JSON.stringify({ text: good }), json);
   assert.equal(saved.status, 200);
   conforms('PUT', '/v1/config/source', 200, saved.json);
