@@ -11,8 +11,9 @@ import { parsePattern } from '../events/match.js';
 import { personReason, type Via } from '../events/cause.js';
 import { readLogs, type LogLine } from '../logs/log-reader.js';
 import { engineHealth, type HealthVerdict } from '../health/engine-health.js';
-import { beatVerdict } from '../../plugins/heartbeat/beat-file.js';
+import { beatVerdict } from '../health/heartbeat-file.js';
 import type { ProcessViews, ProcessView } from './process-view.js';
+import { builtins } from '../plugins/builtins.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
 
 export interface ControlDeps {
@@ -153,19 +154,28 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     sse.onClose(off);
   });
 
-  app.post('/v1/installs/:id/approve', async (req) => {
-    try {
-      await engine.runAction('python-installer.approve', { id: req.params.id });
-    } catch (e) {
-      throw badRequest((e as Error).message);
-    }
-    return { approved: true };
-  });
+  registerPluginRoutes(app, engine);
 
   app.get('/metrics', async (_req, res) => {
     const { text, contentType } = await deps.metrics.scrape();
     send(res, 200, text, { 'content-type': contentType });
   });
+}
+
+/** The built-in plugins' endpoints (python-installer: POST /v1/installs/:id/approve); a throw answers 400. */
+function registerPluginRoutes(app: Api, engine: Engine): void {
+  for (const { definition: plugin } of builtins()) {
+    const asked = { runAction: (action: string, args: unknown) => engine.runAction(`${plugin.name}.${action}`, args) };
+    for (const route of plugin.routes ?? []) {
+      app[route.method === 'GET' ? 'get' : 'post'](route.path, async (req) => {
+        try {
+          return await route.handle({ params: req.params, body: req.body }, asked);
+        } catch (e) {
+          throw badRequest((e as Error).message);
+        }
+      });
+    }
+  }
 }
 
 /** Who asks, as the client says (the CLI and the dashboard do); none given is the API. */

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { redactUrl } from '../../core/config/redact.js';
+import { redactUrl, type InstallerConfig } from '../../core/index.js';
 import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
 import { AttemptLog, backoffMs } from './attempts.js';
 import { INDEX_OPTIONS, indexRefusal, installCommand, PYPI, type InstallCommand } from './command.js';
@@ -17,7 +17,6 @@ import { commandWords, findEnvironment, type Backend, type ProcessSpec, type Pyt
 import { findLocalModule } from './local-module.js';
 import { probe } from './probe.js';
 import { runInstall, type RunResult } from './run.js';
-import type { InstallerConfig } from '../../core/model/pitfile.js';
 
 /** The pitfile's installer section, as the engine resolved it. */
 export type InstallerSettings = InstallerConfig;
