@@ -3,7 +3,9 @@
 // what only a CLI verb needs is loaded when first called.
 export { definePlugin, PLUGIN_API_VERSION } from './plugins/contract.js';
 export type { PluginDefinition, PluginContext, PluginRoute, PluginEngine, BuiltinPlugin } from './plugins/contract.js';
-export type { PitEvent, EventType, ProcessState } from './events/catalog.js';
+export type { PitEvent, EventType, EventOf, EventMatching, EmitData, Payloads, ProcessState } from './events/catalog.js';
+// The built-in plugins' events, declared with the core's.
+export type { ImportErrorFinding, ImportErrorKind, InstallReport, InstallOutcome } from './events/plugin-payloads.js';
 export type { Pitfile, ProcessConfig, InstallerConfig, InstallerBackend, LimitsConfig } from './model/pitfile.js';
 // Plugins report their failures with the engine's codes (docs/errors.md).
 export { errors, PitError, type PitErrorCode } from './errors.js';

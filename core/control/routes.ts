@@ -123,7 +123,6 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     const offs = wanted.flatMap((n) =>
       (['stdout', 'stderr'] as const).filter((s) => !only || only === (s === 'stdout' ? 'out' : 'err')).map((s) =>
         engine.bus.on(`process:${n}:${s}`, (e) => {
-          if (e.type !== 'process:stdout' && e.type !== 'process:stderr') return;
           const line: LogLine = { process: n, at: e.at, stream: s === 'stdout' ? 'out' : 'err', line: e.line };
           sse.send('line', line);
         }),
@@ -195,7 +194,7 @@ function checkedPattern(type: string | undefined): string {
 async function leftStarting(engine: Engine, name: string, withinMs = 10_000): Promise<void> {
   if (engine.supervisors.get(name)?.state !== 'starting') return;
   await engine.bus
-    .next(`process:${name}:state`, { withinMs, where: (e) => e.type === 'process:state' && e.to !== 'starting' })
+    .next(`process:${name}:state`, { withinMs, where: (e) => e.to !== 'starting' })
     .catch(() => {}); // still starting: answer with that
 }
 

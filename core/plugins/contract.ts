@@ -2,7 +2,7 @@
 // its hooks get. Plugins run in worker threads and talk to the engine only
 // through what their hooks emit and request; they never touch engine objects.
 import type { Command } from 'commander';
-import type { PitEvent } from '../events/catalog.js';
+import type { EmitData, PitEvent } from '../events/catalog.js';
 import type { Pitfile } from '../model/pitfile.js';
 import type { CheckResult, DoctorInputs } from '../doctor/checks.js';
 
@@ -18,8 +18,13 @@ export interface PluginContext<O = Record<string, unknown>> {
   stateDir: string;
   /** A line for the person watching, prefixed with the plugin's name. */
   log(text: string): void;
-  /** Publish an event named kind:subject:what with `data`. */
-  emit(name: string, data?: Record<string, unknown>): void;
+  /**
+   * Publish an event named kind:subject:what with `data`. A name the
+   * catalogue declares for plugins (process:api:stats) is published as that
+   * event, its payload checked here by its type; any other name as a
+   * custom:event. The engine's own events (process:api:exit) are refused.
+   */
+  emit<N extends string>(name: N, ...data: {} extends EmitData<N> ? [data?: EmitData<N>] : [data: EmitData<N>]): void;
   /**
    * Ask the engine to start, stop or restart a process; `reason` says why in
    * a few words ("memory 354 MiB > 200 MiB for 10 s"). Its cause is the

@@ -61,9 +61,9 @@ export default definePlugin<Options>({
       if (!limit || cpuPercent === null) continue;
       const over =
         limit.memoryBytes !== null && u.rssBytes > limit.memoryBytes
-          ? { kind: 'memory', value: u.rssBytes, limit: limit.memoryBytes }
+          ? { kind: 'memory' as const, value: u.rssBytes, limit: limit.memoryBytes }
           : limit.cpuPercent !== null && cpuPercent > limit.cpuPercent
-            ? { kind: 'cpu', value: cpuPercent, limit: limit.cpuPercent }
+            ? { kind: 'cpu' as const, value: cpuPercent, limit: limit.cpuPercent }
             : null;
       if (!over) {
         t.overSince = null;

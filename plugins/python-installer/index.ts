@@ -5,8 +5,7 @@
 // under `engine status` and POST /v1/installs/:id/approve. The engine's
 // thread loads this file (activate, the verb): the installer itself is
 // imported when the plugin is set up, in its worker.
-import { definePlugin, type PitEvent } from '../../core/index.js';
-import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
+import { definePlugin, type ImportErrorFinding, type PitEvent } from '../../core/index.js';
 import type { ProcessSpec } from './environment.js';
 import type { Installer, InstallerSettings, PendingInstall } from './installer.js';
 import { registerInstall } from './cli.js';
@@ -85,15 +84,16 @@ export default definePlugin<Options>({
     },
     async install(args, ctx, event) {
       const a = (args ?? {}) as InstallArgs;
-      const data = eventData(event);
-      const process = a.process ?? (typeof data.process === 'string' ? data.process : null);
+      const process = a.process ?? processOf(event);
       if (!process) throw new Error('install needs a process: use it after a process:<name>:import-error event, or give { install: { process: api, module: yaml } }');
       const spec = ctx.options.processes[process];
       if (!spec) throw new Error(`no process named "${process}"`);
-      const finding: ImportErrorFinding = a.module
+      const finding: ImportErrorFinding | null = a.module
         ? { kind: 'missing-module', module: a.module, top_level: a.module.split('.')[0], line: `install ${a.module}`, source: null }
-        : (data as unknown as ImportErrorFinding);
-      if (!finding.kind) throw new Error(`install after ${event ? 'an event that names no import error' : 'no event'}: give { install: { module: <name> } }`);
+        : event?.type === 'process:import-error'
+          ? event
+          : null;
+      if (!finding) throw new Error(`install after ${event ? 'an event that names no import error' : 'no event'}: give { install: { module: <name> } }`);
       const seenAt = event?.at ?? Date.now();
       const report = await installer!.handle({ process, spec, finding, seenAt });
       const last = healedAt.get(process);
@@ -123,9 +123,10 @@ export default definePlugin<Options>({
   },
 });
 
-function eventData(e: PitEvent | undefined): Record<string, unknown> {
-  if (!e) return {};
-  return e.type === 'custom:event' ? e.data : (e as unknown as Record<string, unknown>);
+/** The process an event is about (process:api:import-error, process:api:exit), if any. */
+function processOf(e: PitEvent | undefined): string | null {
+  const p = e && 'process' in e ? e.process : undefined;
+  return typeof p === 'string' ? p : null;
 }
 
 /** installer.mode: ask's queue, under engine status's table. */

@@ -32,6 +32,30 @@ reactions:
   assert.ok(notes.includes('echo: saying 4'));
 });
 
+test("a plugin's emit of a declared event is published flat with its process from the name; the engine's own events are refused; a made-up name is a custom:event", async () => {
+  const { engine, events } = await startEngine(
+    `version: 1
+plugins:
+  - { use: ${JSON.stringify(fixture('plugins', 'impostor.mjs'))} }
+processes:
+  job: { command: ${nodeCommand('process.exit(4)')}, restart: { policy: never } }
+`,
+  );
+  const stats = await engine.bus.next('process:job:stats');
+  assert.deepEqual([stats.type, stats.subject, stats.process, stats.cpu_percent, stats.rss_bytes, stats.processes], ['process:stats', 'job', 'job', 1, 2, 3]);
+  assert.notEqual(stats.id, 'forged', 'the bus gives the id');
+  assert.ok(stats.at > 0, 'and the time');
+  // The rest of the call's emits were published with it, in order.
+  const done = events.find((e) => e.type === 'custom:event' && e.name === 'team:job:done');
+  assert.ok(done?.type === 'custom:event' && done.data.ok === true);
+  const refused = events.find((e) => e.type === 'plugin:error' && e.plugin === 'impostor');
+  assert.ok(refused?.type === 'plugin:error');
+  assert.deepEqual([refused.hook, refused.code], ['emit', 'PIT_E_PLUGIN_EMIT']);
+  assert.match(refused.message, /cannot emit "process:job:exit": process:exit is the engine's own event/);
+  assert.deepEqual(events.filter((e) => e.type === 'process:exit').map((e) => e.exit_code), [4], 'the only exit is the real one');
+  assert.ok(!events.some((e) => e.type === 'custom:event' && e.name.startsWith('process:')), 'no process event is published as custom:event');
+});
+
 test('a plugin that hangs is ended, reported, and set up again in a new worker; processes are untouched', async () => {
   const { engine, dir } = await startEngine(
     `version: 1
