@@ -61,7 +61,7 @@ const toStart = [];
 const whole = [];
 try {
   await engine.start();
-  if (process.env.DEBUG) engine.bus.on('*:*', (e) => console.error(e.type, e.subject, e.to ?? '', e.exit_code ?? '', e.name ?? '', e.data?.outcome ?? '', e.message ?? ''));
+  if (process.env.DEBUG) engine.bus.on('*:*', (e) => console.error(e.type, e.subject, e.to ?? '', e.exit_code ?? '', e.name ?? '', e.outcome ?? '', e.message ?? ''));
   for (let i = 0; i < N; i++) {
     execFileSync(python, ['-m', 'pip', 'uninstall', '-y', '-q', 'Bench-Pkg'], { stdio: 'ignore' });
     rmSync(join(dir, '.pit', 'installer'), { recursive: true, force: true });
@@ -72,8 +72,8 @@ try {
     await engine.processes.start('app');
     const ev = await installed;
     await healed;
-    if (ev.data.outcome !== 'installed' || !ev.data.started_at) throw new Error(`run ${i}: ${ev.data.outcome}: ${ev.data.reason}\n${ev.data.output ?? ''}`);
-    toStart.push(ev.data.started_at - t0);
+    if (ev.outcome !== 'installed' || !ev.started_at) throw new Error(`run ${i}: ${ev.outcome}: ${ev.reason}\n${ev.output ?? ''}`);
+    toStart.push(ev.started_at - t0);
     whole.push(up - t0);
   }
   console.log(

@@ -23,7 +23,7 @@ import { armReactions, builtinActions } from './reactions/reactions.js';
 import { restartNote, settingsNeedingRestart } from './config/restart-settings.js';
 import { PluginHost } from './plugins/host.js';
 import { Journal } from './journal/journal.js';
-import { builtinPlugins } from './plugins/builtins.js';
+import { builtinPlugins, qualifiedAction } from './plugins/builtins.js';
 import type { ActionHandler, ProcessControl } from './reactions/actions/types.js';
 import { loadPitfile } from './config/load.js';
 import { watchConfig } from './config/watch.js';
@@ -289,8 +289,8 @@ export class Engine {
   }
 
   /**
-   * Run an action outside any reaction (the control API's requests), e.g.
-   * python-installer.approve; rejects with the action's own failure.
+   * Run an action outside any reaction (a built-in plugin's control API
+   * route); rejects with the action's own failure.
    */
   async runAction(action: string, args: unknown): Promise<void> {
     const handler = await this.#action(action);
@@ -435,7 +435,7 @@ export class Engine {
     if (Object.hasOwn(builtinActions, name)) return builtinActions[name];
     const actions = (await this.#plugins?.host)?.actions() ?? {};
     // Built-in plugins' actions also go by their short name: { install: {} } is python-installer.install.
-    return actions[name === 'install' ? 'python-installer.install' : name];
+    return actions[qualifiedAction(name)];
   }
 
   /** Arm reactions, then watchers (resolves when they see changes). */

@@ -164,6 +164,10 @@ export const errors = {
     `"${pattern}" can never match: ${why}`,
     'fix the name; docs/pitfile.md lists every event (engine events shows the ones that happened)',
   ]),
+  PIT_E_CONFIG_EVENT_DATA: make('PIT_E_CONFIG_EVENT_DATA', (ref: string, type: string, flat: string) => [
+    `${ref} reads a ${type} event's field under "data", where the built-in plugins' events nested it before; it is read as ${flat} for now, not in a later release`,
+    `write ${flat}: every event's fields sit on the event itself, as process:exit's \${event.exit_code} does`,
+  ]),
   PIT_E_CONFIG_CWD_MISSING: make('PIT_E_CONFIG_CWD_MISSING', (cwd: string) => [
     `the working directory ${cwd} does not exist`,
     'create it, or fix "cwd" (relative to the pitfile)',

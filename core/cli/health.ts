@@ -38,7 +38,7 @@ async function check({ client, pitfile }: ProjectEngine): Promise<HealthVerdict>
     if (!(e instanceof PitError) || !['PIT_E_CONTROL_NO_ENGINE', 'PIT_E_CONTROL_TIMEOUT'].includes(e.code)) throw e;
   }
   // No socket: the heartbeat file is the last word of an engine that may be hung or gone.
-  const { beatVerdict } = await import('../../plugins/heartbeat/beat-file.js');
+  const { beatVerdict } = await import('../health/heartbeat-file.js');
   const { isPidAlive } = await import('../process/proc-stat.js');
   const hb = pitfile?.heartbeat;
   if (!hb) return { status: 'CRITICAL', code: healthCodes.CRITICAL, line: 'CRITICAL - no engine running (and no heartbeat configured)' };

@@ -14,7 +14,7 @@ import { registerReload } from './reload.js';
 import { registerShutdown } from './shutdown.js';
 import { registerHealth } from './health.js';
 import { registerDoctor } from './doctor.js';
-import { registerInstall } from './install.js';
+import { builtins } from '../plugins/builtins.js';
 import { registerEvents } from './events.js';
 import { registerWhy } from './why.js';
 import { registerExport } from './export.js';
@@ -59,7 +59,8 @@ Examples:
   registerShutdown(program);
   registerHealth(program);
   registerDoctor(program);
-  registerInstall(program);
+  // The built-in plugins' verbs (python-installer: engine install), where engine install always stood in the help.
+  for (const { definition } of builtins()) definition.commands?.(program);
   registerEvents(program);
   registerWhy(program);
   registerExport(program);

@@ -162,7 +162,6 @@ async function openControl(engine: Engine, dashboard: ListenConfig | null, termi
 function noteEvents(engine: Engine, terminal: Terminal, isHolding: () => boolean): void {
   const said = new Map<string, string>();
   engine.bus.on('process:*:state', (e) => {
-    if (e.type !== 'process:state') return;
     // The reason is said once, on the first state change it causes ("api restarting: src/app.py changed (…)"), not on each that follows.
     const key = `${e.cause ?? ''}|${e.reason ?? ''}`;
     const fresh = said.get(e.process) !== key;
@@ -170,13 +169,13 @@ function noteEvents(engine: Engine, terminal: Terminal, isHolding: () => boolean
     if (isHolding()) return;
     terminal.note(`${e.process} ${describeState(e, fresh)}`);
   });
-  engine.bus.on('process:*:unhealthy', (e) => e.type === 'process:unhealthy' && terminal.note(`${e.process} unhealthy: ${e.reason}`));
+  engine.bus.on('process:*:unhealthy', (e) => terminal.note(`${e.process} unhealthy: ${e.reason}`));
   engine.bus.on('process:*:healthy', (e) => !isHolding() && terminal.note(`${e.subject} healthy`));
-  engine.bus.on('engine:*:orphan', (e) => e.type === 'engine:orphan' && terminal.note(`pid ${e.pid} of ${e.process} left by a killed engine: ${e.outcome}`));
-  engine.bus.on('engine:*:log-error', (e) => e.type === 'engine:log-error' && terminal.note(`${e.process}: ${e.message} [${e.code}]`));
-  engine.bus.on('engine:*:log-resumed', (e) => e.type === 'engine:log-resumed' && terminal.note(`${e.process}: ${e.message}`));
-  engine.bus.on('engine:*:state-error', (e) => e.type === 'engine:state-error' && terminal.note(`${e.message} [${e.code}]`));
-  engine.bus.on('engine:*:state-resumed', (e) => e.type === 'engine:state-resumed' && terminal.note(e.message));
+  engine.bus.on('engine:*:orphan', (e) => terminal.note(`pid ${e.pid} of ${e.process} left by a killed engine: ${e.outcome}`));
+  engine.bus.on('engine:*:log-error', (e) => terminal.note(`${e.process}: ${e.message} [${e.code}]`));
+  engine.bus.on('engine:*:log-resumed', (e) => terminal.note(`${e.process}: ${e.message}`));
+  engine.bus.on('engine:*:state-error', (e) => terminal.note(`${e.message} [${e.code}]`));
+  engine.bus.on('engine:*:state-resumed', (e) => terminal.note(e.message));
 
   engine.bus.on('config:reloaded', (e) => {
     if (e.type !== 'config:reloaded') return;

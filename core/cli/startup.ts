@@ -39,7 +39,7 @@ export function watchStartup(engine: Engine): StartupWatch {
   const showers = new Map<string, (detail: string) => void>();
   offs.push(
     engine.bus.on('process:*:state', (e) => {
-      if (e.type !== 'process:state' || !pending.has(e.process)) return;
+      if (!pending.has(e.process)) return;
       const detail = e.to === 'waiting' ? (e.reason ?? 'waiting') : e.to === 'starting' ? 'starting' : null;
       if (!detail) return;
       shown.set(e.process, detail);
@@ -121,7 +121,6 @@ function listen(engine: Engine, cfg: ProcessConfig, pending: Map<string, Pending
   const awaited = Object.values(engine.pitfile.processes).some((p) => p.dependsOn[name] === 'completed');
   return [
     engine.bus.on(`process:${name}:state`, (e) => {
-      if (e.type !== 'process:state') return;
       const p = pending.get(name);
       if (p && e.to === 'starting') p.launched = true;
       if (e.to === 'running' && !cfg.health && !awaited) done({ ok: true, detail: `running (pid ${e.pid})` });
@@ -131,6 +130,6 @@ function listen(engine: Engine, cfg: ProcessConfig, pending: Map<string, Pending
       else if (e.to === 'stopped') done({ ok: false, detail: e.reason ?? 'stopped' });
     }),
     engine.bus.on(`process:${name}:healthy`, () => done({ ok: true, detail: `running and healthy (pid ${engine.supervisors.get(name)?.pid})` })),
-    engine.bus.on(`process:${name}:unhealthy`, (e) => done({ ok: false, detail: e.type === 'process:unhealthy' ? `unhealthy: ${e.reason}` : 'unhealthy' })),
+    engine.bus.on(`process:${name}:unhealthy`, (e) => done({ ok: false, detail: `unhealthy: ${e.reason}` })),
   ];
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ProcessView } from '../control/process-view.js';
 import { clientAction, painter } from './engine-client.js';
 import { exitCodes } from './output.js';
-import type { PendingInstall } from '../../plugins/python-installer/installer.js';
+import { builtins } from '../plugins/builtins.js';
 
 const stateColour: Record<string, number> = { running: 32, starting: 36, stopping: 36, waiting: 35, backoff: 33, exited: 90, stopped: 90, fatal: 31 };
 
@@ -26,8 +26,9 @@ Examples:
         if (names.length) processes = processes.filter((p) => names.includes(p.name) || (p.replica && names.includes(p.replica.group)));
         if (opts.json) process.stdout.write(JSON.stringify({ processes }, null, 2) + '\n');
         else {
-          const { listPending, pendingDir } = await import('../../plugins/python-installer/installer.js');
-          process.stdout.write(formatStatus(processes) + formatQueue(listPending(pendingDir(stateDir))));
+          // Under the table, what the built-in plugins add (python-installer: installs waiting for approval).
+          const sections = await Promise.all(builtins().map((b) => b.definition.status?.({ stateDir }) ?? ''));
+          process.stdout.write(formatStatus(processes) + sections.join(''));
         }
         return exitCodes.ok;
       }),
@@ -98,11 +99,4 @@ function formatBytes(n: number): string {
     i++;
   }
   return `${n < 10 && i ? n.toFixed(1) : Math.round(n)}${units[i]}`;
-}
-
-/** installer.mode: ask's queue, under the table. */
-function formatQueue(queue: PendingInstall[]): string {
-  if (!queue.length) return '';
-  const lines = queue.map((p) => `  ${p.distribution} for ${p.process}: engine install --approve ${p.id}`);
-  return `\n${queue.length} install${queue.length === 1 ? '' : 's'} waiting for approval:\n${lines.join('\n')}\n`;
 }

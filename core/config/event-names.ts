@@ -2,7 +2,7 @@
 // of Pit emits (process:*:crashed, file:code:chnage, crom:nightly:tick).
 // The kinds Pit owns have fixed names (events/catalog.ts); kinds a plugin
 // makes up, and names a reaction's own `emit` makes up, stay free-form.
-import { builtinPluginProcessEvents, eventTypes } from '../events/catalog.js';
+import { eventTypes } from '../events/catalog.js';
 import { suggest } from './suggest.js';
 
 /** What `on:` names, checked against what can be emitted. */
@@ -25,7 +25,6 @@ for (const t of eventTypes) {
   const [kind, what] = t.split(':');
   if (kind !== 'custom') fixedWhats.set(kind, (fixedWhats.get(kind) ?? new Set()).add(what));
 }
-for (const what of builtinPluginProcessEvents) fixedWhats.get('process')!.add(what);
 
 /** Words people reach for, and the event that says it. */
 const synonyms: Record<string, string> = {

@@ -8,6 +8,7 @@ import { suggest } from './suggest.js';
 import { checkEventName, type EventNameContext } from './event-names.js';
 import { logPatternProblem } from '../health/log-pattern.js';
 import { checkReplicas, replicaNames } from './replica-checks.js';
+import { checkEmitName, checkEventData } from './event-fields.js';
 
 type Map = Record<string, any>;
 const asMap = (v: unknown): Map => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Map) : {});
@@ -205,6 +206,7 @@ function checkReactions(reactions: unknown[], processNames: string[], watchers: 
       ids.set(r.id, i);
     }
     if (typeof r.on === 'string') out.push(...checkOn(r.on, at('on'), processNames, watchers, names));
+    out.push(...checkEventData(r.on, r.do, at('do')));
     const match = asMap(r.if).match;
     if (typeof match === 'string') {
       try {
@@ -215,6 +217,7 @@ function checkReactions(reactions: unknown[], processNames: string[], watchers: 
     }
     asList(r.do).forEach((a0, j) => {
       for (const [action, arg] of Object.entries(asMap(a0))) {
+        if (action === 'emit') out.push(...checkEmitName(typeof arg === 'string' ? arg : asMap(arg).event, at('do', j, 'emit')));
         if (!processActions.includes(action)) continue;
         const targets = typeof arg === 'string' ? [arg] : asList(arg);
         targets.forEach((t, k) => {

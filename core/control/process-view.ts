@@ -54,10 +54,9 @@ export class ProcessViews {
   ) {
     // The installer reports each install as process:<name>:install; a heal is one that worked.
     this.#off = bus.on('process:*:install', (e) => {
-      if (e.type !== 'custom:event' || e.data.outcome !== 'installed') return;
-      const name = e.name.split(':')[1];
-      const str = (v: unknown) => (typeof v === 'string' ? v : null);
-      const last = { at: e.at, module: str(e.data.module), distribution: str(e.data.distribution), environment: str(e.data.environment) };
+      if (e.outcome !== 'installed') return;
+      const name = e.process;
+      const last = { at: e.at, module: e.module, distribution: e.distribution, environment: e.environment };
       const prev = this.#heals.get(name);
       // One failure can be answered twice (its own request and one that ran meanwhile): one heal.
       const again = prev && prev.last.distribution === last.distribution && last.at - prev.last.at < HEAL_DEDUP_MS;

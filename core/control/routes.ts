@@ -11,8 +11,9 @@ import { parsePattern } from '../events/match.js';
 import { personReason, type Via } from '../events/cause.js';
 import { readLogs, type LogLine } from '../logs/log-reader.js';
 import { engineHealth, type HealthVerdict } from '../health/engine-health.js';
-import { beatVerdict } from '../../plugins/heartbeat/beat-file.js';
+import { beatVerdict } from '../health/heartbeat-file.js';
 import type { ProcessViews, ProcessView } from './process-view.js';
+import { builtins } from '../plugins/builtins.js';
 import type { EngineMetrics } from '../metrics/metrics.js';
 
 export interface ControlDeps {
@@ -141,7 +142,6 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     const offs = wanted.flatMap((n) =>
       (['stdout', 'stderr'] as const).filter((s) => !only || only === (s === 'stdout' ? 'out' : 'err')).map((s) =>
         engine.bus.on(`process:${n}:${s}`, (e) => {
-          if (e.type !== 'process:stdout' && e.type !== 'process:stderr') return;
           const line: LogLine = { process: n, at: e.at, stream: s === 'stdout' ? 'out' : 'err', line: e.line };
           sse.send('line', line);
         }),
@@ -172,19 +172,28 @@ export function registerRoutes(app: Api, deps: ControlDeps): void {
     sse.onClose(off);
   });
 
-  app.post('/v1/installs/:id/approve', async (req) => {
-    try {
-      await engine.runAction('python-installer.approve', { id: req.params.id });
-    } catch (e) {
-      throw badRequest((e as Error).message);
-    }
-    return { approved: true };
-  });
+  registerPluginRoutes(app, engine);
 
   app.get('/metrics', async (_req, res) => {
     const { text, contentType } = await deps.metrics.scrape();
     send(res, 200, text, { 'content-type': contentType });
   });
+}
+
+/** The built-in plugins' endpoints (python-installer: POST /v1/installs/:id/approve); a throw answers 400. */
+function registerPluginRoutes(app: Api, engine: Engine): void {
+  for (const { definition: plugin } of builtins()) {
+    const asked = { runAction: (action: string, args: unknown) => engine.runAction(`${plugin.name}.${action}`, args) };
+    for (const route of plugin.routes ?? []) {
+      app[route.method === 'GET' ? 'get' : 'post'](route.path, async (req) => {
+        try {
+          return await route.handle({ params: req.params, body: req.body }, asked);
+        } catch (e) {
+          throw badRequest((e as Error).message);
+        }
+      });
+    }
+  }
 }
 
 /** Who asks, as the client says (the CLI and the dashboard do); none given is the API. */
@@ -211,7 +220,7 @@ function checkedPattern(type: string | undefined): string {
 async function leftStarting(engine: Engine, name: string, withinMs = 10_000): Promise<void> {
   if (engine.supervisors.get(name)?.state !== 'starting') return;
   await engine.bus
-    .next(`process:${name}:state`, { withinMs, where: (e) => e.type === 'process:state' && e.to !== 'starting' })
+    .next(`process:${name}:state`, { withinMs, where: (e) => e.to !== 'starting' })
     .catch(() => {}); // still starting: answer with that
 }
 

@@ -14,9 +14,7 @@ import { shortSocketPath, SOCKET_PATH_MAX } from '../control/socket-path.js';
 import { stateDirPaths } from '../state-dir.js';
 import { watchScope } from '../watchers/file-watcher.js';
 import { engines } from '../version.js';
-import { PYTHON_COMMAND } from '../plugins/builtins.js';
-import { findEnvironment } from '../../plugins/python-installer/environment.js';
-import { execFile } from 'node:child_process';
+import { builtins } from '../plugins/builtins.js';
 import { delegatedCgroup } from '../process/cgroup.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -240,35 +238,6 @@ const servicePath: Check = ({ which: find }, pitfile) => {
   };
 };
 
-/** One check per process that runs Python: its environment found, and the tool that installs into it usable. */
-async function pythonEnvironments(inputs: DoctorInputs, pitfile: Pitfile | null): Promise<CheckResult[]> {
-  if (!pitfile) return [needsPitfile('python')];
-  const python = Object.values(pitfile.processes).filter((p) => PYTHON_COMMAND.test(Array.isArray(p.command) ? p.command.join(' ') : p.command));
-  // Each check runs the interpreter a process names: the project's code, which inspecting never runs unasked.
-  if (python.length && !inputs.deep) {
-    return [{ check: 'python', status: 'skip', detail: `${python.length} Python process${python.length === 1 ? '' : 'es'} not checked: that runs their interpreters`, fix: 'engine doctor --deep' }];
-  }
-  return Promise.all(
-    python.map(async (p): Promise<CheckResult> => {
-      const check = `python ${p.name}`;
-      const env = findEnvironment({ command: p.command, cwd: p.cwd, env: { ...inputs.env, ...p.env } }, pitfile.root, pitfile.installer.backend);
-      const where = `${env.python} (${env.foundBy}), installs with ${env.backend}`;
-      const runs = await succeeds(env.python, ['-c', 'pass']);
-      if (!runs) return { check, status: 'fail', detail: `${env.python} does not run (${env.foundBy})`, fix: `create the environment (python3 -m venv .venv), or fix the command of ${p.name}` };
-      const tool = env.backend === 'pip' ? await succeeds(env.python, ['-m', 'pip', '--version']) : inputs.which(env.backend) !== null;
-      if (!tool) {
-        const fix = env.backend === 'pip' ? `${env.python} -m ensurepip` : `install ${env.backend}, or set installer.backend`;
-        return { check, status: 'fail', detail: `${where}, but ${env.backend} is not usable there`, fix };
-      }
-      return { check, status: 'ok', detail: where };
-    }),
-  );
-}
-
-function succeeds(file: string, args: string[]): Promise<boolean> {
-  return new Promise((resolve) => execFile(file, args, { timeout: 15_000 }, (err) => resolve(!err)));
-}
-
 /** Run every check; the pitfile is loaded once and shared. */
 export async function runDoctor(inputs: DoctorInputs): Promise<CheckResult[]> {
   let pitfile: Pitfile | null = null;
@@ -292,5 +261,7 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckResult[]> {
     };
   }
   const rest = await Promise.all([stateDir, socketPath, inotify, installerIndex, service, servicePath, containment].map((c) => c(inputs, pitfile)));
-  return [node(inputs, pitfile) as CheckResult, pitfileResult, ...rest, ...(await pythonEnvironments(inputs, pitfile))];
+  // Then what the built-in plugins check (python-installer: each Python process's environment).
+  const added = await Promise.all(builtins().map((b) => b.definition.doctor?.(inputs, pitfile) ?? []));
+  return [node(inputs, pitfile) as CheckResult, pitfileResult, ...rest, ...added.flat()];
 }

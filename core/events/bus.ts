@@ -1,6 +1,6 @@
 // The one bus every part talks through: supervisors and watchers publish,
 // reactions, the CLI and (later) plugins and the journal subscribe.
-import { eventName, type Caused, type EventType, type PitEvent, type Payloads, type EventOf } from './catalog.js';
+import { eventName, type Caused, type EventType, type PitEvent, type Payloads, type EventOf, type EventMatching } from './catalog.js';
 import { matchesParts, parsePattern } from './match.js';
 
 type Handler = (e: PitEvent) => void;
@@ -82,18 +82,20 @@ export class EventBus {
 
   /**
    * Call `handler` once for every event matching `pattern` (or any of a
-   * list); returns an unsubscribe. A `passive` subscriber (the journal) takes
+   * list), typed by the pattern (process:*:exit hands process:exit events);
+   * returns an unsubscribe. A `passive` subscriber (the journal) takes
    * what is published but does not make costly events (output lines) be
    * published for it. With `since`, the handler first gets the matching
    * events of that recording, in the order they happened.
    */
-  on(pattern: string | readonly string[], handler: Handler, opts: { passive?: boolean; since?: Recording } = {}): () => void {
+  on<P extends string>(pattern: P | readonly P[], handler: (e: EventMatching<P>) => void, opts: { passive?: boolean; since?: Recording } = {}): () => void {
     const patterns = (typeof pattern === 'string' ? [pattern] : pattern).map((text) => {
       const parsed = parsePattern(text);
       if ('error' in parsed) throw new Error(`bad event pattern "${text}": ${parsed.error}`);
       return parsed.segments;
     });
-    const sub: Sub = { patterns, handler, passive: opts.passive ?? false, faulted: false };
+    // The bus matched the pattern, so the event is one EventMatching<P> allows (catalog.ts).
+    const sub: Sub = { patterns, handler: handler as Handler, passive: opts.passive ?? false, faulted: false };
     if (opts.since && opts.since === this.#recording) {
       for (const { e, parts } of this.#recording.kept) if (matchesAny(patterns, parts)) this.#deliver(sub, e);
     }
@@ -128,7 +130,7 @@ export class EventBus {
    * The next event matching `pattern` (and `where`), failing after `withinMs`
    * with a message that names what was awaited.
    */
-  next(pattern: string, opts: { withinMs?: number; where?: (e: PitEvent) => boolean } = {}): Promise<PitEvent> {
+  next<P extends string>(pattern: P, opts: { withinMs?: number; where?: (e: EventMatching<P>) => boolean } = {}): Promise<EventMatching<P>> {
     const { withinMs = 10_000, where } = opts;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

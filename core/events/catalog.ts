@@ -1,11 +1,14 @@
 // Every event Pit publishes, with its payload. Events are plain JSON: they
 // cross worker threads and land in the journal. An event's name is
 // `${kind}:${subject}:${what}` (process:api:exit); `type` is `${kind}:${what}`.
+// The built-in plugins' events are declared in plugin-payloads.ts and merged
+// in here: they are published flat like the core's.
+import { pluginEventTypes, type PluginPayloads } from './plugin-payloads.js';
 
 /** A supervised process's state (supervisord's model); `waiting`: held back by depends_on. */
 export type ProcessState = 'waiting' | 'stopped' | 'starting' | 'running' | 'stopping' | 'exited' | 'backoff' | 'fatal';
 
-export interface Payloads {
+export interface Payloads extends PluginPayloads {
   'process:state': {
     process: string;
     from: ProcessState;
@@ -56,7 +59,7 @@ export interface Payloads {
   /** hook: load, setup, onEvent, action, tick, teardown, emit or request; code: a PIT_E_PLUGIN_* code. */
   'plugin:error': { plugin: string; hook: string; code: string; message: string };
   'plugin:disabled': { plugin: string; failures: number };
-  /** An event a reaction's emit action made up: its name is `name`. */
+  /** An event a reaction's emit action (or a team's plugin) made up, under a name no part of Pit declares: its name is `name`. */
   'custom:event': { name: string; data: Record<string, unknown> };
   /**
    * A coding agent called a tool of `engine mcp` (subject: the tool), with
@@ -112,15 +115,55 @@ export const eventTypes = [
   'plugin:error', 'plugin:disabled',
   'custom:event',
   'mcp:call',
+  ...pluginEventTypes,
 ] as const satisfies readonly EventType[];
 // Fails to compile when a Payloads key is missing from eventTypes.
 const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;
 void everyTypeListed;
 
+/** Whether `type` is declared here (a name of another kind:what is a custom:event). */
+export const isEventType = (type: string): type is EventType => (eventTypes as readonly string[]).includes(type);
+
+/** The event types of one kind. */
+type TypesOfKind<K extends string> = Extract<EventType, `${K}:${string}`>;
+
+/** The types a three-segment pattern kind:subject:what can match. */
+type TypesMatching3<K extends string, W extends string> = K extends '*'
+  ? W extends '*'
+    ? EventType
+    : Extract<EventType, `${string}:${W}`> | 'custom:event'
+  : W extends '*'
+    ? TypesOfKind<K> | 'custom:event'
+    : `${K}:${W}` extends EventType
+      ? `${K}:${W}`
+      : 'custom:event';
+
+/** The types a pattern can match; a two-segment kind:x matches kind:x:* and the subjectless kind:x alike. */
+type TypesMatching<P extends string> = P extends `${infer K}:${string}:${infer W}`
+  ? TypesMatching3<K, W>
+  : P extends `${infer K}:${string}`
+    ? K extends '*'
+      ? EventType
+      : TypesOfKind<K> | 'custom:event'
+    : EventType;
+
 /**
- * Process events the built-in plugins emit (process-monitor:
- * stats, limit; import-error-matcher: import-error; python-installer:
- * install). They reach the bus as custom events; they are named here so a
- * pitfile reacting to them is checked like one reacting to core events.
+ * The events a pattern can match, read from its text as chokidar types its
+ * listeners: "process:*:exit" gives process:exit events, "cron:nightly"
+ * cron events (or a custom one of that kind), a name Pit does not declare a
+ * custom:event. Sound because a declared name is never published as a
+ * custom:event (the emit action and the plugin host refuse it). A pattern
+ * known only at run time gives any event.
  */
-export const builtinPluginProcessEvents = ['stats', 'limit', 'import-error', 'install'] as const;
+export type EventMatching<P extends string> = string extends P ? PitEvent : EventOf<TypesMatching<P>>;
+
+/** What a plugin passes to ctx.emit for a name: a declared plugin event's payload (its process is the name's subject), else any JSON object. */
+export type EmitData<N extends string> = string extends N
+  ? Record<string, unknown>
+  : N extends `${infer K}:${string}:${infer W}`
+    ? `${K}:${W}` extends (typeof pluginEventTypes)[number]
+      ? Omit<Payloads[`${K}:${W}`], 'process'> & { process?: string }
+      : `${K}:${W}` extends EventType
+        ? never // the engine's own: a plugin cannot publish it
+        : Record<string, unknown>
+    : Record<string, unknown>;

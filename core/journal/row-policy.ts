@@ -14,7 +14,7 @@ const LINES = new Set(['process:stdout', 'process:stderr']);
 
 /** Whether `e` is a periodic measurement (a plugin's process:<name>:stats). */
 export function isStatsSample(e: PitEvent): boolean {
-  return e.type === 'custom:event' && e.name.startsWith('process:') && e.name.endsWith(':stats') && e.name.split(':').length === 3;
+  return e.type === 'process:stats';
 }
 
 /** Decides, per event, whether the journal writes it; `statsEveryMs` null keeps no samples. */

@@ -1,41 +1,33 @@
-// The built-in plugins a pitfile turns on, loaded through the same host and
-// contract as a team's own plugins.
-import { fileURLToPath } from 'node:url';
+// The plugins Pit ships. The core finds their list by path where the package
+// puts it (plugins/builtins.js), as it finds a team's plugin by its path; it
+// imports none of them, names none, and learns what each adds (when it turns
+// on, its short action names, CLI verbs, doctor checks, status lines, API
+// routes) from the contract (contract.ts). Loaded once, at import: they are
+// trusted code, and a verb's help must be built synchronously.
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import type { Pitfile, PluginRef } from '../model/pitfile.js';
+import type { BuiltinPlugin } from './contract.js';
 
-const builtin = (name: string) => fileURLToPath(new URL(`../../plugins/${name}/index.js`, import.meta.url));
-const builtinDir = fileURLToPath(new URL('../../plugins/', import.meta.url));
+const shippedDir = fileURLToPath(new URL('../../plugins/', import.meta.url));
+const shipped: readonly BuiltinPlugin[] = (await import(pathToFileURL(join(shippedDir, 'builtins.js')).href)).default;
+
+/** Every built-in plugin, in load order. */
+export const builtins = (): readonly BuiltinPlugin[] => shipped;
 
 /** Whether a resolved plugin path is one of Pit's own. */
-export const isBuiltin = (path: string) => path.startsWith(builtinDir);
+export const isBuiltin = (path: string) => path.startsWith(shippedDir);
 
-/** The built-ins `pitfile` asks for, with their options. */
+/** The built-ins `pitfile` turns on, with their options (each one's activate). */
 export function builtinPlugins(pitfile: Pitfile): PluginRef[] {
-  const limits = Object.fromEntries(Object.values(pitfile.processes).flatMap((p) => (p.limits ? [[p.name, p.limits]] : [])));
-  const refs: PluginRef[] = [];
-  // Sampling costs (0.35% of a core for 100 groups at 5 s): only when a limit needs it.
-  if (Object.keys(limits).length) refs.push({ use: builtin('process-monitor'), options: { intervalMs: pitfile.settings.monitorIntervalMs, limits } });
-  // Reading stderr costs a decode per line: only of processes that may be Python.
-  const python = Object.values(pitfile.processes).filter((p) => PYTHON_COMMAND.test(commandText(p.command)));
-  if (python.length) {
-    const stdout = python.filter((p) => STDOUT_TRACEBACKS.test(commandText(p.command))).map((p) => p.name);
-    const commands = Object.fromEntries(python.map((p) => [p.name, p.command]));
-    refs.push({ use: builtin('import-error-matcher'), options: { processes: python.map((p) => p.name), stdout, commands } });
-  }
-  const usesInstall = pitfile.reactions.some((r) => r.do.some((a) => a.action === 'install'));
-  if (python.length || usesInstall) {
-    const processes = Object.fromEntries(Object.values(pitfile.processes).map((p) => [p.name, { command: p.command, cwd: p.cwd, env: p.env }]));
-    refs.push({ use: builtin('python-installer'), options: { installer: pitfile.installer, processes } });
-  }
-  if (pitfile.heartbeat) refs.push({ use: builtin('heartbeat'), options: { file: pitfile.heartbeat.file, intervalMs: pitfile.heartbeat.intervalMs } });
-  return refs;
+  return shipped.flatMap(({ use, definition }) => {
+    const options = definition.activate?.(pitfile);
+    return options ? [{ use, options }] : [];
+  });
 }
 
-const commandText = (c: string | string[]) => (Array.isArray(c) ? c.join(' ') : c);
-
-/** A command that runs Python: an interpreter, a .py file, a venv's bin/, or a well-known Python tool. */
-export const PYTHON_COMMAND =
-  /(^|[\s/"'=])(python[\d.]*|pytest|py\.test|ipython|jupyter[\w-]*|gunicorn|uvicorn|hypercorn|daphne|celery|flask|django-admin|streamlit|poetry|uv|pipenv|conda|mamba|micromamba)(\s|$|["'])|\.py(\s|$|["'])|(^|[\s/"'])\.?venv\/bin\//;
-
-/** Tools that print tracebacks on stdout. */
-const STDOUT_TRACEBACKS = /(^|[\s/"'])(pytest|py\.test|ipython|jupyter[\w-]*)(\s|$|["'])|-m\s+pytest\b/;
+/** The full name of an action a reaction may write bare ({ install: {} } is python-installer.install), else `name`. */
+export function qualifiedAction(name: string): string {
+  const owner = shipped.find((b) => b.definition.shortActions?.includes(name));
+  return owner ? `${owner.definition.name}.${name}` : name;
+}

@@ -1,7 +1,10 @@
 // The plugin contract: what a plugin module default-exports, and the context
 // its hooks get. Plugins run in worker threads and talk to the engine only
 // through what their hooks emit and request; they never touch engine objects.
-import type { PitEvent } from '../events/catalog.js';
+import type { Command } from 'commander';
+import type { EmitData, PitEvent } from '../events/catalog.js';
+import type { Pitfile } from '../model/pitfile.js';
+import type { CheckResult, DoctorInputs } from '../doctor/checks.js';
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -15,8 +18,13 @@ export interface PluginContext<O = Record<string, unknown>> {
   stateDir: string;
   /** A line for the person watching, prefixed with the plugin's name. */
   log(text: string): void;
-  /** Publish an event named kind:subject:what with `data`. */
-  emit(name: string, data?: Record<string, unknown>): void;
+  /**
+   * Publish an event named kind:subject:what with `data`. A name the
+   * catalogue declares for plugins (process:api:stats) is published as that
+   * event, its payload checked here by its type; any other name as a
+   * custom:event. The engine's own events (process:api:exit) are refused.
+   */
+  emit<N extends string>(name: N, ...data: {} extends EmitData<N> ? [data?: EmitData<N>] : [data: EmitData<N>]): void;
   /**
    * Ask the engine to start, stop or restart a process; `reason` says why in
    * a few words ("memory 354 MiB > 200 MiB for 10 s"). Its cause is the
@@ -51,6 +59,47 @@ export interface PluginDefinition<O = Record<string, unknown>> {
   tickMs?(options: O): number;
   onTick?(ctx: PluginContext<O>): Awaitable<void>;
   teardown?(ctx: PluginContext<O>): Awaitable<void>;
+
+  // What follows runs in the engine's (or the CLI's) own thread, not in a
+  // worker, so the engine reads it only from the plugins Pit ships: trusted
+  // code, registered statically (core/plugins/builtins.ts). A plugin listed
+  // in the pitfile is turned on by being listed, runs only in its worker,
+  // and is never imported by `engine validate` or `--help`.
+
+  /** A built-in: whether `pitfile` turns it on, with its options; null (or absent) leaves it off. */
+  activate?(pitfile: Pitfile): O | null;
+  /** Of its actions, those a reaction may call by their bare name: { install: {} } for <name>.install. */
+  shortActions?: string[];
+  /** Register its CLI verbs on `program`; a verb's action imports what it runs, so --help runs none of it. */
+  commands?(program: Command): void;
+  /** engine doctor's checks it adds; `pitfile` is null when it does not load. */
+  doctor?(inputs: DoctorInputs, pitfile: Pitfile | null): Promise<CheckResult[]>;
+  /** Lines engine status prints under its table (its queue, say); empty for none. */
+  status?(where: { stateDir: string }): Awaitable<string>;
+  /** Control API endpoints it serves (documented in schemas/control.openapi.json). */
+  routes?: PluginRoute[];
+}
+
+/** One control API endpoint of a plugin. */
+export interface PluginRoute {
+  method: 'GET' | 'POST';
+  /** e.g. "/v1/installs/:id/approve"; `:id` arrives in params. */
+  path: string;
+  /** Answers with the JSON it returns; a throw answers 400 with its message. */
+  handle(req: { params: Record<string, string>; body: unknown }, engine: PluginEngine): Promise<unknown>;
+}
+
+/** What a plugin's route may ask of the running engine. */
+export interface PluginEngine {
+  /** Run one of the plugin's actions outside any reaction; rejects with the action's failure. */
+  runAction(action: string, args: unknown): Promise<void>;
+}
+
+/** A plugin Pit ships: where its module is (for the worker) and its definition (for the engine's thread). */
+export interface BuiltinPlugin {
+  use: string;
+  // Each built-in has its own options type; the engine handles them as written by activate.
+  definition: PluginDefinition<any>;
 }
 
 /** Declare a plugin; exists for its types. */

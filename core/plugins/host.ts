@@ -10,7 +10,8 @@
 // its emit budget for 10 s is disabled, so it cannot fill the journal.
 import type Tinypool from 'tinypool';
 import type { EventBus, Recording } from '../events/bus.js';
-import type { PitEvent } from '../events/catalog.js';
+import { isEventType, type PitEvent } from '../events/catalog.js';
+import { isPluginEventType } from '../events/plugin-payloads.js';
 import { describeEvent, type Cause } from '../events/cause.js';
 import type { Pitfile, PluginRef } from '../model/pitfile.js';
 import type { ActionHandler, ProcessControl } from '../reactions/actions/types.js';
@@ -274,14 +275,8 @@ export class PluginHost {
         if (!p.emitted.reported) this.#overBudget(p, second);
         continue;
       }
-      const segments = name.split(':');
-      if (segments.length !== 3 || segments.some((s) => !s || s === '*')) {
-        const why = `cannot emit "${name}": an event name is kind:subject:what`;
-        this.#error(p.name, 'emit', errors.PIT_E_PLUGIN_EMIT(p.name, why), why);
-        continue;
-      }
-      const e = this.deps.bus.publish('custom:event', segments[1], { name, data, cause: task.cause ?? task.event?.id, reason: typeof data.reason === 'string' ? data.reason : undefined });
-      lastAbout.set(segments[1], e);
+      const published = this.#publishEmit(p, name, data, task.cause ?? task.event?.id);
+      if (published) lastAbout.set(published.subject, published);
     }
     // The worker kept only the first of a call's emits; the rest count against the budget.
     p.emitted.count += out.droppedEmits ?? 0;
@@ -294,6 +289,31 @@ export class PluginHost {
       const done = r.action === 'restart' ? this.deps.processes.restart(r.process, { counted: true, ...cause }) : this.deps.processes[r.action](r.process, cause);
       done.catch((e: Error) => this.#error(p.name, 'request', errors.PIT_E_PLUGIN_REQUEST(p.name, e.message), e.message));
     }
+  }
+
+  /**
+   * One emit on the bus: a type the catalogue declares for plugins flat, as
+   * the core publishes its own (process:api:stats is a process:stats event,
+   * its process the name's subject); a name Pit does not declare as a
+   * custom:event. The engine's own events cannot be emitted: a subscriber
+   * of process:*:exit gets process:exit events only. Null when refused.
+   */
+  #publishEmit(p: Loaded, name: string, data: Record<string, unknown>, cause: string | undefined): PitEvent | null {
+    const segments = name.split(':');
+    const refuse = (why: string) => {
+      this.#error(p.name, 'emit', errors.PIT_E_PLUGIN_EMIT(p.name, why), why);
+      return null;
+    };
+    if (segments.length !== 3 || segments.some((s) => !s || s === '*')) return refuse(`cannot emit "${name}": an event name is kind:subject:what`);
+    const [kind, subject, what] = segments;
+    const type = `${kind}:${what}`;
+    const reason = typeof data.reason === 'string' ? data.reason : undefined;
+    if (!isEventType(type) || type === 'custom:event') return this.deps.bus.publish('custom:event', subject, { name, data, cause, reason });
+    if (!isPluginEventType(type)) return refuse(`cannot emit "${name}": ${type} is the engine's own event`);
+    // What only the bus sets (id, type, subject, at) cannot come from a plugin.
+    const { id: _i, type: _t, subject: _s, at: _a, cause: _c, ...payload } = data;
+    const own = kind === 'process' ? { process: subject } : {};
+    return this.deps.bus.publish(type, subject, { ...payload, ...own, cause, reason } as never);
   }
 
   /**

@@ -33,7 +33,7 @@ export async function testPlugin<O>(plugin: PluginDefinition<O>, options: O, whe
     root: where.root ?? process.cwd(),
     stateDir: where.stateDir ?? process.cwd(),
     log: (text) => h.logs.push(String(text)),
-    emit: (name, data = {}) => h.emits.push({ name, data }),
+    emit: ((name: string, data: Record<string, unknown> = {}) => void h.emits.push({ name, data })) as PluginContext<O>['emit'],
     request: (action, process, reason) => h.requests.push(reason === undefined ? { action, process } : { action, process, reason }),
     fail: (reason) => (h.failed = String(reason)),
   };

@@ -69,10 +69,11 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
       if (outcome.logs.length < MAX_LOGS_PER_CALL) outcome.logs.push(String(text).slice(0, LOG_LINE_CHARS));
       else outcome.droppedLogs++;
     },
-    emit: (name, data = {}) => {
+    // Checked against the catalogue at compile time (contract.ts); any JSON object crosses here.
+    emit: ((name: string, data: Record<string, unknown> = {}) => {
       if (outcome.emits.length < MAX_EMITS_PER_CALL) outcome.emits.push({ name, data });
       else outcome.droppedEmits++;
-    },
+    }) as PluginContext['emit'],
     request: (action, process, reason) => outcome.requests.push({ action, process, reason: typeof reason === 'string' ? reason : null }),
     fail: (reason) => (outcome.failed = String(reason)),
   };

@@ -32,7 +32,9 @@ export function lookup(ref: string, vars: Vars): string {
   const [root, ...path] = ref.split('.');
   if (root === 'match') return vars.match[Number(path[0])] ?? '';
   let v: unknown = vars.event;
-  for (const k of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  // ${event.data.x} on a declared event: how the built-in plugins' events read when nested (validate warns, PIT_E_CONFIG_EVENT_DATA).
+  const keys = path.length > 1 && path[0] === 'data' && vars.event.type !== 'custom:event' && !('data' in vars.event) ? path.slice(1) : path;
+  for (const k of keys) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
   return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 

@@ -1,8 +1,7 @@
 // heartbeat: the engine's pulse in a JSON file, rewritten every interval,
 // with each process's state, pid and restarts, for monitors that cannot ask
 // the engine (engine health reads it when the engine does not answer).
-import { definePlugin, errors, type PitEvent, type PluginContext } from '../../core/index.js';
-import { writeBeat, type Beat } from './beat-file.js';
+import { definePlugin, errors, writeBeat, type Beat, type PitEvent, type PluginContext } from '../../core/index.js';
 
 interface Options {
   file: string;
@@ -47,6 +46,8 @@ export default definePlugin<Options>({
     properties: { file: { type: 'string' }, intervalMs: { type: 'integer', minimum: 10, default: 30_000 } },
     additionalProperties: false,
   },
+  // On when the pitfile has a heartbeat: section.
+  activate: (pitfile) => (pitfile.heartbeat ? { file: pitfile.heartbeat.file, intervalMs: pitfile.heartbeat.intervalMs } : null),
   on: ['process:*:state'],
   tickMs: (o) => o.intervalMs ?? 30_000,
   onEvent(events: PitEvent[], ctx) {

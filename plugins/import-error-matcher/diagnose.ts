@@ -16,39 +16,10 @@ import { isWorkerBootFailure, workerTraceback } from './worker-boot.js';
 import { isTrailer, MAX_TRAILER_LINES } from './trailer.js';
 
 export type { ImportErrorKind } from './exception-kind.js';
+import type { ImportErrorFinding } from '../../core/index.js';
 
-export interface ImportErrorFinding {
-  kind: ImportErrorKind;
-  /** The dotted module the message names, when it names one. */
-  module: string | null;
-  top_level: string | null;
-  /** The exception line, colours and prefix removed. */
-  line: string;
-  /** The code line that imported, when the traceback shows it (`from google.cloud import storage`). */
-  source: string | null;
-  /** Whether installing something can heal it: only missing-module and distribution-not-found. */
-  installable?: boolean;
-  /** What to do instead, for what installing cannot heal. */
-  hint?: string;
-  /** system-library: the shared library that is missing. */
-  library?: string;
-  /** distribution-not-found: the distribution importlib.metadata or pkg_resources looked for. */
-  distribution?: string;
-  /** distribution-not-found (pkg_resources): what requires it. */
-  required_by?: string;
-  /** missing-plugin: the entry point looked for ("sqlalchemy.dialects:snowflake"). */
-  plugin?: string;
-  /** The file whose code ran the failing import. */
-  importer?: string | null;
-  /** The installed package that import ran in (its folder under site-packages), when it ran in one. */
-  imported_by?: string | null;
-  /** The framework exception the import error was reported through (django.core.exceptions.ImproperlyConfigured). */
-  wrapped_by?: string;
-  /** The prefix every line of the traceback carried ("api-1  | "), removed before reading; '' when none. */
-  prefix?: string;
-  /** The lines it was read from, 1-based and inclusive, in the lines given. */
-  lines?: { from: number; to: number };
-}
+/** What was found: declared with the process:import-error event it becomes (the catalogue). */
+export type { ImportErrorFinding } from '../../core/index.js';
 
 export interface DiagnoseContext {
   /** The process's command as configured: runpy's message counts only when it runs `python -m` that module. */

@@ -5,21 +5,9 @@
 // and has no nested repetition.
 import { libraryHint, missingLibrary } from './system-library.js';
 
-/** What kind of import failure; only `missing-module` and `distribution-not-found` can be healed by installing. */
-export type ImportErrorKind =
-  | 'missing-module'
-  | 'distribution-not-found'
-  | 'missing-name'
-  | 'circular-import'
-  | 'not-a-package'
-  | 'system-library'
-  | 'abi-mismatch'
-  | 'import-blocked'
-  | 'relative-import'
-  | 'not-runnable'
-  | 'broken-tool'
-  | 'app-module'
-  | 'missing-plugin';
+/** What kind of import failure (declared with process:import-error in the catalogue); only `missing-module` and `distribution-not-found` can be healed by installing. */
+export type { ImportErrorKind } from '../../core/index.js';
+import type { ImportErrorKind } from '../../core/index.js';
 
 export const INSTALLABLE: ReadonlySet<ImportErrorKind> = new Set(['missing-module', 'distribution-not-found']);
 

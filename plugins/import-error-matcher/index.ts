@@ -8,6 +8,7 @@
 import { definePlugin, type PitEvent } from '../../core/index.js';
 import { diagnose } from './diagnose.js';
 import { OutputTail } from './output-tail.js';
+import { commandText, isPythonCommand } from '../shared/python-command.js';
 
 interface Options {
   /** Processes whose stderr is read. */
@@ -17,6 +18,9 @@ interface Options {
   /** Each process's command as configured: runpy's "No module named x" counts only when it runs `python -m x`. */
   commands: Record<string, string | string[]>;
 }
+
+/** Tools that print tracebacks on stdout. */
+const STDOUT_TRACEBACKS = /(^|[\s/"'])(pytest|py\.test|ipython|jupyter[\w-]*)(\s|$|["'])|-m\s+pytest\b/;
 
 const tails = new Map<string, { err: OutputTail; out: OutputTail }>();
 
@@ -46,6 +50,13 @@ export default definePlugin<Options>({
       commands: { type: 'object', default: {} },
     },
     additionalProperties: false,
+  },
+  activate(pitfile) {
+    // Reading stderr costs a decode per line: only of processes that may be Python.
+    const python = Object.values(pitfile.processes).filter((p) => isPythonCommand(p.command));
+    if (!python.length) return null;
+    const stdout = python.filter((p) => STDOUT_TRACEBACKS.test(commandText(p.command))).map((p) => p.name);
+    return { processes: python.map((p) => p.name), stdout, commands: Object.fromEntries(python.map((p) => [p.name, p.command])) };
   },
   on: (o) => [
     ...(o.processes ?? []).flatMap((n) => [`process:${n}:stderr`, `process:${n}:exit`]),

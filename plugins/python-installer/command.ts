@@ -9,7 +9,7 @@
 // The index comes from the pitfile alone (PyPI when unset) and reaches pip
 // through an options file in the install's private folder, so a token in
 // its URL is never on a command line.
-import { errors } from '../../core/errors.js';
+import { errors } from '../../core/index.js';
 import type { PythonEnvironment } from './environment.js';
 
 /** Stands in the argv for the options file run.ts writes (`-r <file>`): its path exists only while the install runs. */

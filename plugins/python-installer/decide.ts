@@ -1,7 +1,7 @@
 // Whether to install anything for an import failure, and what: every way
 // to say no comes before the one way to say yes, and each has a reason a
 // person can act on.
-import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
+import type { ImportErrorFinding } from '../../core/index.js';
 import { distributionFor, isTableDistribution } from './import-names.js';
 import { normalizeName, rankOf, supersededBy, typoOf } from './known-distributions.js';
 

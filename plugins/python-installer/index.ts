@@ -1,10 +1,15 @@
 // python-installer: the install action. After process:<name>:import-error,
 // { install: {} } installs the missing module into the environment that
 // process ran in, and reports every decision as process:<name>:install.
-import { definePlugin, type PitEvent } from '../../core/index.js';
-import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
+// It also adds `engine install`, doctor's Python checks, the approval queue
+// under `engine status` and POST /v1/installs/:id/approve. The engine's
+// thread loads this file (activate, the verb): the installer itself is
+// imported when the plugin is set up, in its worker.
+import { definePlugin, type ImportErrorFinding, type PitEvent } from '../../core/index.js';
 import type { ProcessSpec } from './environment.js';
-import { Installer, type InstallerSettings } from './installer.js';
+import type { Installer, InstallerSettings, PendingInstall } from './installer.js';
+import { registerInstall } from './cli.js';
+import { isPythonCommand } from '../shared/python-command.js';
 
 interface Options {
   installer: InstallerSettings;
@@ -34,9 +39,35 @@ export default definePlugin<Options>({
     required: ['installer'],
     additionalProperties: false,
   },
+  // On for a pitfile with a Python process, or a reaction that installs.
+  activate(pitfile) {
+    const python = Object.values(pitfile.processes).some((p) => isPythonCommand(p.command));
+    const usesInstall = pitfile.reactions.some((r) => r.do.some((a) => a.action === 'install'));
+    if (!python && !usesInstall) return null;
+    const processes = Object.fromEntries(Object.values(pitfile.processes).map((p) => [p.name, { command: p.command, cwd: p.cwd, env: p.env }]));
+    return { installer: pitfile.installer, processes };
+  },
+  shortActions: ['install'],
+  commands: registerInstall,
+  doctor: async (inputs, pitfile) => (await import('./doctor.js')).pythonEnvironments(inputs, pitfile),
+  async status({ stateDir }) {
+    const { listPending, pendingDir } = await import('./installer.js');
+    return formatQueue(listPending(pendingDir(stateDir)));
+  },
+  routes: [
+    {
+      method: 'POST',
+      path: '/v1/installs/:id/approve',
+      async handle(req, engine) {
+        await engine.runAction('approve', { id: req.params.id });
+        return { approved: true };
+      },
+    },
+  ],
   // An install may take installer.timeout; the host's 5 s limit would cut it.
   actionTimeoutMs: (o) => o.installer.timeoutMs + 30_000,
-  setup(ctx) {
+  async setup(ctx) {
+    const { Installer } = await import('./installer.js');
     installer = new Installer(ctx.options.installer, ctx.root, ctx.stateDir);
   },
   actions: {
@@ -53,15 +84,16 @@ export default definePlugin<Options>({
     },
     async install(args, ctx, event) {
       const a = (args ?? {}) as InstallArgs;
-      const data = eventData(event);
-      const process = a.process ?? (typeof data.process === 'string' ? data.process : null);
+      const process = a.process ?? processOf(event);
       if (!process) throw new Error('install needs a process: use it after a process:<name>:import-error event, or give { install: { process: api, module: yaml } }');
       const spec = ctx.options.processes[process];
       if (!spec) throw new Error(`no process named "${process}"`);
-      const finding: ImportErrorFinding = a.module
+      const finding: ImportErrorFinding | null = a.module
         ? { kind: 'missing-module', module: a.module, top_level: a.module.split('.')[0], line: `install ${a.module}`, source: null }
-        : (data as unknown as ImportErrorFinding);
-      if (!finding.kind) throw new Error(`install after ${event ? 'an event that names no import error' : 'no event'}: give { install: { module: <name> } }`);
+        : event?.type === 'process:import-error'
+          ? event
+          : null;
+      if (!finding) throw new Error(`install after ${event ? 'an event that names no import error' : 'no event'}: give { install: { module: <name> } }`);
       const seenAt = event?.at ?? Date.now();
       const report = await installer!.handle({ process, spec, finding, seenAt });
       const last = healedAt.get(process);
@@ -91,7 +123,15 @@ export default definePlugin<Options>({
   },
 });
 
-function eventData(e: PitEvent | undefined): Record<string, unknown> {
-  if (!e) return {};
-  return e.type === 'custom:event' ? e.data : (e as unknown as Record<string, unknown>);
+/** The process an event is about (process:api:import-error, process:api:exit), if any. */
+function processOf(e: PitEvent | undefined): string | null {
+  const p = e && 'process' in e ? e.process : undefined;
+  return typeof p === 'string' ? p : null;
+}
+
+/** installer.mode: ask's queue, under engine status's table. */
+function formatQueue(queue: PendingInstall[]): string {
+  if (!queue.length) return '';
+  const lines = queue.map((p) => `  ${p.distribution} for ${p.process}: engine install --approve ${p.id}`);
+  return `\n${queue.length} install${queue.length === 1 ? '' : 's'} waiting for approval:\n${lines.join('\n')}\n`;
 }

@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { redactUrl } from '../../core/config/redact.js';
-import type { ImportErrorFinding } from '../import-error-matcher/diagnose.js';
+import { redactUrl, type ImportErrorFinding, type InstallerConfig, type InstallOutcome, type InstallReport } from '../../core/index.js';
 import { AttemptLog, backoffMs } from './attempts.js';
 import { INDEX_OPTIONS, indexRefusal, installCommand, PYPI, type InstallCommand } from './command.js';
 import { checkDistributionName, checkModuleName, decide, type Decision, type EnvironmentFacts } from './decide.js';
@@ -17,38 +16,14 @@ import { commandWords, findEnvironment, type Backend, type ProcessSpec, type Pyt
 import { findLocalModule } from './local-module.js';
 import { probe } from './probe.js';
 import { runInstall, type RunResult } from './run.js';
-import type { InstallerConfig } from '../../core/model/pitfile.js';
 
 /** The pitfile's installer section, as the engine resolved it. */
 export type InstallerSettings = InstallerConfig;
 
-export type Outcome = 'installed' | 'failed' | 'skipped' | 'gave-up' | 'pending' | 'dry-run';
+export type Outcome = InstallOutcome;
 
-/** What happened, as the process:<name>:install event carries it. */
-export interface InstallReport {
-  id: string;
-  process: string;
-  module: string | null;
-  distribution: string | null;
-  environment: string;
-  python: string;
-  backend: Backend;
-  found_by: string;
-  command: string[] | null;
-  outcome: Outcome;
-  reason: string;
-  /** When the install command started (ms since epoch), if it ran. */
-  started_at: number | null;
-  duration_ms: number | null;
-  /** The end of the installer's output, when it failed. */
-  output?: string;
-  /** The index pip or uv installs from, credentials shown as ***. */
-  index?: string;
-  /** The project file the heal was recorded in (installer.edit_project), or null. */
-  edited?: string | null;
-  /** Healed by another request's install (running or just finished), not by one of its own. */
-  joined?: boolean;
-}
+/** What happened, as the process:<name>:install event carries it (declared in the catalogue). */
+export type { InstallReport };
 
 export interface InstallRequest {
   process: string;

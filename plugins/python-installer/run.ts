@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redactUrls } from '../../core/config/redact.js';
+import { redactUrls } from '../../core/index.js';
 import { INDEX_OPTIONS, pipIndexOptions, uvIndexEnv, type CommandOptions, type InstallCommand } from './command.js';
 
 const KEEP_BYTES = 64 * 1024;

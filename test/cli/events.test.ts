@@ -25,7 +25,7 @@ function projectWithSamples(): string {
   const t = Date.now() - 60_000;
   bus.publish('process:exit', 'api', { process: 'api', pid: 41, exit_code: 1, signal: null, uptime_ms: 5012, caused_by_engine: false }, t);
   for (let i = 1; i <= 100; i++) {
-    bus.publish('custom:event', 'api', { name: 'process:api:stats', data: { cpu_percent: 0.2345, rss_bytes: 35_966_976, processes: 2 } }, t + i * 10);
+    bus.publish('process:stats', 'api', { process: 'api', cpu_percent: 0.2345, rss_bytes: 35_966_976, processes: 2 }, t + i * 10);
   }
   j.close();
   return dir;
@@ -54,7 +54,7 @@ test('engine events rounds numbers for people and leaves out empty fields; --jso
   const sample = runEngine(['events', '-n', '1', '--type', 'process:api:stats'], dir).stdout.trim();
   assert.match(sample, / process:api:stats cpu 0\.2 % rss 34\.3 MiB processes=2$/);
   const json = JSON.parse(runEngine(['events', '-n', '1', '--type', 'process:api:stats', '--json'], dir).stdout);
-  assert.equal(json.data.cpu_percent, 0.2345);
+  assert.equal(json.cpu_percent, 0.2345);
 });
 
 test('output lines and samples are what a default event list leaves out; anything else is shown', () => {

@@ -68,3 +68,22 @@ test('a subscriber that throws is reported once; the others and the publisher go
   assert.deepEqual(faults, ['process:*:stdout process:stdout boom']);
   assert.deepEqual(escaped, []);
 });
+
+test('a subscriber is handed the events its pattern names, typed by the pattern', () => {
+  const bus = new EventBus();
+  const exits: (number | null)[] = [];
+  // e is a process:exit here: exit_code needs no check of e.type.
+  bus.on('process:*:exit', (e) => exits.push(e.exit_code));
+  const made: string[] = [];
+  // An undeclared name is a custom:event, with its data.
+  bus.on('ops:*:error', (e) => made.push(`${e.name} ${String(e.data.kind)}`));
+  bus.on('process:*:exit', (e) => {
+    // @ts-expect-error a process:exit has no line: the pattern typed it
+    void e.line;
+  });
+  bus.publish('process:exit', 'api', { process: 'api', pid: 1, exit_code: 3, signal: null, uptime_ms: 5, caused_by_engine: false });
+  bus.publish('custom:event', 'api', { name: 'ops:api:error', data: { kind: 'KeyError' } });
+  line(bus, 'api', 'not an exit');
+  assert.deepEqual(exits, [3]);
+  assert.deepEqual(made, ['ops:api:error KeyError']);
+});

@@ -69,7 +69,7 @@ test('a memory limit restart names the limit event and the measurement', async (
   assert.match(e.reason!, /^memory \d+ MiB > 150 MiB for 0\.1 s$/);
   assert.equal(describeState(e), `restarting: ${e.reason}`);
   const limit = byId(t, e.cause);
-  assert.ok(limit?.type === 'custom:event' && limit.name === 'process:grow:limit', `the cause is the limit event, got ${limit && 'name' in limit ? limit.name : limit?.type}`);
+  assert.ok(limit?.type === 'process:limit' && limit.process === 'grow', `the cause is the limit event, got ${limit?.type}`);
   assert.equal(limit.reason, e.reason, 'the limit event says the measurement too');
   await t.engine.bus.next('process:grow:state', { where: (x) => x.type === 'process:state' && x.to === 'running' && x.cause === e.cause });
   const lines = await why(t, 'grow');

@@ -156,7 +156,7 @@ test('on a full disk the journal keeps its events, says so once, and writes them
 
 const DAY = 86_400_000;
 const statsOf = (bus: EventBus, process: string, at: number) =>
-  bus.publish('custom:event', process, { name: `process:${process}:stats`, data: { cpu_percent: 0.2, rss_bytes: 36_000_000, processes: 1 } }, at);
+  bus.publish('process:stats', process, { process, cpu_percent: 0.2, rss_bytes: 36_000_000, processes: 1 }, at);
 
 test('a simulated week of 20 processes stays within settings.journal.keep: samples and lines are not rows, the whole 7 days are kept', () => {
   const dir = makeProject();
@@ -218,7 +218,7 @@ test('settings.journal.stats keeps one sample per process per interval; a crosse
   const quiet = Journal.open(quietDir, keep);
   quiet.attach(quietBus);
   statsOf(quietBus, 'api', start);
-  quietBus.publish('custom:event', 'api', { name: 'process:api:limit', data: { kind: 'memory', value: 400_000_000, limit: 200_000_000, for_ms: 10_000, action: 'restart' } }, start);
+  quietBus.publish('process:limit', 'api', { process: 'api', kind: 'memory', value: 400_000_000, limit: 200_000_000, for_ms: 10_000, action: 'restart', reason: 'memory 381 MiB > 191 MiB for 10 s' }, start);
   assert.deepEqual(quiet.query({}).map((e) => e.name), ['process:api:limit']);
   quiet.close();
 });

@@ -6,6 +6,7 @@ import { startEngine, nodeCommand } from '../helpers/engine.js';
 import { fixture } from '../helpers/paths.js';
 import { pitfileErrors } from '../helpers/pitfile-errors.js';
 import { until } from '../helpers/wait.js';
+import { makeProject } from '../helpers/project.js';
 import { PLUGIN_LIMITS } from '../../core/plugins/host.js';
 
 PLUGIN_LIMITS.callTimeoutMs = 1000; // a hung call is ended sooner in tests
@@ -30,6 +31,30 @@ reactions:
   assert.ok(said.type === 'custom:event');
   assert.deepEqual(said.data, { text: '4' });
   assert.ok(notes.includes('echo: saying 4'));
+});
+
+test("a plugin's emit of a declared event is published flat with its process from the name; the engine's own events are refused; a made-up name is a custom:event", async () => {
+  const { engine, events } = await startEngine(
+    `version: 1
+plugins:
+  - { use: ${JSON.stringify(fixture('plugins', 'impostor.mjs'))} }
+processes:
+  job: { command: ${nodeCommand('process.exit(4)')}, restart: { policy: never } }
+`,
+  );
+  const stats = await engine.bus.next('process:job:stats');
+  assert.deepEqual([stats.type, stats.subject, stats.process, stats.cpu_percent, stats.rss_bytes, stats.processes], ['process:stats', 'job', 'job', 1, 2, 3]);
+  assert.notEqual(stats.id, 'forged', 'the bus gives the id');
+  assert.ok(stats.at > 0, 'and the time');
+  // The rest of the call's emits were published with it, in order.
+  const done = events.find((e) => e.type === 'custom:event' && e.name === 'team:job:done');
+  assert.ok(done?.type === 'custom:event' && done.data.ok === true);
+  const refused = events.find((e) => e.type === 'plugin:error' && e.plugin === 'impostor');
+  assert.ok(refused?.type === 'plugin:error');
+  assert.deepEqual([refused.hook, refused.code], ['emit', 'PIT_E_PLUGIN_EMIT']);
+  assert.match(refused.message, /cannot emit "process:job:exit": process:exit is the engine's own event/);
+  assert.deepEqual(events.filter((e) => e.type === 'process:exit').map((e) => e.exit_code), [4], 'the only exit is the real one');
+  assert.ok(!events.some((e) => e.type === 'custom:event' && e.name.startsWith('process:')), 'no process event is published as custom:event');
 });
 
 test('a plugin that hangs is ended, reported, and set up again in a new worker; processes are untouched', async () => {
@@ -142,7 +167,10 @@ reactions:
 });
 
 test('processes start while plugins load, and a plugin still gets every event from the start, in order', async () => {
-  const { dir } = await startEngine(
+  // The plugin's load waits for this file, made once quick has ended: no race with a loaded machine.
+  const gate = join(makeProject({}), 'gate');
+  process.env.PIT_TEST_LATE_GATE = gate;
+  const { dir, events } = await startEngine(
     `version: 1
 plugins:
   - ${JSON.stringify(fixture('plugins', 'late.mjs'))}
@@ -150,6 +178,8 @@ processes:
   quick: { command: ${nodeCommand("console.log('hello')")}, restart: { policy: never } }
 `,
   );
+  await until(() => events.some((e) => e.type === 'process:state' && e.subject === 'quick' && e.to === 'exited'), 10_000, 'quick to exit');
+  writeFileSync(gate, '');
   const seenFile = join(dir, '.pit', 'late-seen');
   const seen = await until(() => {
     const lines = existsSync(seenFile) ? readFileSync(seenFile, 'utf8').trim().split('\n') : [];

@@ -281,12 +281,12 @@ test('an exit the engine caused, or a signal, is never diagnosed; a failure of i
   exited = exit();
   sup.start();
   assert.deepEqual([(await exited).exit_code, (await exited).caused_by_engine], [1, false]);
-  const e = (await found) as Extract<PitEvent, { type: 'custom:event' }>;
-  assert.equal(e.data.module, 'evil_pkg');
-  assert.deepEqual(e.data.lines, { from: 1, to: 4 });
-  assert.equal(e.data.stream, 'stderr');
+  const e = await found;
+  assert.equal(e.module, 'evil_pkg');
+  assert.deepEqual(e.lines, { from: 1, to: 4 });
+  assert.equal(e.stream, 'stderr');
   // Plugins see events in order: had the earlier exits been diagnosed, their events would have come first.
-  const all = events.filter((x) => x.type === 'custom:event' && x.name === 'process:app:import-error');
+  const all = events.filter((x) => x.type === 'process:import-error' && x.process === 'app');
   assert.equal(all.length, 1, 'one diagnosis, for the one failure of its own');
 });
 
@@ -302,7 +302,7 @@ test("runpy's line read at the exit of a real python -m, and not of a script tha
   await liarExit;
   const found = engine.bus.next('process:runm:import-error', { withinMs: 15_000 });
   engine.supervisors.get('runm')!.start();
-  const e = (await found) as Extract<PitEvent, { type: 'custom:event' }>;
-  assert.equal(e.data.module, 'pit_test_absent_module_x');
-  assert.equal(events.filter((x) => x.type === 'custom:event' && x.name === 'process:liar:import-error').length, 0);
+  const e = await found;
+  assert.equal(e.module, 'pit_test_absent_module_x');
+  assert.equal(events.filter((x) => x.type === 'process:import-error' && x.process === 'liar').length, 0);
 });

@@ -10,7 +10,7 @@ import { diagnose, type ImportErrorFinding } from '../../plugins/import-error-ma
 import { decide, type EnvironmentFacts } from '../../plugins/python-installer/decide.js';
 import { findLocalModule } from '../../plugins/python-installer/local-module.js';
 import { distributionFor, tableSize } from '../../plugins/python-installer/import-names.js';
-import { PYTHON_COMMAND } from '../../core/plugins/builtins.js';
+import { PYTHON_COMMAND } from '../../plugins/shared/python-command.js';
 import { fixture } from '../helpers/paths.js';
 import { makeProject } from '../helpers/project.js';
 

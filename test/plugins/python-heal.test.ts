@@ -15,7 +15,7 @@ import type { PitEvent } from '../../core/events/catalog.js';
 const heal = `reactions:\n  - on: process:*:import-error\n    do: [{ install: {} }, { restart: $process }]\n`;
 
 const installEvents = (events: PitEvent[], name: string) =>
-  events.flatMap((e) => (e.type === 'custom:event' && e.name === `process:${name}:install` ? [e.data as Record<string, unknown>] : []));
+  events.flatMap((e) => (e.type === 'process:install' && e.process === name ? [e] : []));
 
 test('a Python process dying of ModuleNotFoundError gets the package installed into its own venv, is restarted, and succeeds; a second process failing alike shares the one install', async () => {
   const wheels = tempDir('pit-wheels-');
@@ -29,15 +29,14 @@ test('a Python process dying of ModuleNotFoundError gets the package installed i
     (d) => (python = makeVenv(join(d, '.venv'))),
   );
   const installed = await engine.bus.next('process:app:install', { withinMs: 120_000 });
-  assert.ok(installed.type === 'custom:event');
-  assert.equal(installed.data.outcome, 'installed', String(installed.data.reason));
-  assert.equal(installed.data.distribution, 'PyYAML', 'the import name was mapped');
-  assert.equal(installed.data.environment, join(dir, '.venv'), 'into the venv the process ran in');
-  assert.equal(installed.data.backend, 'pip');
+  assert.equal(installed.outcome, 'installed', String(installed.reason));
+  assert.equal(installed.distribution, 'PyYAML', 'the import name was mapped');
+  assert.equal(installed.environment, join(dir, '.venv'), 'into the venv the process ran in');
+  assert.equal(installed.backend, 'pip');
   assert.match(await line('app', /hello from PyYAML/, 30_000), /6\.0\.9/);
   assert.ok(canImport(python, 'yaml'));
   assert.deepEqual(index.asked, ['pyyaml'], 'the index was asked for the distribution only, never the bare import name');
-  const seen = events.filter((e) => e.type === 'custom:event' && e.name === 'process:app:import-error');
+  const seen = events.filter((e) => e.type === 'process:import-error' && e.process === 'app');
   assert.equal(seen.length, 1, 'one import-error event for one failure');
   await line('twin', /hello from PyYAML/, 30_000);
   const both = [...installEvents(events, 'app'), ...installEvents(events, 'twin')];
@@ -80,7 +79,7 @@ test('engine status shows each process\'s heals and the last one, and the queue 
   await b.waitFor(/app \| hello from Fake-Yaml/, 30_000);
   await until(async () => (await statusJson(ask))?.heals === 1, 15_000, 'the approved install counted as a heal');
   const journal = await runEngineAsync(['events', '--type', 'process:app:install', '--json'], ask);
-  assert.deepEqual(journal.stdout.trim().split('\n').map((l) => JSON.parse(l).data.outcome), ['pending', 'installed'], 'both in the journal');
+  assert.deepEqual(journal.stdout.trim().split('\n').map((l) => JSON.parse(l).outcome), ['pending', 'installed'], 'both in the journal');
 });
 
 test('a process that still fails to import after a successful install is stopped after max_attempts, saying so', async () => {
@@ -97,9 +96,8 @@ ${heal}`,
     { 'app.py': 'import brokenpkg\n' },
     (d) => makeVenv(join(d, '.venv')),
   );
-  const gaveUp = await engine.bus.next('process:app:install', { withinMs: 180_000, where: (e) => e.type === 'custom:event' && e.data.outcome === 'gave-up' });
-  assert.ok(gaveUp.type === 'custom:event');
-  assert.match(String(gaveUp.data.reason), /Broken-Pkg installed \(2 attempts\) but the import of brokenpkg still fails/);
+  const gaveUp = await engine.bus.next('process:app:install', { withinMs: 180_000, where: (e) => e.outcome === 'gave-up' });
+  assert.match(gaveUp.reason, /Broken-Pkg installed \(2 attempts\) but the import of brokenpkg still fails/);
   assert.deepEqual(installEvents(events, 'app').map((d) => d.outcome), ['installed', 'installed', 'gave-up']);
   // The reaction stops at the refusal: its restart does not run, and the process stays down.
   await until(() => events.some((e) => e.type === 'reaction:failed' && /^gave up on app: /.test(e.message)), 15_000, 'the reaction to stop at the refusal');
@@ -121,7 +119,7 @@ ${heal}`,
     (d) => makeVenv(join(d, '.venv')),
   );
   await line('app', /hello from Acme-Lib/, 120_000);
-  const importErrors = () => events.filter((e) => e.type === 'custom:event' && e.name === 'process:app:import-error');
+  const importErrors = () => events.filter((e) => e.type === 'process:import-error' && e.process === 'app');
   // Every failure gets its answer (one install event each) before anything is judged.
   await until(() => installEvents(events, 'app').length >= importErrors().length, 60_000, 'an install event for every import error');
   const installs = installEvents(events, 'app');
@@ -137,7 +135,7 @@ ${heal}`,
     assert.match(String(d.reason), new RegExp(`${staleReason.source}|^acmelib is importable in this environment already`));
   }
   // The healed app is never killed for a stale failure: at most the one restart the heal asked for.
-  const healedAt = events.find((e) => e.type === 'custom:event' && e.name === 'process:app:install')!.at;
+  const healedAt = events.find((e) => e.type === 'process:install' && e.process === 'app')!.at;
   const killed = events.filter((e) => e.type === 'process:exit' && e.at >= healedAt && e.signal !== null);
   assert.ok(killed.length <= 1, `the running app was killed ${killed.length} times after the heal`);
   assert.equal(engine.supervisors.get('app')!.state, 'running');

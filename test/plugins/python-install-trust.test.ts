@@ -150,7 +150,7 @@ const settings = (over: Partial<InstallerSettings> = {}): InstallerSettings => (
   editProject: 'auto', system: false, indexUrl: index.url, extraIndexUrls: [], timeoutMs: 120_000, ...over,
 });
 
-const importError = (process: string, data: object, at = Date.now()): PitEvent => ({ type: 'custom:event', subject: process, at, id: `ie-${at}`, name: `process:${process}:import-error`, data: { process, exit_code: 1, ...data } });
+const importError = (process: string, finding: object, at = Date.now()): PitEvent => ({ type: 'process:import-error', subject: process, at, id: `ie-${at}`, process, exit_code: 1, stream: 'stderr', ...(finding as ImportErrorFinding) });
 
 /** A project with a venv, and the plugin set up on it as the engine would. */
 async function healer(over: Partial<InstallerSettings> = {}, files: Record<string, string> = { 'app.py': '' }) {

@@ -6,16 +6,10 @@
 import { fill } from '../conditions.js';
 import { parseDuration } from '../../model/units.js';
 import type { ActionHandler } from './types.js';
+import { withArgs } from './args.js';
 
-interface NotifySpec {
-  url: string;
-  timeout?: string;
-  retries?: number;
-  headers?: Record<string, string>;
-}
-
-export const notify: ActionHandler = async (call, env) => {
-  const spec: NotifySpec = typeof call.args === 'string' ? { url: call.args } : (call.args as NotifySpec);
+export const notify: ActionHandler = withArgs('notify', async (call, env) => {
+  const spec = call.args;
   const defaults = env.pitfile.settings.notify;
   const timeoutMs = spec.timeout ? parseDuration(spec.timeout)! : defaults.timeoutMs;
   const retries = spec.retries ?? defaults.retries;
@@ -30,7 +24,7 @@ export const notify: ActionHandler = async (call, env) => {
     last = outcome.retry ?? '';
   }
   throw new Error(`POST ${url} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${last}`);
-};
+});
 
 /** One attempt: 'ok', a failure worth retrying, or one that a retry cannot change (a redirect). */
 async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<'ok' | { retry: string; final?: undefined } | { retry?: undefined; final: string }> {

@@ -1,16 +1,17 @@
 // start, stop and restart: process names, globs ("web-*") or $process.
 import { matchesGlob, isGlob } from '../../events/match.js';
 import type { ActionHandler, Invocation, ProcessControl } from './types.js';
+import { withArgs, type Targets } from './args.js';
 import { eventName } from '../../events/catalog.js';
 import { reactionReason } from '../../events/cause.js';
 
 /** The processes an action's argument names, in pitfile order. */
-export function resolveTargets(call: Invocation, processes: ProcessControl): string[] {
-  const written = typeof call.args === 'string' ? [call.args] : (call.args as string[]);
+export function resolveTargets(call: Invocation<Targets>, processes: ProcessControl): string[] {
+  const written = call.args;
   const all = processes.names();
   const e = call.vars.event;
-  // A plugin's process:<name>:<what> event (import-error, install) names its process by subject.
-  const eventProcess = e.type === 'custom:event' ? (e.name.startsWith('process:') ? e.subject : undefined) : (e as { process?: unknown }).process;
+  // Every process event, the built-in plugins' too (import-error, install), names its process.
+  const eventProcess = 'process' in e ? e.process : undefined;
   const wanted = new Set<string>();
   for (const t of written) {
     if (t === '$process') {
@@ -31,7 +32,7 @@ export function resolveTargets(call: Invocation, processes: ProcessControl): str
  */
 const verb =
   (what: 'start' | 'stop' | 'restart'): ActionHandler =>
-  async (call, env) => {
+  withArgs(what, async (call, env) => {
     const targets = resolveTargets(call, env.processes);
     const trigger = call.vars.event;
     const reason = reactionReason(call.reaction, trigger);
@@ -48,7 +49,7 @@ const verb =
     });
     const cause = { cause: ran.id, reason };
     await Promise.all(targets.map((n) => (what === 'restart' ? env.processes.restart(n, cause) : env.processes[what](n, cause))));
-  };
+  });
 
 export const start = verb('start');
 export const stop = verb('stop');

@@ -10,18 +10,11 @@ import { captureOutput } from '../../logs/capture.js';
 import { LogFile } from '../../logs/log-file.js';
 import { stateDirPaths } from '../../state-dir.js';
 import { parseDuration } from '../../model/units.js';
-import type { RunConcurrency } from '../../model/pitfile.js';
 import { fill, fillShell } from '../conditions.js';
 import type { ActionHandler, Invocation } from './types.js';
+import { withArgs, type RunArgs } from './args.js';
 import { reactionReason } from '../../events/cause.js';
 
-interface RunSpec {
-  command: string | string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  concurrency?: RunConcurrency;
-  timeout?: string;
-}
 
 interface Slot {
   child: ChildProcess | null;
@@ -31,8 +24,8 @@ interface Slot {
 // One slot per reaction action: what it is running now.
 const slots = new Map<string, Slot>();
 
-export const run: ActionHandler = async (call, env) => {
-  const spec: RunSpec = typeof call.args === 'string' || Array.isArray(call.args) ? { command: call.args } : (call.args as RunSpec);
+export const run: ActionHandler = withArgs('run', async (call, env) => {
+  const spec = call.args;
   const key = `${env.pitfile.file}#${call.reaction.id}#${call.index}`;
   const busy = slots.get(key);
   const concurrency = spec.concurrency ?? 'queue';
@@ -81,7 +74,7 @@ export const run: ActionHandler = async (call, env) => {
     void captured.then(() => log.close());
     slot.child = null;
   }
-};
+});
 
 /** The command with event values filled in: as arguments for a list, as environment variables for a shell string. */
 function prepare(command: string | string[], call: Invocation): { command: string | string[]; extraEnv: Record<string, string> } {

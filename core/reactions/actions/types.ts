@@ -22,15 +22,15 @@ export interface ActionEnv {
   processes: ProcessControl;
 }
 
-/** One call of an action from a fired reaction. */
-export interface Invocation {
+/** One call of an action from a fired reaction; `A`: its arguments' type (a built-in's, args.ts). */
+export interface Invocation<A = unknown> {
   reaction: ReactionConfig;
   /** The action's place in `do`, so per-action state (a running command) has a key. */
   index: number;
-  args: unknown;
+  args: A;
   vars: Vars;
   /** The reaction:<id>:run published for this call, when the action does not publish its own. */
   ran?: PitEvent;
 }
 
-export type ActionHandler = (call: Invocation, env: ActionEnv) => Promise<void>;
+export type ActionHandler<A = unknown> = (call: Invocation<A>, env: ActionEnv) => Promise<void>;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, nodeCommand } from '../../helpers/engine.js';
 import { until } from '../../helpers/wait.js';
-import { beatVerdict, type Beat } from '../../../plugins/heartbeat/beat-file.js';
+import { beatVerdict, type Beat } from '../../../core/health/heartbeat-file.js';
 import heartbeat from '../../../plugins/heartbeat/index.js';
 import { testPlugin, stateEvent } from '../../../core/plugins/testing.js';
 import { makeProject } from '../../helpers/project.js';

@@ -1,25 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEngine, nodeCommand } from '../../helpers/engine.js';
-import type { PitEvent } from '../../../core/events/catalog.js';
 
 const settings = 'settings: { monitor_interval: 100ms }\n';
-const custom = (e: PitEvent) => (e.type === 'custom:event' ? e : null);
 
 test('stats report CPU and memory of the whole process group of a process with limits', async () => {
   // The shell's children count: two sleeping grandchildren make three members.
   const { engine } = await startEngine(`version: 1\n${settings}processes:\n  tree: { command: "sleep 300 & sleep 300 & wait", limits: { memory: 1GB } }\n`);
-  const stats = custom(await engine.bus.next('process:tree:stats', { where: (e) => (custom(e)?.data.processes as number) === 3 }))!;
-  assert.ok((stats.data.rss_bytes as number) > 0);
+  const stats = await engine.bus.next('process:tree:stats', { where: (e) => e.processes === 3 });
+  assert.ok(stats.rss_bytes > 0);
 });
 
 test('a CPU-burning child triggers its cpu limit and is restarted', async () => {
   const { engine } = await startEngine(
     `version: 1\n${settings}processes:\n  burn:\n    command: ${nodeCommand('for (;;) {}')}\n    limits: { cpu: 50%, for: 300ms, action: restart }\n`,
   );
-  const limit = custom(await engine.bus.next('process:burn:limit', { withinMs: 15_000 }))!;
-  assert.equal(limit.data.kind, 'cpu');
-  assert.ok((limit.data.value as number) > 50);
+  const limit = await engine.bus.next('process:burn:limit', { withinMs: 15_000 });
+  assert.equal(limit.kind, 'cpu');
+  assert.ok(limit.value > 50);
   await engine.bus.next('process:burn:state', { where: (e) => e.type === 'process:state' && e.to === 'stopping' });
   await engine.bus.next('process:burn:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
 });
@@ -29,9 +27,9 @@ test('a memory-growing child triggers its memory limit and is restarted', async 
   const { engine } = await startEngine(
     `version: 1\n${settings}processes:\n  grow:\n    command: ${nodeCommand(grow)}\n    limits: { memory: 150MB, for: 100ms, action: restart }\n`,
   );
-  const limit = custom(await engine.bus.next('process:grow:limit', { withinMs: 15_000 }))!;
-  assert.equal(limit.data.kind, 'memory');
-  assert.ok((limit.data.value as number) > 150 * 2 ** 20);
+  const limit = await engine.bus.next('process:grow:limit', { withinMs: 15_000 });
+  assert.equal(limit.kind, 'memory');
+  assert.ok(limit.value > 150 * 2 ** 20);
   await engine.bus.next('process:grow:state', { where: (e) => e.type === 'process:state' && e.to === 'running' });
 });
 

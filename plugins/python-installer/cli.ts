@@ -1,12 +1,13 @@
 // engine install: what the self-healing installer would do for a module and
 // a process (the environment found, the distribution, the command), then
 // doing it; and approving the decisions installer.mode: ask has queued.
+// python-installer contributes this verb (its `commands`); registering it
+// loads nothing more, its action imports the installer.
 import type { Command } from 'commander';
-import { PitError, errors } from '../errors.js';
-import type { Pitfile, ProcessConfig } from '../model/pitfile.js';
-import type { ProcessSpec } from '../../plugins/python-installer/environment.js';
-import type { Installer, InstallReport } from '../../plugins/python-installer/installer.js';
-import { exitCodes, reportError } from './output.js';
+import { PitError, errors, exitCodes, findProjectEngine, loadPitfile, reportError, type Pitfile, type ProcessConfig } from '../../core/index.js';
+import { isPythonCommand } from '../shared/python-command.js';
+import type { ProcessSpec } from './environment.js';
+import type { Installer, InstallReport } from './installer.js';
 
 export function registerInstall(program: Command): void {
   program
@@ -26,8 +27,7 @@ Examples:
   engine install --approve 3f9a1c2e  # run a queued decision; a running engine restarts the process`)
     .action(async (module: string | undefined, opts: { for?: string; dryRun?: boolean; approve?: string; pending?: boolean }, cmd: Command) => {
       try {
-        const { loadPitfile } = await import('../config/load.js');
-        const { Installer } = await import('../../plugins/python-installer/installer.js');
+        const { Installer } = await import('./installer.js');
         const { pitfile } = await loadPitfile({ config: cmd.optsWithGlobals<{ config?: string }>().config, plugins: false });
         const mode = opts.dryRun ? 'dry-run' : 'auto';
         const installer = new Installer({ ...pitfile.installer, mode }, pitfile.root, pitfile.settings.stateDir);
@@ -42,8 +42,8 @@ Examples:
 }
 
 async function install(installer: Installer, pitfile: Pitfile, module: string, name: string | undefined): Promise<number> {
-  const { checkModuleName } = await import('../../plugins/python-installer/decide.js');
-  const { findEnvironment } = await import('../../plugins/python-installer/environment.js');
+  const { checkModuleName } = await import('./decide.js');
+  const { findEnvironment } = await import('./environment.js');
   const bad = checkModuleName(module);
   if (bad) throw errors.PIT_E_CLI_USAGE(bad);
   const target = await pickProcess(pitfile, name);
@@ -75,7 +75,6 @@ async function install(installer: Installer, pitfile: Pitfile, module: string, n
 
 async function approve(installer: Installer, id: string, pitfile: Pitfile): Promise<number> {
   // A running engine runs it itself: the heal is counted, journaled and the process restarted there.
-  const { findProjectEngine } = await import('../control/client.js');
   const engine = await findProjectEngine(pitfile.file).catch(() => null);
   if (engine && installer.pending().some((x) => x.id === id)) {
     try {
@@ -128,8 +127,7 @@ async function pickProcess(pitfile: Pitfile, name: string | undefined): Promise<
     if (!p) throw errors.PIT_E_CLI_USAGE(`no process named "${name}"; the pitfile has: ${all.map((x) => x.name).join(', ') || 'none'}`);
     return p;
   }
-  const { PYTHON_COMMAND } = await import('../plugins/builtins.js');
-  const python = all.filter((p) => PYTHON_COMMAND.test(Array.isArray(p.command) ? p.command.join(' ') : p.command));
+  const python = all.filter((p) => isPythonCommand(p.command));
   if (python.length > 1) throw errors.PIT_E_CLI_USAGE(`several Python processes (${python.map((p) => p.name).join(', ')}): pick one with --for`);
   return python[0] ?? null;
 }

@@ -1,5 +1,7 @@
 // The heartbeat file: written whole or not at all (temp file + rename), so
 // a reader never sees half a beat; and the verdict a monitor draws from it.
+// The core owns its format: the heartbeat plugin writes it, `engine health`
+// and /v1/health read it.
 import { readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 

@@ -1,0 +1,62 @@
+// The plugin boundary, held by a test: the core imports nothing from
+// plugins/, a built-in plugin imports the core only through core/index.ts
+// (as a team's plugin imports pitengine), and what the built-ins emit is
+// declared in the event catalogue, never published as custom:event.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { repoRoot } from './helpers/paths.js';
+import { eventTypes } from '../core/events/catalog.js';
+
+const sources = (dir: string) =>
+  (readdirSync(join(repoRoot, dir), { recursive: true }) as string[])
+    .filter((f) => /\.(ts|mts)$/.test(f) && !f.endsWith('.d.ts'))
+    .map((f) => join(repoRoot, dir, f));
+
+/** Every module a file imports (static, side-effect, re-export and dynamic with a literal), resolved to a repository path. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+  return specs.filter((s) => s.startsWith('.')).map((s) => relative(repoRoot, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
+}
+
+const rel = (file: string) => relative(repoRoot, file);
+
+test('no file under core/ imports from plugins/', () => {
+  const found = sources('core').flatMap((f) => importsOf(f).filter((to) => to.startsWith('plugins/')).map((to) => `${rel(f)} imports ${to}`));
+  assert.deepEqual(found, []);
+});
+
+test('only core/plugins/builtins.ts locates the shipped plugins, by path, as it locates a team plugin', () => {
+  const pointsAtPlugins = (f: string) =>
+    [...readFileSync(f, 'utf8').matchAll(/['"`]((?:\.\.\/)+plugins\/[^'"`]*)['"`]/g)].some((m) => rel(resolve(dirname(f), m[1])).startsWith('plugins'));
+  const mentions = sources('core').filter(pointsAtPlugins).map(rel);
+  assert.deepEqual(mentions, ['core/plugins/builtins.ts']);
+});
+
+test('plugins/ imports the core only through core/index.ts, and no built-in imports another', () => {
+  const found: string[] = [];
+  for (const f of sources('plugins')) {
+    const own = rel(f).split('/')[1];
+    for (const to of importsOf(f)) {
+      if (to.startsWith('core/') && to !== 'core/index.ts') found.push(`${rel(f)} imports ${to}`);
+      // plugins/builtins.ts lists them all; plugins/shared/ is a library of the built-ins, not a plugin.
+      if (to.startsWith('plugins/') && rel(f) !== 'plugins/builtins.ts' && !to.startsWith('plugins/shared/') && to.split('/')[1] !== own) found.push(`${rel(f)} imports ${to}`);
+    }
+  }
+  assert.deepEqual(found, []);
+});
+
+test('every event a built-in plugin emits is declared in the catalogue, so none is published as custom:event', () => {
+  const emitted = sources('plugins').flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/ctx\.emit\(\s*[`'"]([^`'"]+)[`'"]/g)].map((m) => ({ file: rel(f), name: m[1] })),
+  );
+  assert.ok(emitted.length >= 5, `the scan finds the built-ins' emits (found ${emitted.length})`);
+  const undeclared = emitted.filter(({ name }) => {
+    const [kind, , what] = name.split(':');
+    return kind === 'custom' || !(eventTypes as readonly string[]).includes(`${kind}:${what}`);
+  });
+  assert.deepEqual(undeclared, []);
+  assert.deepEqual(sources('plugins').filter((f) => readFileSync(f, 'utf8').includes('custom:event')).map(rel), [], 'no built-in names custom:event');
+});
