@@ -44,6 +44,8 @@ export function readPipe(stream: Readable, onChunk: (chunk: Buffer) => void): Re
   handle.readStop();
   handle.reading = false;
   old._handle = null;
+  // Read already (only if an event loop turn passed since the spawn): first in line.
+  for (let chunk: Buffer | null; (chunk = stream.read() as Buffer | null) !== null; ) onChunk(chunk);
   stream.destroy();
   shared ??= Buffer.allocUnsafe(READ_BYTES);
   // `onread` is in Node's documentation of the constructor, `handle` is how child_process makes these sockets: neither is in the types.
