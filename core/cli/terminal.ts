@@ -65,6 +65,7 @@ export class Terminal {
    */
   #spare: Buffer | null = null;
 
+  /** `stream` must be done with a chunk once it completes the write, as a socket, a TTY and a file are (a PassThrough is not). */
   constructor(
     names: string[],
     private readonly stream: Out = process.stdout,
