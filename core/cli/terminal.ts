@@ -25,6 +25,11 @@ export const TERMINAL_LIMITS = {
 
 type Out = Writable & { isTTY?: boolean; columns?: number };
 
+/** The buffer lines are copied into: one chunk's lines and their prefixes fit, mostly. */
+const SPARE_BYTES = 128 * 1024;
+/** A larger one (a chunk of very short lines, each with its prefix) is used once, not kept. */
+const MAX_SPARE_BYTES = 512 * 1024;
+
 /**
  * Whether `stream` takes colour and cursor codes: a terminal with columns,
  * not TERM=dumb, and NO_COLOR unset. CI logs, pipes and files get plain lines.
@@ -53,7 +58,14 @@ export class Terminal {
   readonly #dropped = new Map<string, number>();
   #droppedNotes = 0;
   #waitingForDrain = false;
+  /**
+   * The buffer the last lines were written from, once the stream is done
+   * with it: a buffer made per chunk would live until V8 collects garbage,
+   * and under a flood they add up to tens of MiB before it does.
+   */
+  #spare: Buffer | null = null;
 
+  /** `stream` must be done with a chunk once it completes the write, as a socket, a TTY and a file are (a PassThrough is not). */
   constructor(
     names: string[],
     private readonly stream: Out = process.stdout,
@@ -64,20 +76,30 @@ export class Terminal {
     names.forEach((n) => this.#colorOf(n));
   }
 
-  /** Print complete lines of `process`'s `stream` (each ending in \n). */
+  /** Print complete lines of `process`'s `stream` (each ending in \n); they are valid only during the call. */
   lines(process: string, stream: 'out' | 'err', lines: Buffer[]): void {
     const bytes = lines.reduce((n, l) => n + l.length, 0);
     if (this.#held) {
       if (this.#heldBytes + bytes > TERMINAL_LIMITS.maxHeldBytes) return this.#drop(process, bytes);
       this.#heldBytes += bytes;
-      this.#held.push({ process, stream, lines });
+      // Copied: the lines are views of a read buffer that the next read reuses.
+      this.#held.push({ process, stream, lines: lines.map((l) => Buffer.from(l)) });
       return;
     }
     if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(process, bytes);
     const prefix = this.#prefix(process)[stream];
-    const parts: Buffer[] = [];
-    for (const line of lines) parts.push(prefix, line);
-    this.stream.write(Buffer.concat(parts));
+    const size = bytes + lines.length * prefix.length;
+    const buf = this.#spare && this.#spare.length >= size ? this.#spare : Buffer.allocUnsafe(Math.max(size, SPARE_BYTES));
+    let at = 0;
+    for (const line of lines) {
+      at += prefix.copy(buf, at);
+      at += line.copy(buf, at);
+    }
+    this.#spare = null;
+    this.stream.write(buf.subarray(0, at));
+    // A write done at once (the terminal keeps up) is done with the buffer:
+    // the next lines reuse it. One still pending keeps it; the next get a new one.
+    if (this.stream.writableLength === 0 && buf.length <= MAX_SPARE_BYTES) this.#spare = buf;
   }
 
   /** A note from the engine itself. */

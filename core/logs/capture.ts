@@ -1,13 +1,16 @@
 // Wires a child's stdout and stderr to its log file and, when asked, to a
 // per-chunk callback with the complete lines (the terminal's "name |"
 // prefix, output events). Each stream has its own splitter, so interleaved
-// stdout and stderr never merge; everything runs in the 'data' handler, so
-// the file keeps the order in which chunks arrived.
+// stdout and stderr never merge; everything runs as each chunk is read, so
+// the file keeps the order in which chunks arrived. Chunks are read into a
+// buffer shared by every pipe (pipe-reader.ts): nothing here keeps a view
+// of one past the call.
 import type { Readable } from 'node:stream';
 import { LineSplitter, linesOf, type Split } from './line-splitter.js';
 import type { LogFile, StreamTag } from './log-file.js';
+import { readPipe } from './pipe-reader.js';
 
-/** Receives the complete lines of one chunk, each ending in "\n"; the Buffers stay valid. */
+/** Receives the complete lines of one chunk, each ending in "\n"; the Buffers are valid only during the call (copy to keep). */
 export type OnLines = (stream: StreamTag, lines: Buffer[]) => void;
 
 export interface CaptureOptions {
@@ -19,23 +22,31 @@ export interface CaptureOptions {
   wantsLines?: (stream: StreamTag) => boolean;
 }
 
-/** Capture `child`'s stdout and stderr; resolves once both have ended and their last lines are written. */
+/**
+ * Capture `child`'s stdout and stderr; resolves once both have ended and
+ * their last lines are written. `child.stdout` and `child.stderr` become
+ * the streams that now read them: destroying those stops the reading.
+ */
 export function captureOutput(child: { stdout: Readable | null; stderr: Readable | null }, opts: CaptureOptions): Promise<void> {
-  return Promise.all([capture(child.stdout, 'out', opts), capture(child.stderr, 'err', opts)]).then(() => {});
+  const out = capture(child.stdout, 'out', opts);
+  const err = capture(child.stderr, 'err', opts);
+  child.stdout = out.stream;
+  child.stderr = err.stream;
+  return Promise.all([out.done, err.done]).then(() => {});
 }
 
-function capture(stream: Readable | null, tag: StreamTag, { log, onLines, wantsLines }: CaptureOptions): Promise<void> {
-  if (!stream) return Promise.resolve();
+function capture(from: Readable | null, tag: StreamTag, { log, onLines, wantsLines }: CaptureOptions): { stream: Readable | null; done: Promise<void> } {
+  if (!from) return { stream: null, done: Promise.resolve() };
   const splitter = new LineSplitter();
   const deliver = (split: Split) => {
     if (split.count === 0) return;
     log?.write(tag, split);
     if (onLines && (!wantsLines || wantsLines(tag))) onLines(tag, linesOf(split));
   };
-  stream.on('data', (chunk: Buffer) => deliver(splitter.push(chunk)));
+  const stream = readPipe(from, (chunk) => deliver(splitter.push(chunk)));
   // A pipe torn down with the child is not news; 'close' still follows.
   stream.on('error', () => {});
-  return new Promise((resolve) => {
+  const done = new Promise<void>((resolve) => {
     // 'end' (all read) comes a turn before 'close'; 'close' alone when the
     // stream was destroyed. The first of them writes the unterminated last
     // line, once, and says the output is all in.
@@ -49,4 +60,5 @@ function capture(stream: Readable | null, tag: StreamTag, { log, onLines, wantsL
     stream.once('end', finish);
     stream.once('close', finish);
   });
+  return { stream, done };
 }

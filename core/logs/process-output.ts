@@ -9,7 +9,7 @@ import { logPath } from '../state-dir.js';
 import { captureOutput } from './capture.js';
 import { LogFile, type StreamTag } from './log-file.js';
 
-/** Receives complete lines (each ending in "\n") of a process's stream. */
+/** Receives complete lines (each ending in "\n") of a process's stream, valid only during the call (copy to keep). */
 export type LineSink = (process: string, stream: StreamTag, lines: Buffer[]) => void;
 
 export class ProcessOutput {

@@ -17,7 +17,10 @@ export class OutputTail {
     this.#lines.push(line);
     this.#chars += line.length + 1;
     while (this.#chars > MAX_CHARS && this.#head < this.#lines.length - 1) {
-      this.#chars -= this.#lines[this.#head++].length + 1;
+      this.#chars -= this.#lines[this.#head].length + 1;
+      // Let go of it now, not at the next compaction: 1,024 dropped 64 KiB
+      // pieces of a long line would otherwise stay alive, 64 MiB of them.
+      this.#lines[this.#head++] = '';
       this.dropped++;
     }
     // A single line longer than the budget keeps only its end.

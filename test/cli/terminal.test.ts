@@ -54,7 +54,10 @@ test('output held while the start-up view draws is kept up to its bound, and wha
   const t = stalledStream();
   const term = new Terminal(['api', 'db'], t.stream, { logOf: (n) => `.pit/logs/${n}.log`, color: false });
   term.hold();
-  term.lines('db', 'out', [Buffer.from('db first\n')]);
+  // Lines are views of a read buffer the next read reuses: what is held is a copy.
+  const first = Buffer.from('db first\n');
+  term.lines('db', 'out', [first]);
+  first.fill('z', 0, 8);
   for (let i = 0; i < 3 * 1024; i++) term.lines('api', 'err', [kib(1)]); // 3 MiB
   term.note('a note is not held');
   assert.equal(t.text(), 'pit | a note is not held\n', 'process output waits; notes do not');
@@ -65,6 +68,23 @@ test('output held while the start-up view draws is kept up to its bound, and wha
   assert.ok(shown > 0 && shown <= TERMINAL_LIMITS.maxHeldBytes / 1024, `${shown} lines of api shown`);
   assert.match(t.text(), /^pit \| api: [\d.]+ MB of output not shown on the terminal; it is in \.pit\/logs\/api\.log$/m);
   assert.doesNotMatch(t.text(), /db: .* not shown/);
+});
+
+test('lines are copied before the call returns: a write still pending keeps its bytes while the next lines arrive, and a done one lends its buffer to them', async () => {
+  // A stream that keeps each chunk (not a copy) until it completes the write a turn later, as a socket does.
+  const chunks: Buffer[] = [];
+  const slow = new Writable({ write: (chunk: Buffer, _enc, done) => void (chunks.push(chunk), setImmediate(done)) });
+  const term = new Terminal(['api'], slow, { color: false });
+  const line = Buffer.alloc(10);
+  for (let i = 0; i < 5; i++) term.lines('api', 'out', [line.fill(48 + i, 0, 9).fill(10, 9)]);
+  while (slow.writableLength > 0) await new Promise((r) => setImmediate(r));
+  assert.equal(Buffer.concat(chunks).toString(), [0, 1, 2, 3, 4].map((i) => `api | ${String(i).repeat(9)}\n`).join(''));
+  // One that completes each write at once: the same buffer serves every call, and nothing is lost.
+  let text = '';
+  const fast = new Writable({ write: (chunk: Buffer, _enc, done) => void ((text += chunk.toString()), done()) });
+  const term2 = new Terminal(['api'], fast, { color: false });
+  for (let i = 0; i < 5; i++) term2.lines('api', 'out', [line.fill(48 + i, 0, 9).fill(10, 9)]);
+  assert.equal(text, [0, 1, 2, 3, 4].map((i) => `api | ${String(i).repeat(9)}\n`).join(''));
 });
 
 test('process colours do not repeat until the palette is used up, in the order the processes are named', () => {

@@ -2,6 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { once } from 'node:events';
 import { captureOutput } from '../../core/logs/capture.js';
 import { LogFile, type StreamTag } from '../../core/logs/log-file.js';
 import { spawnProcess } from '../../core/process/spawn.js';
@@ -86,15 +87,43 @@ test('binary output passes through byte for byte without crashing', async () => 
   assert.deepEqual(Buffer.concat(parts), sent);
 });
 
-test('onLines gets each chunk\'s complete lines, per stream, and they stay valid', async () => {
+test('onLines gets each chunk\'s complete lines, per stream, valid during the call (a copy keeps them)', async () => {
   const got: Record<string, Buffer[]> = { out: [], err: [] };
-  await capture('fast-writer.mjs', ['20000', '50', 'both'], { onLines: (stream, lines) => got[stream].push(...lines) });
+  await capture('fast-writer.mjs', ['20000', '50', 'both'], { onLines: (stream, lines) => got[stream].push(...lines.map((l) => Buffer.from(l))) });
   for (const stream of ['out', 'err']) {
     assert.equal(got[stream].length, 20_000);
     got[stream].forEach((l, i) => {
       if (l.length !== 50 || l[49] !== 0x0a || Number(l.toString('latin1', 0, l.indexOf(0x20))) !== i) assert.fail(`${stream} line ${i}: ${l}`);
     });
   }
+});
+
+test('reading 100 MB of one unterminated line makes no Buffer per read: the ArrayBuffers in use stay under 8 MiB', async () => {
+  // A Buffer per 64 KiB read (and per copy) lives until V8 collects
+  // garbage, and this makes little garbage: they reached ~30 MiB here.
+  let most = 0;
+  let pieces = 0;
+  const { exit } = await capture('long-line.mjs', [String(100_000_000), 'unterminated'], {
+    onLines: (_, lines) => {
+      pieces += lines.length;
+      most = Math.max(most, process.memoryUsage().arrayBuffers);
+    },
+  });
+  assert.equal(exit.code, 0);
+  assert.equal(pieces, Math.ceil(100_000_000 / (64 * 1024)), 'every piece reached onLines');
+  assert.ok(most < 8 * 1024 * 1024, `${(most / 1024 / 1024).toFixed(1)} MiB of ArrayBuffers in use`);
+});
+
+test('output the child printed before the capture began is not lost, and comes first', async () => {
+  const dir = makeProject();
+  const log = new LogFile(join(dir, 'p.log'), { maxBytes: 1 << 30, keep: 1, onError: noError });
+  const child = spawnProcess({ command: [process.execPath, '-e', 'console.log("early"); setTimeout(() => console.log("late"), 300)'], cwd: dir, env: process.env });
+  cleanupGroups(child.pid!);
+  // The socket child_process made has read "early" into its own buffer by now.
+  await once(child.stdout!, 'readable');
+  await within(captureOutput(child, { log }), 20_000, 'the child to finish');
+  log.close();
+  assert.deepEqual(readFileSync(join(dir, 'p.log'), 'latin1').split('\n').map((l) => l.slice(25)), ['out | early', 'out | late', '']);
 });
 
 test('an unwritable log folder is reported once and the child keeps running', async () => {

@@ -44,7 +44,8 @@ test('a long line arriving in small chunks is cut the same way', () => {
   big[big.length - 1] = 0x0a;
   for (let at = 0; at < big.length; at += 1000) {
     const split = s.push(big.subarray(at, at + 1000));
-    pieces.push(...linesOf(split));
+    // Copied: lines are valid only until the splitter's next call.
+    pieces.push(...linesOf(split).map((l) => Buffer.from(l)));
     flags.push(...continued(split));
   }
   assert.deepEqual(flags, [true, true, true, false]);
@@ -60,6 +61,22 @@ test('a child that never prints a newline is cut, not buffered without bound', (
   const last = s.end();
   assert.equal(linesOf(last)[0].length, 64 * 1024 + 1);
   assert.deepEqual(continued(last), [false], 'the end of the stream is not a cut');
+});
+
+test('the chunk may be reused as soon as push returns: what waits for the rest of its line is a copy', () => {
+  const s = new LineSplitter();
+  const chunk = Buffer.from('one\ntw');
+  assert.deepEqual(text(s.push(chunk)), ['one\n']);
+  chunk.fill('z'); // the read buffer, refilled by the next read
+  assert.deepEqual(text(s.push(Buffer.from('o\n'))), ['two\n']);
+  // A 200 KiB line read through one 1 KiB buffer comes out whole.
+  const read = Buffer.alloc(1024);
+  const out: Buffer[] = [];
+  for (let i = 0; i < 200; i++) out.push(...linesOf(s.push(read.fill(97 + (i % 26)))).map((l) => Buffer.from(l)));
+  out.push(...linesOf(s.end()));
+  const joined = Buffer.concat(out.map((l) => l.subarray(0, -1)));
+  assert.equal(joined.length, 200 * 1024);
+  for (let i = 0; i < 200; i++) assert.ok(joined.subarray(i * 1024, (i + 1) * 1024).every((b) => b === 97 + (i % 26)), `kilobyte ${i} intact`);
 });
 
 test('binary and invalid UTF-8 bytes pass through unchanged', () => {

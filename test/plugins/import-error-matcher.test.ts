@@ -5,6 +5,8 @@
 // than a pass over it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { diagnose } from '../../plugins/import-error-matcher/diagnose.js';
 import { OutputTail, MAX_CHARS } from '../../plugins/import-error-matcher/output-tail.js';
 import { moduleRunBy } from '../../plugins/import-error-matcher/runpy.js';
@@ -221,6 +223,21 @@ test('the tail keeps at most 256 KiB of a stream, the newest lines, and counts w
   tail.push('y'.repeat(MAX_CHARS * 2));
   assert.ok(tail.chars <= MAX_CHARS);
   assert.equal(tail.lines().length, 1, 'one line longer than the budget keeps only its end');
+});
+
+test('the tail lets go of the lines it drops: after 2,000 pieces of 64 KiB, less than 4 MiB is held (it keeps 256 KiB)', () => {
+  // A 200 MB line reaches the matcher as 64 KiB pieces; each it drops must be collectable at once.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const tail = new OutputTail();
+  // Flat strings, as the engine decodes them (repeat() would share one rope among all).
+  for (let i = 0; i < 2000; i++) tail.push(Buffer.alloc(64 * 1024, 97 + (i % 26)).toString('latin1'));
+  gc();
+  const kept = process.memoryUsage().heapUsed - before;
+  assert.ok(kept < 4 * 1024 * 1024, `${(kept / 1024 / 1024).toFixed(1)} MiB still held after 2,000 pieces (the tail keeps 256 KiB)`);
+  assert.equal(tail.lines().length, 3);
 });
 
 test("a finding's lines count from the process's start, past what the tail dropped", async () => {
