@@ -1,9 +1,9 @@
 // Where the engine's RSS goes, Pit only, one line per item:
 // - node-idle: Node's own baseline (node -e, idle), with the engine's flags;
-// - modules: one process loading, step by step, what the engine loads
-//   (better-sqlite3, the journal opened and written, chokidar watching a
-//   file, a bare tinypool worker, the pitfile loader, the engine's modules),
-//   each step's RSS growth after a full GC;
+// - part: what each part adds (yaml, the pitfile loader, a loaded pitfile,
+//   the engine's modules, better-sqlite3, the journal opened and written,
+//   chokidar watching a file, a bare tinypool worker, the plugin worker),
+//   each alone in a fresh process: RSS growth after a full GC, median of 3;
 // - supervisors: the engine in-process with 0, 100 and 1,000 idle children
 //   and no plugins: RSS, V8 heap, external memory, per child;
 // - engine-100: `engine run` with 100 idle children, plugins off / the
@@ -36,7 +36,7 @@ async function main() {
     line('node-idle', `rss ${mib(r.Rss)} (file-backed ${mib(r.Rss - r.Anonymous)}, anonymous ${mib(r.Anonymous)}) threads ${threadCount(child.pid)}`);
     child.kill();
   }
-  // The engine's modules and parts, loaded one after the other in one process.
+  // Each part alone, in a fresh process.
   for (let i = 0; i < Object.keys(parts).length; i++) {
     const runs = [0, 1, 2].map(() => JSON.parse(runProbe('part', i)));
     const med = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[1];
@@ -146,6 +146,10 @@ const parts = {
   },
   'engine modules (core/engine.js and its imports)': () => import(join(root, 'dist/core/engine.js')),
   'better-sqlite3 loaded': () => import('better-sqlite3'),
+  'journal and bus modules (no database)': async () => {
+    await import(join(root, 'dist/core/journal/journal.js'));
+    await import(join(root, 'dist/core/events/bus.js'));
+  },
   'journal opened, 100 rows written (with better-sqlite3)': async (dir) => {
     const { Journal } = await import(join(root, 'dist/core/journal/journal.js'));
     const { EventBus } = await import(join(root, 'dist/core/events/bus.js'));

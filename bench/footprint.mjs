@@ -1,7 +1,8 @@
 // Footprint: the supervisor's RSS and threads with 10, 100 and 1,000 idle
 // children (PM2: its daemon), and what each additional child costs (the
 // slope between 100 and 1,000, in KiB). Measured SETTLE_S after all are up.
-// node bench/footprint.mjs   (COUNTS=10,100,1000 SETTLE_S=3)
+// node bench/footprint.mjs   (COUNTS=10,100,1000 SETTLE_S=3; PIT_YAML='heartbeat: false'
+// adds a line to Pit's pitfile, e.g. to measure without the plugin worker)
 import { compare } from './lib/harness.mjs';
 import { pidsWithMarker, rssBytes, threadCount, until } from './lib/procs.mjs';
 import { fmt } from './lib/stats.mjs';
@@ -13,7 +14,7 @@ const rss = new Map();
 
 for (const count of COUNTS) {
   await compare(`footprint-${count}`, async (tool, dir, marker) => {
-    const h = await tool.start(dir, [{ name: 'idle', argv: ['sleep', '100000'], env: { PIT_BENCH: marker }, restart: true, count, stopTimeoutS: 2 }]);
+    const h = await tool.start(dir, [{ name: 'idle', argv: ['sleep', '100000'], env: { PIT_BENCH: marker }, restart: true, count, stopTimeoutS: 2 }], process.env.PIT_YAML ?? '');
     try {
       await until(() => pidsWithMarker(marker).length >= count, 300_000, `${count} children`, 20);
       await new Promise((r) => setTimeout(r, SETTLE_S * 1000)); // start-up garbage collected

@@ -7,7 +7,8 @@
 //    profile's samples before the first spawn by owner (package, core/
 //    folder, Node's module loader, GC).
 // Wall-clock figures depend on the machine's load; CPU time less so.
-// node bench/startup-profile.mjs   (COUNT=100 TOP=14)
+// node bench/startup-profile.mjs   (COUNT=100 TOP=14; ENGINE_FLAGS='' runs node with
+// its own defaults instead of the engine's V8 flags, to compare)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ const COUNT = Number(process.env.COUNT ?? 100);
 const TOP = Number(process.env.TOP ?? 14);
 const root = fileURLToPath(new URL('../', import.meta.url));
 const [node, ...engineArgs] = (await import(join(root, 'dist/core/cli/engine-command.js'))).engineCommand();
+const flags = process.env.ENGINE_FLAGS !== undefined ? process.env.ENGINE_FLAGS.split(' ').filter(Boolean) : engineArgs.slice(0, -1);
 const preload = new URL('./lib/startup-marks.mjs', import.meta.url).href;
 const line = (item, text) => console.log(`${item.padEnd(22)} ${text}`);
 
@@ -43,7 +45,7 @@ async function launch(extraNodeArgs, env) {
   writeFileSync(join(dir, 'pitfile.yaml'), lines.join('\n') + '\n');
   const marks = join(dir, 'marks.json');
   const out = openSync('/dev/null', 'w');
-  const args = [...engineArgs.slice(0, -1), '--import', preload, ...extraNodeArgs, engineArgs.at(-1), 'run'];
+  const args = [...flags, '--import', preload, ...extraNodeArgs, engineArgs.at(-1), 'run'];
   const started = performance.now();
   const child = spawn(node, args, { cwd: dir, stdio: ['ignore', out, out], env: { ...process.env, CI: '1', PIT_BENCH_MARKS: marks, ...env } });
   try {
