@@ -25,14 +25,14 @@ const flags = process.env.ENGINE_FLAGS !== undefined ? process.env.ENGINE_FLAGS.
 const preload = new URL('./lib/startup-marks.mjs', import.meta.url).href;
 const line = (item, text) => console.log(`${item.padEnd(22)} ${text}`);
 
-/** Where a file or URL belongs: an npm package, a folder of Pit, node's internals. */
+/** Where a file or URL belongs: an npm package or a folder of Pit; null for Node's own code and the bench. */
 function owner(url) {
   if (!url) return null;
   const path = url.replace(/^(file:\/\/|cjs:)/, '');
   const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(path);
   if (pkg) return pkg[1];
   const pit = /\/dist\/((core|plugins)\/[^/]+)/.exec(path);
-  if (pit) return pit[2] === undefined ? pit[1] : pit[1].replace(/\.js$/, '');
+  if (pit) return pit[1].replace(/\.c?js$/, ''); // a folder of core/, or a file at its top
   if (path.startsWith(root) || path.startsWith('/')) return path.startsWith(join(root, 'bench')) ? null : path.replace(root, '');
   return null;
 }
@@ -70,8 +70,10 @@ async function launch(extraNodeArgs, env) {
   const { dir, marks } = await launch([], { PIT_BENCH_MODULES: '1' });
   rmSync(dir, { recursive: true, force: true });
   const first = marks.spawns[0];
+  // A CommonJS file imported from ESM passes both the hook and Module._load: counted once.
   const seen = new Set();
-  const before = marks.modules.filter((m) => m.t < first && !seen.has(m.url) && seen.add(m.url) && !m.url.includes('/bench/'));
+  const key = (m) => m.url.replace(/^(file:\/\/|cjs:)/, '');
+  const before = marks.modules.filter((m) => m.t < first && !seen.has(key(m)) && seen.add(key(m)) && !m.url.includes('/bench/'));
   const builtins = before.filter((m) => m.url.startsWith('node:') || !m.url.includes('/'));
   const by = new Map();
   for (const m of before) {
