@@ -2,6 +2,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-for (const name of ['restart-gap', 'startup', 'idle-cpu', 'log-throughput', 'stop', 'reload', 'heal']) {
+for (const name of ['restart-gap', 'startup', 'footprint', 'idle-cpu', 'log-throughput', 'stop', 'reload', 'heal']) {
   spawnSync(process.execPath, [fileURLToPath(new URL(`./${name}.mjs`, import.meta.url))], { stdio: 'inherit' });
 }

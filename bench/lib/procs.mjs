@@ -41,3 +41,44 @@ export async function until(check, ms, what, everyMs = 5) {
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Threads of `pid` (main thread included). */
+export function threadCount(pid) {
+  const m = /Threads:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+/** /proc/<pid>/smaps_rollup as { Rss, Pss, Anonymous, … } in bytes. */
+export function smapsRollup(pid) {
+  const out = {};
+  for (const m of readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').matchAll(/^(\w+):\s+(\d+) kB/gm)) out[m[1]] = Number(m[2]) * 1024;
+  return out;
+}
+
+/** Resident bytes of `pid` by mapping: "<file> <perms>" (r-xp: code, r--p: read-only data), or [anon], [heap], [stack]. */
+export function rssByMapping(pid) {
+  const out = new Map();
+  let name = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (head) name = head[2].startsWith('/') ? `${head[2]} ${head[1]}` : head[2] || '[anon]';
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out.set(name, (out.get(name) ?? 0) + Number(rss[1]) * 1024);
+  }
+  return out;
+}
+
+/** Per thread of `pid`: { tid, name, ticks (utime+stime), switches (voluntary + not) }. */
+export function threadStats(pid) {
+  const out = [];
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const f = stat.split(') ')[1].split(' ');
+      const status = readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
+      const sw = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+      out.push({ tid: Number(t), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(f[11]) + Number(f[12]), switches: sw('voluntary_ctxt_switches') + sw('nonvoluntary_ctxt_switches') });
+    } catch { /* ended */ }
+  }
+  return out;
+}
