@@ -46,7 +46,7 @@ Examples:
         const { openFilesLimit } = await import('../export/host-command.js');
         // What engine run would pass on from this shell: its PATH and open-files limit.
         const { replicasForExport } = await import('../export/replicas.js');
-        const { pitfile: expanded, notes } = replicasForExport(pitfile);
+        const { pitfile: expanded, notes } = replicasForExport(pitfile, target);
         const out = write(expanded, { image: opts.image ?? null, path: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', openFiles: openFilesLimit(), rewriteLoopback: Boolean(opts.rewriteLoopback) });
         out.warnings.push(...notes);
         for (const w of out.warnings) process.stderr.write(`warning: ${w}\n`);

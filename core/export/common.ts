@@ -34,7 +34,7 @@ export function imageFor(pitfile: Pitfile, name: string, opts: ExportOptions): s
  * deploy.replicas, a Deployment's replicas:). autostart: false is 0, started
  * on demand. When the pitfile gains "replicas:", it is read here.
  */
-export const replicaCount = (p: ProcessConfig): number => (p.autostart ? 1 : 0);
+export const replicaCount = (pitfile: Pitfile, p: ProcessConfig): number => (p.autostart ? (pitfile.replicas[p.name]?.count ?? 1) : 0);
 
 /** export.images and export.ports keys that name no process: a typo would otherwise change nothing, silently. */
 export function unknownExportNames(pitfile: Pitfile): string[] {

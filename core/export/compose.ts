@@ -59,7 +59,7 @@ function service(p: ProcessConfig, pitfile: Pitfile, image: string, names: Map<s
   const env = Object.keys(p.env).sort().map((k) => [k, composeValue(loopbackEnv(p, k, p.env[k], loopback))]);
   const ports = portsOf(pitfile, p);
   const limits = enforcedLimits(p);
-  const replicas = replicaCount(p);
+  const replicas = replicaCount(pitfile, p);
   const deploy = {
     // The one place Compose gets replicas: 1 is Compose's own default, left unsaid.
     ...(replicas !== 1 ? { replicas } : {}),
@@ -74,7 +74,7 @@ function service(p: ProcessConfig, pitfile: Pitfile, image: string, names: Map<s
     volumes: [`./:${APP_DIR}`],
     ...(env.length ? { environment: Object.fromEntries(env) } : {}),
     // Published on the host's loopback only: reachable from the host as under engine run, not from the network.
-    ...(ports.length ? { ports: ports.map((n) => `127.0.0.1:${n}:${n}`) } : {}),
+    ...(ports.length ? { ports: ports.map((n) => (replicas > 1 ? `127.0.0.1:${n}-${n + replicas - 1}:${n}` : `127.0.0.1:${n}:${n}`)) } : {}),
     ...(p.envFiles.length ? { env_file: p.envFiles.map((f) => relative(pitfile.root, f)) } : {}),
     restart: { always: 'always', 'on-failure': 'on-failure', never: 'no' }[p.restart.policy],
     ...(p.profiles.length ? { profiles: p.profiles } : {}),

@@ -63,7 +63,7 @@ export function exportKubernetes(pitfile: Pitfile, options: Partial<ExportOption
     if (p.restart.policy === 'on-failure') warnings.push(`${p.name}: restart on-failure becomes Always (a Deployment's pods always restart)`);
     const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': project };
     // The one place Kubernetes gets replicas.
-    docs.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, labels }, spec: { replicas: replicaCount(p), selector: { matchLabels: selector }, template: pod } });
+    docs.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, labels }, spec: { replicas: replicaCount(pitfile, p), selector: { matchLabels: selector }, template: pod } });
     if (ports.length) {
       docs.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, labels }, spec: { selector, ports: ports.map((port) => ({ name: `port-${port}`, port, targetPort: port, protocol: 'TCP' })) } });
     } else {

@@ -1,10 +1,15 @@
-// engine export with replicas: one unit per replica, each with its own
-// PIT_REPLICA and port, and a dependent that waits for every replica.
+// engine export with replicas: on one host, one unit per replica, each with
+// its own PIT_REPLICA and port, and a dependent that waits for every replica;
+// in containers, the group once with its count.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { makeProject } from '../helpers/project.js';
 import { runEngine } from '../helpers/cli.js';
+import { needs } from '../helpers/tools.js';
 
 const pitfile = `version: 1
 processes:
@@ -12,7 +17,7 @@ processes:
   web: { command: node web.js, depends_on: { api: started } }
 `;
 
-test('systemd and compose exports write one unit per replica with its own env, and a dependent on the group needs each replica', () => {
+test('a systemd export writes one unit per replica with its own env, and a dependent on the group needs each replica', () => {
   const dir = makeProject({ 'pitfile.yaml': pitfile });
   const systemd = runEngine(['export', 'systemd'], dir);
   assert.equal(systemd.status, 0, systemd.stderr);
@@ -27,9 +32,34 @@ test('systemd and compose exports write one unit per replica with its own env, a
   assert.match(web, /^(Requires|Wants|After)=.*api\.1\.service.*api\.2\.service/m, 'web needs both replicas');
   assert.match(systemd.stderr, /api: replicas: 2 is exported as 2 separate processes \(api\.1, api\.2\)/);
 
+});
+
+test('Compose and Kubernetes get a replica group once, with its count, replica 1\'s port and a published port range', { skip: needs('docker-compose') }, () => {
+  const dir = makeProject({
+    'pitfile.yaml': `version: 1
+processes:
+  api: { command: node server.js, replicas: 3, replica_env: { PORT: { base: 3000 } }, health: { http: "http://127.0.0.1:3000/health" } }
+  web: { command: node web.js, depends_on: { api: healthy } }
+`,
+  });
   const compose = runEngine(['export', 'compose', '--image', 'node:20'], dir);
   assert.equal(compose.status, 0, compose.stderr);
   const services = parse(compose.stdout).services;
-  assert.deepEqual(Object.keys(services).sort(), ['api-1', 'api-2', 'web']);
-  assert.deepEqual(Object.keys(services.web.depends_on).sort(), ['api-1', 'api-2']);
+  assert.deepEqual(Object.keys(services).sort(), ['api', 'web'], 'no api-1, api-2');
+  assert.equal(services.api.deploy.replicas, 3);
+  assert.equal(services.api.environment.PORT, '3000');
+  assert.equal(services.api.environment.PIT_REPLICA, undefined, 'no copy can be told its number');
+  assert.deepEqual(services.api.ports, ['127.0.0.1:3000-3002:3000'], 'three host ports for three copies: one would clash');
+  assert.deepEqual(Object.keys(services.web.depends_on), ['api']);
+  assert.match(compose.stderr, /api: replicas 3 is deploy\.replicas 3; every copy gets the same env: no PIT_REPLICA, and replica_env gives each PORT=3000/);
+  writeFileSync(join(dir, 'compose.yaml'), compose.stdout);
+  const checked = spawnSync('docker-compose', ['-f', join(dir, 'compose.yaml'), 'config'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(checked.status, 0, `docker-compose config refused it:\n${checked.stderr}`);
+
+  const k8s = runEngine(['export', 'kubernetes', '--image', 'node:20', '--out', 'k8s'], dir);
+  assert.equal(k8s.status, 0, k8s.stderr);
+  const deployment = parse(readFileSync(join(dir, 'k8s', 'deployment-api.yaml'), 'utf8'));
+  assert.equal(deployment.spec.replicas, 3);
+  assert.match(k8s.stderr, /api: replicas 3 is replicas: 3/);
+  assert.doesNotMatch(k8s.stderr + k8s.stdout, /api-1|api\.1/);
 });
