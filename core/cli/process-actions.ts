@@ -3,14 +3,8 @@
 import type { Command } from 'commander';
 import { clientAction } from './engine-client.js';
 import { exitCodes } from './output.js';
+import type { ActionResult as Result } from '../control/action-result.js';
 
-interface Result {
-  name: string;
-  ok: boolean;
-  error: string | null;
-  state: string | null;
-  pid: number | null;
-}
 
 const verbs = {
   start: 'start processes in dependency order, each once its depends_on holds (a start also forgives a spent restart budget); one engine run left out brings what it needs that was left out too',

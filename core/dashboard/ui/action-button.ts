@@ -7,19 +7,13 @@ import { el } from './dom.js';
 import { connection } from './connection.js';
 import { api } from './session.js';
 import { refreshProcesses } from './process-store.js';
+import type { ActionResult as Result } from '../../control/action-result.js';
 
 export type Verb = 'start' | 'stop' | 'restart';
 
 const ING: Record<Verb, string> = { start: 'starting…', stop: 'stopping…', restart: 'restarting…' };
 const DONE: Record<Verb, string> = { start: 'started', stop: 'stopped', restart: 'restarted' };
 
-interface Result {
-  name: string;
-  ok: boolean;
-  error: string | null;
-  state: string | null;
-  pid: number | null;
-}
 
 /** What one answer of POST /v1/processes/<verb> means, in one line, and whether it worked. */
 export function describeOutcome(verb: Verb, status: number, json: any): { ok: boolean; text: string } {
