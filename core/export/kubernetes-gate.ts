@@ -7,7 +7,11 @@
 // with a Role to get, list and watch them in its namespace, and nothing else.
 import type { DependencyCondition, ProcessConfig } from '../model/pitfile.js';
 
-/** The image the waiting init container runs: kubectl alone, published by the Kubernetes project. */
+/**
+ * The image the waiting init container runs: kubectl alone, published by the
+ * Kubernetes project on registry.k8s.io from v1.28 (tags keep the v). It has
+ * no shell, so the wait runs kubectl itself, never `sh -c`.
+ */
 export const KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.31.0';
 /** How long one wait may take before the init container fails (the kubelet then retries it, with backoff). */
 const WAIT_TIMEOUT = '10m';
