@@ -4,13 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startEngine } from '../helpers/engine.js';
-import { until } from '../helpers/wait.js';
-import { makeProject } from '../helpers/project.js';
-import { runEngineAsync } from '../helpers/cli.js';
-import { runEngineProcess } from '../helpers/engine-process.js';
-import { buildWheel, canImport, makeVenv, serveIndex, tempDir } from '../helpers/python.js';
-import type { PitEvent } from '../../core/events/catalog.js';
+import { startEngine } from '../../helpers/engine.js';
+import { until } from '../../helpers/wait.js';
+import { makeProject } from '../../helpers/project.js';
+import { runEngineAsync } from '../../helpers/cli.js';
+import { runEngineProcess } from '../../helpers/engine-process.js';
+import { buildWheel, canImport, makeVenv, serveIndex, tempDir } from '../../helpers/python.js';
+import type { PitEvent } from '../../../core/events/catalog.js';
 
 const heal = `reactions:\n  - on: process:*:import-error\n    do: [{ install: {} }, { restart: $process }]\n`;
 
