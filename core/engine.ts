@@ -104,9 +104,10 @@ export class Engine {
   /**
    * Take the project's lock, end what a killed engine left behind, start
    * every autostart process once its dependencies allow, and arm watchers
-   * and reactions. Resolves when every launch has been made and the watchers
-   * see changes (not when every process is up); the plugins load meanwhile,
-   * see `ready`.
+   * and reactions. Resolves when the launches have begun and the watchers
+   * see changes (not when every process is up; launches beyond the first
+   * 20 ms go on in turns with the event loop, see launch-pace.ts); the
+   * plugins load meanwhile, see `ready`.
    */
   start(): Promise<void> {
     this.#starting = this.#start();
@@ -155,7 +156,6 @@ export class Engine {
     }
     await this.#arm();
     for (const cfg of Object.values(this.#pitfile.processes)) this.#add(cfg.name, this.#selection.start.has(cfg.name));
-    await this.#pace.drained();
     notStartedNotes([...this.#notStarted.keys()], this.#notStarted).forEach((line) => this.opts.log?.(line));
   }
 

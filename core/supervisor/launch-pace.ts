@@ -11,20 +11,31 @@ export const SLICE_MS = 20;
 
 export class LaunchPace {
   #sliceStart = 0;
+  #lastLaunch = -Infinity;
   #queued = 0;
   #queue: Promise<void> = Promise.resolve();
 
-  /** Run `launch` after the launches queued before it, letting the event loop turn first when the slice is used up. */
+  /**
+   * Launch now while the slice lasts and none waits (so a single start, or a
+   * small pitfile's start-up, is launched at once as before); otherwise after
+   * the launches queued before it, once the event loop has turned.
+   */
   run(launch: () => void): Promise<void> {
-    // A launch into an idle queue starts a new slice: a single start is not delayed.
-    if (this.#queued++ === 0) this.#sliceStart = performance.now();
+    const now = performance.now();
+    // Launches SLICE_MS apart are not one burst: the loop has turned between them.
+    if (!this.#queued && now - this.#lastLaunch >= SLICE_MS) this.#sliceStart = now;
+    if (!this.#queued && now - this.#sliceStart < SLICE_MS) {
+      this.#launch(launch);
+      return Promise.resolve();
+    }
+    this.#queued++;
     const next = this.#queue.then(async () => {
-      if (performance.now() - this.#sliceStart >= SLICE_MS) {
-        await new Promise<void>((r) => setImmediate(r));
-        this.#sliceStart = performance.now();
-      }
       try {
-        launch();
+        if (performance.now() - this.#sliceStart >= SLICE_MS) {
+          await new Promise<void>((r) => setImmediate(r));
+          this.#sliceStart = performance.now();
+        }
+        this.#launch(launch);
       } finally {
         this.#queued--;
       }
@@ -33,14 +44,11 @@ export class LaunchPace {
     return next;
   }
 
-  /**
-   * Resolves once no launch is queued, counting those queued while it waits
-   * (a start whose dependencies are met is queued a few microtasks later).
-   */
-  async drained(): Promise<void> {
-    do {
-      await new Promise<void>((r) => setImmediate(r));
-      await this.#queue;
-    } while (this.#queued > 0);
+  #launch(launch: () => void): void {
+    try {
+      launch();
+    } finally {
+      this.#lastLaunch = performance.now();
+    }
   }
 }
