@@ -10,6 +10,7 @@ import { startWhenReady, stopInOrder, startInOrder, PendingStarts, type Lookup, 
 import { selectProcesses, withDependencies, reselect, notStartedNotes, type RunRequest, type Selection } from './supervisor/selection.js';
 import { keepScale, membersOf, withReplicaCount } from './config/replicas.js';
 import { restartRolling } from './supervisor/rolling-restart.js';
+import { LaunchPace } from './supervisor/launch-pace.js';
 import type { Cause } from './events/cause.js';
 import { changedKeys } from './config/changed-keys.js';
 import { ensureStateDir } from './state-dir.js';
@@ -64,6 +65,8 @@ export class Engine {
   #stopRequested = false;
   /** Processes waiting for their dependencies before they start. */
   readonly #pending = new PendingStarts();
+  /** Launches take turns with the event loop: a start-up of 1,000 children would hold it for seconds. */
+  readonly #pace = new LaunchPace();
   readonly #lookup: Lookup = Object.assign((name: string) => this.supervisors.get(name), { members: (name: string) => this.members(name) });
 
   constructor(
@@ -101,9 +104,10 @@ export class Engine {
   /**
    * Take the project's lock, end what a killed engine left behind, start
    * every autostart process once its dependencies allow, and arm watchers
-   * and reactions. Resolves when every launch has been made and the watchers
-   * see changes (not when every process is up); the plugins load meanwhile,
-   * see `ready`.
+   * and reactions. Resolves when the launches have begun and the watchers
+   * see changes (not when every process is up; launches beyond the first
+   * 20 ms go on in turns with the event loop, see launch-pace.ts); the
+   * plugins load meanwhile, see `ready`.
    */
   start(): Promise<void> {
     this.#starting = this.#start();
@@ -402,8 +406,10 @@ export class Engine {
     } finally {
       this.#pending.end(sup.name, signal);
     }
-    // The pitfile may have been reloaded (or the engine stopped) meanwhile.
-    if (!this.#stopRequested && this.supervisors.get(sup.name) === sup) sup.start(cause);
+    await this.#pace.run(() => {
+      // The pitfile may have been reloaded (or the engine stopped) meanwhile.
+      if (!this.#stopRequested && this.supervisors.get(sup.name) === sup) sup.start(cause);
+    });
   }
 
   #plugins: { host: Promise<PluginHost>; key: string } | null = null;

@@ -44,6 +44,8 @@ test('the heartbeat is written whole every interval, with each process, and goes
 test('no heartbeat file is written with heartbeat: false', async () => {
   const { engine, dir } = await startEngine(`version: 1\nheartbeat: false\nprocesses:\n  app: { command: ${nodeCommand('process.exit(0)')}, restart: { policy: never } }\n`);
   await engine.bus.next('process:app:state', { where: (e) => e.type === 'process:state' && e.to === 'exited' });
+  // The plugins have loaded and each has ticked once: a heartbeat plugin would have written its first beat by now.
+  await engine.ready();
   assert.equal(beatVerdict(join(dir, '.pit', 'engine.heartbeat'), 1000).beat, null);
 });
 

@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { diagnose } from '../../plugins/import-error-matcher/diagnose.js';
-import { decide, type EnvironmentFacts } from '../../plugins/python-installer/decide.js';
-import { normalizeName } from '../../plugins/python-installer/known-distributions.js';
-import { fixture } from '../helpers/paths.js';
+import { diagnose } from '../../../plugins/import-error-matcher/diagnose.js';
+import { decide, type EnvironmentFacts } from '../../../plugins/python-installer/decide.js';
+import { normalizeName } from '../../../plugins/python-installer/known-distributions.js';
+import { fixture } from '../../helpers/paths.js';
 
 interface Case {
   id: string;

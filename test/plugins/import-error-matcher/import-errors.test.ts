@@ -6,13 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { diagnose, type ImportErrorFinding } from '../../plugins/import-error-matcher/diagnose.js';
-import { decide, type EnvironmentFacts } from '../../plugins/python-installer/decide.js';
-import { findLocalModule } from '../../plugins/python-installer/local-module.js';
-import { distributionFor, tableSize } from '../../plugins/python-installer/import-names.js';
-import { PYTHON_COMMAND } from '../../plugins/shared/python-command.js';
-import { fixture } from '../helpers/paths.js';
-import { makeProject } from '../helpers/project.js';
+import { diagnose, type ImportErrorFinding } from '../../../plugins/import-error-matcher/diagnose.js';
+import { decide, type EnvironmentFacts } from '../../../plugins/python-installer/decide.js';
+import { findLocalModule } from '../../../plugins/python-installer/local-module.js';
+import { distributionFor, tableSize } from '../../../plugins/python-installer/import-names.js';
+import { PYTHON_COMMAND } from '../../../plugins/shared/python-command.js';
+import { fixture } from '../../helpers/paths.js';
+import { makeProject } from '../../helpers/project.js';
 
 interface Case {
   id: string;
@@ -141,7 +141,7 @@ test('the distribution table: at least 500 mismatches, the known ones, the longe
   assert.equal(distributionFor('google.cloud.storage'), 'google-cloud-storage');
   assert.equal(distributionFor('requests'), undefined);
   assert.equal(distributionFor('yaml', { yaml: 'ruamel.yaml' }), 'ruamel.yaml');
-  const names = JSON.parse(readFileSync(new URL('../../../plugins/python-installer/import-names.json', import.meta.url), 'utf8'));
+  const names = JSON.parse(readFileSync(new URL('../../../../plugins/python-installer/import-names.json', import.meta.url), 'utf8'));
   assert.ok(names._sources.length >= 2, 'the table cites its sources');
   const bad = Object.values(names.names as Record<string, string>).filter((d) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(d));
   assert.deepEqual(bad, [], 'every distribution is a PEP 508 name');

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { diagnose, type ImportErrorFinding } from '../../plugins/import-error-matcher/diagnose.js';
-import { fixture } from '../helpers/paths.js';
+import { diagnose, type ImportErrorFinding } from '../../../plugins/import-error-matcher/diagnose.js';
+import { fixture } from '../../helpers/paths.js';
 
 interface Case {
   id: string;

@@ -5,10 +5,10 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Installer, type InstallerSettings, type InstallRequest } from '../../plugins/python-installer/installer.js';
-import { appendRequirement } from '../../plugins/python-installer/requirements-file.js';
-import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex } from '../helpers/python.js';
-import { makeProject } from '../helpers/project.js';
+import { Installer, type InstallerSettings, type InstallRequest } from '../../../plugins/python-installer/installer.js';
+import { appendRequirement } from '../../../plugins/python-installer/requirements-file.js';
+import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex } from '../../helpers/python.js';
+import { makeProject } from '../../helpers/project.js';
 
 let index: PackageIndex;
 

@@ -4,13 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startEngine } from '../helpers/engine.js';
-import { until } from '../helpers/wait.js';
-import { makeProject } from '../helpers/project.js';
-import { runEngineAsync } from '../helpers/cli.js';
-import { runEngineProcess } from '../helpers/engine-process.js';
-import { buildWheel, canImport, makeVenv, serveIndex, tempDir } from '../helpers/python.js';
-import type { PitEvent } from '../../core/events/catalog.js';
+import { startEngine } from '../../helpers/engine.js';
+import { until } from '../../helpers/wait.js';
+import { makeProject } from '../../helpers/project.js';
+import { runEngineAsync } from '../../helpers/cli.js';
+import { runEngineProcess } from '../../helpers/engine-process.js';
+import { buildWheel, canImport, makeVenv, serveIndex, tempDir } from '../../helpers/python.js';
+import type { PitEvent } from '../../../core/events/catalog.js';
 
 const heal = `reactions:\n  - on: process:*:import-error\n    do: [{ install: {} }, { restart: $process }]\n`;
 
@@ -101,6 +101,12 @@ ${heal}`,
   assert.deepEqual(installEvents(events, 'app').map((d) => d.outcome), ['installed', 'installed', 'gave-up']);
   // The reaction stops at the refusal: its restart does not run, and the process stays down.
   await until(() => events.some((e) => e.type === 'reaction:failed' && /^gave up on app: /.test(e.message)), 15_000, 'the reaction to stop at the refusal');
+  // One start, then one restart per install; none after the gave-up, not even a late one.
+  const starts = () => events.filter((e) => e.type === 'process:state' && e.process === 'app' && e.to === 'starting');
+  assert.equal(starts().length, 3);
+  assert.ok(events.indexOf(starts()[2]) < events.indexOf(gaveUp), 'the last start came before the gave-up');
+  await assert.rejects(engine.bus.next('process:app:state', { withinMs: 2000, where: (e) => e.to === 'starting' }), /timed out/);
+  assert.equal(starts().length, 3);
   assert.notEqual(engine.supervisors.get('app')!.state, 'running');
 });
 

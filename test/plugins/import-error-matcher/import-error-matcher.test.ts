@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { diagnose } from '../../plugins/import-error-matcher/diagnose.js';
-import { OutputTail, MAX_CHARS } from '../../plugins/import-error-matcher/output-tail.js';
-import { moduleRunBy } from '../../plugins/import-error-matcher/runpy.js';
-import { startEngine } from '../helpers/engine.js';
-import type { PitEvent } from '../../core/events/catalog.js';
+import { diagnose } from '../../../plugins/import-error-matcher/diagnose.js';
+import { OutputTail, MAX_CHARS } from '../../../plugins/import-error-matcher/output-tail.js';
+import { moduleRunBy } from '../../../plugins/import-error-matcher/runpy.js';
+import { startEngine } from '../../helpers/engine.js';
+import type { PitEvent } from '../../../core/events/catalog.js';
 
 const HEADER = 'Traceback (most recent call last):';
 const tb = (exc: string, file = '/srv/app/main.py', code = 'import x') => [HEADER, `  File "${file}", line 1, in <module>`, `    ${code}`, exc];
@@ -241,7 +241,7 @@ test('the tail lets go of the lines it drops: after 2,000 pieces of 64 KiB, less
 });
 
 test("a finding's lines count from the process's start, past what the tail dropped", async () => {
-  const { default: matcher } = await import('../../plugins/import-error-matcher/index.js');
+  const { default: matcher } = await import('../../../plugins/import-error-matcher/index.js');
   const emitted: Record<string, unknown>[] = [];
   const ctx = { options: { processes: ['app'], stdout: [], commands: {} }, emit: (_: string, d: Record<string, unknown>) => emitted.push(d) };
   const at = Date.now();
