@@ -429,6 +429,14 @@ export const errors = {
     `plugin ${plugin}: its request failed: ${why}`,
     'ask for start, stop or restart of a process the pitfile defines',
   ]),
+  PIT_E_PLUGIN_ACTION: make('PIT_E_PLUGIN_ACTION', (plugin: string, action: string, reason: string) => [
+    `plugin ${plugin}: ${action} failed: ${reason}`,
+    "the plugin's reason says what it needs; the reaction's later actions did not run",
+  ]),
+  PIT_E_PLUGIN_DISABLED: make('PIT_E_PLUGIN_DISABLED', (plugin: string, action: string, why: string) => [
+    `plugin ${plugin}: ${action} did not run: ${why}`,
+    `see why: engine events --type "plugin:${plugin}:*"; fix it, then reload the pitfile: engine reload`,
+  ]),
   // installer: what the self-healing installer refuses for the pitfile's sake (its decisions are events)
   PIT_E_INSTALL_INDEX_BACKEND: make('PIT_E_INSTALL_INDEX_BACKEND', (backend: 'conda' | 'poetry add') => [
     backend === 'conda'
@@ -454,6 +462,80 @@ export const errors = {
   PIT_E_RUN_PROFILE_UNKNOWN: make('PIT_E_RUN_PROFILE_UNKNOWN', (profile: string, known: string) => [
     `--profile ${profile}: no process has this profile`,
     `use one of: ${known}`,
+  ]),
+  // reaction: an action of a fired reaction that failed (reaction:<id>:failed carries the code)
+  PIT_E_REACTION_ACTION_UNKNOWN: make('PIT_E_REACTION_ACTION_UNKNOWN', (action: string) => [
+    `no built-in action or loaded plugin offers "${action}"`,
+    'use start, stop, restart, run, emit or notify, or <plugin>.<action> of a plugin that loaded (engine events --type "plugin:*" shows why one did not)',
+  ]),
+  PIT_E_REACTION_PROCESS_UNKNOWN: make('PIT_E_REACTION_PROCESS_UNKNOWN', (name: string, known: string) => [
+    `no process named "${name}"`,
+    `name a process the pitfile defines: ${known}`,
+  ]),
+  PIT_E_REACTION_NO_PROCESS: make('PIT_E_REACTION_NO_PROCESS', (event: string) => [
+    `$process: the event ${event} names no process`,
+    'use $process in reactions on process events (process:*:exit), or name the process',
+  ]),
+  PIT_E_REACTION_RUN: make('PIT_E_REACTION_RUN', (how: string, log: string) => [
+    `command ${how} (log: ${log})`,
+    `read its log (${log}), then run the command by hand in the pitfile's folder to see why`,
+  ]),
+  PIT_E_REACTION_RUN_TIMEOUT: make('PIT_E_REACTION_RUN_TIMEOUT', (timeoutMs: number, log: string) => [
+    `command did not finish within ${timeoutMs}ms and was stopped (log: ${log})`,
+    "make it finish sooner, or raise the run action's timeout (run: { command: ..., timeout: 10m })",
+  ]),
+  PIT_E_REACTION_RUN_START: make('PIT_E_REACTION_RUN_START', (command: string, reason: string) => [
+    `cannot start ${command}: ${reason}`,
+    'a command written as a list runs without a shell: its first word must be on PATH or a path to an executable file',
+  ]),
+  PIT_E_REACTION_NOTIFY: make('PIT_E_REACTION_NOTIFY', (url: string, attempts: number, last: string) => [
+    `POST ${url} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last}`,
+    'check that the address answers a POST with 2xx (curl -X POST URL); for a slow one raise settings.notify.timeout or retries',
+  ]),
+  PIT_E_REACTION_NOTIFY_REDIRECT: make('PIT_E_REACTION_NOTIFY_REDIRECT', (url: string, status: number, location: string) => [
+    `POST ${url} answered ${status}, a redirect to ${location}: notify does not follow redirects`,
+    'put the final address in the pitfile',
+  ]),
+  PIT_E_REACTION_EMIT: make('PIT_E_REACTION_EMIT', (name: string, why: string) => [
+    `cannot emit "${name}": ${why}`,
+    'emit a name kind:subject:what, without *, that is not one of Pit\'s own events (e.g. deploy:api:done)',
+  ]),
+  PIT_E_REACTION_ACTION: make('PIT_E_REACTION_ACTION', (action: string, why: string) => [
+    `${action} failed: ${why}`,
+    'this is a bug in Pit: report it with the reaction and this line (engine events --type "reaction:*")',
+  ]),
+  // installer: the install and approve actions of the python-installer plugin
+  PIT_E_INSTALL_NO_PROCESS: make('PIT_E_INSTALL_NO_PROCESS', () => [
+    'install needs a process, and the event it runs after names none',
+    'use it after a process:<name>:import-error event, or give { install: { process: api, module: yaml } }',
+  ]),
+  PIT_E_INSTALL_PROCESS_UNKNOWN: make('PIT_E_INSTALL_PROCESS_UNKNOWN', (name: string) => [
+    `no process named "${name}"`,
+    'give install a process the pitfile defines: { install: { process: api } }',
+  ]),
+  PIT_E_INSTALL_NO_MODULE: make('PIT_E_INSTALL_NO_MODULE', (after: string) => [
+    `install after ${after}: there is no module to install`,
+    'run it on process:*:import-error, or name the module: { install: { module: yaml } }',
+  ]),
+  PIT_E_INSTALL_NOT_PENDING: make('PIT_E_INSTALL_NOT_PENDING', (id: string) => [
+    `no install waiting with id "${id}"`,
+    'engine install --pending lists the installs waiting for approval',
+  ]),
+  PIT_E_INSTALL_FAILED: make('PIT_E_INSTALL_FAILED', (distribution: string, reason: string) => [
+    `installing ${distribution} failed: ${reason}`,
+    'see the process:<name>:install event for the command and its output (engine events --type "process:*:install"); engine install <module> --for <process> tries it by hand',
+  ]),
+  PIT_E_INSTALL_GAVE_UP: make('PIT_E_INSTALL_GAVE_UP', (process: string, reason: string) => [
+    `gave up on ${process}: ${reason}; ${process} is stopped`,
+    `install what it needs by hand (engine install <module> --for ${process}), then engine start ${process}`,
+  ]),
+  PIT_E_INSTALL_NOT_INSTALLED: make('PIT_E_INSTALL_NOT_INSTALLED', (outcome: string, reason: string) => [
+    `no install (${outcome}): ${reason}`,
+    'the reason says what the installer refused or waits for; installer settings are in docs/pitfile.md, and engine install --pending lists installs waiting for approval',
+  ]),
+  PIT_E_INSTALL_ALREADY_HEALED: make('PIT_E_INSTALL_ALREADY_HEALED', (reason: string) => [
+    `nothing more to do: ${reason}`,
+    'nothing: the process was restarted after the earlier install; a later failure is handled afresh',
   ]),
 } as const;
 

@@ -124,7 +124,9 @@ reactions:
   const failed = await engine.bus.next('reaction:broken:failed', { withinMs: 5000 });
   assert.ok(failed.type === 'reaction:failed');
   assert.match(failed.message, /exited with code 3/);
-  assert.ok(notes.some((n) => /^reaction broken: run failed: command exited with code 3/.test(n)), notes.join('\n'));
+  assert.equal(failed.code, 'PIT_E_REACTION_RUN');
+  // The terminal line names the code, so docs/errors.md says how to fix it.
+  assert.ok(notes.some((n) => /^reaction broken: run failed: command exited with code 3 .*\[PIT_E_REACTION_RUN\]$/.test(n)), notes.join('\n'));
   await until(() => engine.supervisors.get('a')!.state === 'running', 5000, 'the other reaction to start a');
   // The failed run stops its own reaction: the emit after it never happens.
   assert.equal(events.some((e) => e.type === 'custom:event' && e.name === 'never:reached:x'), false, 'the action after the failure ran');
@@ -159,6 +161,7 @@ reactions:
     const failed = await engine.bus.next('reaction:hung:failed', { withinMs: 10_000 });
     assert.ok(failed.type === 'reaction:failed');
     assert.match(failed.message, /no answer within 200ms/);
+    assert.equal(failed.code, 'PIT_E_REACTION_NOTIFY');
     await until(() => bodies.length, 5000, 'the POST');
     assert.equal((bodies[0] as { event: { exit_code: number } }).event.exit_code, 5);
   } finally {
