@@ -520,7 +520,7 @@ export const errors = {
   ]),
   PIT_E_REACTION_RUN_START: make('PIT_E_REACTION_RUN_START', (command: string, reason: string) => [
     `cannot start ${command}: ${reason}`,
-    'a command written as a list runs without a shell: its first word must be on PATH or a path to an executable file',
+    'the reason is the system\'s (EAGAIN: too many processes, ENOMEM: too little memory): free what it names, then run the command by hand to check it starts',
   ]),
   PIT_E_REACTION_NOTIFY: make('PIT_E_REACTION_NOTIFY', (url: string, attempts: number, last: string) => [
     `POST ${url} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last}`,

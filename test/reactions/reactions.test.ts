@@ -170,6 +170,30 @@ reactions:
   }
 });
 
+test('a run that outlives its timeout is stopped and fails with PIT_E_REACTION_RUN_TIMEOUT; a missing program fails with its own code', async () => {
+  const { engine, notes } = await startEngine(
+    `version: 1
+reactions:
+  - id: slow
+    on: go:slow
+    do: [{ run: { command: "sleep 30", timeout: 300ms } }]
+  - id: missing
+    on: go:missing
+    do: [{ run: ["./no-such-program"] }]
+`,
+  );
+  const slow = engine.bus.next('reaction:slow:failed', { withinMs: 10_000 });
+  engine.bus.publish('custom:event', 'slow', { name: 'go:slow:now', data: {} });
+  const failed = await slow;
+  assert.equal(failed.code, 'PIT_E_REACTION_RUN_TIMEOUT');
+  assert.match(failed.message, /^command did not finish within 300ms and was stopped \(log: /);
+  const missing = engine.bus.next('reaction:missing:failed', { withinMs: 10_000 });
+  engine.bus.publish('custom:event', 'missing', { name: 'go:missing:now', data: {} });
+  const refused = await missing;
+  assert.equal(refused.code, 'PIT_E_PROCESS_COMMAND_NOT_FOUND');
+  assert.ok(notes.some((n) => /^reaction missing: run failed: \.\/no-such-program does not exist or is not executable \[PIT_E_PROCESS_COMMAND_NOT_FOUND\]$/.test(n)), notes.join('\n'));
+});
+
 test('run with concurrency drop skips a firing while the last run is busy', async () => {
   const { engine, events } = await startEngine(
     `version: 1

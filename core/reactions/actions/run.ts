@@ -63,6 +63,7 @@ export const run: ActionHandler = withArgs('run', async (call, env) => {
     : undefined;
   const shown = typeof command === 'string' ? command : command.join(' ');
   try {
+    // What spawnProcess can tell before starting (no such program, no cwd) it throws coded; this is the system refusing.
     const { code, signal } = await exit.catch((e: Error) => {
       throw errors.PIT_E_REACTION_RUN_START(shown, e.message);
     });
