@@ -298,7 +298,7 @@ export class Engine {
    */
   async runAction(action: string, args: unknown): Promise<void> {
     const handler = await this.#action(action);
-    if (!handler) throw new Error(`no built-in action or loaded plugin offers "${action}"`);
+    if (!handler) throw errors.PIT_E_REACTION_ACTION_UNKNOWN(action);
     const event = this.bus.publish('custom:event', 'api', { name: `control:api:${action.replace(/[^A-Za-z0-9_.-]/g, '-')}`, data: { args } as Record<string, unknown> });
     const reaction = { id: 'control-api', on: event.name, if: null, do: [], debounceMs: null, throttle: null };
     await handler({ reaction, index: 0, args, vars: { event, match: [] } }, { bus: this.bus, pitfile: this.#pitfile, processes: this.processes });
@@ -380,7 +380,7 @@ export class Engine {
 
   #supervisor(name: string): Supervisor {
     const sup = this.supervisors.get(name);
-    if (!sup) throw new Error(`no process named "${name}"`);
+    if (!sup) throw errors.PIT_E_CONTROL_UNKNOWN_PROCESS(name, [...this.supervisors.keys()].join(', ') || '(none)');
     return sup;
   }
 

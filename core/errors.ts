@@ -1,6 +1,7 @@
-// The PIT_E_* catalogue: every error Pit reports, grouped by area. A code is
-// never reused; docs/errors.md gives each one a "how to fix" and a test keeps
-// the two the same set.
+// The PIT_E_* catalogue: every error Pit reports, grouped by area in the
+// order of docs/errors.md's sections. A code is never reused; docs/errors.md
+// gives each one a "how to fix", and a test keeps the two the same codes in
+// the same order, each fix as the docs write it.
 import { relative } from 'node:path';
 
 /** A place in a source file; `path` is the dotted pitfile path when known. */
@@ -125,11 +126,11 @@ export const errors = {
     `expected a size like "10MB" (got ${JSON.stringify(got)})`,
     sizeFix,
   ]),
-  PIT_E_CONFIG_REPLICAS: make('PIT_E_CONFIG_REPLICAS', (detail: string, fix: string) => [detail, fix]),
   PIT_E_CONFIG_INVALID: make('PIT_E_CONFIG_INVALID', (detail: string) => [
     detail,
     'see schemas/pitfile.schema.json or docs/pitfile.md for what this key accepts',
   ]),
+  PIT_E_CONFIG_REPLICAS: make('PIT_E_CONFIG_REPLICAS', (detail: string, fix: string) => [detail, fix]),
   // config: interpolation
   PIT_E_CONFIG_ENV_UNSET: make('PIT_E_CONFIG_ENV_UNSET', (name: string) => [
     `environment variable ${name} is not set`,
@@ -216,7 +217,7 @@ export const errors = {
     `${path} is not set and has no default`,
     `set it with: engine config set ${path} <value>`,
   ]),
-  // process
+  // process: starting, stopping and scaling processes
   PIT_E_PROCESS_CWD: make('PIT_E_PROCESS_CWD', (cwd: string) => [
     `the working directory ${cwd} does not exist or is not a directory`,
     'create it, or fix "cwd" (relative to the pitfile)',
@@ -229,7 +230,26 @@ export const errors = {
     `cannot read env_file ${file}: ${reason}`,
     'create the file, or remove it from "env_file"',
   ]),
-  // engine
+  PIT_E_PROCESS_INTERPRETER: make('PIT_E_PROCESS_INTERPRETER', (file: string, interpreter: string) => [
+    `${file} starts with "#!${JSON.stringify(String(interpreter)).slice(1, -1)}", which does not exist or is not executable`,
+    String(interpreter).endsWith('\r')
+      ? 'the script has Windows line endings (CRLF): convert it, e.g. with dos2unix'
+      : `install ${interpreter}, or fix the first line of ${file} (e.g. "#!/usr/bin/env python3")`,
+  ]),
+  PIT_E_PROCESS_SPAWN: make('PIT_E_PROCESS_SPAWN', (file: string, reason: string) => [
+    `cannot start ${file}: ${reason}`,
+    'check the command and its environment: no NUL bytes, and not megabytes of arguments or variables',
+  ]),
+  PIT_E_PROCESS_DEPENDENCY: make('PIT_E_PROCESS_DEPENDENCY', (name: string, dep: string, cond: string, why: string) => [
+    `${name} was not started: it waits for ${dep}: ${cond}, and ${dep} ${why}`,
+    `start both, in order: engine start ${dep} ${name}`,
+  ]),
+  PIT_E_PROCESS_ROLLING: make('PIT_E_PROCESS_ROLLING', (group: string, replica: string, why: string, left: string[] = []) => [
+    `the rolling restart of ${group} stopped at ${replica}: ${why}${left.length ? `; not restarted: ${left.join(', ')}` : ''}`,
+    `see why: engine logs ${replica}; fix it, then run "engine restart ${group} --rolling" again`,
+  ]),
+  PIT_E_PROCESS_SCALE: make('PIT_E_PROCESS_SCALE', (detail: string, fix: string) => [detail, fix]),
+  // engine: the engine's lock and its state directory
   PIT_E_ENGINE_RUNNING: make('PIT_E_ENGINE_RUNNING', (pid: number) => [
     `another engine (pid ${pid}) is running for this project`,
     `use that one, or stop it first: engine shutdown (or kill ${pid})`,
@@ -246,10 +266,14 @@ export const errors = {
     `cannot write the engine lock ${file}: ${reason}; the engine does not start`,
     'free disk space in the state directory (settings.state_dir, .pit by default), then start it again',
   ]),
-  // logs
+  // log: process logs
   PIT_E_LOG_WRITE: make('PIT_E_LOG_WRITE', (file: string, reason: string) => [
     `cannot write the log ${file}: ${reason}; output goes to the terminal only until the file can be written again`,
     'free disk space or fix the permissions of the state directory: logging resumes by itself within a second, with a line in the log saying how many bytes were lost',
+  ]),
+  PIT_E_LOG_NONE: make('PIT_E_LOG_NONE', (name: string, dir: string, known: string) => [
+    `no log of a process named "${name}" in ${dir}`,
+    `name one of: ${known}`,
   ]),
   // state: the journal, pid records and heartbeat in the state directory
   PIT_E_JOURNAL_WRITE: make('PIT_E_JOURNAL_WRITE', (file: string, reason: string) => [
@@ -285,13 +309,9 @@ export const errors = {
     `watcher ${watcher}: ${reason}; changes there are not seen`,
     'fix the permissions of that path, or leave it out with "ignore"',
   ]),
-  PIT_E_LOG_NONE: make('PIT_E_LOG_NONE', (name: string, dir: string, known: string) => [
-    `no log of a process named "${name}" in ${dir}`,
-    `name one of: ${known}`,
-  ]),
-  // cli
+  // cli: command-line usage
   PIT_E_CLI_USAGE: make('PIT_E_CLI_USAGE', (detail: string) => [detail, 'run "engine --help"']),
-  // service
+  // service: engine service: running the project as a system service
   PIT_E_SERVICE_ROOT_WRITABLE: make('PIT_E_SERVICE_ROOT_WRITABLE', (user: string, reasons: string[]) => [
     `the service would run as ${user}, and what it runs can be changed by others: ${reasons.join('; ')}`,
     'run it as the project\'s owner (--user-name NAME), make those paths root\'s own and not group/world-writable (chown root, chmod go-w), or accept the risk with --allow-root',
@@ -309,62 +329,10 @@ export const errors = {
     `cannot write ${path} (${reason}); nothing after it was written`,
     'choose a folder you can write with --out, or leave --out out to print the files',
   ]),
+  // init: engine init
   PIT_E_INIT_EXISTS: make('PIT_E_INIT_EXISTS', (file: string) => [
     `${file} already exists; not overwriting it`,
     'edit it, or remove it first if you really want a fresh one',
-  ]),
-  // process
-  PIT_E_PROCESS_INTERPRETER: make('PIT_E_PROCESS_INTERPRETER', (file: string, interpreter: string) => [
-    `${file} starts with "#!${JSON.stringify(String(interpreter)).slice(1, -1)}", which does not exist or is not executable`,
-    String(interpreter).endsWith('\r')
-      ? 'the script has Windows line endings (CRLF): convert it, e.g. with dos2unix'
-      : `install ${interpreter}, or fix the first line of ${file} (e.g. "#!/usr/bin/env python3")`,
-  ]),
-  PIT_E_PROCESS_SPAWN: make('PIT_E_PROCESS_SPAWN', (file: string, reason: string) => [
-    `cannot start ${file}: ${reason}`,
-    'check the command and its environment: no NUL bytes, and not megabytes of arguments or variables',
-  ]),
-  PIT_E_PROCESS_DEPENDENCY: make('PIT_E_PROCESS_DEPENDENCY', (name: string, dep: string, cond: string, why: string) => [
-    `${name} was not started: it waits for ${dep}: ${cond}, and ${dep} ${why}`,
-    `start both, in order: engine start ${dep} ${name}`,
-  ]),
-  // control: the API on the engine's socket and its clients
-  PIT_E_PROCESS_ROLLING: make('PIT_E_PROCESS_ROLLING', (group: string, replica: string, why: string, left: string[] = []) => [
-    `the rolling restart of ${group} stopped at ${replica}: ${why}${left.length ? `; not restarted: ${left.join(', ')}` : ''}`,
-    `see why: engine logs ${replica}; fix it, then run "engine restart ${group} --rolling" again`,
-  ]),
-  PIT_E_PROCESS_SCALE: make('PIT_E_PROCESS_SCALE', (detail: string, fix: string) => [detail, fix]),
-  PIT_E_CONTROL_NO_ENGINE: make('PIT_E_CONTROL_NO_ENGINE', (socket: string) => [
-    `no engine is running for this project (nothing listens on ${socket})`,
-    'start one: engine run (or engine run --daemon)',
-  ]),
-  PIT_E_CONTROL_ENGINE_STOPPED: make('PIT_E_CONTROL_ENGINE_STOPPED', (reason: string) => [
-    `the engine stopped while handling this (${reason})`,
-    'see whether it still runs (engine status) and why it stopped: its terminal, or .pit/engine.log for engine run --daemon',
-  ]),
-  PIT_E_CONTROL_TIMEOUT: make('PIT_E_CONTROL_TIMEOUT', (ms: number) => [
-    `the engine did not answer within ${ms / 1000}s`,
-    'it may be stopped (SIGSTOP) or overloaded: check its pid in .pit/engine.lock; engine health falls back to the heartbeat file',
-  ]),
-  PIT_E_CONTROL_UNKNOWN_PROCESS: make('PIT_E_CONTROL_UNKNOWN_PROCESS', (name: string, known: string) => [
-    `no process named "${name}"`,
-    `use one of: ${known}`,
-  ]),
-  PIT_E_DASHBOARD_TOKEN: make('PIT_E_DASHBOARD_TOKEN', (detail: string) => [detail, 'open the dashboard address engine run printed; the token is also in .pit/dashboard.token']),
-  PIT_E_DASHBOARD_HOST: make('PIT_E_DASHBOARD_HOST', (detail: string) => [detail, 'open it as http://127.0.0.1:PORT/ or http://localhost:PORT/']),
-  PIT_E_DASHBOARD_ORIGIN: make('PIT_E_DASHBOARD_ORIGIN', (detail: string) => [detail, 'change things from the dashboard page itself; other sites may not']),
-  PIT_E_CONTROL_STREAMS: make('PIT_E_CONTROL_STREAMS', (max: number) => [
-    `${max} event streams are open already (engine logs -f, engine events -f, dashboard tabs)`,
-    'close a follower or a dashboard tab, then try again',
-  ]),
-  PIT_E_CONTROL_BAD_REQUEST: make('PIT_E_CONTROL_BAD_REQUEST', (detail: string) => [detail, 'see schemas/control.openapi.json for the request each endpoint takes']),
-  PIT_E_CONTROL_NOT_FOUND: make('PIT_E_CONTROL_NOT_FOUND', (method: string, url: string) => [
-    `no endpoint ${method} ${url}`,
-    'see schemas/control.openapi.json for the endpoints',
-  ]),
-  PIT_E_CONTROL_BODY_TOO_LARGE: make('PIT_E_CONTROL_BODY_TOO_LARGE', (maxBytes: number) => [
-    `the request body is larger than ${maxBytes} bytes`,
-    'send a smaller body: control requests are a few names',
   ]),
   // mcp: engine mcp, the Model Context Protocol server for coding agents
   PIT_E_MCP_CONTROL_DISABLED: make('PIT_E_MCP_CONTROL_DISABLED', (tool: string) => [
@@ -400,10 +368,44 @@ export const errors = {
     `node could not load ${file}: ${reason}`,
     'run "node FILE" to see the error; install what it requires, or export the object as ecosystem.config.json',
   ]),
+  // control: the API on the engine's socket and its clients
+  PIT_E_CONTROL_NO_ENGINE: make('PIT_E_CONTROL_NO_ENGINE', (socket: string) => [
+    `no engine is running for this project (nothing listens on ${socket})`,
+    'start one: engine run (or engine run --daemon)',
+  ]),
+  PIT_E_CONTROL_ENGINE_STOPPED: make('PIT_E_CONTROL_ENGINE_STOPPED', (reason: string) => [
+    `the engine stopped while handling this (${reason})`,
+    'see whether it still runs (engine status) and why it stopped: its terminal, or .pit/engine.log for engine run --daemon',
+  ]),
+  PIT_E_CONTROL_TIMEOUT: make('PIT_E_CONTROL_TIMEOUT', (ms: number) => [
+    `the engine did not answer within ${ms / 1000}s`,
+    'it may be stopped (SIGSTOP) or overloaded: check its pid in .pit/engine.lock; engine health falls back to the heartbeat file',
+  ]),
+  PIT_E_CONTROL_UNKNOWN_PROCESS: make('PIT_E_CONTROL_UNKNOWN_PROCESS', (name: string, known: string) => [
+    `no process named "${name}"`,
+    `use one of: ${known}`,
+  ]),
+  PIT_E_CONTROL_STREAMS: make('PIT_E_CONTROL_STREAMS', (max: number) => [
+    `${max} event streams are open already (engine logs -f, engine events -f, dashboard tabs)`,
+    'close a follower or a dashboard tab, then try again',
+  ]),
+  PIT_E_CONTROL_BAD_REQUEST: make('PIT_E_CONTROL_BAD_REQUEST', (detail: string) => [detail, 'see schemas/control.openapi.json for the request each endpoint takes']),
+  PIT_E_CONTROL_NOT_FOUND: make('PIT_E_CONTROL_NOT_FOUND', (method: string, url: string) => [
+    `no endpoint ${method} ${url}`,
+    'see schemas/control.openapi.json for the endpoints',
+  ]),
+  PIT_E_CONTROL_BODY_TOO_LARGE: make('PIT_E_CONTROL_BODY_TOO_LARGE', (maxBytes: number) => [
+    `the request body is larger than ${maxBytes} bytes`,
+    'send a smaller body: control requests are a few names',
+  ]),
   PIT_E_DAEMON_START: make('PIT_E_DAEMON_START', (reason: string, log: string) => [
     `the engine did not start in the background: ${reason}`,
     `see ${log}, or run it in the foreground to watch: engine run`,
   ]),
+  // dashboard: the dashboard's guards on the token, the host and the origin
+  PIT_E_DASHBOARD_TOKEN: make('PIT_E_DASHBOARD_TOKEN', (detail: string) => [detail, 'open the dashboard address engine run printed; the token is also in .pit/dashboard.token']),
+  PIT_E_DASHBOARD_ORIGIN: make('PIT_E_DASHBOARD_ORIGIN', (detail: string) => [detail, 'change things from the dashboard page itself; other sites may not']),
+  PIT_E_DASHBOARD_HOST: make('PIT_E_DASHBOARD_HOST', (detail: string) => [detail, 'open it as http://127.0.0.1:PORT/ or http://localhost:PORT/']),
   // plugin: failures of a plugin at run time (plugin:<name>:error carries the code)
   PIT_E_PLUGIN_LOAD: make('PIT_E_PLUGIN_LOAD', (plugin: string, why: string) => [
     `plugin ${plugin} cannot be loaded: ${why}`,
@@ -429,7 +431,15 @@ export const errors = {
     `plugin ${plugin}: its request failed: ${why}`,
     'ask for start, stop or restart of a process the pitfile defines',
   ]),
-  // installer: what the self-healing installer refuses for the pitfile's sake (its decisions are events)
+  PIT_E_PLUGIN_ACTION: make('PIT_E_PLUGIN_ACTION', (plugin: string, action: string, reason: string) => [
+    `plugin ${plugin}: ${action} failed: ${reason}`,
+    "the plugin's reason says what it needs; the reaction's later actions did not run",
+  ]),
+  PIT_E_PLUGIN_DISABLED: make('PIT_E_PLUGIN_DISABLED', (plugin: string, action: string, why: string) => [
+    `plugin ${plugin}: ${action} did not run: ${why}`,
+    `see why: engine events --type "plugin:${plugin}:*"; fix it, then reload the pitfile: engine reload`,
+  ]),
+  // installer: the python-installer plugin: what it refuses for the pitfile's sake, and its actions' failures
   PIT_E_INSTALL_INDEX_BACKEND: make('PIT_E_INSTALL_INDEX_BACKEND', (backend: 'conda' | 'poetry add') => [
     backend === 'conda'
       ? 'conda installs from conda channels, not from a pip index: installer.index_url cannot apply'
@@ -437,6 +447,38 @@ export const errors = {
     backend === 'conda'
       ? 'remove installer.index_url, or set installer.backend: pip to install with pip inside the conda environment'
       : 'configure the source in pyproject.toml and remove installer.index_url, or set installer.edit_project: false to install with pip from index_url',
+  ]),
+  PIT_E_INSTALL_NO_PROCESS: make('PIT_E_INSTALL_NO_PROCESS', () => [
+    'install needs a process, and the event it runs after names none',
+    'use it after a process:<name>:import-error event, or give { install: { process: api, module: yaml } }',
+  ]),
+  PIT_E_INSTALL_PROCESS_UNKNOWN: make('PIT_E_INSTALL_PROCESS_UNKNOWN', (name: string) => [
+    `no process named "${name}"`,
+    'give install a process the pitfile defines: { install: { process: api } }',
+  ]),
+  PIT_E_INSTALL_NO_MODULE: make('PIT_E_INSTALL_NO_MODULE', (after: string) => [
+    `install after ${after}: there is no module to install`,
+    'run it on process:*:import-error, or name the module: { install: { module: yaml } }',
+  ]),
+  PIT_E_INSTALL_NOT_PENDING: make('PIT_E_INSTALL_NOT_PENDING', (id: string) => [
+    `no install waiting with id "${id}"`,
+    'engine install --pending lists the installs waiting for approval',
+  ]),
+  PIT_E_INSTALL_FAILED: make('PIT_E_INSTALL_FAILED', (distribution: string, reason: string) => [
+    `installing ${distribution} failed: ${reason}`,
+    'see the process:<name>:install event for the command and its output (engine events --type "process:*:install"); engine install <module> --for <process> tries it by hand',
+  ]),
+  PIT_E_INSTALL_GAVE_UP: make('PIT_E_INSTALL_GAVE_UP', (process: string, reason: string) => [
+    `gave up on ${process}: ${reason}; ${process} is stopped`,
+    `install what it needs by hand (engine install <module> --for ${process}), then engine start ${process}`,
+  ]),
+  PIT_E_INSTALL_NOT_INSTALLED: make('PIT_E_INSTALL_NOT_INSTALLED', (outcome: string, reason: string) => [
+    `no install (${outcome}): ${reason}`,
+    'the reason says what the installer refused or waits for; installer settings are in docs/pitfile.md, and engine install --pending lists installs waiting for approval',
+  ]),
+  PIT_E_INSTALL_ALREADY_HEALED: make('PIT_E_INSTALL_ALREADY_HEALED', (reason: string) => [
+    `nothing more to do: ${reason}`,
+    'nothing: the process was restarted after the earlier install; a later failure is handled afresh',
   ]),
   // run: which processes engine run starts (engine run api, --except, --profile)
   PIT_E_RUN_PROCESS_UNKNOWN: make('PIT_E_RUN_PROCESS_UNKNOWN', (where: string, name: string, known: string) => [
@@ -454,6 +496,47 @@ export const errors = {
   PIT_E_RUN_PROFILE_UNKNOWN: make('PIT_E_RUN_PROFILE_UNKNOWN', (profile: string, known: string) => [
     `--profile ${profile}: no process has this profile`,
     `use one of: ${known}`,
+  ]),
+  // reaction: an action of a fired reaction that failed (reaction:<id>:failed carries the code)
+  PIT_E_REACTION_ACTION_UNKNOWN: make('PIT_E_REACTION_ACTION_UNKNOWN', (action: string) => [
+    `no built-in action or loaded plugin offers "${action}"`,
+    'use start, stop, restart, run, emit or notify, or <plugin>.<action> of a plugin that loaded (engine events --type "plugin:*" shows why one did not)',
+  ]),
+  PIT_E_REACTION_PROCESS_UNKNOWN: make('PIT_E_REACTION_PROCESS_UNKNOWN', (name: string, known: string) => [
+    `no process named "${name}"`,
+    `name a process the pitfile defines: ${known}`,
+  ]),
+  PIT_E_REACTION_NO_PROCESS: make('PIT_E_REACTION_NO_PROCESS', (event: string) => [
+    `$process: the event ${event} names no process`,
+    'use $process in reactions on process events (process:*:exit), or name the process',
+  ]),
+  PIT_E_REACTION_RUN: make('PIT_E_REACTION_RUN', (how: string, log: string) => [
+    `command ${how} (log: ${log})`,
+    `read its log (${log}), then run the command by hand in the pitfile's folder to see why`,
+  ]),
+  PIT_E_REACTION_RUN_TIMEOUT: make('PIT_E_REACTION_RUN_TIMEOUT', (timeoutMs: number, log: string) => [
+    `command did not finish within ${timeoutMs}ms and was stopped (log: ${log})`,
+    "make it finish sooner, or raise the run action's timeout (run: { command: ..., timeout: 10m })",
+  ]),
+  PIT_E_REACTION_RUN_START: make('PIT_E_REACTION_RUN_START', (command: string, reason: string) => [
+    `cannot start ${command}: ${reason}`,
+    'the reason is the system\'s (EAGAIN: too many processes, ENOMEM: too little memory): free what it names, then run the command by hand to check it starts',
+  ]),
+  PIT_E_REACTION_NOTIFY: make('PIT_E_REACTION_NOTIFY', (url: string, attempts: number, last: string) => [
+    `POST ${url} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last}`,
+    'check that the address answers a POST with 2xx (curl -X POST URL); for a slow one raise settings.notify.timeout or retries',
+  ]),
+  PIT_E_REACTION_NOTIFY_REDIRECT: make('PIT_E_REACTION_NOTIFY_REDIRECT', (url: string, status: number, location: string) => [
+    `POST ${url} answered ${status}, a redirect to ${location}: notify does not follow redirects`,
+    'put the final address in the pitfile',
+  ]),
+  PIT_E_REACTION_EMIT: make('PIT_E_REACTION_EMIT', (name: string, why: string) => [
+    `cannot emit "${name}": ${why}`,
+    'emit a name kind:subject:what, without *, that is not one of Pit\'s own events (e.g. deploy:api:done)',
+  ]),
+  PIT_E_REACTION_ACTION: make('PIT_E_REACTION_ACTION', (action: string, why: string) => [
+    `${action} failed: ${why}`,
+    'this is a bug in Pit: report it with the reaction and this line (engine events --type "reaction:*")',
   ]),
 } as const;
 

@@ -189,7 +189,7 @@ function registerPluginRoutes(app: Api, engine: Engine): void {
         try {
           return await route.handle({ params: req.params, body: req.body }, asked);
         } catch (e) {
-          throw badRequest((e as Error).message);
+          throw e instanceof PitError ? withStatus(e, 400) : badRequest((e as Error).message);
         }
       });
     }

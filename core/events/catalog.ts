@@ -4,6 +4,7 @@
 // The built-in plugins' events are declared in plugin-payloads.ts and merged
 // in here: they are published flat like the core's.
 import { pluginEventTypes, type PluginPayloads } from './plugin-payloads.js';
+import type { PitErrorCode } from '../errors.js';
 
 /** A supervised process's state (supervisord's model); `waiting`: held back by depends_on. */
 export type ProcessState = 'waiting' | 'stopped' | 'starting' | 'running' | 'stopping' | 'exited' | 'backoff' | 'fatal';
@@ -48,7 +49,8 @@ export interface Payloads extends PluginPayloads {
   /** A reload changed settings bound at start (settings.dashboard, …): they apply once the engine restarts. */
   'config:restart-needed': { file: string; settings: string[] };
   'config:invalid': { file: string; errors: { code: string; file: string | null; line: number | null; column: number | null; path: string | null; message: string }[] };
-  'reaction:failed': { reaction: string; action: string; message: string };
+  /** `code`: the PIT_E_* of the failure (docs/errors.md says how to fix it). */
+  'reaction:failed': { reaction: string; action: string; code: PitErrorCode; message: string };
   'reaction:suspended': { reaction: string; /** The subject of the events that fired it too often; it still reacts to others. */ source: string; fires: number; window_ms: number };
   /**
    * A reaction's action ran: a run action's command ended (exit_code, log),
@@ -57,7 +59,7 @@ export interface Payloads extends PluginPayloads {
    */
   'reaction:run': { reaction: string; action: string; command: string; exit_code: number | null; signal: string | null; duration_ms: number; log: string | null };
   /** hook: load, setup, onEvent, action, tick, teardown, emit or request; code: a PIT_E_PLUGIN_* code. */
-  'plugin:error': { plugin: string; hook: string; code: string; message: string };
+  'plugin:error': { plugin: string; hook: string; code: PitErrorCode; message: string };
   'plugin:disabled': { plugin: string; failures: number };
   /** An event a reaction's emit action (or a team's plugin) made up, under a name no part of Pit declares: its name is `name`. */
   'custom:event': { name: string; data: Record<string, unknown> };

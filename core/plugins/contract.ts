@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { EmitData, PitEvent } from '../events/catalog.js';
 import type { Pitfile } from '../model/pitfile.js';
 import type { CheckResult, DoctorInputs } from '../doctor/checks.js';
+import type { PitError } from '../errors.js';
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -32,11 +33,12 @@ export interface PluginContext<O = Record<string, unknown>> {
    */
   request(action: 'start' | 'stop' | 'restart', process: string, reason?: string): void;
   /**
-   * In an action: end it as failed with `reason`, so the reaction's later
+   * In an action: end it as failed with `reason` (a PitError of the
+   * catalogue keeps its code in reaction:failed), so the reaction's later
    * actions do not run. An outcome, not a fault: it never counts toward
    * disabling the plugin, as a throw does.
    */
-  fail(reason: string): void;
+  fail(reason: string | PitError): void;
 }
 
 export interface PluginDefinition<O = Record<string, unknown>> {

@@ -21,7 +21,8 @@ import { EventQueue } from './event-queue.js';
 import { validateAgainst } from '../config/validate.js';
 import { fill } from '../reactions/conditions.js';
 import { builtinPlugins, isBuiltin } from './builtins.js';
-import { errors, type PitError } from '../errors.js';
+import { errors, PitError } from '../errors.js';
+import { actionFailure, hookFailure, setupFailure, type Thrown } from './plugin-failure.js';
 
 export const PLUGIN_LIMITS = {
   callTimeoutMs: 5000,
@@ -132,9 +133,10 @@ export class PluginHost {
     for (const p of this.#plugins) {
       for (const action of p.actions) {
         out[`${p.name}.${action}`] = async (call) => {
-          const out = await this.#call(p, { ...this.#taskOf(p, 'action'), action, args: fill(call.args, call.vars), event: call.vars.event, cause: call.ran?.id });
-          if (!out) throw new Error(`plugin ${p.name}: action ${action} failed (see plugin:${p.name}:error)`);
-          if (out.failed !== undefined) throw new Error(out.failed);
+          const out = await this.#attempt(p, { ...this.#taskOf(p, 'action'), action, args: fill(call.args, call.vars), event: call.vars.event, cause: call.ran?.id });
+          if (out instanceof PitError) throw out;
+          if (!out) throw errors.PIT_E_PLUGIN_DISABLED(p.name, action, this.#stopping ? 'the engine is stopping' : 'it is disabled after its failures');
+          if (out.failed !== undefined) throw actionFailure(p.name, action, out.failed);
         };
       }
     }
@@ -213,37 +215,58 @@ export class PluginHost {
 
   /** Run one task; null when it failed (already reported). */
   async #call(p: Loaded, task: Task, duringStop = false): Promise<Outcome | null> {
+    const out = await this.#attempt(p, task, duringStop);
+    return out instanceof PitError ? null : out;
+  }
+
+  /** Run one task: its outcome, its failure (already reported), or null when it did not run. */
+  async #attempt(p: Loaded, task: Task, duringStop = false): Promise<Outcome | PitError | null> {
     if (p.disabled || (this.#stopping && !duringStop)) return null;
     const limitMs = task.hook === 'action' && p.actionTimeoutMs ? p.actionTimeoutMs : PLUGIN_LIMITS.callTimeoutMs;
     // Teardown at stop does not wait out a rest: the engine is leaving.
     if (p.restUntil > Date.now() && !duringStop) await new Promise((r) => setTimeout(r, p.restUntil - Date.now()));
     if (p.disabled || (this.#stopping && !duringStop)) return null;
+    let out: Outcome;
     try {
-      const out: Outcome = await p.pool.run(task, { signal: AbortSignal.timeout(limitMs) });
-      this.#apply(p, out, task);
-      if (out.setupFailed === undefined) return out;
-      this.#setupFailed(p, errors.PIT_E_PLUGIN_SETUP(p.name, out.setupFailed), out.setupFailed);
-      return null;
+      out = await p.pool.run(task, { signal: AbortSignal.timeout(limitMs) });
     } catch (e) {
       // A call cut short by the engine stopping (its worker ended) is no failure of the plugin.
       if (this.#stopping && !duringStop) return null;
       const err = e as Error;
       const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
-      const why = timedOut ? `${task.hook} did not finish within ${limitMs}ms; its worker was ended and will be replaced` : err.message;
-      const error = timedOut ? errors.PIT_E_PLUGIN_TIMEOUT(p.name, task.hook, limitMs) : errors.PIT_E_PLUGIN_HOOK(p.name, task.hook, why);
-      if (task.hook === 'setup') {
-        this.#setupFailed(p, errors.PIT_E_PLUGIN_SETUP(p.name, why), why);
-        return null;
-      }
-      this.#error(p.name, task.hook, error, why);
-      const now = Date.now();
-      p.failures = [...p.failures.filter((t) => now - t < PLUGIN_LIMITS.failureWindowMs), now];
-      if (timedOut) await this.#timedOut(p, now);
-      if (p.disabled) return null;
-      if (p.failures.length >= PLUGIN_LIMITS.failures) this.#disable(p, `${p.failures.length} failures in a minute`);
-      else if (p.timeouts.length >= PLUGIN_LIMITS.timeouts) this.#disable(p, `${p.timeouts.length} calls that did not finish in a minute`);
-      return null;
+      if (!timedOut) return this.#failed(p, task, { message: err.message, code: null, fix: null });
+      const why = `${task.hook} did not finish within ${limitMs}ms; its worker was ended and will be replaced`;
+      return this.#failed(p, task, { message: why, code: null, fix: null }, errors.PIT_E_PLUGIN_TIMEOUT(p.name, task.hook, limitMs));
     }
+    // A hook that threw hands back no emits or requests: they were half of something that failed.
+    if (out.threw) return this.#failed(p, task, out.threw);
+    this.#apply(p, out, task);
+    if (out.setupFailed === undefined) return out;
+    const error = setupFailure(p.name, out.setupFailed);
+    this.#setupFailed(p, error, out.setupFailed.message);
+    return error;
+  }
+
+  /**
+   * Report a failed call, rewrapped with the plugin's name and hook and
+   * keeping the plugin's own code; count it, and disable a plugin that
+   * keeps failing. `timeout`: the call did not finish.
+   */
+  async #failed(p: Loaded, task: Task, thrown: Thrown, timeout?: PitError): Promise<PitError> {
+    if (task.hook === 'setup') {
+      const error = setupFailure(p.name, thrown);
+      this.#setupFailed(p, error, thrown.message);
+      return error;
+    }
+    const error = timeout ?? hookFailure(p.name, task.hook === 'action' ? `action ${task.action}` : task.hook, thrown);
+    this.#error(p.name, task.hook, error, thrown.message);
+    const now = Date.now();
+    p.failures = [...p.failures.filter((t) => now - t < PLUGIN_LIMITS.failureWindowMs), now];
+    if (timeout) await this.#timedOut(p, now);
+    if (p.disabled) return error;
+    if (p.failures.length >= PLUGIN_LIMITS.failures) this.#disable(p, `${p.failures.length} failures in a minute`);
+    else if (p.timeouts.length >= PLUGIN_LIMITS.timeouts) this.#disable(p, `${p.timeouts.length} calls that did not finish in a minute`);
+    return error;
   }
 
   /**

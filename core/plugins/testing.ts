@@ -3,13 +3,16 @@
 // engine to do and logged comes back as plain data to assert on.
 import type { PitEvent, ProcessState } from '../events/catalog.js';
 import type { PluginContext, PluginDefinition } from './contract.js';
+import type { PitErrorCode } from '../errors.js';
 
 export interface Recorded {
   emits: { name: string; data: Record<string, unknown> }[];
   requests: { action: 'start' | 'stop' | 'restart'; process: string; reason?: string }[];
   logs: string[];
-  /** What the last action passed to ctx.fail, if it did. */
+  /** What the last action passed to ctx.fail, if it did (a PitError's message). */
   failed?: string;
+  /** Its code, when it failed with a PitError. */
+  failedCode?: PitErrorCode;
 }
 
 export interface PluginHarness<O> extends Recorded {
@@ -35,13 +38,17 @@ export async function testPlugin<O>(plugin: PluginDefinition<O>, options: O, whe
     log: (text) => h.logs.push(String(text)),
     emit: ((name: string, data: Record<string, unknown> = {}) => void h.emits.push({ name, data })) as PluginContext<O>['emit'],
     request: (action, process, reason) => h.requests.push(reason === undefined ? { action, process } : { action, process, reason }),
-    fail: (reason) => (h.failed = String(reason)),
+    fail: (reason) => {
+      h.failed = typeof reason === 'string' ? reason : reason.message;
+      if (typeof reason !== 'string') h.failedCode = reason.code;
+    },
   };
   h.send = async (...events) => void (await plugin.onEvent?.(events, h.ctx));
   h.act = async (action, args, event) => {
     const fn = plugin.actions?.[action];
     if (!fn) throw new Error(`plugin ${plugin.name} has no action "${action}"`);
     delete h.failed;
+    delete h.failedCode;
     await fn(args, h.ctx, event);
   };
   h.tick = async () => void (await plugin.onTick?.(h.ctx));
@@ -51,6 +58,7 @@ export async function testPlugin<O>(plugin: PluginDefinition<O>, options: O, whe
     h.requests.length = 0;
     h.logs.length = 0;
     delete h.failed;
+    delete h.failedCode;
   };
   await plugin.setup?.(h.ctx);
   return h;

@@ -8,6 +8,7 @@ import { isAbsolute } from 'node:path';
 import type { PluginContext, PluginDefinition } from './contract.js';
 import { letPluginFindPit } from './self-resolve.js';
 import type { PitEvent } from '../events/catalog.js';
+import { thrownOf, type Thrown } from './plugin-failure.js';
 
 export interface Task {
   use: string;
@@ -43,9 +44,11 @@ export interface Outcome {
   requests: { action: 'start' | 'stop' | 'restart'; process: string; reason: string | null }[];
   logs: string[];
   /** The action ended with ctx.fail(reason). */
-  failed?: string;
+  failed?: Thrown;
   /** setup threw this; the hook asked for did not run. */
-  setupFailed?: string;
+  setupFailed?: Thrown;
+  /** The hook threw this (handed over as data, so a PitError keeps its code). */
+  threw?: Thrown;
   describe?: { name: string; on: string[]; actions: string[]; options: Record<string, unknown> | null; apiVersion: number; tickMs: number | null; actionTimeoutMs: number | null };
 }
 
@@ -75,7 +78,7 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
       else outcome.droppedEmits++;
     }) as PluginContext['emit'],
     request: (action, process, reason) => outcome.requests.push({ action, process, reason: typeof reason === 'string' ? reason : null }),
-    fail: (reason) => (outcome.failed = String(reason)),
+    fail: (reason) => (outcome.failed = typeof reason === 'string' ? { message: reason, code: null, fix: null } : thrownOf(reason)),
   };
   loaded = { def, outcome, ctx, setUp: false };
   return loaded;
@@ -112,17 +115,21 @@ export default async function runTask(task: Task): Promise<Outcome> {
     try {
       await def.setup?.(ctx);
     } catch (e) {
-      return { ...p.outcome, setupFailed: e instanceof Error ? e.message : String(e) };
+      return { ...p.outcome, setupFailed: thrownOf(e) };
     }
     p.setUp = true;
   }
-  if (task.hook === 'onEvent') await def.onEvent?.(task.events ?? [], ctx);
-  if (task.hook === 'action') {
-    const fn = def.actions?.[task.action!];
-    if (!fn) throw new Error(`plugin ${def.name} has no action "${task.action}"`);
-    await fn(task.args, ctx, task.event);
+  try {
+    if (task.hook === 'onEvent') await def.onEvent?.(task.events ?? [], ctx);
+    if (task.hook === 'action') {
+      const fn = def.actions?.[task.action!];
+      if (!fn) throw new Error(`plugin ${def.name} has no action "${task.action}"`);
+      await fn(task.args, ctx, task.event);
+    }
+    if (task.hook === 'tick') await def.onTick?.(ctx);
+    if (task.hook === 'teardown') await def.teardown?.(ctx);
+  } catch (e) {
+    return { ...p.outcome, threw: thrownOf(e) };
   }
-  if (task.hook === 'tick') await def.onTick?.(ctx);
-  if (task.hook === 'teardown') await def.teardown?.(ctx);
   return { ...p.outcome };
 }

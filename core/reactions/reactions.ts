@@ -12,6 +12,7 @@ import { start, stop, restart } from './actions/process.js';
 import { run } from './actions/run.js';
 import { emit } from './actions/emit.js';
 import { notify } from './actions/notify.js';
+import { errors, PitError } from '../errors.js';
 
 /** The built-in actions; plugins add theirs under "plugin.action". */
 export const builtinActions: Record<string, ActionHandler> = { start, stop, restart, run, emit, notify };
@@ -111,13 +112,14 @@ class Reaction {
     for (const [index, step] of this.cfg.do.entries()) {
       try {
         const handler = await this.opts.action(step.action);
-        if (!handler) throw new Error(`no built-in action or loaded plugin offers "${step.action}"`);
+        if (!handler) throw errors.PIT_E_REACTION_ACTION_UNKNOWN(step.action);
         const ran = REPORTS_ITS_RUN.has(step.action) ? undefined : this.#ran(step.action, vars.event);
         await handler({ reaction: this.cfg, index, args: step.args, vars, ran }, this.opts.env);
       } catch (e) {
-        const message = (e as Error).message;
-        this.opts.env.bus.publish('reaction:failed', this.cfg.id, { reaction: this.cfg.id, action: step.action, message });
-        this.opts.log(`reaction ${this.cfg.id}: ${step.action} failed: ${message}`);
+        // An action's failures are coded where they happen; anything else is a bug, and says so.
+        const error = e instanceof PitError ? e : errors.PIT_E_REACTION_ACTION(step.action, (e as Error).message);
+        this.opts.env.bus.publish('reaction:failed', this.cfg.id, { reaction: this.cfg.id, action: step.action, code: error.code, message: error.message });
+        this.opts.log(`reaction ${this.cfg.id}: ${step.action} failed: ${error.message} [${error.code}]`);
         return; // later actions may rely on this one (install, then restart)
       }
     }

@@ -66,7 +66,7 @@ async function install(installer: Installer, pitfile: Pitfile, module: string, n
       task: async (_: unknown, task: { title: string; output: string }) => {
         report = await installer.handle(req, { onStart: (c) => (task.output = c.argv.join(' ')) });
         task.title = `${decision.distribution}: ${report.outcome}`;
-        if (report.outcome === 'failed' || report.outcome === 'gave-up') throw new Error(report.reason);
+        if (report.outcome === 'failed' || report.outcome === 'gave-up') throw errors.PIT_E_INSTALL_FAILED(decision.distribution ?? 'the module', report.reason);
       },
     },
   ], { exitOnError: false, rendererOptions: { collapseErrors: false } }).run().catch(() => {});

@@ -5,7 +5,7 @@
 // under `engine status` and POST /v1/installs/:id/approve. The engine's
 // thread loads this file (activate, the verb): the installer itself is
 // imported when the plugin is set up, in its worker.
-import { definePlugin, type ImportErrorFinding, type PitEvent } from '../../core/index.js';
+import { definePlugin, errors, type ImportErrorFinding, type PitEvent } from '../../core/index.js';
 import type { ProcessSpec } from './environment.js';
 import type { Installer, InstallerSettings, PendingInstall } from './installer.js';
 import { registerInstall } from './cli.js';
@@ -75,25 +75,25 @@ export default definePlugin<Options>({
     async approve(args, ctx) {
       const id = String((args as { id?: unknown } | undefined)?.id ?? '');
       const report = await installer!.approve(id, (name) => ctx.options.processes[name]);
-      if (!report) return ctx.fail(`no install waiting with id "${id}"; engine install --pending lists them`);
+      if (!report) return ctx.fail(errors.PIT_E_INSTALL_NOT_PENDING(id));
       ctx.emit(`process:${report.process}:install`, { ...report });
       if (report.outcome === 'installed') {
         healedAt.set(report.process, { at: Date.now(), distribution: report.distribution });
         ctx.request('restart', report.process);
-      } else ctx.fail(`installing ${report.distribution} failed: ${report.reason}`);
+      } else ctx.fail(errors.PIT_E_INSTALL_FAILED(report.distribution ?? id, report.reason));
     },
     async install(args, ctx, event) {
       const a = (args ?? {}) as InstallArgs;
       const process = a.process ?? processOf(event);
-      if (!process) throw new Error('install needs a process: use it after a process:<name>:import-error event, or give { install: { process: api, module: yaml } }');
+      if (!process) return ctx.fail(errors.PIT_E_INSTALL_NO_PROCESS());
       const spec = ctx.options.processes[process];
-      if (!spec) throw new Error(`no process named "${process}"`);
+      if (!spec) return ctx.fail(errors.PIT_E_INSTALL_PROCESS_UNKNOWN(process));
       const finding: ImportErrorFinding | null = a.module
         ? { kind: 'missing-module', module: a.module, top_level: a.module.split('.')[0], line: `install ${a.module}`, source: null }
         : event?.type === 'process:import-error'
           ? event
           : null;
-      if (!finding) throw new Error(`install after ${event ? 'an event that names no import error' : 'no event'}: give { install: { module: <name> } }`);
+      if (!finding) return ctx.fail(errors.PIT_E_INSTALL_NO_MODULE(event ? 'an event that names no import error' : 'no event'));
       const seenAt = event?.at ?? Date.now();
       const report = await installer!.handle({ process, spec, finding, seenAt });
       const last = healedAt.get(process);
@@ -102,7 +102,7 @@ export default definePlugin<Options>({
         // Not counted as a heal again: outcome skipped, with the earlier heal named.
         ctx.emit(`process:${process}:install`, { ...report, outcome: 'skipped', reason, stale: true });
         ctx.log(`${process}: ${reason}`);
-        return ctx.fail(`nothing more to do: ${reason}`);
+        return ctx.fail(errors.PIT_E_INSTALL_ALREADY_HEALED(reason));
       }
       ctx.emit(`process:${process}:install`, { ...report });
       // The reaction goes on (to restart the process) only when the module is there now:
@@ -114,10 +114,10 @@ export default definePlugin<Options>({
         // A process that keeps dying of the same import is stopped.
         ctx.log(`${process}: gave up: ${report.reason}`);
         ctx.request('stop', process);
-        ctx.fail(`gave up on ${process}: ${report.reason}`);
+        ctx.fail(errors.PIT_E_INSTALL_GAVE_UP(process, report.reason));
       } else {
         ctx.log(`${process}: ${report.outcome}${report.distribution ? ` ${report.distribution}` : ''}: ${report.reason}`);
-        ctx.fail(`${report.outcome === 'failed' ? `installing ${report.distribution} failed` : `no install (${report.outcome})`}: ${report.reason}`);
+        ctx.fail(report.outcome === 'failed' ? errors.PIT_E_INSTALL_FAILED(report.distribution ?? 'the module', report.reason) : errors.PIT_E_INSTALL_NOT_INSTALLED(report.outcome, report.reason));
       }
     },
   },

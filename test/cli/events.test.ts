@@ -57,6 +57,21 @@ test('engine events rounds numbers for people and leaves out empty fields; --jso
   assert.equal(json.cpu_percent, 0.2345);
 });
 
+test('engine events shows the code of a failed action and of a plugin error beside their message, as the journal kept them', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api: { command: "sleep 100" }\n' });
+  mkdirSync(join(dir, '.pit'));
+  const bus = new EventBus();
+  const j = Journal.open(join(dir, '.pit'), { ageMs: 86_400_000, rows: 100_000, statsEveryMs: 1 });
+  j.attach(bus);
+  bus.publish('reaction:failed', 'migrate', { reaction: 'migrate', action: 'run', code: 'PIT_E_REACTION_RUN', message: 'command exited with code 3 (log: .pit/logs/reaction-migrate.log)' });
+  bus.publish('plugin:error', 'slack', { plugin: 'slack', hook: 'action', code: 'PIT_E_CONFIG_ENV_UNSET', message: 'environment variable SLACK_TOKEN is not set' });
+  j.close();
+  const r = runEngine(['events', '-n', '5'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, / reaction:migrate:failed reaction=migrate action=run code=PIT_E_REACTION_RUN message="command exited with code 3 /);
+  assert.match(r.stdout, / plugin:slack:error plugin=slack hook=action code=PIT_E_CONFIG_ENV_UNSET message=/);
+});
+
 test('output lines and samples are what a default event list leaves out; anything else is shown', () => {
   for (const name of ['process:api:stdout', 'process:api:stderr', 'process:api:stats']) assert.ok(isChatter(name), name);
   for (const name of ['process:api:exit', 'process:api:limit', 'process:api:state', 'file:code:change', 'custom:deploy:stats']) assert.ok(!isChatter(name), name);

@@ -96,13 +96,42 @@ reactions:
   await engine.bus.next('plugin:echo:disabled', { withinMs: 10_000 });
   const errors = events.filter((e) => e.type === 'plugin:error');
   assert.equal(errors.length, 5);
-  assert.ok(errors.every((e) => e.type === 'plugin:error' && e.message === 'boom from the plugin'));
+  assert.ok(errors.every((e) => e.type === 'plugin:error' && e.message === 'boom from the plugin' && e.code === 'PIT_E_PLUGIN_HOOK'));
   assert.equal(engine.supervisors.get('app')!.state, 'running');
   // A reload brings it back.
   await engine.reload();
   engine.bus.publish('custom:event', 'go', { name: 'boom:go:now', data: {} });
   const again = await engine.bus.next('plugin:echo:error');
   assert.ok(again.type === 'plugin:error' && again.message === 'boom from the plugin');
+});
+
+test("a plugin's PitError keeps its code, rewrapped with the plugin's name and hook; a ctx.fail with one fails the reaction with that code and is no fault", async () => {
+  const { engine, events, notes } = await startEngine(
+    `version: 1
+plugins:
+  - { use: ${JSON.stringify(fixture('plugins', 'coded.mjs'))} }
+processes:
+  app: { command: ${idle} }
+reactions:
+  - id: slack
+    on: go:slack
+    do: [{ coded.post: {} }]
+  - id: approval
+    on: go:approval
+    do: [{ coded.approve: {} }]
+`,
+  );
+  engine.bus.publish('custom:event', 'slack', { name: 'go:slack:now', data: {} });
+  const reported = await engine.bus.next('plugin:coded:error', { withinMs: 10_000 });
+  assert.deepEqual([reported.hook, reported.code, reported.message], ['action', 'PIT_E_CONFIG_ENV_UNSET', 'environment variable SLACK_TOKEN is not set']);
+  const failed = await engine.bus.next('reaction:slack:failed', { withinMs: 10_000 });
+  assert.deepEqual([failed.code, failed.message], ['PIT_E_CONFIG_ENV_UNSET', 'plugin coded: action post failed: environment variable SLACK_TOKEN is not set']);
+  assert.ok(notes.includes('plugin coded: action post failed: environment variable SLACK_TOKEN is not set [PIT_E_CONFIG_ENV_UNSET]'), notes.join('\n'));
+
+  engine.bus.publish('custom:event', 'approval', { name: 'go:approval:now', data: {} });
+  const refused = await engine.bus.next('reaction:approval:failed', { withinMs: 10_000 });
+  assert.deepEqual([refused.code, refused.message], ['PIT_E_INSTALL_NOT_PENDING', 'no install waiting with id "42"']);
+  assert.equal(events.filter((e) => e.type === 'plugin:error').length, 1, 'a ctx.fail is an outcome, not a plugin:error');
 });
 
 test('a missing plugin, a module that is not a plugin, and bad options are pitfile errors with line:column', async () => {

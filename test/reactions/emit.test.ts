@@ -17,7 +17,7 @@ test('an emit filled in to a declared name (process:api:exit) fails and publishe
   const exit = bus.publish('process:exit', 'api', { process: 'api', pid: 1, exit_code: 1, signal: null, uptime_ms: 5, caused_by_engine: false });
   const env = { bus } as unknown as ActionEnv;
   const call = (args: unknown) => emit({ reaction, index: 0, args, vars: { event: exit, match: [] } }, env);
-  await assert.rejects(call('process:${event.process}:exit'), /cannot emit "process:api:exit": process:exit is one of Pit's own events/);
+  await assert.rejects(call('process:${event.process}:exit'), { code: 'PIT_E_REACTION_EMIT', message: /cannot emit "process:api:exit": process:exit is one of Pit's own events/ });
   assert.deepEqual(seen.map((e) => e.type), ['process:exit'], 'nothing published');
   await call('deploy:${event.process}:done');
   const made = seen.at(-1)!;

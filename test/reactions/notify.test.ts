@@ -44,7 +44,7 @@ test('notify does not follow a 307: the server it points to receives nothing, an
     s.end();
   });
   try {
-    await assert.rejects(notify(call({ url: `${first.base}/hook`, retries: 2 }), env), /answered 307, a redirect to http:\/\/127\.0\.0\.1:\d+\/stolen: notify does not follow redirects/);
+    await assert.rejects(notify(call({ url: `${first.base}/hook`, retries: 2 }), env), { code: 'PIT_E_REACTION_NOTIFY_REDIRECT', message: /answered 307, a redirect to http:\/\/127\.0\.0\.1:\d+\/stolen: notify does not follow redirects/ });
     assert.equal(first.hits.length, 1, 'a redirect is not retried: retrying cannot change it');
     assert.deepEqual(second.hits, [], 'the redirect target received nothing');
   } finally {

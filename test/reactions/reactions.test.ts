@@ -124,7 +124,9 @@ reactions:
   const failed = await engine.bus.next('reaction:broken:failed', { withinMs: 5000 });
   assert.ok(failed.type === 'reaction:failed');
   assert.match(failed.message, /exited with code 3/);
-  assert.ok(notes.some((n) => /^reaction broken: run failed: command exited with code 3/.test(n)), notes.join('\n'));
+  assert.equal(failed.code, 'PIT_E_REACTION_RUN');
+  // The terminal line names the code, so docs/errors.md says how to fix it.
+  assert.ok(notes.some((n) => /^reaction broken: run failed: command exited with code 3 .*\[PIT_E_REACTION_RUN\]$/.test(n)), notes.join('\n'));
   await until(() => engine.supervisors.get('a')!.state === 'running', 5000, 'the other reaction to start a');
   // The failed run stops its own reaction: the emit after it never happens.
   assert.equal(events.some((e) => e.type === 'custom:event' && e.name === 'never:reached:x'), false, 'the action after the failure ran');
@@ -159,12 +161,37 @@ reactions:
     const failed = await engine.bus.next('reaction:hung:failed', { withinMs: 10_000 });
     assert.ok(failed.type === 'reaction:failed');
     assert.match(failed.message, /no answer within 200ms/);
+    assert.equal(failed.code, 'PIT_E_REACTION_NOTIFY');
     await until(() => bodies.length, 5000, 'the POST');
     assert.equal((bodies[0] as { event: { exit_code: number } }).event.exit_code, 5);
   } finally {
     srv.closeAllConnections();
     srv.close();
   }
+});
+
+test('a run that outlives its timeout is stopped and fails with PIT_E_REACTION_RUN_TIMEOUT; a missing program fails with its own code', async () => {
+  const { engine, notes } = await startEngine(
+    `version: 1
+reactions:
+  - id: slow
+    on: go:slow
+    do: [{ run: { command: "sleep 30", timeout: 300ms } }]
+  - id: missing
+    on: go:missing
+    do: [{ run: ["./no-such-program"] }]
+`,
+  );
+  const slow = engine.bus.next('reaction:slow:failed', { withinMs: 10_000 });
+  engine.bus.publish('custom:event', 'slow', { name: 'go:slow:now', data: {} });
+  const failed = await slow;
+  assert.equal(failed.code, 'PIT_E_REACTION_RUN_TIMEOUT');
+  assert.match(failed.message, /^command did not finish within 300ms and was stopped \(log: /);
+  const missing = engine.bus.next('reaction:missing:failed', { withinMs: 10_000 });
+  engine.bus.publish('custom:event', 'missing', { name: 'go:missing:now', data: {} });
+  const refused = await missing;
+  assert.equal(refused.code, 'PIT_E_PROCESS_COMMAND_NOT_FOUND');
+  assert.ok(notes.some((n) => /^reaction missing: run failed: \.\/no-such-program does not exist or is not executable \[PIT_E_PROCESS_COMMAND_NOT_FOUND\]$/.test(n)), notes.join('\n'));
 });
 
 test('run with concurrency drop skips a firing while the last run is busy', async () => {

@@ -7,6 +7,7 @@ import { fill } from '../conditions.js';
 import { parseDuration } from '../../model/units.js';
 import type { ActionHandler } from './types.js';
 import { withArgs } from './args.js';
+import { errors } from '../../errors.js';
 
 export const notify: ActionHandler = withArgs('notify', async (call, env) => {
   const spec = call.args;
@@ -20,20 +21,20 @@ export const notify: ActionHandler = withArgs('notify', async (call, env) => {
     if (attempt) await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1)));
     const outcome = await post(url, { 'content-type': 'application/json', ...fill(spec.headers ?? {}, call.vars) }, body, timeoutMs);
     if (outcome === 'ok') return;
-    if (outcome.final) throw new Error(`POST ${url} ${outcome.final}`);
+    if (outcome.final) throw errors.PIT_E_REACTION_NOTIFY_REDIRECT(url, outcome.final.status, outcome.final.location);
     last = outcome.retry ?? '';
   }
-  throw new Error(`POST ${url} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${last}`);
+  throw errors.PIT_E_REACTION_NOTIFY(url, retries + 1, last);
 });
 
 /** One attempt: 'ok', a failure worth retrying, or one that a retry cannot change (a redirect). */
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<'ok' | { retry: string; final?: undefined } | { retry?: undefined; final: string }> {
+async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<'ok' | { retry: string; final?: undefined } | { retry?: undefined; final: { status: number; location: string } }> {
   try {
     const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel();
     if (res.ok) return 'ok';
     if (res.status >= 300 && res.status < 400) {
-      return { final: `answered ${res.status}, a redirect to ${res.headers.get('location') ?? '(no Location)'}: notify does not follow redirects; put the final address in the pitfile` };
+      return { final: { status: res.status, location: res.headers.get('location') ?? '(no Location)' } };
     }
     return { retry: `answered ${res.status}` };
   } catch (e) {

@@ -4,6 +4,7 @@ import type { ActionHandler, Invocation, ProcessControl } from './types.js';
 import { withArgs, type Targets } from './args.js';
 import { eventName } from '../../events/catalog.js';
 import { reactionReason } from '../../events/cause.js';
+import { errors } from '../../errors.js';
 
 /** The processes an action's argument names, in pitfile order. */
 export function resolveTargets(call: Invocation<Targets>, processes: ProcessControl): string[] {
@@ -15,12 +16,12 @@ export function resolveTargets(call: Invocation<Targets>, processes: ProcessCont
   const wanted = new Set<string>();
   for (const t of written) {
     if (t === '$process') {
-      if (typeof eventProcess !== 'string') throw new Error(`$process: the event ${eventName(e)} names no process`);
+      if (typeof eventProcess !== 'string') throw errors.PIT_E_REACTION_NO_PROCESS(eventName(e));
       wanted.add(eventProcess);
     } else if (isGlob(t)) all.filter((n) => matchesGlob(t, n)).forEach((n) => wanted.add(n));
     else wanted.add(t);
   }
-  for (const n of wanted) if (!all.includes(n)) throw new Error(`no process named "${n}"`);
+  for (const n of wanted) if (!all.includes(n)) throw errors.PIT_E_REACTION_PROCESS_UNKNOWN(n, all.join(', ') || '(none)');
   // "api" (or a glob matching both api and api.1) acts on each replica once.
   return [...new Set([...wanted].flatMap((n) => processes.members?.(n) ?? [n]))];
 }

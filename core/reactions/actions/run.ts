@@ -14,6 +14,7 @@ import { fill, fillShell } from '../conditions.js';
 import type { ActionHandler, Invocation } from './types.js';
 import { withArgs, type RunArgs } from './args.js';
 import { reactionReason } from '../../events/cause.js';
+import { errors } from '../../errors.js';
 
 
 interface Slot {
@@ -53,21 +54,32 @@ export const run: ActionHandler = withArgs('run', async (call, env) => {
   });
   slot.exited = exit.catch(() => {});
   const timeoutMs = spec.timeout ? parseDuration(spec.timeout)! : null;
-  const timer = timeoutMs ? setTimeout(() => void stopGroup(child.pid!, { signal: 'SIGTERM', timeoutMs: 2000, exited: slot.exited }), timeoutMs) : undefined;
+  let timedOut = false;
+  const timer = timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        void stopGroup(child.pid!, { signal: 'SIGTERM', timeoutMs: 2000, exited: slot.exited });
+      }, timeoutMs)
+    : undefined;
+  const shown = typeof command === 'string' ? command : command.join(' ');
   try {
-    const { code, signal } = await exit;
+    // What spawnProcess can tell before starting (no such program, no cwd) it throws coded; this is the system refusing.
+    const { code, signal } = await exit.catch((e: Error) => {
+      throw errors.PIT_E_REACTION_RUN_START(shown, e.message);
+    });
     env.bus.publish('reaction:run', call.reaction.id, {
       reaction: call.reaction.id,
       action: 'run',
       cause: call.vars.event.id,
       reason: reactionReason(call.reaction, call.vars.event),
-      command: typeof command === 'string' ? command : command.join(' '),
+      command: shown,
       exit_code: code,
       signal,
       duration_ms: Date.now() - started,
       log: logPath,
     });
-    if (code !== 0) throw new Error(`command ${signal ? `killed by ${signal}` : `exited with code ${code}`} (log: ${logPath})`);
+    if (timedOut) throw errors.PIT_E_REACTION_RUN_TIMEOUT(timeoutMs!, logPath);
+    if (code !== 0) throw errors.PIT_E_REACTION_RUN(signal ? `killed by ${signal}` : `exited with code ${code}`, logPath);
   } finally {
     clearTimeout(timer);
     // The pipes may close after the exit: the last lines still go to the file.

@@ -100,7 +100,7 @@ ${heal}`,
   assert.match(gaveUp.reason, /Broken-Pkg installed \(2 attempts\) but the import of brokenpkg still fails/);
   assert.deepEqual(installEvents(events, 'app').map((d) => d.outcome), ['installed', 'installed', 'gave-up']);
   // The reaction stops at the refusal: its restart does not run, and the process stays down.
-  await until(() => events.some((e) => e.type === 'reaction:failed' && /^gave up on app: /.test(e.message)), 15_000, 'the reaction to stop at the refusal');
+  await until(() => events.some((e) => e.type === 'reaction:failed' && e.code === 'PIT_E_INSTALL_GAVE_UP' && /^gave up on app: /.test(e.message)), 15_000, 'the reaction to stop at the refusal');
   // One start, then one restart per install; none after the gave-up, not even a late one.
   const starts = () => events.filter((e) => e.type === 'process:state' && e.process === 'app' && e.to === 'starting');
   assert.equal(starts().length, 3);

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, 
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import plugin from '../../../plugins/python-installer/index.js';
-import { testPlugin } from '../../../core/plugins/testing.js';
+import { stateEvent, testPlugin } from '../../../core/plugins/testing.js';
 import { checkDistributionName, decide, type EnvironmentFacts, type InstallPolicy } from '../../../plugins/python-installer/decide.js';
 import { rankOf, typoOf } from '../../../plugins/python-installer/known-distributions.js';
 import { Installer, type InstallerSettings, type InstallRequest } from '../../../plugins/python-installer/installer.js';
@@ -175,12 +175,27 @@ test('twenty hostile names install nothing, and each says why in a process:app:i
     assert.match(String(ev.data.reason), /not an ASCII Python module name|longer than any real one|names an archive|not a valid distribution name/);
     assert.equal(ev.data.command, null, 'no command was even built');
     assert.ok(h.failed, 'the reaction stops: no restart follows');
+    assert.equal(h.failedCode, 'PIT_E_INSTALL_NOT_INSTALLED');
     assert.deepEqual(h.requests, []);
     assert.ok(!String(ev.data.reason).includes('\n'), 'the reason stays on one line');
   }
   assert.deepEqual(index.asked, [], 'the index was never asked');
   assert.ok(!existsSync(join(dir, '.pit', 'installer', 'pending')), 'nothing queued');
   assert.ok(!canImport(python, 'fakeyaml'));
+});
+
+test('the install action refuses what names no process or module with a PIT_E_INSTALL_* code, and installs nothing', async () => {
+  const { h } = await healer();
+  await h.act('install', {});
+  assert.deepEqual([h.failedCode, h.failed], ['PIT_E_INSTALL_NO_PROCESS', 'install needs a process, and the event it runs after names none']);
+  await h.act('install', { process: 'ghost', module: 'fakeyaml' });
+  assert.deepEqual([h.failedCode, h.failed], ['PIT_E_INSTALL_PROCESS_UNKNOWN', 'no process named "ghost"']);
+  await h.act('install', {}, stateEvent('app', 'running', 'exited'));
+  assert.deepEqual([h.failedCode, h.failed], ['PIT_E_INSTALL_NO_MODULE', 'install after an event that names no import error: there is no module to install']);
+  await h.act('approve', { id: 'deadbeef' });
+  assert.deepEqual([h.failedCode, h.failed], ['PIT_E_INSTALL_NOT_PENDING', 'no install waiting with id "deadbeef"']);
+  assert.deepEqual(h.emits, [], 'no install was even decided');
+  assert.deepEqual(index.asked, [], 'the index was never asked');
 });
 
 test('an unknown name is queued for a person even in mode auto, and installs once approved, recorded in requirements.txt', async () => {
