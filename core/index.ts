@@ -15,6 +15,8 @@ export { readGroupUsage, type GroupUsage } from './process/group-usage.js';
 export { writeBeat, type Beat } from './health/heartbeat-file.js';
 // Credentials in URLs never reach an event, a log or the journal.
 export { redactUrl, redactUrls } from './config/redact.js';
+// A plugin's own files live in a folder of the state dir the core names.
+export { pluginStateDir } from './state-dir.js';
 
 // For the CLI verbs and doctor checks a built-in adds (contract.ts).
 export { exitCodes, reportError } from './cli/output.js';
