@@ -3,14 +3,7 @@
 import type { Command } from 'commander';
 import { clientAction } from './engine-client.js';
 import { exitCodes } from './output.js';
-
-interface Result {
-  name: string;
-  ok: boolean;
-  error: string | null;
-  state: string | null;
-  pid: number | null;
-}
+import type { ActionResult } from '../control/routes/processes.js';
 
 const verbs = {
   start: 'start processes in dependency order, each once its depends_on holds (a start also forgives a spent restart budget); one engine run left out brings what it needs that was left out too',
@@ -37,7 +30,7 @@ Examples:
       .action(
         clientAction(async ({ client }, names: string[], opts: { rolling?: boolean }) => {
           const body = opts.rolling ? { names, via: 'cli', rolling: true } : { names, via: 'cli' };
-          const { results } = await client.call<{ results: Result[] }>('POST', `/v1/processes/${verb}`, body);
+          const { results } = await client.call<{ results: ActionResult[] }>('POST', `/v1/processes/${verb}`, body);
           for (const r of results) {
             const where = r.pid ? ` (pid ${r.pid})` : '';
             process.stdout.write(r.ok ? `${r.name}: ${r.state}${where}\n` : `${r.name}: ${verb} failed: ${r.error}\n`);

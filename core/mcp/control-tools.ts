@@ -8,14 +8,7 @@ import { z } from 'zod';
 import { displayPath } from '../errors.js';
 import { defineTool, type PitTool } from './tool.js';
 import { withEngine } from './engine-link.js';
-
-interface ActionResult {
-  name: string;
-  ok: boolean;
-  error: string | null;
-  state: string | null;
-  pid: number | null;
-}
+import type { ActionResult } from '../control/routes/processes.js';
 
 const verbs = {
   start: 'Start processes in dependency order, each once its depends_on holds; a start also forgives a spent restart budget (fatal). As `engine start`.',

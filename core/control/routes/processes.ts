@@ -9,6 +9,15 @@ import { openStream } from '../sse.js';
 import type { ControlDeps } from './deps.js';
 import { causeOf, unknownProcess, viaOf } from './params.js';
 
+/** One process's line in the answer to a start, stop or restart (engine start, the MCP tools read it). */
+export interface ActionResult {
+  name: string;
+  ok: boolean;
+  error: string | null;
+  state: string | null;
+  pid: number | null;
+}
+
 const ACTIONS = ['start', 'stop', 'restart'] as const;
 type Action = (typeof ACTIONS)[number];
 
