@@ -5,7 +5,7 @@
 // module of the core imports itself through others.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { repoRoot } from './helpers/paths.js';
 import { eventTypes } from '../core/events/catalog.js';
@@ -108,4 +108,17 @@ test('no module under core/ imports itself through others (no import cycle)', ()
 test('the cycle check finds a cycle of three modules, and none in a chain', () => {
   assert.deepEqual(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), ['a', 'b', 'c', 'a']);
   assert.equal(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', []]])), null);
+});
+
+test('every file and folder docs/architecture.md names exists, so the map matches the code', () => {
+  const text = readFileSync(join(repoRoot, 'docs', 'architecture.md'), 'utf8');
+  const named = [...text.matchAll(/`((?:core|plugins|schemas|docs|test)\/[\w./-]*)`/g)].map((m) => m[1]);
+  assert.ok(named.length >= 30, `the scan finds the paths the page names (found ${named.length})`);
+  // A bare file name in a table row (`parse.ts`) is looked for in the row's folder (`core/config/`).
+  for (const row of text.split('\n').filter((l) => l.startsWith('| `'))) {
+    const folder = /^\| `([\w/-]+\/)`/.exec(row)?.[1];
+    if (folder) named.push(...[...row.matchAll(/`([\w.-]+\.ts)`/g)].map((m) => folder + m[1]));
+  }
+  const missing = named.filter((p) => !existsSync(join(repoRoot, p)));
+  assert.deepEqual(missing, []);
 });
