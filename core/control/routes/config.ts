@@ -1,10 +1,11 @@
 // /v1/config and /v1/reload: the pitfile as the engine runs it (redacted),
 // and a reload of it. Then the pitfile as text, for editing it from the
-// dashboard: read it, check an edit with the engine's own loader (every problem with line and column),
-// and save it, refused when invalid. The saved text is exactly what was
-// typed, so comments and layout stay; the engine's hot reload applies it.
-// A check also says what a save would change (processes added, removed,
-// changed and in which keys), so the page can show it before applying.
+// dashboard: read it, check an edit with the engine's own loader (every
+// problem with line and column), and save it, refused when invalid. The
+// saved text is exactly what was typed, so comments and layout stay; the
+// engine's hot reload applies it. A check also says what a save would
+// change (processes added, removed, changed and in which keys), so the page
+// can show it before applying.
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
