@@ -1,14 +1,16 @@
 // The engine wires the parts: one supervisor per process, started in
 // dependency order and stopped in reverse, watchers and reactions, all
-// talking through one bus; and hot reload, which applies only what changed.
+// talking through one bus; and applying a changed pitfile, which touches
+// only what changed (engine-reload.ts re-reads it; plugins/host-slot.ts
+// keeps the plugin host).
 import type { ChildProcess } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
-import { EventBus, type Recording } from './events/bus.js';
+import { EventBus } from './events/bus.js';
 import type { Pitfile } from './model/pitfile.js';
 import { Supervisor } from './supervisor/supervisor.js';
 import { startWhenReady, stopInOrder, startInOrder, PendingStarts, type Lookup, type Outcomes, type StopCause } from './supervisor/dependencies.js';
 import { selectProcesses, withDependencies, reselect, notStartedNotes, type RunRequest, type Selection } from './supervisor/selection.js';
-import { keepScale, membersOf, withReplicaCount } from './config/replicas.js';
+import { membersOf, withReplicaCount } from './config/replicas.js';
 import { restartRolling } from './supervisor/rolling-restart.js';
 import { LaunchPace } from './supervisor/launch-pace.js';
 import type { Cause } from './events/cause.js';
@@ -21,14 +23,15 @@ import { delegatedCgroup } from './process/cgroup.js';
 import { ProcessOutput, type LineSink } from './logs/process-output.js';
 import { armWatchers } from './watchers/watchers.js';
 import { armReactions, builtinActions } from './reactions/reactions.js';
-import { restartNote, settingsNeedingRestart } from './config/restart-settings.js';
-import { PluginHost } from './plugins/host.js';
+import { settingsNeedingRestart } from './config/restart-settings.js';
+import { PluginHostSlot } from './plugins/host-slot.js';
 import { Journal } from './journal/journal.js';
-import { builtinPlugins, qualifiedAction } from './plugins/builtins.js';
 import type { ActionHandler, ProcessControl } from './reactions/actions/types.js';
-import { loadPitfile } from './config/load.js';
 import { watchConfig } from './config/watch.js';
-import { PitError, PitfileError, errors, formatPitWarning } from './errors.js';
+import { errors } from './errors.js';
+import { Reloader, type ConfigDiff, type ReloadOutcome } from './engine-reload.js';
+
+export type { ConfigDiff, ReloadOutcome };
 
 /** Events kept for the plugins while their workers boot; a start-up that floods output loses the rest (and says so). */
 const START_UP_EVENTS = 10_000;
@@ -43,31 +46,49 @@ export interface EngineOptions {
   select?: RunRequest;
 }
 
-/** What a reload changed, by process name. */
-export interface ConfigDiff {
-  added: string[];
-  removed: string[];
-  changed: string[];
-}
-
-/** A reload applied (what changed), or refused (every error; the running config stays). */
-export type ReloadOutcome = { diff: ConfigDiff } | { errors: ReturnType<PitError['toJSON']>[] };
-
 export class Engine {
   readonly bus = new EventBus((err, e, pattern) =>
     this.opts.log?.(`internal error (please report): a listener of ${pattern} failed on ${e.type} of ${e.subject} (said once for this listener): ${(err as Error)?.stack ?? err}`),
   );
   readonly supervisors = new Map<string, Supervisor>();
+  /** Every event since start, in .pit/journal.db; null before start. */
+  journal: Journal | null = null;
+  /** The processes as actions (reactions, the control API) act on them; a replica group's name acts on every replica. */
+  readonly processes: ProcessControl = {
+    names: () => [...Object.keys(this.#pitfile.processes), ...Object.keys(this.#pitfile.replicas)],
+    members: (name) => this.members(name),
+    start: async (name, cause) => this.members(name).forEach((n) => this.#supervisor(n).start(cause)),
+    stop: async (name, cause) => void (await Promise.all(this.members(name).map((n) => this.#supervisor(n).stop(cause)))),
+    restart: async (name, opts) => void (await Promise.all(this.members(name).map((n) => this.#supervisor(n).restart(opts)))),
+  };
+
+  /** The pitfile in force, and the one the engine started with: what its listeners and state dir are bound to. */
   #pitfile: Pitfile;
-  #release: (() => void) | null = null;
-  readonly #output: ProcessOutput;
-  #disarm: (() => Promise<void>) | null = null;
-  #stopRequested = false;
+  readonly #startedWith: Pitfile;
+  /** engine run's request applied to the pitfile, and why each process left out was. */
+  #selection: Selection;
+  #notStarted: Map<string, string>;
   /** Processes waiting for their dependencies before they start. */
   readonly #pending = new PendingStarts();
   /** Launches take turns with the event loop: a start-up of 1,000 children would hold it for seconds. */
   readonly #pace = new LaunchPace();
   readonly #lookup: Lookup = Object.assign((name: string) => this.supervisors.get(name), { members: (name: string) => this.members(name) });
+  readonly #output: ProcessOutput;
+  readonly #plugins: PluginHostSlot;
+  /** Reloads and scales, one after another. */
+  readonly #reloads: Reloader;
+  /** Where each run gets its own cgroup (a delegated cgroup v2 subtree), else null. */
+  #cgroup: string | null = null;
+
+  // Start and stop, and what stop undoes: the lock, the journal's and pid records' listeners, the armed watchers and reactions.
+  #starting: Promise<void> | null = null;
+  #ready: Promise<void> = Promise.resolve();
+  #stopRequested = false;
+  #killed = false;
+  #release: (() => void) | null = null;
+  #detachJournal: (() => void) | null = null;
+  #unlistenPids: (() => void) | null = null;
+  #disarm: (() => Promise<void>) | null = null;
 
   constructor(
     pitfile: Pitfile,
@@ -76,6 +97,11 @@ export class Engine {
     this.#pitfile = pitfile;
     this.#startedWith = pitfile;
     this.#output = new ProcessOutput(() => this.#pitfile, this.bus, opts.lines);
+    this.#plugins = new PluginHostSlot({ bus: this.bus, processes: this.processes, log: opts.log ?? (() => {}) });
+    this.#reloads = new Reloader(
+      { bus: this.bus, pitfile: () => this.#pitfile, apply: (next, cause) => this.apply(next, cause), restartNeeded: () => this.restartNeeded(), isStopping: () => this.#stopRequested },
+      { env: opts.env, select: opts.select, log: opts.log },
+    );
     this.#selection = selectProcesses(pitfile, opts.select);
     this.#notStarted = new Map(this.#selection.notStarted);
     // A process is "not started" until something first asks it to start or wait.
@@ -94,9 +120,6 @@ export class Engine {
     return this.#notStarted.get(name) ?? null;
   }
 
-  #selection: Selection;
-  #notStarted: Map<string, string>;
-
   get pitfile(): Pitfile {
     return this.#pitfile;
   }
@@ -114,9 +137,6 @@ export class Engine {
     return this.#starting;
   }
 
-  #starting: Promise<void> | null = null;
-  #ready: Promise<void> = Promise.resolve();
-
   /**
    * Resolves once start's plugins are loaded and have ticked once, so a
    * client's first `engine health` finds the heartbeat (never rejects).
@@ -125,11 +145,6 @@ export class Engine {
     await this.#starting?.catch(() => {});
     await this.#ready;
   }
-
-  /** Every event since start, in .pit/journal.db; null before start. */
-  journal: Journal | null = null;
-  #detachJournal: (() => void) | null = null;
-  #unlistenPids: (() => void) | null = null;
 
   async #start(): Promise<void> {
     const { stateDir } = this.#pitfile.settings;
@@ -145,7 +160,7 @@ export class Engine {
     // Plugin workers boot (~100 ms) while the processes start, not before
     // them: the plugins first get what happened meanwhile, from this recording.
     const early = this.bus.record(START_UP_EVENTS);
-    this.#ready = this.#pluginHost(early)
+    this.#ready = this.#plugins.load(this.#pitfile, early)
       .then(() => {
         if (early.dropped) this.opts.log?.(`plugins missed ${early.dropped} events of the start-up: more than ${START_UP_EVENTS} came before they were loaded`);
       })
@@ -187,7 +202,7 @@ export class Engine {
     await stopInOrder([...diff.removed, ...diff.changed], this.#lookup, why);
     diff.removed.forEach((n) => this.supervisors.delete(n));
     this.#pitfile = next;
-    await this.#pluginHost();
+    await this.#plugins.load(next);
     await this.#arm();
     const { starts, notStarted } = reselect(selection, diff, this.#notStarted);
     this.#selection = selection;
@@ -219,8 +234,7 @@ export class Engine {
       await all;
     }
     clearTimeout(overrun);
-    await (await this.#plugins?.host.catch(() => null))?.stop();
-    this.#plugins = null;
+    await this.#plugins.stop();
     this.#output.close();
     this.#detachJournal?.();
     this.#detachJournal = null;
@@ -231,51 +245,12 @@ export class Engine {
     return !this.#killed && [...this.supervisors.values()].every((s) => !s.lastStopKilled);
   }
 
-  #killed = false;
-  /** Where each run gets its own cgroup (a delegated cgroup v2 subtree), else null. */
-  #cgroup: string | null = null;
-
   /**
    * Re-read the pitfile. Invalid: publish config:invalid with every error
    * and change nothing. Valid: apply the difference, publish config:reloaded.
    */
   reload(opts: { reason?: string } = {}): Promise<ReloadOutcome> {
-    // Reloads run one after another, so a burst of saves applies in order.
-    const next = this.#reloading.then(() => this.#reload(opts.reason ?? 'pitfile reloaded'));
-    this.#reloading = next.then(() => {}, () => {});
-    return next;
-  }
-
-  #reloading: Promise<void> = Promise.resolve();
-  /** The pitfile the engine started with: what its listeners and state dir are bound to. */
-  readonly #startedWith: Pitfile;
-
-  /** `reason`: what asked for it ("pitfile saved", "engine reload (CLI)"); config:reloaded carries it. */
-  async #reload(reason: string): Promise<ReloadOutcome> {
-    const file = this.#pitfile.file;
-    let next: Pitfile;
-    try {
-      const loaded = await loadPitfile({ config: file, env: this.opts.env, plugins: true, machine: true });
-      next = loaded.pitfile;
-      selectProcesses(next, this.opts.select, { lenient: true });
-      for (const w of loaded.warnings) this.opts.log?.(formatPitWarning(w));
-    } catch (e) {
-      // A file that cannot be read (removed mid-save, …) is refused like an invalid one.
-      const found = e instanceof PitfileError ? e.errors : [e instanceof PitError ? e : errors.PIT_E_CONFIG_READ(file, (e as Error).message)];
-      const problems = found.map((x) => x.toJSON());
-      this.bus.publish('config:invalid', '', { file, errors: problems, reason });
-      return { errors: problems };
-    }
-    if (this.#stopRequested) return { diff: { added: [], removed: [], changed: [] } };
-    // The reload's id is the cause of the restarts it makes, which happen before it is published.
-    const id = this.bus.reserveId();
-    const diff = await this.apply(keepScale(this.#pitfile, next), { cause: id });
-    this.bus.publish('config:reloaded', '', { file, ...diff, id, reason });
-    // Never silent: a setting the running engine cannot take over is named.
-    const restartNeeded = this.restartNeeded();
-    if (restartNeeded.length) this.bus.publish('config:restart-needed', '', { file, settings: restartNeeded });
-    for (const path of restartNeeded) this.opts.log?.(restartNote(path));
-    return { diff };
+    return this.#reloads.reload(opts.reason ?? 'pitfile reloaded');
   }
 
   /**
@@ -311,15 +286,6 @@ export class Engine {
     for (const sup of this.supervisors.values()) sup.kill();
   }
 
-  /** The processes as actions (reactions, later the control API) act on them; a replica group's name acts on every replica. */
-  readonly processes: ProcessControl = {
-    names: () => [...Object.keys(this.#pitfile.processes), ...Object.keys(this.#pitfile.replicas)],
-    members: (name) => this.members(name),
-    start: async (name, cause) => this.members(name).forEach((n) => this.#supervisor(n).start(cause)),
-    stop: async (name, cause) => void (await Promise.all(this.members(name).map((n) => this.#supervisor(n).stop(cause)))),
-    restart: async (name, opts) => void (await Promise.all(this.members(name).map((n) => this.#supervisor(n).restart(opts)))),
-  };
-
   /** The processes a name means: a replica group's copies (api → api.1, api.2), else the name itself. */
   members(name: string): string[] {
     return membersOf(this.#pitfile, name);
@@ -338,13 +304,11 @@ export class Engine {
     }
     if (!Number.isInteger(count) || count < 1 || count > 64) return Promise.reject(errors.PIT_E_PROCESS_SCALE(`replicas is a whole number from 1 to 64, got ${count}`, `e.g. engine scale ${group} 3`));
     // After any reload under way, so the count applies to the pitfile in force.
-    const next = this.#reloading.then(() => {
+    return this.#reloads.serially(() => {
       const from = this.#pitfile.replicas[group]?.count ?? g.count;
       if (this.#stopRequested || !this.#pitfile.replicas[group]) return { added: [], removed: [], changed: [] };
       return this.apply(withReplicaCount(this.#pitfile, group, count), { cause: cause.cause, reason: `${cause.reason ?? 'scaled'}: ${from} → ${count} replicas` });
     });
-    this.#reloading = next.then(() => {}, () => {});
-    return next;
   }
 
   /** engine restart api --rolling: one replica at a time, each healthy (or running) before the next; rejects with PIT_E_PROCESS_ROLLING. */
@@ -412,36 +376,10 @@ export class Engine {
     });
   }
 
-  #plugins: { host: Promise<PluginHost>; key: string } | null = null;
-
-  /**
-   * The plugin host for the pitfile in force, loaded or loading; kept across
-   * a reload that does not change plugins (a new worker costs ~80 ms),
-   * unless one was disabled.
-   */
-  async #pluginHost(early?: Recording): Promise<PluginHost> {
-    const p = this.#pitfile;
-    const key = JSON.stringify([builtinPlugins(p), p.plugins, p.root, p.settings.stateDir]);
-    const kept = this.#plugins?.key === key ? await this.#plugins.host : null;
-    if (kept && !kept.hasDisabled()) return kept;
-    const begin = async () => {
-      const next = new PluginHost({ bus: this.bus, pitfile: p, processes: this.processes, log: this.opts.log ?? (() => {}) });
-      await next.start(early);
-      return next;
-    };
-    // At start-up there is nothing to stop: the workers are created at once, before the first spawn.
-    const previous = this.#plugins?.host;
-    const host = previous ? previous.then((h) => h.stop(), () => {}).then(begin) : begin();
-    this.#plugins = { host, key };
-    return host;
-  }
-
   /** A built-in action, or a loaded plugin's (waiting for the plugins to load). */
   async #action(name: string): Promise<ActionHandler | undefined> {
     if (Object.hasOwn(builtinActions, name)) return builtinActions[name];
-    const actions = (await this.#plugins?.host)?.actions() ?? {};
-    // Built-in plugins' actions also go by their short name: { install: {} } is python-installer.install.
-    return actions[qualifiedAction(name)];
+    return this.#plugins.action(name);
   }
 
   /** Arm reactions, then watchers (resolves when they see changes). */

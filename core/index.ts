@@ -10,11 +10,13 @@ export type { Pitfile, ProcessConfig, InstallerConfig, InstallerBackend, LimitsC
 // Plugins report their failures with the engine's codes (docs/errors.md).
 export { errors, PitError, type PitErrorCode } from './errors.js';
 // Plugins measure process groups the way the engine does.
-export { readGroupUsage, type GroupUsage } from './process/group-usage.js';
+export { readGroupUsage, cpuPercent, type GroupUsage } from './process/group-usage.js';
 // The heartbeat file's format: the heartbeat plugin writes it, engine health reads it.
 export { writeBeat, type Beat } from './health/heartbeat-file.js';
 // Credentials in URLs never reach an event, a log or the journal.
 export { redactUrl, redactUrls } from './config/redact.js';
+// A plugin's own files live in a folder of the state dir the core names.
+export { pluginStateDir } from './state-dir.js';
 
 // For the CLI verbs and doctor checks a built-in adds (contract.ts).
 export { exitCodes, reportError } from './cli/output.js';

@@ -1,23 +1,40 @@
 // .pit/: where an engine keeps what it must remember between runs. Only the
 // owner may use it: it holds the socket, the dashboard's token, pid records
-// (which say what to kill) and logs.
+// (which say what to kill) and logs. Every path under it is named here.
 import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors } from './errors.js';
 
+/** settings.state_dir when the pitfile names none (the schema's default), beside the pitfile. */
+export const DEFAULT_STATE_DIR = '.pit';
+
 /** The paths under a state directory. */
 export function stateDirPaths(stateDir: string) {
+  const socket = join(stateDir, 'engine.sock');
   return {
     logs: join(stateDir, 'logs'),
     pids: join(stateDir, 'pids'),
     lock: join(stateDir, 'engine.lock'),
-    socket: join(stateDir, 'engine.sock'),
+    socket,
+    /** Where the socket is when the state dir is too deep for one (socket-path.ts). */
+    socketPointer: `${socket}.path`,
     heartbeat: join(stateDir, 'engine.heartbeat'),
+    journal: join(stateDir, 'journal.db'),
+    dashboardToken: join(stateDir, 'dashboard.token'),
+    /** engine run --daemon's output and pid. */
+    daemonLog: join(stateDir, 'engine.log'),
+    daemonPid: join(stateDir, 'engine.pid'),
   };
 }
 
 /** The log file of process `name`. */
 export const logPath = (stateDir: string, name: string) => join(stateDirPaths(stateDir).logs, `${name}.log`);
+
+/** The log file of reaction `id`'s run actions. */
+export const reactionLogPath = (stateDir: string, id: string) => join(stateDirPaths(stateDir).logs, `reaction-${id}.log`);
+
+/** A folder of a plugin's own in the state dir (python-installer: installer/), so a plugin names no path of the core's. */
+export const pluginStateDir = (stateDir: string, folder: string) => join(stateDir, folder);
 
 /** Create the state directory and its folders (mode 0700); refuse one that is not the user's alone. */
 export function ensureStateDir(stateDir: string): void {

@@ -1,10 +1,11 @@
 // The plugin boundary, held by a test: the core imports nothing from
 // plugins/, a built-in plugin imports the core only through core/index.ts
 // (as a team's plugin imports pitengine), and what the built-ins emit is
-// declared in the event catalogue, never published as custom:event.
+// declared in the event catalogue, never published as custom:event; and no
+// module of the core imports itself through others.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { repoRoot } from './helpers/paths.js';
 import { eventTypes } from '../core/events/catalog.js';
@@ -59,4 +60,65 @@ test('every event a built-in plugin emits is declared in the catalogue, so none 
   });
   assert.deepEqual(undeclared, []);
   assert.deepEqual(sources('plugins').filter((f) => readFileSync(f, 'utf8').includes('custom:event')).map(rel), [], 'no built-in names custom:event');
+});
+
+/** Every module of dist/core a compiled one loads (static, re-export and dynamic with a literal), as paths under dist/. */
+function runtimeImportsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s*)['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+  return specs.filter((s) => s.startsWith('.')).map((s) => resolve(dirname(file), s));
+}
+
+/** A path of imports that comes back to where it started, or null. */
+function findCycle(graph: Map<string, string[]>): string[] | null {
+  const done = new Set<string>();
+  const onPath: string[] = [];
+  const visit = (node: string): string[] | null => {
+    const at = onPath.indexOf(node);
+    if (at >= 0) return [...onPath.slice(at), node];
+    if (done.has(node)) return null;
+    onPath.push(node);
+    for (const to of graph.get(node) ?? []) {
+      const cycle = visit(to);
+      if (cycle) return cycle;
+    }
+    onPath.pop();
+    done.add(node);
+    return null;
+  };
+  for (const node of graph.keys()) {
+    const cycle = visit(node);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+// The compiled modules, so type-only imports (erased) do not count: a cycle here
+// is one Node loads, where a module can run before the one it imports is done.
+test('no module under core/ imports itself through others (no import cycle)', () => {
+  const dist = join(repoRoot, 'dist', 'core');
+  const files = (readdirSync(dist, { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).map((f) => join(dist, f));
+  assert.ok(files.length > 50, `the scan finds the compiled core (found ${files.length})`);
+  const inCore = new Set(files);
+  const graph = new Map(files.map((f) => [f, runtimeImportsOf(f).filter((to) => inCore.has(to))]));
+  assert.ok([...graph.values()].some((tos) => tos.length > 0), 'the scan finds imports between core modules');
+  assert.equal(findCycle(graph)?.map((f) => relative(dist, f)).join(' → ') ?? null, null);
+});
+
+test('the cycle check finds a cycle of three modules, and none in a chain', () => {
+  assert.deepEqual(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), ['a', 'b', 'c', 'a']);
+  assert.equal(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', []]])), null);
+});
+
+test('every file and folder docs/architecture.md names exists, so the map matches the code', () => {
+  const text = readFileSync(join(repoRoot, 'docs', 'architecture.md'), 'utf8');
+  const named = [...text.matchAll(/`((?:core|plugins|schemas|docs|test)\/[\w./-]*)`/g)].map((m) => m[1]);
+  assert.ok(named.length >= 30, `the scan finds the paths the page names (found ${named.length})`);
+  // A bare file name in a table row (`parse.ts`) is looked for in the row's folder (`core/config/`).
+  for (const row of text.split('\n').filter((l) => l.startsWith('| `'))) {
+    const folder = /^\| `([\w/-]+\/)`/.exec(row)?.[1];
+    if (folder) named.push(...[...row.matchAll(/`([\w.-]+\.ts)`/g)].map((m) => folder + m[1]));
+  }
+  const missing = named.filter((p) => !existsSync(join(repoRoot, p)));
+  assert.deepEqual(missing, []);
 });

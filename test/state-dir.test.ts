@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureStateDir, logPath, stateDirPaths } from '../core/state-dir.js';
+import { DEFAULT_STATE_DIR, ensureStateDir, logPath, pluginStateDir, reactionLogPath, stateDirPaths } from '../core/state-dir.js';
 import { makeProject } from './helpers/project.js';
+import { repoRoot } from './helpers/paths.js';
 import { runEngine } from './helpers/cli.js';
 import type { PitError } from '../core/errors.js';
 
@@ -22,9 +23,37 @@ test('every path lives under the state directory', () => {
     pids: '/srv/app/.pit/pids',
     lock: '/srv/app/.pit/engine.lock',
     socket: '/srv/app/.pit/engine.sock',
+    socketPointer: '/srv/app/.pit/engine.sock.path',
     heartbeat: '/srv/app/.pit/engine.heartbeat',
+    journal: '/srv/app/.pit/journal.db',
+    dashboardToken: '/srv/app/.pit/dashboard.token',
+    daemonLog: '/srv/app/.pit/engine.log',
+    daemonPid: '/srv/app/.pit/engine.pid',
   });
   assert.equal(logPath('/srv/app/.pit', 'api'), '/srv/app/.pit/logs/api.log');
+  assert.equal(reactionLogPath('/srv/app/.pit', 'cleanup'), '/srv/app/.pit/logs/reaction-cleanup.log');
+  assert.equal(pluginStateDir('/srv/app/.pit', 'installer'), '/srv/app/.pit/installer');
+});
+
+test('the default state directory is the schema\'s default for settings.state_dir', () => {
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'pitfile.schema.json'), 'utf8'));
+  assert.equal(DEFAULT_STATE_DIR, schema.definitions?.settings?.properties?.state_dir?.default ?? schema.properties.settings.properties.state_dir.default);
+});
+
+test('only core/state-dir.ts names a path under the state directory', () => {
+  const found: string[] = [];
+  for (const dir of ['core', 'plugins']) {
+    for (const f of readdirSync(join(repoRoot, dir), { recursive: true }) as string[]) {
+      // The page (dashboard/ui/) runs in the browser: it names .pit/dashboard.token to a person, in prose.
+      if (!f.endsWith('.ts') || f.endsWith('.d.ts') || `${dir}/${f}` === 'core/state-dir.ts' || f.startsWith('dashboard/ui/')) continue;
+      const code = readFileSync(join(repoRoot, dir, f), 'utf8').split('\n').filter((l) => !/^\s*(\/\/|\*|\/\*\*)/.test(l));
+      code.forEach((line, i) => {
+        // join(stateDir, 'x') or join(settings.stateDir, …), and a quoted '.pit' in code (comments and help text may name it).
+        if (/join\([\w.]*stateDir\s*,/i.test(line) || /['"`]\.pit['"`/]/.test(line)) found.push(`${dir}/${f}: ${line.trim()}`);
+      });
+    }
+  }
+  assert.deepEqual(found, []);
 });
 
 test('a state directory others may write, that is a symbolic link, or that belongs to another user is refused with the fix', async () => {

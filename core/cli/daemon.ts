@@ -7,9 +7,8 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { closeSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { APPEND, openPrivate, writePrivate } from '../private-file.js';
-import { join } from 'node:path';
 import type { Pitfile } from '../model/pitfile.js';
-import { ensureStateDir } from '../state-dir.js';
+import { ensureStateDir, stateDirPaths } from '../state-dir.js';
 import { rotateLogFiles } from '../logs/rotate.js';
 import { displayPath, errors } from '../errors.js';
 import { exitCodes, reportError } from './output.js';
@@ -17,7 +16,7 @@ import { engineCommand } from './engine-command.js';
 
 const READY = 'pit:ready';
 
-export const daemonFiles = (stateDir: string) => ({ log: join(stateDir, 'engine.log'), pid: join(stateDir, 'engine.pid') });
+export const daemonFiles = (stateDir: string) => ({ log: stateDirPaths(stateDir).daemonLog, pid: stateDirPaths(stateDir).daemonPid });
 
 /** engine.log past this size at a start becomes engine.log.1 (and so on, ENGINE_LOG_KEEP kept). */
 export const ENGINE_LOG_MAX_BYTES = 10 * 1024 * 1024;

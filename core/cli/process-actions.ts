@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { clientAction } from './engine-client.js';
 import { exitCodes } from './output.js';
-import type { ActionResult as Result } from '../control/action-result.js';
+import type { ActionResult } from '../control/action-result.js';
 
 
 const verbs = {
@@ -31,7 +31,7 @@ Examples:
       .action(
         clientAction(async ({ client }, names: string[], opts: { rolling?: boolean }) => {
           const body = opts.rolling ? { names, via: 'cli', rolling: true } : { names, via: 'cli' };
-          const { results } = await client.call<{ results: Result[] }>('POST', `/v1/processes/${verb}`, body);
+          const { results } = await client.call<{ results: ActionResult[] }>('POST', `/v1/processes/${verb}`, body);
           for (const r of results) {
             const where = r.pid ? ` (pid ${r.pid})` : '';
             process.stdout.write(r.ok ? `${r.name}: ${r.state}${where}\n` : `${r.name}: ${verb} failed: ${r.error}\n`);

@@ -1,6 +1,8 @@
 // engine run: load the pitfile, supervise everything in the foreground, and
 // stop it all cleanly on Ctrl-C, SIGTERM, engine shutdown or a closed
 // terminal (a second Ctrl-C kills at once), at any moment, start-up included.
+// This file wires; what it prints of the engine's events is run-reporter.ts,
+// the start-up view startup.ts, the control API and dashboard run-control.ts.
 import type { Command } from 'commander';
 import type { Engine } from '../engine.js';
 import { exitCodes, reportError } from './output.js';
@@ -8,7 +10,6 @@ import { displayPath, errors } from '../errors.js';
 import type { Terminal } from './terminal.js';
 import { isInTerminal, ownSignals, type SignalOwner } from './signals.js';
 import type { ListenConfig, Pitfile } from '../model/pitfile.js';
-import type { EventOf } from '../events/catalog.js';
 import type { RunRequest } from '../supervisor/selection.js';
 
 export function registerRun(program: Command): void {
@@ -68,6 +69,8 @@ Examples:
 async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: SignalOwner, select: RunRequest): Promise<number> {
   const { Terminal, isAnsiTerminal } = await import('./terminal.js');
   const { watchStartup, showStartup } = await import('./startup.js');
+  const { noteEvents } = await import('./run-reporter.js');
+  const { openControl } = await import('./run-control.js');
   const { announceDaemon, isDaemon } = await import('./daemon.js');
   const { logPath } = await import('../state-dir.js');
   const terminal = new Terminal(Object.keys(pitfile.processes), process.stdout, { logOf: (name) => displayPath(logPath(pitfile.settings.stateDir, name)) });
@@ -142,60 +145,6 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
   }
   await view;
   return finished;
-}
-
-/** Open the control API (and the dashboard, when asked), and say where. */
-async function openControl(engine: Engine, dashboard: ListenConfig | null, terminal: Terminal, shutdown: () => void) {
-  const { isLoopback } = await import('../config/semantics.js');
-  // Loaded after the first spawns: the API is not needed to start processes.
-  const { startControlServer } = await import('../control/server.js');
-  const at = dashboard ?? engine.pitfile.settings.dashboard;
-  if (at && !isLoopback(at.host)) terminal.note(`dashboard: listening on ${at.host}, not only this machine: anyone who can reach it and has the token can act`);
-  const control = await startControlServer(engine, shutdown, { log: (text) => terminal.note(text), dashboard: at });
-  terminal.note(`listening on ${displayPath(control.socketPath)} (engine status, engine logs -f, engine shutdown)`);
-  if (control.metricsUrl) terminal.note(`metrics on ${control.metricsUrl}`);
-  if (control.dashboard) terminal.note(`dashboard: ${control.dashboard.announce(Boolean(process.stdout.isTTY))}`);
-  return control;
-}
-
-/** What a person sees of the engine's events: state changes (once the start-up view is done), health, reloads. */
-function noteEvents(engine: Engine, terminal: Terminal, isHolding: () => boolean): void {
-  const said = new Map<string, string>();
-  engine.bus.on('process:*:state', (e) => {
-    // The reason is said once, on the first state change it causes ("api restarting: src/app.py changed (…)"), not on each that follows.
-    const key = `${e.cause ?? ''}|${e.reason ?? ''}`;
-    const fresh = said.get(e.process) !== key;
-    said.set(e.process, key);
-    if (isHolding()) return;
-    terminal.note(`${e.process} ${describeState(e, fresh)}`);
-  });
-  engine.bus.on('process:*:unhealthy', (e) => terminal.note(`${e.process} unhealthy: ${e.reason}`));
-  engine.bus.on('process:*:healthy', (e) => !isHolding() && terminal.note(`${e.subject} healthy`));
-  engine.bus.on('engine:*:orphan', (e) => terminal.note(`pid ${e.pid} of ${e.process} left by a killed engine: ${e.outcome}`));
-  engine.bus.on('engine:*:log-error', (e) => terminal.note(`${e.process}: ${e.message} [${e.code}]`));
-  engine.bus.on('engine:*:log-resumed', (e) => terminal.note(`${e.process}: ${e.message}`));
-  engine.bus.on('engine:*:state-error', (e) => terminal.note(`${e.message} [${e.code}]`));
-  engine.bus.on('engine:*:state-resumed', (e) => terminal.note(e.message));
-
-  engine.bus.on('config:reloaded', (e) => {
-    if (e.type !== 'config:reloaded') return;
-    const parts = [...e.added.map((n) => `+${n}`), ...e.removed.map((n) => `-${n}`), ...e.changed.map((n) => `~${n}`)];
-    terminal.note(`pitfile reloaded${parts.length ? `: ${parts.join(' ')}` : ' (no process changed)'}${e.reason ? ` (${e.reason})` : ''}`);
-  });
-  engine.bus.on('config:invalid', (e) => {
-    if (e.type !== 'config:invalid') return;
-    const where = (x: (typeof e.errors)[number]) => (x.file ? `${displayPath(x.file)}:${x.line}:${x.column}: ` : '');
-    terminal.note(`pitfile not reloaded, keeping the running config:`);
-    for (const x of e.errors) terminal.note(`  ${where(x)}${x.path ? `${x.path} ` : ''}${x.message} [${x.code}]`);
-  });
-}
-
-/** "running (pid 42)", "restarting: src/app.py changed (reaction #1 on file:code:change)", "waiting for db: healthy". */
-export function describeState(e: EventOf<'process:state'>, withReason = true): string {
-  if (e.to === 'running') return `running (pid ${e.pid})`;
-  if (e.to === 'waiting') return e.reason ?? 'waiting';
-  const verb = e.to === 'stopping' && e.restart ? 'restarting' : e.to;
-  return withReason && e.reason ? `${verb}: ${e.reason}` : verb;
 }
 
 /**

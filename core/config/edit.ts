@@ -1,9 +1,9 @@
 // Editing one setting of a pitfile in place: the path is checked against the
 // schema first (so a typo gets "did you mean"), and the file's text changes
 // only where the value is written, so comments, key order and formatting stay.
-import { isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Node } from 'yaml';
+import { isMap, parseDocument, stringify, type Node } from 'yaml';
 import { errors } from '../errors.js';
-import type { PathKey } from './parse.js';
+import { childOf, type PathKey } from './parse.js';
 import { pitfileSchema } from './schema.js';
 import { suggest } from './suggest.js';
 import { formatPath } from './load.js';
@@ -106,18 +106,12 @@ function lineEndAfter(text: string, offset: number): number {
   return nl === -1 ? text.length : nl + 1;
 }
 
-/** The node at `path`, or the deepest one on the way there and how many keys it took. */
+/** The node at `path`, or the deepest one on the way there and how many keys it took (a key with no value ends it). */
 function deepest(root: Node | null, path: PathKey[]): { node: Node | null; depth: number } {
   let node = root;
   let depth = 0;
   for (const k of path) {
-    let next: Node | null = null;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
-      next = (pair?.value as Node | null | undefined) ?? null;
-    } else if (isSeq(node) && typeof k === 'number') {
-      next = (node.items[k] as Node | undefined) ?? null;
-    }
+    const next = childOf(node, k)?.value ?? null;
     if (!next) break;
     node = next;
     depth++;

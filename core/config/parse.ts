@@ -105,24 +105,33 @@ export function parseConfigFile(file: string, prop?: string, unsaved?: string): 
   return { file, text, data, locate };
 }
 
-/** Follow `path` as far as the document allows, through aliases. */
+/**
+ * One step down a YAML document: the entry `k` of a map (its key node and its
+ * value, null for `key:` with nothing after it) or item `k` of a list (no key
+ * node); null when there is none. setInText (edit.ts) walks with it too.
+ */
+export function childOf(node: Node | null, k: PathKey): { key: Node | null; value: Node | null } | null {
+  if (isMap(node)) {
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
+    return pair ? { key: pair.key as Node, value: (pair.value as Node | null) ?? null } : null;
+  }
+  if (isSeq(node) && typeof k === 'number') {
+    const item = (node.items[k] as Node | undefined) ?? null;
+    return item ? { key: null, value: item } : null;
+  }
+  return null;
+}
+
+/** Follow `path` as far as the document allows, through aliases; a key with no value is as far as it goes. */
 function walk(doc: Document, path: PathKey[]) {
   let node: Node | null = doc.contents as Node | null;
   let keyNode: Node | null = null;
   let depth = 0;
   for (const k of path) {
     if (node && isAlias(node)) node = node.resolve(doc) as Node | null ?? node;
-    let next: Node | null = null;
-    let nextKey: Node | null = null;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(k));
-      if (pair) {
-        nextKey = pair.key as Node;
-        next = (pair.value as Node | null) ?? (pair.key as Node);
-      }
-    } else if (isSeq(node) && typeof k === 'number') {
-      next = (node.items[k] as Node | undefined) ?? null;
-    }
+    const child = childOf(node, k);
+    const next = child ? child.value ?? child.key : null;
+    const nextKey = child?.key ?? null;
     if (!next) break;
     node = next;
     keyNode = nextKey;

@@ -8,6 +8,7 @@ import { loadPitfile } from '../config/load.js';
 import { discoverPitfile } from '../config/discover.js';
 import type { Pitfile } from '../model/pitfile.js';
 import { findSocketPath } from './socket-path.js';
+import { DEFAULT_STATE_DIR } from '../state-dir.js';
 
 export interface ProjectEngine {
   /** The pitfile, when it loads (a broken one must not hide a running engine). */
@@ -26,7 +27,7 @@ export async function findProjectEngine(config: string | undefined, cwd = proces
   } catch (e) {
     if (!(e instanceof PitfileError) || e.errors.some((x) => x.code === 'PIT_E_CONFIG_NOT_FOUND')) throw e;
     // Invalid now (mid-edit): the engine that runs still uses the default place.
-    stateDir = join(dirname((await discoverPitfile(cwd, config)).file), '.pit');
+    stateDir = join(dirname((await discoverPitfile(cwd, config)).file), DEFAULT_STATE_DIR);
   }
   return { pitfile, stateDir, client: new ControlClient(findSocketPath(stateDir)) };
 }

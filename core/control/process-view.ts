@@ -3,10 +3,8 @@
 import type { EventBus } from '../events/bus.js';
 import type { ProcessState } from '../events/catalog.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
-import { readGroupUsage } from '../process/group-usage.js';
+import { cpuPercent, readGroupUsage } from '../process/group-usage.js';
 import type { ReplicaGroup } from '../model/pitfile.js';
-
-const TICKS_PER_SECOND = 100;
 
 export interface Heal {
   at: number;
@@ -42,7 +40,7 @@ const HEAL_DEDUP_MS = 10_000;
 
 /** Builds process views; keeps what a single look cannot know (CPU deltas, heals). */
 export class ProcessViews {
-  readonly #cpu = new Map<number, { ticks: number; at: number }>();
+  readonly #cpu = new Map<number, { ticks: number; atMs: number }>();
   readonly #heals = new Map<string, { count: number; last: Heal }>();
   readonly #off: () => void;
 
@@ -105,11 +103,10 @@ export class ProcessViews {
   }
 
   #cpuPercent(pgid: number, ticks: number, startedAt: number, now: number): number {
-    const prev = this.#cpu.get(pgid) ?? { ticks: 0, at: startedAt };
-    this.#cpu.set(pgid, { ticks, at: now });
-    const seconds = (now - prev.at) / 1000;
-    if (seconds <= 0) return 0;
-    return Math.round(((ticks - prev.ticks) / TICKS_PER_SECOND / seconds) * 1000) / 10;
+    const prev = this.#cpu.get(pgid) ?? { ticks: 0, atMs: startedAt };
+    const look = { ticks, atMs: now };
+    this.#cpu.set(pgid, look);
+    return Math.round(cpuPercent(prev, look) * 10) / 10;
   }
 }
 

@@ -5,15 +5,12 @@
 import { chmodSync, rmSync } from 'node:fs';
 import type { Engine } from '../engine.js';
 import { chooseSocketPath } from './socket-path.js';
-import { registerRoutes, type ControlDeps } from './routes.js';
-import { registerConfigRoutes } from './config-routes.js';
-import { registerMcpRoutes } from '../mcp/call-route.js';
+import { buildControlApp, type ControlDeps } from './app.js';
 import { ProcessViews } from './process-view.js';
-import { Api, serve } from './http.js';
+import { serve } from './http.js';
 import { engineMetrics, type EngineMetrics } from '../metrics/metrics.js';
 import type { ListenConfig } from '../model/pitfile.js';
 import type { AddressInfo } from 'node:net';
-import { startDashboard, type Dashboard } from '../dashboard/server.js';
 import { SECURITY_HEADERS, WEB_SERVER_OPTIONS, admitsHost, hostsFor, limitWebServer } from './web-guard.js';
 
 export interface ControlServer {
@@ -21,25 +18,16 @@ export interface ControlServer {
   views: ProcessViews;
   /** settings.metrics.listen's /metrics, when configured. */
   metricsUrl: string | null;
-  /** The dashboard, when it runs. */
-  dashboard: Dashboard | null;
+  /** What the routes are given: a server beside the socket (the dashboard) serves the same app with them. */
+  deps: ControlDeps;
   close(): Promise<void>;
-}
-
-/** The control API's routes for `engine` (not listening yet). */
-export function buildControlApp(deps: ControlDeps): Api {
-  const app = new Api();
-  registerRoutes(app, deps);
-  registerConfigRoutes(app, deps.engine);
-  registerMcpRoutes(app, deps.engine);
-  return app;
 }
 
 /** Listen on the project's socket; `shutdown` is what POST /v1/shutdown calls. */
 export async function startControlServer(
   engine: Engine,
   shutdown: () => void,
-  opts: { log?: (text: string) => void; dashboard?: ListenConfig | null } = {},
+  opts: { log?: (text: string) => void } = {},
 ): Promise<ControlServer> {
   const log = opts.log ?? (() => {});
   const socketPath = chooseSocketPath(engine.pitfile.settings.stateDir);
@@ -48,10 +36,7 @@ export async function startControlServer(
   const views = new ProcessViews(() => engine.supervisors.values(), engine.bus, (name) => engine.notStartedWhy(name), () => engine.pitfile.replicas);
   const startedAt = Date.now();
   const metrics = engineMetrics(engine.bus, () => views.all(), startedAt);
-  let dashboard: Dashboard | null = null;
-  // An open dashboard page learns of a shutdown request at once (its streams end), not
-  // only once every process has stopped; the socket stays open for engine status meanwhile.
-  const deps = { engine, views, metrics, shutdown: () => (void dashboard?.close(), shutdown()), startedAt };
+  const deps = { engine, views, metrics, shutdown, startedAt };
   // The socket is created with the umask's mode; tighten it before anyone can
   // have connected, as the folder it is in is already 0700.
   const app = await serve(buildControlApp(deps).handle, { path: socketPath });
@@ -64,23 +49,15 @@ export async function startControlServer(
         return null;
       })
     : null;
-  const at = opts.dashboard;
-  dashboard = at
-    ? await startDashboard(deps, at).catch((e: NodeJS.ErrnoException) => {
-        log(`dashboard: cannot listen on ${at.host}:${at.port} (${e.code ?? e.message}); the engine goes on without it`);
-        return null;
-      })
-    : null;
   return {
     socketPath,
     views,
     metricsUrl: scrape?.url ?? null,
-    dashboard,
+    deps,
     close: async () => {
       views.close();
       metrics.close();
       await scrape?.close();
-      await dashboard?.close();
       await app.close();
       rmSync(socketPath, { force: true });
     },

@@ -11,7 +11,7 @@ import { assertPrivateDir, stateDirPaths } from '../state-dir.js';
 /** sun_path is 108 bytes with its terminating NUL. */
 export const SOCKET_PATH_MAX = 107;
 
-const pointerOf = (stateDir: string) => `${stateDirPaths(stateDir).socket}.path`;
+const pointerOf = (stateDir: string) => stateDirPaths(stateDir).socketPointer;
 
 /** The path a new engine of `stateDir` listens on (the short one recorded, when needed). */
 export function chooseSocketPath(stateDir: string): string {

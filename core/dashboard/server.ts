@@ -9,10 +9,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildControlApp } from '../control/server.js';
+import { buildControlApp, type ControlDeps } from '../control/app.js';
 import { send, sendError, serve } from '../control/http.js';
 import { SECURITY_HEADERS, WEB_SERVER_OPTIONS, admitsHost, admitsOrigin, hostsFor, limitWebServer } from '../control/web-guard.js';
-import type { ControlDeps } from '../control/routes.js';
 import type { ListenConfig } from '../model/pitfile.js';
 import { displayPath, errors } from '../errors.js';
 import { dashboardToken, isToken, tokenFile } from './token.js';

@@ -4,13 +4,13 @@
 // deleting the file makes the next engine choose a new one.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { stateDirPaths } from '../state-dir.js';
 import { writePrivate } from '../private-file.js';
 
 /** 192 bits, as hex. */
 const TOKEN = /^[0-9a-f]{48}$/;
 
-export const tokenFile = (stateDir: string) => join(stateDir, 'dashboard.token');
+export const tokenFile = (stateDir: string) => stateDirPaths(stateDir).dashboardToken;
 
 /** The token of the dashboard in `stateDir`: the one kept there when it is still private and well-formed, else a new one. */
 export function dashboardToken(stateDir: string): string {

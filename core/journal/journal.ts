@@ -12,7 +12,7 @@ import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { existsSync, renameSync } from 'node:fs';
 import { ensurePrivate } from '../private-file.js';
-import { join } from 'node:path';
+import { stateDirPaths } from '../state-dir.js';
 import type { EventBus } from '../events/bus.js';
 import { errors } from '../errors.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
@@ -38,7 +38,7 @@ export interface JournalQuery {
   quiet?: boolean;
 }
 
-export const journalFile = (stateDir: string) => join(stateDir, 'journal.db');
+export const journalFile = (stateDir: string) => stateDirPaths(stateDir).journal;
 
 const FLUSH_MS = 50;
 /** A storm is written as it comes, this many rows a transaction, rather than held. */

@@ -4,6 +4,7 @@
 import type { PitEvent, ProcessState } from '../events/catalog.js';
 import type { PluginContext, PluginDefinition } from './contract.js';
 import type { PitErrorCode } from '../errors.js';
+import { pluginContext } from './context.js';
 
 export interface Recorded {
   emits: { name: string; data: Record<string, unknown> }[];
@@ -30,19 +31,18 @@ export interface PluginHarness<O> extends Recorded {
 /** Set `plugin` up with `options` (no schema defaults are applied: pass them) and return a harness. */
 export async function testPlugin<O>(plugin: PluginDefinition<O>, options: O, where: { root?: string; stateDir?: string } = {}): Promise<PluginHarness<O>> {
   const h = { emits: [], requests: [], logs: [] } as unknown as PluginHarness<O>;
-  h.ctx = {
-    name: plugin.name,
-    options,
-    root: where.root ?? process.cwd(),
-    stateDir: where.stateDir ?? process.cwd(),
-    log: (text) => h.logs.push(String(text)),
-    emit: ((name: string, data: Record<string, unknown> = {}) => void h.emits.push({ name, data })) as PluginContext<O>['emit'],
-    request: (action, process, reason) => h.requests.push(reason === undefined ? { action, process } : { action, process, reason }),
-    fail: (reason) => {
-      h.failed = typeof reason === 'string' ? reason : reason.message;
-      if (typeof reason !== 'string') h.failedCode = reason.code;
+  h.ctx = pluginContext(
+    { name: plugin.name, options, root: where.root ?? process.cwd(), stateDir: where.stateDir ?? process.cwd() },
+    {
+      log: (text) => void h.logs.push(text),
+      emit: (name, data) => void h.emits.push({ name, data }),
+      request: (action, process, reason) => void h.requests.push(reason === undefined ? { action, process } : { action, process, reason: reason as string }),
+      fail: (reason) => {
+        h.failed = typeof reason === 'string' ? reason : reason.message;
+        if (typeof reason !== 'string') h.failedCode = reason.code;
+      },
     },
-  };
+  );
   h.send = async (...events) => void (await plugin.onEvent?.(events, h.ctx));
   h.act = async (action, args, event) => {
     const fn = plugin.actions?.[action];

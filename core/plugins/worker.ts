@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import type { PluginContext, PluginDefinition } from './contract.js';
+import { pluginContext } from './context.js';
 import { letPluginFindPit } from './self-resolve.js';
 import type { PitEvent } from '../events/catalog.js';
 import { thrownOf, type Thrown } from './plugin-failure.js';
@@ -63,23 +64,21 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
     throw new Error(`${task.use} does not default-export a plugin (definePlugin({ name, ... }))`);
   }
   const outcome: Outcome = { emits: [], droppedEmits: 0, requests: [], logs: [], droppedLogs: 0 };
-  const ctx: PluginContext = {
-    name: def.name,
-    options: task.options,
-    root: task.root,
-    stateDir: task.stateDir,
-    log: (text) => {
-      if (outcome.logs.length < MAX_LOGS_PER_CALL) outcome.logs.push(String(text).slice(0, LOG_LINE_CHARS));
-      else outcome.droppedLogs++;
+  const ctx = pluginContext(
+    { name: def.name, options: task.options, root: task.root, stateDir: task.stateDir },
+    {
+      log: (text) => {
+        if (outcome.logs.length < MAX_LOGS_PER_CALL) outcome.logs.push(text.slice(0, LOG_LINE_CHARS));
+        else outcome.droppedLogs++;
+      },
+      emit: (name, data) => {
+        if (outcome.emits.length < MAX_EMITS_PER_CALL) outcome.emits.push({ name, data });
+        else outcome.droppedEmits++;
+      },
+      request: (action, process, reason) => void outcome.requests.push({ action, process, reason: typeof reason === 'string' ? reason : null }),
+      fail: (reason) => void (outcome.failed = typeof reason === 'string' ? { message: reason, code: null, fix: null } : thrownOf(reason)),
     },
-    // Checked against the catalogue at compile time (contract.ts); any JSON object crosses here.
-    emit: ((name: string, data: Record<string, unknown> = {}) => {
-      if (outcome.emits.length < MAX_EMITS_PER_CALL) outcome.emits.push({ name, data });
-      else outcome.droppedEmits++;
-    }) as PluginContext['emit'],
-    request: (action, process, reason) => outcome.requests.push({ action, process, reason: typeof reason === 'string' ? reason : null }),
-    fail: (reason) => (outcome.failed = typeof reason === 'string' ? { message: reason, code: null, fix: null } : thrownOf(reason)),
-  };
+  );
   loaded = { def, outcome, ctx, setUp: false };
   return loaded;
 }

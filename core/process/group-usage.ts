@@ -1,9 +1,12 @@
 // CPU time and memory of whole process groups, from one pass over /proc:
 // a process's children count towards it, as they share its group, and so
 // do descendants that left the group (setsid) while their parent lives.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readProcStat, type ProcStat } from './proc-stat.js';
 
 const PAGE_BYTES = 4096;
+/** Clock ticks a second (USER_HZ, 100 on Linux): the unit of cpuTicks. */
+const TICKS_PER_SECOND = 100;
 
 export interface GroupUsage {
   /** utime + stime of every member, in clock ticks (100 a second). */
@@ -16,45 +19,48 @@ export interface GroupUsage {
 export function readGroupUsage(pgids: Set<number>): Map<number, GroupUsage> {
   const out = new Map<number, GroupUsage>();
   if (!pgids.size) return out;
-  const add = (pgrp: number, f: string[]) => {
+  const add = (pgrp: number, st: ProcStat) => {
     const u = out.get(pgrp) ?? { cpuTicks: 0, rssBytes: 0, members: 0 };
-    u.cpuTicks += Number(f[11]) + Number(f[12]);
-    u.rssBytes += Number(f[21]) * PAGE_BYTES;
+    u.cpuTicks += st.cpuTicks;
+    u.rssBytes += st.rssPages * PAGE_BYTES;
     u.members++;
     out.set(pgrp, u);
   };
   const owner = new Map<number, number>();
-  const outside: { pid: number; f: string[] }[] = [];
+  const outside: ProcStat[] = [];
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!pid) continue;
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    } catch {
-      continue; // exited between readdir and read
-    }
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const pgrp = Number(f[2]);
-    if (f[0] === 'Z') continue;
-    if (!pgids.has(pgrp)) {
-      outside.push({ pid, f });
+    const st = readProcStat(pid);
+    if (!st || st.state === 'Z') continue; // exited between readdir and read, or a zombie
+    if (!pgids.has(st.pgrp)) {
+      outside.push(st);
       continue;
     }
-    owner.set(pid, pgrp);
-    add(pgrp, f);
+    owner.set(pid, st.pgrp);
+    add(st.pgrp, st);
   }
   // Escapees: a process whose parent counts for a group counts for it too.
   for (let grew = true; grew; ) {
     grew = false;
     for (let i = outside.length - 1; i >= 0; i--) {
-      const pgrp = owner.get(Number(outside[i].f[1]));
+      const pgrp = owner.get(outside[i].ppid);
       if (pgrp === undefined) continue;
       owner.set(outside[i].pid, pgrp);
-      add(pgrp, outside[i].f);
+      add(pgrp, outside[i]);
       outside.splice(i, 1);
       grew = true;
     }
   }
   return out;
+}
+
+/**
+ * CPU use between two looks at a group's cpuTicks, in percent of one core
+ * (150 is one and a half); 0 when no time passed.
+ */
+export function cpuPercent(prev: { ticks: number; atMs: number }, now: { ticks: number; atMs: number }): number {
+  const seconds = (now.atMs - prev.atMs) / 1000;
+  if (seconds <= 0) return 0;
+  return ((now.ticks - prev.ticks) / TICKS_PER_SECOND / seconds) * 100;
 }

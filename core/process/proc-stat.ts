@@ -13,6 +13,10 @@ export interface ProcStat {
   pgrp: number;
   /** Clock ticks after boot when the process started. */
   startTime: number;
+  /** CPU time used so far, user and system (utime + stime), in clock ticks. */
+  cpuTicks: number;
+  /** Resident memory, in pages. */
+  rssPages: number;
 }
 
 // One buffer for every read: a stat line is ~300 bytes, and a /proc scan
@@ -53,6 +57,8 @@ export function parseProcStat(pid: number, text: string): ProcStat | null {
     ppid: Number(rest[1]),
     pgrp: Number(rest[2]),
     startTime: Number(rest[19]),
+    cpuTicks: Number(rest[11]) + Number(rest[12]),
+    rssPages: Number(rest[21]),
   };
 }
 

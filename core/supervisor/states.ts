@@ -2,7 +2,7 @@
 // it accepts and where they lead. Anything else is a bug, reported as such.
 import type { ProcessState } from '../events/catalog.js';
 
-export type Input = 'wait' | 'start' | 'up' | 'exit' | 'stop' | 'restart' | 'retry' | 'budgetSpent' | 'done';
+export type Input = 'wait' | 'start' | 'up' | 'exit' | 'stop' | 'restart' | 'retry' | 'budgetSpent';
 
 export const transitions = {
   // waiting: held back by depends_on until each dependency meets its condition.

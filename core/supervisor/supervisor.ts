@@ -66,7 +66,6 @@ export class Supervisor {
   lastStopKilled = false;
 
   readonly #budget: RestartBudget;
-  #child: ChildProcess | null = null;
   #exited: Promise<Exit> | null = null;
   #cancelRetry: (() => void) | null = null;
   #stopHealth: (() => void) | null = null;
@@ -149,14 +148,12 @@ export class Supervisor {
     // A stop asked for meanwhile (engine shutdown, engine stop) wins: the restart does not start it again.
     if (this.#plainStops !== stops) return;
     if (!opts.counted) return this.start(cause);
-    const now = Date.now();
-    if (this.#budget.isSpent(now)) {
-      const { maxRestarts, windowMs } = this.cfg.restart;
+    const decision = this.#budget.decide(Date.now(), this.name, cause.reason ?? 'restarted automatically');
+    if (!decision.restart) {
       this.#cause = { cause: cause.cause };
-      this.#go('budgetSpent', { reason: `gave up after ${maxRestarts} restarts within ${formatDuration(windowMs)}; last: ${cause.reason ?? 'restarted automatically'}. Fix the cause, then run "engine restart ${this.name}"` });
+      this.#go('budgetSpent', { reason: decision.reason });
       return;
     }
-    this.#budget.takeDelay(now);
     this.restarts++;
     this.#launch('start', cause);
   }
@@ -206,7 +203,6 @@ export class Supervisor {
       this.#afterExit({ code: null, signal: null }, `${e.message} [${e.code}]`);
       return;
     }
-    this.#child = child;
     this.pid = child.pid ?? null;
     this.startedAt = Date.now();
     let recorded = false;
@@ -292,7 +288,6 @@ export class Supervisor {
       // An exit of its own is the cause of what follows (backoff, a restart, fatal); a stop's exit keeps the stop's cause.
       if (this.state !== 'stopping') this.#cause = { cause: e.id };
     }
-    this.#child = null;
     this.#budget.noteExit(uptimeMs);
     this.#afterExit(exit, reason ?? describeExit(exit));
   }
@@ -341,18 +336,12 @@ export class Supervisor {
     const failed = exit.code !== 0;
     const policy = this.cfg.restart.policy;
     if (policy === 'never' || (policy === 'on-failure' && !failed)) return;
-    const now = Date.now();
-    if (this.#budget.isSpent(now)) {
-      const { maxRestarts, windowMs } = this.cfg.restart;
-      this.#go('budgetSpent', {
-        exit,
-        reason:
-          `gave up after ${maxRestarts} restarts within ${formatDuration(windowMs)} (restart.max_restarts: ${maxRestarts}); ` +
-          `last: ${reason}. Fix the cause, then run "engine restart ${this.name}" (or edit the pitfile to reload)`,
-      });
+    const decision = this.#budget.decide(Date.now(), this.name, reason);
+    if (!decision.restart) {
+      this.#go('budgetSpent', { exit, reason: decision.reason });
       return;
     }
-    const delay = this.#budget.takeDelay(now);
+    const delay = decision.delayMs;
     this.restarts++;
     this.#go('restart', { reason: `${reason}; restarting in ${formatDuration(delay)}` });
     const retry = () => {

@@ -2,7 +2,7 @@
 // interval, as process:<name>:stats; a limit held for its duration gives
 // process:<name>:limit and, if the pitfile says so, a restart or a stop.
 // The engine loads it when some process has limits.
-import { definePlugin, readGroupUsage, type PitEvent } from '../../core/index.js';
+import { cpuPercent as cpuPercentOf, definePlugin, readGroupUsage, type PitEvent } from '../../core/index.js';
 
 interface Limits {
   memoryBytes: number | null;
@@ -23,7 +23,6 @@ interface Tracked {
   overSince: number | null;
 }
 
-const TICKS_PER_SECOND = 100;
 const tracked = new Map<string, Tracked>();
 
 export default definePlugin<Options>({
@@ -53,7 +52,7 @@ export default definePlugin<Options>({
     for (const [name, t] of tracked) {
       const u = usage.get(t.pid);
       if (!u) continue;
-      const cpuPercent = t.lastTicks === null ? null : ((u.cpuTicks - t.lastTicks) / TICKS_PER_SECOND / ((now - t.lastAt) / 1000)) * 100;
+      const cpuPercent = t.lastTicks === null ? null : cpuPercentOf({ ticks: t.lastTicks, atMs: t.lastAt }, { ticks: u.cpuTicks, atMs: now });
       t.lastTicks = u.cpuTicks;
       t.lastAt = now;
       ctx.emit(`process:${name}:stats`, { cpu_percent: cpuPercent, rss_bytes: u.rssBytes, processes: u.members });

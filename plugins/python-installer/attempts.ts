@@ -2,6 +2,7 @@
 // a crash loop cannot turn into an install loop across engine restarts.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pluginStateDir } from '../../core/index.js';
 
 export interface Attempt {
   count: number;
@@ -12,12 +13,15 @@ export interface Attempt {
 /** The wait before attempt n+1 after a failed attempt n: 10 s, 20 s, 40 s … capped at 10 min. */
 export const backoffMs = (failed: number) => Math.min(10_000 * 2 ** Math.max(0, failed - 1), 600_000);
 
+/** The installer's folder in the state dir: its attempts and the installs awaiting approval. */
+export const installerDir = (stateDir: string) => pluginStateDir(stateDir, 'installer');
+
 export class AttemptLog {
   readonly #dir: string;
   readonly #file: string;
 
   constructor(stateDir: string) {
-    this.#dir = join(stateDir, 'installer');
+    this.#dir = installerDir(stateDir);
     this.#file = join(this.#dir, 'attempts.json');
   }
 

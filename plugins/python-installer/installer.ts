@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { redactUrl, type ImportErrorFinding, type InstallerConfig, type InstallOutcome, type InstallReport } from '../../core/index.js';
-import { AttemptLog, backoffMs } from './attempts.js';
+import { AttemptLog, backoffMs, installerDir } from './attempts.js';
 import { INDEX_OPTIONS, indexRefusal, installCommand, PYPI, type InstallCommand } from './command.js';
 import { checkDistributionName, checkModuleName, decide, type Decision, type EnvironmentFacts } from './decide.js';
 import { normalizeName } from './known-distributions.js';
@@ -69,7 +69,7 @@ export class Installer {
     stateDir: string,
   ) {
     this.#attempts = new AttemptLog(stateDir);
-    this.#pendingDir = join(stateDir, 'installer', 'pending');
+    this.#pendingDir = pendingDir(stateDir);
   }
 
   /** Decide and, when the decision and the limits allow, install. */
@@ -260,7 +260,7 @@ export function listPending(dir: string): PendingInstall[] {
     .sort((a, b) => a.at - b.at);
 }
 
-export const pendingDir = (stateDir: string) => join(stateDir, 'installer', 'pending');
+export const pendingDir = (stateDir: string) => join(installerDir(stateDir), 'pending');
 
 function runReport(report: (o: Outcome, r: string, c?: InstallCommand, run?: Partial<InstallReport>) => InstallReport, r: RunResult, cmd: InstallCommand, why: string, edited: string | null): InstallReport {
   const run = { started_at: r.startedAt, duration_ms: r.durationMs };

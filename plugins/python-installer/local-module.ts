@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 
 /** Folders that hold installed or generated code, not the project's own. */
-const NOT_PROJECT = new Set(['.git', '.hg', '.venv', 'venv', 'env', '.env', '.tox', '.nox', 'node_modules', '__pycache__', 'site-packages', 'dist-packages', '.pit', '.mypy_cache', '.pytest_cache', 'build', 'dist']);
+const NOT_PROJECT = new Set(['.git', '.hg', '.venv', 'venv', 'env', '.env', '.tox', '.nox', 'node_modules', '__pycache__', 'site-packages', 'dist-packages', '.mypy_cache', '.pytest_cache', 'build', 'dist']);
 const DEPTH = 3;
 
 /**

@@ -10,7 +10,8 @@ import { until } from '../helpers/wait.js';
 import { makeProject } from '../helpers/project.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
 import { request } from '../helpers/http.js';
-import { LOGS_MAX_BYTES, MAX_STREAMS } from '../../core/control/routes.js';
+import { LOGS_MAX_BYTES } from '../../core/control/routes/logs.js';
+import { MAX_STREAMS } from '../../core/control/sse.js';
 
 async function engineWith(processes: string) {
   const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n${processes}` });

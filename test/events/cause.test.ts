@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, nodeCommand, type TestEngine } from '../helpers/engine.js';
 import type { EventOf, PitEvent } from '../../core/events/catalog.js';
-import { describeState } from '../../core/cli/run.js';
+import { describeState } from '../../core/cli/run-reporter.js';
 import { explain, formatChange } from '../../core/cli/why.js';
 import { Journal } from '../../core/journal/journal.js';
 

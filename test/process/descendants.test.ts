@@ -17,7 +17,7 @@ after(() => {
   for (const m of markers) for (const pid of pidsWithArgv(m)) process.kill(pid, 'SIGKILL');
 });
 
-const st = (pid: number, ppid: number, pgrp: number, startTime = 100, state = 'S'): ProcStat => ({ pid, ppid, pgrp, startTime, state, comm: 'x' });
+const st = (pid: number, ppid: number, pgrp: number, startTime = 100, state = 'S'): ProcStat => ({ pid, ppid, pgrp, startTime, state, comm: 'x', cpuTicks: 0, rssPages: 0 });
 
 test('a process is placed in the run its parent, its group, its marker or a known escapee puts it in', () => {
   const run: Family = { pgid: 10, token: 'tok', since: 50, escaped: [{ pid: 40, startTime: 100 }] };

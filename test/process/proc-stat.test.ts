@@ -9,8 +9,8 @@ import { cleanupGroups, exitOf, firstLine } from '../helpers/child.js';
 import { until } from '../helpers/wait.js';
 
 test('fields are counted from the last ")", so a command name with spaces and parentheses shifts nothing', () => {
-  const line = '4242 (a) (b c) S 1 4240 4240 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 987654 1000 100\n';
-  assert.deepEqual(parseProcStat(4242, line), { pid: 4242, comm: 'a) (b c', state: 'S', ppid: 1, pgrp: 4240, startTime: 987654 });
+  const line = '4242 (a) (b c) S 1 4240 4240 0 -1 4194560 0 0 0 0 7 5 0 0 20 0 1 0 987654 1000 100\n';
+  assert.deepEqual(parseProcStat(4242, line), { pid: 4242, comm: 'a) (b c', state: 'S', ppid: 1, pgrp: 4240, startTime: 987654, cpuTicks: 12, rssPages: 100 });
 });
 
 test('a real process named "a) (b c" reads right', async () => {

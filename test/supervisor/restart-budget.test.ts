@@ -28,5 +28,21 @@ test('more than max_restarts within the window spends the budget; older restarts
   assert.equal(b.isSpent(3000), true);
   assert.equal(b.isSpent(60_001), false, 'the first restart left the window');
   b.reset();
-  assert.equal(b.count(3000), 0);
+  assert.equal(b.isSpent(3000), false, 'a reset gives the budget back');
+});
+
+test('the restart decision spends the budget, then gives up naming the budget, the process and the last cause', () => {
+  const b = new RestartBudget(cfg);
+  assert.deepEqual([0, 1, 2].map((t) => b.decide(t, 'api', 'exited with code 1')), [
+    { restart: true, delayMs: 100 },
+    { restart: true, delayMs: 200 },
+    { restart: true, delayMs: 400 },
+  ]);
+  const gaveUp = b.decide(3, 'api', 'exited with code 1');
+  assert.equal(gaveUp.restart, false);
+  assert.equal(
+    !gaveUp.restart && gaveUp.reason,
+    'gave up after 3 restarts within 1m (restart.max_restarts: 3); last: exited with code 1. Fix the cause, then run "engine restart api" (or edit the pitfile to reload)',
+  );
+  assert.equal(b.isSpent(4), true, 'giving up spends no restart and keeps the budget spent');
 });

@@ -3,12 +3,12 @@
 // the reaction fires again: queue (wait for it), drop (skip this one), or
 // replace (stop it, start the new one).
 import type { ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { spawnProcess } from '../../process/spawn.js';
 import { stopGroup, killGroup } from '../../process/stop.js';
 import { captureOutput } from '../../logs/capture.js';
 import { LogFile } from '../../logs/log-file.js';
-import { stateDirPaths } from '../../state-dir.js';
+import { reactionLogPath } from '../../state-dir.js';
 import { parseDuration } from '../../model/units.js';
 import { fill, fillShell } from '../conditions.js';
 import type { ActionHandler, Invocation } from './types.js';
@@ -45,7 +45,7 @@ export const run: ActionHandler = withArgs('run', async (call, env) => {
     env: { ...process.env, ...spec.env, ...extraEnv },
   });
   slot.child = child;
-  const logPath = join(stateDirPaths(env.pitfile.settings.stateDir).logs, `reaction-${call.reaction.id}.log`);
+  const logPath = reactionLogPath(env.pitfile.settings.stateDir, call.reaction.id);
   const log = new LogFile(logPath, { maxBytes: 10 * 1024 * 1024, keep: 1, onError: () => {} });
   const captured = captureOutput(child, { log });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res, rej) => {

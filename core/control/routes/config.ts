@@ -1,20 +1,26 @@
-// The pitfile as text, for editing it from the dashboard: read it, check an
-// edit with the engine's own loader (every problem with line and column),
-// and save it, refused when invalid. The saved text is exactly what was
-// typed, so comments and layout stay; the engine's hot reload applies it.
-// A check also says what a save would change (processes added, removed,
-// changed and in which keys), so the page can show it before applying.
+// /v1/config and /v1/reload: the pitfile as the engine runs it (redacted),
+// and a reload of it. Then the pitfile as text, for editing it from the
+// dashboard: read it, check an edit with the engine's own loader (every
+// problem with line and column), and save it, refused when invalid. The
+// saved text is exactly what was typed, so comments and layout stay; the
+// engine's hot reload applies it. A check also says what a save would
+// change (processes added, removed, changed and in which keys), so the page
+// can show it before applying.
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
-import type { Engine } from '../engine.js';
-import { PitfileError } from '../errors.js';
-import { badRequest, sendJson, type Api } from './http.js';
-import { loadPitfile } from '../config/load.js';
-import { changedKeys } from '../config/changed-keys.js';
-import type { Pitfile } from '../model/pitfile.js';
+import type { Engine } from '../../engine.js';
+import { PitfileError, errors } from '../../errors.js';
+import { badRequest, sendError, sendJson, type Api } from '../http.js';
+import { loadPitfile } from '../../config/load.js';
+import { changedKeys } from '../../config/changed-keys.js';
+import { redactPitfile } from '../../config/redact.js';
+import { personReason } from '../../events/cause.js';
+import type { Pitfile } from '../../model/pitfile.js';
+import type { ControlDeps } from './deps.js';
+import { viaOf } from './params.js';
 
-type Problem = ReturnType<import('../errors.js').PitError['toJSON']>;
+type Problem = ReturnType<import('../../errors.js').PitError['toJSON']>;
 
 /** What saving a valid text would change in the processes the engine runs. */
 interface Changes {
@@ -46,7 +52,19 @@ function changesTo(now: Pitfile, next: Pitfile): Changes {
   };
 }
 
-export function registerConfigRoutes(app: Api, engine: Engine): void {
+export function registerConfigRoutes(app: Api, { engine }: ControlDeps): void {
+  // Index URLs may carry a token: shown without it.
+  app.get('/v1/config', async () => redactPitfile(engine.pitfile));
+
+  app.post('/v1/reload', async (req, res) => {
+    const outcome = await engine.reload({ reason: personReason('reload', viaOf((req.body as { via?: unknown } | null | undefined)?.via)) });
+    if ('errors' in outcome) {
+      const e = errors.PIT_E_CONFIG_INVALID(`the pitfile has ${outcome.errors.length} problem${outcome.errors.length === 1 ? '' : 's'}; the engine keeps its running config`);
+      return sendError(res, 422, e, { errors: outcome.errors });
+    }
+    return { ...outcome.diff, restart_needed: engine.restartNeeded() };
+  });
+
   app.get('/v1/config/source', async () => ({ file: engine.pitfile.file, text: readFileSync(engine.pitfile.file, 'utf8') }));
 
   app.post('/v1/config/validate', async (req) => check(engine, textOf(req.body)));
