@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { runEngine, node, engineArgs } from '../helpers/cli.js';
@@ -24,9 +24,11 @@ async function ranAndStopped(upTo: number): Promise<string> {
   return dir;
 }
 
-/** The last `n` lines of talk's log file, as written: [stamp, stream, text]. */
+/** The last `n` lines talk logged, as written: [stamp, stream, text]; across a rotation, when it came just before the end. */
 function fileTail(dir: string, n: number): [string, string, string][] {
-  const lines = readFileSync(join(dir, '.pit', 'logs', 'talk.log'), 'utf8').trimEnd().split('\n').slice(-n);
+  const file = join(dir, '.pit', 'logs', 'talk.log');
+  const text = [`${file}.1`, file].filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join('');
+  const lines = text.trimEnd().split('\n').slice(-n);
   return lines.map((l) => /^(\S+) (out|err) \| (.*)$/.exec(l)!.slice(1) as [string, string, string]);
 }
 
