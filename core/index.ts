@@ -5,8 +5,10 @@ export { definePlugin, PLUGIN_API_VERSION } from './plugins/contract.js';
 export type { PluginDefinition, PluginContext, PluginRoute, PluginEngine, BuiltinPlugin } from './plugins/contract.js';
 export type { PitEvent, EventType, EventOf, EventMatching, EmitData, Payloads, ProcessState } from './events/catalog.js';
 // The built-in plugins' events, declared with the core's.
-export type { ImportErrorFinding, ImportErrorKind, InstallReport, InstallOutcome } from './events/plugin-payloads.js';
-export type { Pitfile, ProcessConfig, InstallerConfig, InstallerBackend, LimitsConfig } from './model/pitfile.js';
+export type { ImportErrorFinding, ImportErrorKind, InstallReport, InstallOutcome, InstallBackend } from './events/plugin-payloads.js';
+export type { Pitfile, ProcessConfig, LimitsConfig } from './model/pitfile.js';
+// A built-in reads its own pitfile section (contract.ts `section`) with the engine's units.
+export { parseDuration } from './model/units.js';
 // Plugins report their failures with the engine's codes (docs/errors.md).
 export { errors, PitError, type PitErrorCode } from './errors.js';
 // Plugins measure process groups the way the engine does.
@@ -20,7 +22,7 @@ export { pluginStateDir } from './state-dir.js';
 
 // For the CLI verbs and doctor checks a built-in adds (contract.ts).
 export { exitCodes, reportError } from './cli/output.js';
-export type { CheckResult, DoctorInputs } from './doctor/checks.js';
+export type { CheckResult, DoctorInputs } from './doctor/check-result.js';
 export type { ProjectEngine } from './control/client.js';
 
 /** The pitfile as `engine` verbs load it (discovery, layers, ${VAR}, checks). */

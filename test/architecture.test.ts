@@ -1,8 +1,9 @@
 // The plugin boundary, held by a test: the core imports nothing from
 // plugins/, a built-in plugin imports the core only through core/index.ts
 // (as a team's plugin imports pitengine), and what the built-ins emit is
-// declared in the event catalogue, never published as custom:event; and no
-// module of the core imports itself through others.
+// declared in the event catalogue, never published as custom:event; a
+// pitfile section a built-in owns is named only by that plugin; and no
+// module imports itself through others, not even for a type.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -103,6 +104,33 @@ test('no module under core/ imports itself through others (no import cycle)', ()
   const graph = new Map(files.map((f) => [f, runtimeImportsOf(f).filter((to) => inCore.has(to))]));
   assert.ok([...graph.values()].some((tos) => tos.length > 0), 'the scan finds imports between core modules');
   assert.equal(findCycle(graph)?.map((f) => relative(dist, f)).join(' → ') ?? null, null);
+});
+
+// Types too: a type-only cycle costs nothing at run time, but it ties modules
+// that should stand apart (the plugin contract named the doctor's checks,
+// which load the built-ins, which name the contract).
+test('no module under core/ or plugins/ imports itself through others, counting type-only imports', () => {
+  const files = [...sources('core'), ...sources('plugins')].map(rel).filter((f) => !f.startsWith('core/dashboard/ui/'));
+  const known = new Set(files);
+  const graph = new Map(files.map((f) => [f, importsOf(join(repoRoot, f)).filter((to) => known.has(to))]));
+  assert.ok([...graph.values()].some((tos) => tos.length > 0), 'the scan finds imports between modules');
+  assert.equal(findCycle(graph)?.join(' → ') ?? null, null);
+});
+
+test("a built-in's pitfile section is its own: the schema holds it as the plugin declares it, and no core code names it", async () => {
+  const { builtins } = await import('../core/plugins/builtins.js');
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', 'pitfile.schema.json'), 'utf8'));
+  const sections = builtins().flatMap((b) => (b.definition.section ? [b.definition.section] : []));
+  assert.deepEqual(sections.map((s) => s.key), ['installer']);
+  // Code only: comments may say what a plugin owns, and errors.ts's messages tell the person which setting to change.
+  const code = (f: string) => readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  for (const { key, schema: own } of sections) {
+    assert.deepEqual(schema.definitions[key], own, `schemas/pitfile.schema.json: definitions.${key} is the plugin's section (npm run build writes it)`);
+    assert.deepEqual(schema.properties[key], { $ref: `#/definitions/${key}` });
+    const names = new RegExp(`\\.${key}\\b|['"\`]${key}['"\`]|\\b${key}:`);
+    const naming = sources('core').filter((f) => !f.endsWith('core/errors.ts') && names.test(code(f))).map(rel);
+    assert.deepEqual(naming, []);
+  }
 });
 
 test('the cycle check finds a cycle of three modules, and none in a chain', () => {

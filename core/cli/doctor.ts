@@ -1,7 +1,7 @@
 // engine doctor: one screen of what commonly goes wrong on this machine for
 // this project, each problem with its fix.
 import type { Command } from 'commander';
-import type { CheckResult } from '../doctor/checks.js';
+import type { CheckResult } from '../doctor/check-result.js';
 import { exitCodes, reportError } from './output.js';
 import { painter } from './engine-client.js';
 

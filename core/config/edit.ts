@@ -4,7 +4,7 @@
 import { isMap, parseDocument, stringify, type Node } from 'yaml';
 import { errors } from '../errors.js';
 import { childOf, type PathKey } from './parse.js';
-import { pitfileSchema } from './schema.js';
+import { pitfileSchema, pluginSectionKeys } from './schema.js';
 import { suggest } from './suggest.js';
 import { formatPath } from './load.js';
 
@@ -150,7 +150,8 @@ const FILLED_WHEN_ABSENT: PathKey[][] = [
   ['processes', '*', 'restart'],
   ['processes', '*', 'stop'],
   ['processes', '*', 'logs'],
-  ['installer'],
+  // The built-in plugins' sections (installer): normalize.ts fills them too.
+  ...pluginSectionKeys().map((k) => [k]),
   ['heartbeat'],
   ['settings'],
   ['settings', 'notify'],

@@ -4,7 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type * as M from '../model/pitfile.js';
 import { parseDuration, parsePercent, parseSize } from '../model/units.js';
-import { pitfileSchema } from './schema.js';
+import { pitfileSchema, pluginSectionKeys } from './schema.js';
 import { parseHostPort } from './semantics.js';
 import { expandReplicas } from './replicas.js';
 
@@ -71,7 +71,6 @@ export function normalize(data: Map, file: string, layers: string[], root: strin
     throttle: r.throttle ? { max: r.throttle.max, windowMs: ms(r.throttle.window) } : null,
   }));
 
-  const inst = withDefaults('installer', data.installer);
   const hb = data.heartbeat === false ? null : withDefaults('heartbeat', data.heartbeat);
   const st = withDefaults('settings', data.settings);
   const notify = withDefaults('settings', st.notify, 'notify');
@@ -86,19 +85,7 @@ export function normalize(data: Map, file: string, layers: string[], root: strin
     replicas,
     watchers,
     reactions,
-    installer: {
-      backend: inst.backend,
-      mode: inst.mode,
-      aliases: inst.aliases,
-      allow: inst.allow ?? [],
-      deny: inst.deny ?? [],
-      maxAttempts: inst.max_attempts,
-      editProject: inst.edit_project,
-      system: inst.system,
-      indexUrl: inst.index_url ?? null,
-      extraIndexUrls: inst.extra_index_url,
-      timeoutMs: ms(inst.timeout),
-    },
+    sections: Object.fromEntries(pluginSectionKeys().map((k) => [k, withDefaults(k, data[k])])),
     heartbeat: hb && { file: at(hb.file), intervalMs: ms(hb.interval) },
     export: { image: data.export?.image ?? null, images: data.export?.images ?? {}, ports: data.export?.ports ?? {} },
     plugins: (data.plugins ?? []).map((p: string | Map) => {

@@ -12,8 +12,18 @@ export function redactUrls(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s?#"'<>]*@/gi, '$1***@');
 }
 
-/** The resolved pitfile as it may be shown: index URLs without their credentials. */
+/**
+ * The resolved pitfile as it may be shown: every URL in the plugins' sections
+ * (installer.index_url) without its credentials. The core does not know which
+ * of their settings are URLs, so it redacts any string that is one.
+ */
 export function redactPitfile(p: Pitfile): Pitfile {
-  const i = p.installer;
-  return { ...p, installer: { ...i, indexUrl: i.indexUrl && redactUrl(i.indexUrl), extraIndexUrls: i.extraIndexUrls.map(redactUrl) } };
+  return { ...p, sections: redactStrings(p.sections) as Pitfile['sections'] };
+}
+
+function redactStrings(v: unknown): unknown {
+  if (typeof v === 'string') return redactUrl(v);
+  if (Array.isArray(v)) return v.map(redactStrings);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactStrings(x)]));
+  return v;
 }

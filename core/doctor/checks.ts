@@ -1,7 +1,6 @@
 // engine doctor's checks: what commonly goes wrong on a machine before a
 // pitfile runs well there, each with how to fix it. What the OS says comes
 // through `DoctorInputs`, so a test can make each check fail on purpose.
-import { redactUrl } from '../config/redact.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
@@ -16,34 +15,7 @@ import { watchScope } from '../watchers/file-watcher.js';
 import { engines } from '../version.js';
 import { builtins } from '../plugins/builtins.js';
 import { delegatedCgroup } from '../process/cgroup.js';
-
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
-
-export interface CheckResult {
-  check: string;
-  status: CheckStatus;
-  detail: string;
-  fix?: string;
-}
-
-/** What the checks read from the machine. */
-export interface DoctorInputs {
-  cwd: string;
-  config?: string;
-  env: NodeJS.ProcessEnv;
-  nodeVersion: string;
-  /** fs.inotify.max_user_watches, or null where there is no inotify. */
-  maxUserWatches(): number | null;
-  systemdRunning(): boolean;
-  /** The absolute path of `cmd` on PATH (or on `path` when given), or null. */
-  which(cmd: string, path?: string): string | null;
-  /** Also run the project's interpreters (--deep); off, doctor runs no project code. */
-  deep?: boolean;
-  /** Whether /proc/<pid>/stat can be read (parentage and PIT_RUN come from there). */
-  procReadable(): boolean;
-  /** The delegated cgroup v2 directory the engine would put runs under, or why there is none. */
-  cgroup(): { dir: string } | { dir: null; why: string };
-}
+import type { CheckResult, DoctorInputs } from './check-result.js';
 
 export const machineInputs = (cwd: string, config?: string, deep = false): DoctorInputs => ({
   cwd,
@@ -158,32 +130,6 @@ function watchedDirs(w: FileWatcherConfig, excludeDir: string): number {
   return n;
 }
 
-const installerIndex: Check = async (_, pitfile) => {
-  if (!pitfile) return needsPitfile('package index');
-  const raw = pitfile.installer.indexUrl;
-  if (!raw) return { check: 'package index', status: 'ok', detail: 'installer.index_url not set: pip installs from its default index (PyPI), not checked here; set it to use a mirror' };
-  // fetch refuses a URL with credentials: they go in a header, and never into what is printed.
-  const url = redactUrl(raw);
-  const parsed = new URL(raw);
-  const auth = parsed.username ? `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}` : null;
-  parsed.username = parsed.password = '';
-  try {
-    const res = await fetch(parsed, { signal: AbortSignal.timeout(5000), redirect: 'follow', headers: auth ? { authorization: auth } : {} });
-    await res.body?.cancel();
-    return res.ok
-      ? { check: 'package index', status: 'ok', detail: `${url} answers ${res.status}` }
-      : { check: 'package index', status: 'warn', detail: `${url} answers ${res.status}`, fix: 'check installer.index_url: a PEP 503 simple index lists projects at its root' };
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-    return {
-      check: 'package index',
-      status: 'fail',
-      detail: `${url} is not reachable (${cause})`,
-      fix: 'check installer.index_url, the network, and any proxy (HTTPS_PROXY); self-healing installs fail until it answers',
-    };
-  }
-};
-
 const service: Check = ({ which: find, systemdRunning }) => {
   const systemctl = find('systemctl');
   const supervisord = find('supervisord');
@@ -260,8 +206,8 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckResult[]> {
       fix: first?.code === 'PIT_E_CONFIG_NOT_FOUND' ? 'engine init writes a starter pitfile.yaml' : 'engine validate lists every problem with file:line:column',
     };
   }
-  const rest = await Promise.all([stateDir, socketPath, inotify, installerIndex, service, servicePath, containment].map((c) => c(inputs, pitfile)));
-  // Then what the built-in plugins check (python-installer: each Python process's environment).
+  const rest = await Promise.all([stateDir, socketPath, inotify, service, servicePath, containment].map((c) => c(inputs, pitfile)));
+  // Then what the built-in plugins check (python-installer: the package index, each Python process's environment).
   const added = await Promise.all(builtins().map((b) => b.definition.doctor?.(inputs, pitfile) ?? []));
   return [node(inputs, pitfile) as CheckResult, pitfileResult, ...rest, ...added.flat()];
 }

@@ -2,7 +2,10 @@
 // the catalogue (catalog.ts) holds them beside the core's: a reaction, the
 // journal and the dashboard read them flat, like any event, and a plugin's
 // ctx.emit is checked against them.
-import type { InstallerBackend, LimitAction } from '../model/pitfile.js';
+import type { LimitAction } from '../model/pitfile.js';
+
+/** The tools python-installer installs with. */
+export type InstallBackend = 'pip' | 'conda' | 'poetry' | 'uv';
 
 /** What kind of import problem a Python process died of. */
 export type ImportErrorKind =
@@ -65,7 +68,7 @@ export interface InstallReport {
   distribution: string | null;
   environment: string;
   python: string;
-  backend: Exclude<InstallerBackend, 'auto'>;
+  backend: InstallBackend;
   found_by: string;
   command: string[] | null;
   outcome: InstallOutcome;

@@ -7,7 +7,6 @@ export type RestartPolicy = 'always' | 'on-failure' | 'never';
 export type DependencyCondition = 'started' | 'healthy' | 'completed';
 export type LimitAction = 'restart' | 'stop' | 'none';
 export type FileEventKind = 'add' | 'change' | 'unlink';
-export type InstallerBackend = 'auto' | 'pip' | 'conda' | 'poetry' | 'uv';
 export type RunConcurrency = 'queue' | 'drop' | 'replace';
 
 export interface RestartConfig {
@@ -158,23 +157,6 @@ export interface ReactionConfig {
   throttle: { max: number; windowMs: number } | null;
 }
 
-export interface InstallerConfig {
-  backend: InstallerBackend;
-  mode: 'auto' | 'ask' | 'dry-run';
-  /** Import name → distribution, over the bundled table. */
-  aliases: Record<string, string>;
-  allow: string[];
-  deny: string[];
-  maxAttempts: number;
-  /** auto (or true): record the heal in the project's dependency file where it has one; false: never edit. */
-  editProject: boolean | 'auto';
-  /** Install into an interpreter that is not a virtual environment (the system's or pyenv's own). */
-  system: boolean;
-  indexUrl: string | null;
-  extraIndexUrls: string[];
-  timeoutMs: number;
-}
-
 export interface HeartbeatConfig {
   file: string;
   intervalMs: number;
@@ -225,7 +207,11 @@ export interface Pitfile {
   replicas: Record<string, ReplicaGroup>;
   watchers: Record<string, WatcherConfig>;
   reactions: ReactionConfig[];
-  installer: InstallerConfig;
+  /**
+   * The top-level sections a built-in plugin owns (installer:), by key: as
+   * written, with their schema's defaults. Each plugin reads its own.
+   */
+  sections: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   heartbeat: HeartbeatConfig | null;
   plugins: PluginRef[];
   export: { image: string | null; images: Record<string, string>; ports: Record<string, number[]> };

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { EmitData, PitEvent } from '../events/catalog.js';
 import type { Pitfile } from '../model/pitfile.js';
-import type { CheckResult, DoctorInputs } from '../doctor/checks.js';
+import type { CheckResult, DoctorInputs } from '../doctor/check-result.js';
 import type { PitError } from '../errors.js';
 
 type Awaitable<T> = T | Promise<T>;
@@ -68,6 +68,14 @@ export interface PluginDefinition<O = Record<string, unknown>> {
   // in the pitfile is turned on by being listed, runs only in its worker,
   // and is never imported by `engine validate` or `--help`.
 
+  /**
+   * A top-level pitfile section it owns (python-installer: `installer:`): its
+   * JSON Schema, which the build writes into schemas/pitfile.schema.json
+   * (compose-schema.ts). The engine checks it there like any other section,
+   * and activate finds it as written, its defaults applied, in
+   * pitfile.sections[key]: the core reads none of it.
+   */
+  section?: { key: string; schema: Record<string, unknown> };
   /** A built-in: whether `pitfile` turns it on, with its options; null (or absent) leaves it off. */
   activate?(pitfile: Pitfile): O | null;
   /** Of its actions, those a reaction may call by their bare name: { install: {} } for <name>.install. */

@@ -8,6 +8,7 @@ import { PitError, errors, exitCodes, findProjectEngine, loadPitfile, reportErro
 import { isPythonCommand } from '../shared/python-command.js';
 import type { ProcessSpec } from './environment.js';
 import type { Installer, InstallReport } from './installer.js';
+import { installerConfig } from './config.js';
 
 export function registerInstall(program: Command): void {
   program
@@ -30,7 +31,7 @@ Examples:
         const { Installer } = await import('./installer.js');
         const { pitfile } = await loadPitfile({ config: cmd.optsWithGlobals<{ config?: string }>().config, plugins: false });
         const mode = opts.dryRun ? 'dry-run' : 'auto';
-        const installer = new Installer({ ...pitfile.installer, mode }, pitfile.root, pitfile.settings.stateDir);
+        const installer = new Installer({ ...installerConfig(pitfile), mode }, pitfile.root, pitfile.settings.stateDir);
         if (opts.pending) process.exitCode = listQueue(installer, pitfile);
         else if (opts.approve) process.exitCode = await approve(installer, opts.approve, pitfile);
         else if (module) process.exitCode = await install(installer, pitfile, module, opts.for);
@@ -49,7 +50,7 @@ async function install(installer: Installer, pitfile: Pitfile, module: string, n
   const target = await pickProcess(pitfile, name);
   const spec: ProcessSpec = target ? { command: target.command, cwd: target.cwd, env: target.env } : { command: 'python3', cwd: pitfile.root, env: {} };
   const req = { process: target?.name ?? '(none)', spec, finding: { kind: 'missing-module' as const, module, top_level: module.split('.')[0], line: `engine install ${module}`, source: null }, seenAt: Date.now() };
-  const env = findEnvironment(spec, pitfile.root, pitfile.installer.backend);
+  const env = findEnvironment(spec, pitfile.root, installerConfig(pitfile).backend);
   const { decision } = await installer.plan(req, env);
   const show = (k: string, v: string) => process.stdout.write(`${k.padEnd(12)} ${v}\n`);
   show('process', target ? target.name : 'none given: the project with python3');

@@ -7,12 +7,13 @@
 // imported when the plugin is set up, in its worker.
 import { definePlugin, errors, type ImportErrorFinding, type PitEvent } from '../../core/index.js';
 import type { ProcessSpec } from './environment.js';
-import type { Installer, InstallerSettings, PendingInstall } from './installer.js';
+import type { Installer, PendingInstall } from './installer.js';
+import { installerConfig, installerSection, type InstallerConfig } from './config.js';
 import { registerInstall } from './cli.js';
 import { isPythonCommand } from '../shared/python-command.js';
 
 interface Options {
-  installer: InstallerSettings;
+  installer: InstallerConfig;
   /** Every process's command, cwd and env: where its environment is looked for. */
   processes: Record<string, ProcessSpec>;
 }
@@ -45,11 +46,12 @@ export default definePlugin<Options>({
     const usesInstall = pitfile.reactions.some((r) => r.do.some((a) => a.action === 'install'));
     if (!python && !usesInstall) return null;
     const processes = Object.fromEntries(Object.values(pitfile.processes).map((p) => [p.name, { command: p.command, cwd: p.cwd, env: p.env }]));
-    return { installer: pitfile.installer, processes };
+    return { installer: installerConfig(pitfile), processes };
   },
+  section: installerSection,
   shortActions: ['install'],
   commands: registerInstall,
-  doctor: async (inputs, pitfile) => (await import('./doctor.js')).pythonEnvironments(inputs, pitfile),
+  doctor: async (inputs, pitfile) => (await import('./doctor.js')).installerChecks(inputs, pitfile),
   async status({ stateDir }) {
     const { listPending, pendingDir } = await import('./installer.js');
     return formatQueue(listPending(pendingDir(stateDir)));

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { redactUrl, type ImportErrorFinding, type InstallerConfig, type InstallOutcome, type InstallReport } from '../../core/index.js';
+import { redactUrl, type ImportErrorFinding, type InstallOutcome, type InstallReport } from '../../core/index.js';
+import type { InstallerConfig } from './config.js';
 import { AttemptLog, backoffMs, installerDir } from './attempts.js';
 import { INDEX_OPTIONS, indexRefusal, installCommand, PYPI, type InstallCommand } from './command.js';
 import { checkDistributionName, checkModuleName, decide, type Decision, type EnvironmentFacts } from './decide.js';
@@ -16,9 +17,6 @@ import { commandWords, findEnvironment, type Backend, type ProcessSpec, type Pyt
 import { findLocalModule } from './local-module.js';
 import { probe } from './probe.js';
 import { runInstall, type RunResult } from './run.js';
-
-/** The pitfile's installer section, as the engine resolved it. */
-export type InstallerSettings = InstallerConfig;
 
 export type Outcome = InstallOutcome;
 
@@ -64,7 +62,7 @@ export class Installer {
   }
 
   constructor(
-    private readonly settings: InstallerSettings,
+    private readonly settings: InstallerConfig,
     private readonly root: string,
     stateDir: string,
   ) {

@@ -7,7 +7,8 @@ import { createServer } from 'node:http';
 import { existsSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { machineInputs, runDoctor, type CheckResult, type DoctorInputs } from '../../core/doctor/checks.js';
+import { machineInputs, runDoctor } from '../../core/doctor/checks.js';
+import type { CheckResult, DoctorInputs } from '../../core/doctor/check-result.js';
 import { makeProject } from '../helpers/project.js';
 import { runEngine } from '../helpers/cli.js';
 import { freePort } from '../helpers/port.js';
@@ -29,7 +30,7 @@ test('doctor passes every check on a sound project', async () => {
   const dir = makeProject({ 'pitfile.yaml': valid });
   const results = await runDoctor(inputs(dir));
   assert.deepEqual(results.filter((c) => c.status !== 'ok'), []);
-  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'package index', 'service', 'service PATH', 'process containment']);
+  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'service', 'service PATH', 'process containment', 'package index']);
   assert.ok(!existsSync(join(dir, '.pit')), 'the state-dir check leaves no .pit/ behind');
 });
 

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Installer, type InstallerSettings, type InstallRequest } from '../../../plugins/python-installer/installer.js';
+import { Installer, type InstallRequest } from '../../../plugins/python-installer/installer.js';
+import type { InstallerConfig } from '../../../plugins/python-installer/config.js';
 import { installCommand } from '../../../plugins/python-installer/command.js';
 import { prepareRun } from '../../../plugins/python-installer/run.js';
 import { redactUrl, redactUrls } from '../../../core/config/redact.js';
@@ -27,7 +28,7 @@ before(async () => {
   slow = await serveIndex(wheels, { delayMs: 1500 });
 });
 
-const settings = (over: Partial<InstallerSettings> = {}): InstallerSettings => ({
+const settings = (over: Partial<InstallerConfig> = {}): InstallerConfig => ({
   backend: 'auto', mode: 'auto', aliases: { fakeyaml: 'Fake-Yaml' }, allow: [], deny: [], maxAttempts: 3,
   editProject: false, system: false, indexUrl: index.url, extraIndexUrls: [], timeoutMs: 120_000, ...over,
 });
@@ -132,8 +133,8 @@ test('GET /v1/config shows index URLs without their credentials', async () => {
     await engine.exited;
   });
   await engine.waitFor(/listening on/);
-  const config = await new ControlClient(join(dir, '.pit', 'engine.sock')).call<{ installer: { indexUrl: string; extraIndexUrls: string[] } }>('GET', '/v1/config');
-  assert.equal(config.installer.indexUrl, 'https://***@pypi.example/simple/');
-  assert.deepEqual(config.installer.extraIndexUrls, ['https://***@extra.example/simple/']);
+  const config = await new ControlClient(join(dir, '.pit', 'engine.sock')).call<{ sections: { installer: { index_url: string; extra_index_url: string[] } } }>('GET', '/v1/config');
+  assert.equal(config.sections.installer.index_url, 'https://***@pypi.example/simple/');
+  assert.deepEqual(config.sections.installer.extra_index_url, ['https://***@extra.example/simple/']);
   assert.ok(!JSON.stringify(config).includes('s3cret') && !JSON.stringify(config).includes('tok2'));
 });

@@ -5,7 +5,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Installer, type InstallerSettings, type InstallRequest } from '../../../plugins/python-installer/installer.js';
+import { Installer, type InstallRequest } from '../../../plugins/python-installer/installer.js';
+import type { InstallerConfig } from '../../../plugins/python-installer/config.js';
 import { appendRequirement } from '../../../plugins/python-installer/requirements-file.js';
 import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex } from '../../helpers/python.js';
 import { makeProject } from '../../helpers/project.js';
@@ -18,7 +19,7 @@ before(async () => {
   index = await serveIndex(wheels);
 });
 
-const settings = (over: Partial<InstallerSettings> = {}): InstallerSettings => ({
+const settings = (over: Partial<InstallerConfig> = {}): InstallerConfig => ({
   backend: 'auto', mode: 'auto', aliases: { fakeyaml: 'Fake-Yaml' }, allow: [], deny: [], maxAttempts: 3,
   editProject: 'auto', system: false, indexUrl: index.url, extraIndexUrls: [], timeoutMs: 120_000, ...over,
 });

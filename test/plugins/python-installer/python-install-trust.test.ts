@@ -12,7 +12,8 @@ import plugin from '../../../plugins/python-installer/index.js';
 import { stateEvent, testPlugin } from '../../../core/plugins/testing.js';
 import { checkDistributionName, decide, type EnvironmentFacts, type InstallPolicy } from '../../../plugins/python-installer/decide.js';
 import { rankOf, typoOf } from '../../../plugins/python-installer/known-distributions.js';
-import { Installer, type InstallerSettings, type InstallRequest } from '../../../plugins/python-installer/installer.js';
+import { Installer, type InstallRequest } from '../../../plugins/python-installer/installer.js';
+import type { InstallerConfig } from '../../../plugins/python-installer/config.js';
 import type { ImportErrorFinding } from '../../../plugins/import-error-matcher/diagnose.js';
 import type { PitEvent } from '../../../core/events/catalog.js';
 import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex } from '../../helpers/python.js';
@@ -145,7 +146,7 @@ before(async () => {
   index = await serveIndex(wheels);
 });
 
-const settings = (over: Partial<InstallerSettings> = {}): InstallerSettings => ({
+const settings = (over: Partial<InstallerConfig> = {}): InstallerConfig => ({
   backend: 'auto', mode: 'auto', aliases: { fakeyaml: 'Fake-Yaml' }, allow: [], deny: [], maxAttempts: 3,
   editProject: 'auto', system: false, indexUrl: index.url, extraIndexUrls: [], timeoutMs: 120_000, ...over,
 });
@@ -153,7 +154,7 @@ const settings = (over: Partial<InstallerSettings> = {}): InstallerSettings => (
 const importError = (process: string, finding: object, at = Date.now()): PitEvent => ({ type: 'process:import-error', subject: process, at, id: `ie-${at}`, process, exit_code: 1, stream: 'stderr', ...(finding as ImportErrorFinding) });
 
 /** A project with a venv, and the plugin set up on it as the engine would. */
-async function healer(over: Partial<InstallerSettings> = {}, files: Record<string, string> = { 'app.py': '' }) {
+async function healer(over: Partial<InstallerConfig> = {}, files: Record<string, string> = { 'app.py': '' }) {
   const dir = makeProject(files);
   const python = makeVenv(join(dir, '.venv'));
   const h = await testPlugin(plugin, { installer: settings(over), processes: { app: { command: '.venv/bin/python app.py', cwd: dir, env: {} } } }, { root: dir, stateDir: join(dir, '.pit') });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Installer, type InstallerSettings, type InstallRequest } from '../../../plugins/python-installer/installer.js';
+import { Installer, type InstallRequest } from '../../../plugins/python-installer/installer.js';
+import type { InstallerConfig } from '../../../plugins/python-installer/config.js';
 import type { ImportErrorFinding } from '../../../plugins/import-error-matcher/diagnose.js';
 import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex } from '../../helpers/python.js';
 import { makeProject } from '../../helpers/project.js';
@@ -29,7 +30,7 @@ before(() => {
   });
 });
 
-const settings = (over: Partial<InstallerSettings> = {}): InstallerSettings => ({
+const settings = (over: Partial<InstallerConfig> = {}): InstallerConfig => ({
   backend: 'auto', mode: 'auto', aliases: { fakeyaml: 'Fake-Yaml' }, allow: [], deny: [], maxAttempts: 3,
   editProject: false, system: false, indexUrl: index.url, extraIndexUrls: [], timeoutMs: 120_000, ...over,
 });
@@ -42,8 +43,8 @@ function request(dir: string, module: string, over: Partial<InstallRequest['spec
 
 test('decisions against the real interpreter: stdlib, the project\'s own module, installed already, denied, not allowed', async () => {
   const { dir } = shared;
-  const inst = (over: Partial<InstallerSettings> = {}) => new Installer(settings({ mode: 'dry-run', ...over }), dir, join(dir, '.pit'));
-  const cases: [Partial<InstallerSettings>, string, string, RegExp][] = [
+  const inst = (over: Partial<InstallerConfig> = {}) => new Installer(settings({ mode: 'dry-run', ...over }), dir, join(dir, '.pit'));
+  const cases: [Partial<InstallerConfig>, string, string, RegExp][] = [
     [{}, 'json.nothing', 'skipped', /json is in Python 3\.\d+'s standard library, which has no json\.nothing/],
     [{}, 'helpers', 'skipped', /helpers is the project's own \(helpers\.py\)/],
     [{}, 'pip', 'skipped', /no pip/],
