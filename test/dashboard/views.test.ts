@@ -75,3 +75,15 @@ test('the events view filters by process and type, hides samples unless asked, a
   await stop.locator('a.cause-link').click();
   await page.waitForSelector('ul.events li.flash[data-name^="config:"]');
 });
+
+test('the events view loads again once the engine answers when its first request got no answer', { skip }, async () => {
+  const { url, base } = await dashboard(`  web: { command: ${idle} }\n`);
+  const page = await open(url);
+  await page.waitForSelector('tr[data-process="web"] td.state.running');
+  // The view's first request for the journal fails as if the engine were away; the next ones pass.
+  let refused = 0;
+  await page.route('**/v1/events?*', (route) => (refused++ === 0 ? route.abort('connectionrefused') : route.continue()));
+  await page.goto(`${base}/#/events`);
+  await page.waitForSelector('ul.events li[data-name="process:web:state"]', { timeout: 20_000 });
+  assert.ok(refused >= 2, `the journal was asked again after the failure (asked ${refused} times)`);
+});

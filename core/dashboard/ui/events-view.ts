@@ -3,6 +3,7 @@
 // samples stay hidden unless asked (they would bury what happened).
 import { el } from './dom.js';
 import { api, subscribe } from './session.js';
+import { connection } from './connection.js';
 import { store } from './process-store.js';
 import { eventItem, type Ev } from './event-line.js';
 import { asksForChatter, isChatter } from '../../events/quiet.js';
@@ -32,7 +33,11 @@ export function eventsView(main: HTMLElement): () => void {
   const empty = el('p', { class: 'empty', hidden: true }, 'no event matches these filters');
   main.replaceChildren(el('div', { class: 'bar' }, type, proc, range, el('label', {}, all, ' lines and samples'), problem), list, empty);
   let stream: { close(): void } | null = null;
+  // Each load (and leaving the view) starts a new generation: a load that
+  // waits for the engine gives up once another has started.
+  let generation = 0;
   const load = async () => {
+    const mine = ++generation;
     Object.assign(f, { type: type.value || '*:*', process: proc.value, range: Number(range.value), all: all.checked });
     stream?.close();
     list.replaceChildren();
@@ -46,7 +51,14 @@ export function eventsView(main: HTMLElement): () => void {
       empty.hidden = true;
     };
     const { status, json } = await api('GET', `/v1/events?type=${encodeURIComponent(f.type)}&limit=300${quiet ? '&quiet=1' : ''}${since ? `&since=${since}` : ''}${f.process ? `&process=${encodeURIComponent(f.process)}` : ''}`);
+    if (mine !== generation) return;
     problem.textContent = status === 200 || status === 0 ? '' : `${json.error?.message ?? ''}${json.error?.fix ? `; fix: ${json.error.fix}` : ''}`;
+    if (status === 0) {
+      // The engine did not answer (the banner says so): load again once it does, rather than stay empty.
+      await connection.whenOnline();
+      if (mine === generation) void load();
+      return;
+    }
     if (status !== 200) return;
     (json.events as Ev[]).forEach(show);
     empty.hidden = list.childElementCount > 0;
@@ -55,6 +67,7 @@ export function eventsView(main: HTMLElement): () => void {
   type.onchange = proc.onchange = range.onchange = all.onchange = () => void load();
   void load();
   return () => {
+    generation++;
     offStore();
     stream?.close();
   };
