@@ -199,7 +199,7 @@ export const errors = {
   ]),
   PIT_E_CONFIG_REGEX: make('PIT_E_CONFIG_REGEX', (source: string, why: string) => [
     `bad regular expression ${JSON.stringify(source)}: ${why}`,
-    'fix the expression (JavaScript syntax); escape \\ as \\\\ inside double quotes',
+    'write an RE2 regular expression (no lookaround or backreferences), e.g. "ERROR (\\w+)"; escape \\ as \\\\ inside double quotes',
   ]),
   PIT_E_CONFIG_HEALTH_LOG: make('PIT_E_CONFIG_HEALTH_LOG', (source: string, why: string) => [
     `bad log pattern ${JSON.stringify(source)}: ${why}`,

@@ -6,7 +6,7 @@ import { parsePattern, matchesGlob, isGlob } from '../events/match.js';
 import type { Problem } from './validate.js';
 import { suggest } from './suggest.js';
 import { checkEventName, type EventNameContext } from './event-names.js';
-import { logPatternProblem } from '../health/log-pattern.js';
+import { linePatternProblem } from '../logs/line-pattern.js';
 import { checkReplicas, replicaNames } from './replica-checks.js';
 import { checkEmitName, checkEventData } from './event-fields.js';
 
@@ -108,7 +108,7 @@ function checkProbe(h: Map, path: string[]): Problem[] {
   const out: Problem[] = [];
   const at = (k: string) => [...path, k];
   if (typeof h.log === 'string') {
-    const why = logPatternProblem(h.log);
+    const why = linePatternProblem(h.log);
     if (why) out.push({ path: at('log'), error: errors.PIT_E_CONFIG_HEALTH_LOG(h.log, why) });
   }
   if (typeof h.http === 'string') {
@@ -209,11 +209,8 @@ function checkReactions(reactions: unknown[], processNames: string[], watchers: 
     out.push(...checkEventData(r.on, r.do, at('do')));
     const match = asMap(r.if).match;
     if (typeof match === 'string') {
-      try {
-        new RegExp(match);
-      } catch (e) {
-        out.push({ path: at('if', 'match'), error: errors.PIT_E_CONFIG_REGEX(match, (e as Error).message) });
-      }
+      const why = linePatternProblem(match);
+      if (why) out.push({ path: at('if', 'match'), error: errors.PIT_E_CONFIG_REGEX(match, why) });
     }
     asList(r.do).forEach((a0, j) => {
       for (const [action, arg] of Object.entries(asMap(a0))) {

@@ -3,7 +3,7 @@
 // others are probed on a timer. What the results mean (healthy, started,
 // a failure that counts) is health.ts's business.
 import type { HealthCheck } from '../model/pitfile.js';
-import { compileLogPattern } from './log-pattern.js';
+import { compileLinePattern } from '../logs/line-pattern.js';
 import { describePass, probe } from './probes.js';
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -67,7 +67,7 @@ export function watchCheck(check: HealthCheck, timing: CheckTiming, ctx: CheckCo
  * line written in several pieces arrives whole from the line splitter).
  */
 function watchLog(pattern: string, lines: LineSource, on: CheckResults): () => void {
-  const re = compileLogPattern(pattern);
+  const re = compileLinePattern(pattern);
   let done = false;
   const off = lines((line, stream) => {
     if (done || !re.test(line)) return;

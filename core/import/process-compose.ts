@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { Draft, type Spec } from './draft.js';
 import { dotenvNote, literalDollars, loadTimeReferences } from './env-references.js';
 import { formatDuration, pitSignal } from './units.js';
-import { literalLogPattern } from '../health/log-pattern.js';
+import { literalLinePattern } from '../logs/line-pattern.js';
 
 const handled = ['command', 'working_dir', 'environment', 'depends_on', 'readiness_probe', 'liveness_probe', 'ready_log_line', 'availability', 'disabled', 'shutdown', 'description'];
 
@@ -118,7 +118,7 @@ function probes(draft: Draft, name: string, spec: Spec, p: Spec, refs: (t: unkno
   // Readiness only reports; a liveness probe restarts.
   const health = ready || live ? { ...(ready || live), restart: !!live } : null;
   if (ready && live) draft.unmapped(name, 'health', `liveness_probe ${JSON.stringify(p.liveness_probe)}: Pit has one probe per process (the readiness probe is used, and restarts it when it fails)`);
-  const line = p.ready_log_line === undefined || p.ready_log_line === '' ? null : literalLogPattern(String(p.ready_log_line));
+  const line = p.ready_log_line === undefined || p.ready_log_line === '' ? null : literalLinePattern(String(p.ready_log_line));
   if (line && health) {
     spec.health = { ...health, startup: { log: line } };
     draft.changed(name, 'health', `ready_log_line ${JSON.stringify(p.ready_log_line)} is the startup check: the probe counts from that line on`);

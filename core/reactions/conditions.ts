@@ -2,6 +2,7 @@
 // of if.match) and ${event.<field>} (the event's payload).
 import type { PitEvent } from '../events/catalog.js';
 import type { ReactionCondition } from '../model/pitfile.js';
+import type { LinePattern } from '../logs/line-pattern.js';
 
 /** What a fired reaction knows about its event. */
 export interface Vars {
@@ -13,16 +14,16 @@ export interface Vars {
 const field = (e: PitEvent, key: string): unknown => (e as unknown as Record<string, unknown>)[key];
 
 /** The vars when `cond` holds for `event`, else null. */
-export function evaluate(cond: ReactionCondition | null, event: PitEvent, regex: RegExp | null): Vars | null {
+export function evaluate(cond: ReactionCondition | null, event: PitEvent, pattern: LinePattern | null): Vars | null {
   if (!cond) return { event, match: [] };
   const has = (list: readonly (string | number)[] | null, v: unknown) => list === null || list.includes(v as never);
   if (!has(cond.exitCode, field(event, 'exit_code'))) return null;
   if (!has(cond.signal, field(event, 'signal'))) return null;
   if (!has(cond.state, field(event, 'to') ?? field(event, 'state'))) return null;
-  if (!regex) return { event, match: [] };
+  if (!pattern) return { event, match: [] };
   const line = field(event, 'line');
-  const m = typeof line === 'string' ? regex.exec(line) : null;
-  return m ? { event, match: [...m].map((g) => g ?? '') } : null;
+  const match = typeof line === 'string' ? pattern.exec(line) : null;
+  return match ? { event, match } : null;
 }
 
 const reference = /\$\{(match\.\d+|event\.[A-Za-z0-9_.]+)\}/g;

@@ -6,6 +6,7 @@ import type { EventBus } from '../events/bus.js';
 import type { PitEvent } from '../events/catalog.js';
 import type { ReactionConfig } from '../model/pitfile.js';
 import { evaluate, type Vars } from './conditions.js';
+import { compileLinePattern, type LinePattern } from '../logs/line-pattern.js';
 import { reactionReason } from '../events/cause.js';
 import type { ActionEnv, ActionHandler } from './actions/types.js';
 import { start, stop, restart } from './actions/process.js';
@@ -44,19 +45,20 @@ class Reaction {
   #suspended = new Set<string>();
   #throttled: number[] = [];
   #debounce: NodeJS.Timeout | undefined;
-  readonly #regex: RegExp | null;
+  readonly #pattern: LinePattern | null;
 
   constructor(
     readonly cfg: ReactionConfig,
     private readonly opts: ReactionsOptions,
     private readonly off: () => void,
   ) {
-    this.#regex = cfg.if?.match ? new RegExp(cfg.if.match) : null;
+    // RE2, not RegExp: the line is the child's, and a backtracking engine would let it stall the engine.
+    this.#pattern = cfg.if?.match ? compileLinePattern(cfg.if.match) : null;
   }
 
   onEvent(event: PitEvent): void {
     if (this.#suspended.has(event.subject)) return;
-    const vars = evaluate(this.cfg.if, event, this.#regex);
+    const vars = evaluate(this.cfg.if, event, this.#pattern);
     if (!vars) return;
     if (this.cfg.debounceMs !== null) {
       clearTimeout(this.#debounce);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startEngine, nodeCommand } from '../helpers/engine.js';
 import { until } from '../helpers/wait.js';
 import type { PitEvent } from '../../core/events/catalog.js';
@@ -48,6 +49,30 @@ reactions:
   const e = await engine.bus.next('alert:app:error');
   assert.ok(e.type === 'custom:event');
   assert.deepEqual(e.data, { code: '42', line: 'ERROR code=42 fatal' });
+});
+
+test('an evil if.match against hostile stderr lines does not stall the engine, and still fires on a line it matches', async () => {
+  // A backtracking engine takes seconds on 30 characters of this, and doubles with each more: 20 lines of 30,000 would stall the engine for good.
+  const hostile = `${'a'.repeat(30_000)}!`;
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const { engine } = await startEngine(
+    `version: 1
+processes:
+  app:
+    command: ${nodeCommand(`for (let i = 0; i < 20; i++) console.error('${hostile}'); console.error('\\x1b[31maaaa\\x1b[0m'); setInterval(() => {}, 1000)`)}
+reactions:
+  - on: process:app:stderr
+    if: { match: "^(a+)+$" }
+    do: [{ emit: { event: "alert:app:evil", data: { whole: "\${match.0}", group: "\${match.1}" } } }]
+`,
+  );
+  const e = await engine.bus.next('alert:app:evil', { withinMs: 20_000 });
+  delay.disable();
+  assert.ok(e.type === 'custom:event');
+  // Matched as a person reads the line: its colour codes removed.
+  assert.deepEqual(e.data, { whole: 'aaaa', group: 'aaaa' });
+  assert.ok(delay.max < 1e9, `the event loop was blocked for ${Math.round(delay.max / 1e6)} ms`);
 });
 
 test('a value from a log line reaches a shell command as data, never as code', async () => {

@@ -1,5 +1,5 @@
-// The pattern of a log health check (`health: { log: "Listening on .*" }`)
-// and its test against one output line.
+// A pattern tested against a child's output lines: a log health check
+// (`health: { log: "Listening on .*" }`) and a reaction's `if.match`.
 //
 // Two parties meet here: the pattern comes from the pitfile and the line
 // from the child, which is attacker-controlled. A backtracking engine
@@ -11,13 +11,13 @@
 // is bounded.
 import { createRequire } from 'node:module';
 import { stripVTControlCharacters } from 'node:util';
-import { MAX_LINE_BYTES } from '../logs/line-splitter.js';
+import { MAX_LINE_BYTES } from './line-splitter.js';
 
 type Re2 = (typeof import('re2js'))['RE2JS'];
 let re2: Re2 | null = null;
 
 /**
- * RE2JS, loaded on first use (about 15 ms): a pitfile without a log check
+ * RE2JS, loaded on first use (about 15 ms): a pitfile without a log check or if.match
  * does not pay for it. Synchronously, so a check listens from the run's
  * first line.
  */
@@ -26,24 +26,31 @@ function engine(): Re2 {
   return re2;
 }
 
-/** A compiled log pattern: tests a line as it was printed. */
-export interface LogPattern {
+/** A compiled line pattern: tests a line as it was printed. */
+export interface LinePattern {
   readonly source: string;
   /** Whether `line` (one output line, without its newline) matches, colour codes aside. */
   test(line: string): boolean;
+  /** The first match in `line` and its groups (match[0] the whole, '' for a group that took no part), or null. */
+  exec(line: string): string[] | null;
 }
 
 /** Compile `source` (RE2 syntax); throws with `why` when it is not a valid pattern. */
-export function compileLogPattern(source: string): LogPattern {
+export function compileLinePattern(source: string): LinePattern {
   const re = engine().compile(source);
   return {
     source,
     test: (line) => re.test(plainLine(line)),
+    exec: (line) => {
+      const m = re.matcher(plainLine(line));
+      if (!m.find()) return null;
+      return Array.from({ length: m.groupCount() + 1 }, (_, i) => m.group(i) ?? '');
+    },
   };
 }
 
-/** Why `source` is not a valid log pattern, or null when it is. */
-export function logPatternProblem(source: string): string | null {
+/** Why `source` is not a valid line pattern, or null when it is. */
+export function linePatternProblem(source: string): string | null {
   try {
     engine().compile(source);
     return null;
@@ -57,7 +64,7 @@ export function logPatternProblem(source: string): string | null {
 }
 
 /** `text` as a pattern matching exactly that text (process-compose's ready_log_line is a substring). */
-export function literalLogPattern(text: string): string {
+export function literalLinePattern(text: string): string {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileLogPattern, literalLogPattern, logPatternProblem } from '../../core/health/log-pattern.js';
+import { compileLinePattern, literalLinePattern, linePatternProblem } from '../../core/logs/line-pattern.js';
 import { pitfileErrors } from '../helpers/pitfile-errors.js';
 import { loadPitfile } from '../../core/config/load.js';
 import { makeProject } from '../helpers/project.js';
@@ -8,7 +8,7 @@ import { makeProject } from '../helpers/project.js';
 const head = 'version: 1\nprocesses:\n';
 
 test('a log pattern matches the line as logged, without its colour codes', () => {
-  const p = compileLogPattern('^Listening on :\\d+$');
+  const p = compileLinePattern('^Listening on :\\d+$');
   assert.equal(p.test('\x1b[32mListening on\x1b[0m :8080'), true);
   assert.equal(p.test('\x1b]0;title\x07Listening on :8080'), true);
   assert.equal(p.test('Listening on :http'), false);
@@ -16,7 +16,7 @@ test('a log pattern matches the line as logged, without its colour codes', () =>
 });
 
 test('an evil pattern against a hostile line answers in time linear in the line', () => {
-  const evil = compileLogPattern('(a+)+$');
+  const evil = compileLinePattern('(a+)+$');
   // A backtracking engine takes seconds at 30 characters of this, and doubles with each one more.
   assert.equal(/(a+)+$/.source, evil.source);
   const hostile = `${'a'.repeat(60_000)}!`;
@@ -27,20 +27,33 @@ test('an evil pattern against a hostile line answers in time linear in the line'
   assert.equal(evil.test('aaaa'), true);
   for (const nested of ['(a|aa)+$', '(.*a){20}$', '(\\w+\\s?)+$']) {
     const t0 = performance.now();
-    compileLogPattern(nested).test(`${'a '.repeat(30 * 1024)}!`);
+    compileLinePattern(nested).test(`${'a '.repeat(30 * 1024)}!`);
     assert.ok(performance.now() - t0 < 2000, `${nested} took ${Math.round(performance.now() - t0)} ms`);
   }
 });
 
+test('a match hands back the whole match and each group, with an empty string for a group that took no part', () => {
+  const p = compileLinePattern('code=(\\d+)( fatal)?');
+  assert.deepEqual(p.exec('\x1b[31mERROR code=42\x1b[0m'), ['code=42', '42', '']);
+  assert.deepEqual(p.exec('ERROR code=7 fatal'), ['code=7 fatal', '7', ' fatal']);
+  assert.equal(p.exec('ERROR code=x'), null);
+});
+
+test('an if.match with lookaround is a pitfile error at its line and column, saying why', async () => {
+  const errs = await pitfileErrors(head + '  api: { command: x }\nreactions:\n  - on: process:api:stderr\n    if: { match: "(?!warn)error" }\n    do: [{ restart: api }]\n');
+  assert.deepEqual(errs.map((e) => [e.code, e.line, e.path]), [['PIT_E_CONFIG_REGEX', 6, 'reactions[0].if.match']]);
+  assert.match(errs[0].message, /lookaround and backreferences are not supported/);
+});
+
 test('lookaround and backreferences are refused, saying why', () => {
-  assert.match(logPatternProblem('(?=ready)')!, /lookaround and backreferences are not supported/);
-  assert.match(logPatternProblem('(a)\\1')!, /lookaround and backreferences are not supported/);
-  assert.match(logPatternProblem('(unclosed')!, /missing closing \)/);
-  assert.equal(logPatternProblem('Listening on .*'), null);
+  assert.match(linePatternProblem('(?=ready)')!, /lookaround and backreferences are not supported/);
+  assert.match(linePatternProblem('(a)\\1')!, /lookaround and backreferences are not supported/);
+  assert.match(linePatternProblem('(unclosed')!, /missing closing \)/);
+  assert.equal(linePatternProblem('Listening on .*'), null);
 });
 
 test('a literal line becomes a pattern matching exactly that text', () => {
-  const p = compileLogPattern(literalLogPattern('ready (pid $1) [ok] a.b*c?'));
+  const p = compileLinePattern(literalLinePattern('ready (pid $1) [ok] a.b*c?'));
   assert.equal(p.test('server ready (pid $1) [ok] a.b*c? now'), true);
   assert.equal(p.test('ready (pid 1) [ok] aXbc'), false);
 });
