@@ -142,9 +142,12 @@ function probes(p: ProcessConfig, warnings: string[]): Record<string, unknown> {
   }
   if (h.startup) warnings.push(`${p.name}: its startup check (health.startup) is not exported; the startupProbe repeats the health check`);
   const period = { periodSeconds: Math.max(1, Math.round(h.intervalMs / 1000)), timeoutSeconds: Math.max(1, Math.round(h.timeoutMs / 1000)), failureThreshold: h.failures };
+  const readinessProbe = { ...action, ...period };
+  // health.restart: false only reports: a failing liveness or startup probe would have the kubelet restart the container.
+  if (!h.restart) return { readinessProbe };
   return {
     startupProbe: { ...action, ...period, failureThreshold: Math.max(h.failures, Math.ceil(h.startPeriodMs / Math.max(1000, h.intervalMs)) + h.failures) },
-    readinessProbe: { ...action, ...period },
+    readinessProbe,
     livenessProbe: { ...action, ...period },
   };
 }

@@ -258,6 +258,20 @@ test('a cwd systemd cannot write (a line break in the path) is PIT_E_EXPORT_PATH
   assert.equal(r.stdout, '');
 });
 
+test('a health check that only reports (health.restart: false) exports as a readiness probe alone; one that restarts also gets liveness and startup probes', async () => {
+  const dir = makeProject({
+    'pitfile.yaml':
+      'version: 1\nexport: { image: app:1 }\nprocesses:\n' +
+      '  report: { command: ["sleep", "300"], health: { tcp: 8080, restart: false } }\n' +
+      '  heal: { command: ["sleep", "300"], health: { tcp: 8081, restart: true } }\n',
+  });
+  const { pitfile } = await loadPitfile({ cwd: dir });
+  const models = kubernetesResources(exportKubernetes(pitfile, null).files);
+  const probesOf = (name: string) => Object.keys(models.get(`Deployment/${name}`).spec.template.spec.containers[0]).filter((k) => k.endsWith('Probe')).sort();
+  assert.deepEqual(probesOf('report'), ['readinessProbe']);
+  assert.deepEqual(probesOf('heal'), ['livenessProbe', 'readinessProbe', 'startupProbe']);
+});
+
 test('the Kubernetes manifests validate against the Kubernetes API schemas, with a Service per listening process, CronJobs and a kustomization', async () => {
   const { pitfile } = await project();
   const out = exportKubernetes(pitfile, null);
