@@ -33,7 +33,7 @@ export function registerWhy(program: Command): void {
   program
     .command('why')
     .summary("say why a process changed state: the chain of causes behind its last changes, newest first")
-    .argument('<process>', 'the process to explain')
+    .argument('<process>', 'the process to explain; a replicated one by its name (api) explains every copy')
     .option('-n, --limit <n>', 'how many state changes to explain', '5')
     .option('--json', 'print [{at, process, change, states, reason, chain}] for scripts')
     .addHelpText('after', `
@@ -43,6 +43,7 @@ Exit codes: 0 shown, 1 no journal or no state change of that process in it, 2 ba
 Examples:
   engine why api          # 14:03:07 api restarted ← reaction #1 ← file:code:change src/app.py
   engine why api -n 20
+  engine why api.2        # one copy of a process with replicas: 3
   engine why api --json | jq '.[0].chain'`)
     .action(
       clientAction(async ({ stateDir }, name: string, opts: { limit: string; json?: boolean }) => {
@@ -59,9 +60,29 @@ Examples:
     );
 }
 
-/** The last `limit` state changes of `process`, newest first, each with its chain of causes. */
+/**
+ * The last `limit` state changes of `process`, newest first, each with its
+ * chain of causes. A replica group's name (api, run as api.1, api.2, …)
+ * explains every copy's changes, newest first.
+ */
 export function explain(r: JournalReader, process: string, limit: number): Change[] {
-  const states = r.query({ type: `process:${process}:state`, limit: STATE_EVENTS }).reverse();
+  const own = r.query({ type: `process:${process}:state`, limit: STATE_EVENTS });
+  if (own.length) return changesOf(r, process, own, limit);
+  const copy = new RegExp(`^${process.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}\\.[1-9][0-9]*$`);
+  const byCopy = new Map<string, JournalEvent[]>();
+  for (const e of r.query({ type: 'process:*:state', limit: STATE_EVENTS * 4 })) {
+    const name = String(e.subject);
+    if (copy.test(name)) byCopy.set(name, [...(byCopy.get(name) ?? []), e]);
+  }
+  return [...byCopy]
+    .flatMap(([name, events]) => changesOf(r, name, events, limit))
+    .sort((a, b) => b.at - a.at)
+    .slice(0, limit);
+}
+
+/** The last `limit` changes of one process from its state events (oldest first). */
+function changesOf(r: JournalReader, process: string, oldestFirst: JournalEvent[], limit: number): Change[] {
+  const states = [...oldestFirst].reverse();
   const groups: JournalEvent[][] = [];
   for (const e of states) {
     const last = groups.at(-1);

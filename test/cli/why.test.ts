@@ -110,3 +110,26 @@ processes:
   assert.match(why('sick'), / sick restarted ← process:sick:unhealthy probe command exited with 1$/m);
   assert.match(why('api'), / api restarted ← pitfile changed: processes\.api\.stop\.timeout ← config:reloaded pitfile saved$/m);
 });
+
+test('engine why names a replica group and explains every copy, newest first; a copy alone explains only itself', async () => {
+  const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  api: { command: ${idle}, replicas: 2 }\n  apiary: { command: ${idle} }\n` });
+  const engine = runEngineProcess(dir);
+  await engine.waitFor(/listening on/);
+  assert.equal(runEngine(['restart', 'api.2'], dir).status, 0);
+  await engine.waitFor(/api\.2 restarting: engine restart \(CLI\)[\s\S]*api\.2 running \(pid \d+\)/);
+  assert.equal(runEngine(['shutdown'], dir).status, 0);
+  await within(engine.exited, 15_000, 'the engine to stop');
+
+  const group = runEngine(['why', 'api', '-n', '10', '--json'], dir);
+  assert.equal(group.status, 0, group.stderr);
+  const changes = JSON.parse(group.stdout) as { at: number; process: string; change: string; reason: string | null }[];
+  assert.deepEqual([...new Set(changes.map((c) => c.process))].sort(), ['api.1', 'api.2'], 'both copies, and not apiary');
+  assert.deepEqual(changes.map((c) => c.at), [...changes.map((c) => c.at)].sort((a, b) => b - a), 'newest first');
+  assert.ok(changes.some((c) => c.process === 'api.2' && c.change === 'restarted' && c.reason === 'engine restart (CLI)'));
+  assert.ok(!changes.some((c) => c.process === 'api.1' && c.change === 'restarted'), 'api.1 was never restarted');
+
+  const one = runEngine(['why', 'api.1', '--json'], dir);
+  assert.equal(one.status, 0, one.stderr);
+  assert.deepEqual([...new Set((JSON.parse(one.stdout) as { process: string }[]).map((c) => c.process))], ['api.1']);
+  assert.equal(runEngine(['why', 'ap'], dir).status, 1, 'a prefix of a name is not a group');
+});
