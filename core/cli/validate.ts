@@ -36,8 +36,11 @@ Examples:
         if (opts.json) return void process.stdout.write(asJson([], warnings));
         printWarnings(warnings);
         if (failed) return void process.stderr.write(`${displayPath(pitfile.file)}: ${count(warnings.length, 'warning')}, and --strict fails on warnings\n`);
+        // Processes as written: api with replicas: 3 is one, run as three copies.
+        const copies = Object.keys(pitfile.processes).length;
+        const written = Object.values(pitfile.processes).filter((p) => !p.replica).length + Object.keys(pitfile.replicas).length;
         process.stdout.write(
-          `${displayPath(pitfile.file)} is valid: ${count(Object.keys(pitfile.processes).length, 'process', 'processes')}, ` +
+          `${displayPath(pitfile.file)} is valid: ${count(written, 'process', 'processes')}${copies !== written ? ` (${copies} with replicas)` : ''}, ` +
             `${count(Object.keys(pitfile.watchers).length, 'watcher')}, ${count(pitfile.reactions.length, 'reaction')}` +
             `${warnings.length ? ` (${count(warnings.length, 'warning')})` : ''}\n`,
         );

@@ -93,6 +93,13 @@ test('no pitfile found exits 1 with a hint to run engine init', () => {
   assert.match(r.stderr, /PIT_E_CONFIG_NOT_FOUND[\s\S]*engine init/);
 });
 
+test('validate counts a process with replicas once, and says how many copies run', () => {
+  const dir = makeProject({ 'pitfile.yaml': 'version: 1\nprocesses:\n  api: { command: ["sleep", "60"], replicas: 3 }\n  web: { command: ["sleep", "60"] }\n' });
+  const r = runEngine(['validate'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /pitfile\.yaml is valid: 2 processes \(4 with replicas\), 0 watchers, 0 reactions/);
+});
+
 test('config.example.yaml is valid', () => {
   const r = runEngine(['validate', '--config', 'config.example.yaml'], repoRoot);
   assert.equal(r.status, 0, r.stderr);
