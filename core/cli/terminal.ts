@@ -8,6 +8,8 @@
 // once per gap with where it is ("api: 1.2 MB of output not shown on the
 // terminal; it is in .pit/logs/api.log"). The log file never waits for it.
 import type { Writable } from 'node:stream';
+import { LinePrefixer, type PrefixTarget } from '../logs/line-prefixer.js';
+import { linesOf, splitBytes, type Split } from '../logs/line-splitter.js';
 
 /** Process colours, in the order names get them: none repeats until all are used. */
 export const PALETTE = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
@@ -64,6 +66,16 @@ export class Terminal {
    * and under a flood they add up to tens of MiB before it does.
    */
   #spare: Buffer | null = null;
+  /** Prefixes a chunk's lines in one pass (made at the first chunk); each batch it makes is copied and written. */
+  #prefixer: LinePrefixer | null = null;
+  readonly #target: PrefixTarget = {
+    room: () => SPARE_BYTES,
+    take: (buf, start, end) => {
+      const out = this.#buffer(end - start);
+      buf.copy(out, 0, start, end);
+      this.#send(out, end - start);
+    },
+  };
 
   /** `stream` must be done with a chunk once it completes the write, as a socket, a TTY and a file are (a PassThrough is not). */
   constructor(
@@ -88,15 +100,40 @@ export class Terminal {
     }
     if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(process, bytes);
     const prefix = this.#prefix(process)[stream];
-    const size = bytes + lines.length * prefix.length;
-    const buf = this.#spare && this.#spare.length >= size ? this.#spare : Buffer.allocUnsafe(Math.max(size, SPARE_BYTES));
+    const buf = this.#buffer(bytes + lines.length * prefix.length);
     let at = 0;
     for (const line of lines) {
       at += prefix.copy(buf, at);
       at += line.copy(buf, at);
     }
+    this.#send(buf, at);
+  }
+
+  /**
+   * Print one chunk's complete lines of `process`'s `stream` (offsets,
+   * line-splitter.ts; valid only during the call) as lines() prints them,
+   * but prefixed in one pass with no object per line: a flood's chunk
+   * holds hundreds of lines, and this runs for every chunk.
+   */
+  chunk(process: string, stream: 'out' | 'err', split: Split): void {
+    if (split.count === 0) return;
+    // Held lines must outlive the chunk: copied one by one (only while the start-up view draws).
+    if (this.#held) return this.lines(process, stream, linesOf(split));
+    if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(process, splitBytes(split));
+    const prefix = this.#prefix(process)[stream];
+    (this.#prefixer ??= new LinePrefixer()).write(split, prefix, prefix, this.#target);
+  }
+
+  /** A buffer of at least `size` bytes to build output in: the spare one if the stream is done with it. */
+  #buffer(size: number): Buffer {
+    const buf = this.#spare && this.#spare.length >= size ? this.#spare : Buffer.allocUnsafe(Math.max(size, SPARE_BYTES));
     this.#spare = null;
-    this.stream.write(buf.subarray(0, at));
+    return buf;
+  }
+
+  /** Write the first `bytes` of `buf`. */
+  #send(buf: Buffer, bytes: number): void {
+    this.stream.write(buf.subarray(0, bytes));
     // A write done at once (the terminal keeps up) is done with the buffer:
     // the next lines reuse it. One still pending keeps it; the next get a new one.
     if (this.stream.writableLength === 0 && buf.length <= MAX_SPARE_BYTES) this.#spare = buf;

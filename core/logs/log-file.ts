@@ -21,7 +21,7 @@ import { closeSync, fstatSync, mkdirSync, readSync, writeSync } from 'node:fs';
 import { APPEND_READ, openPrivate } from '../private-file.js';
 import { dirname } from 'node:path';
 import { errors, type PitError } from '../errors.js';
-import type { Split } from './line-splitter.js';
+import { splitBytes, type Split } from './line-splitter.js';
 import { LinePrefixer, type PrefixTarget } from './line-prefixer.js';
 import { rotateLogFiles } from './rotate.js';
 
@@ -179,9 +179,4 @@ export class LogFile {
     const last = Buffer.alloc(1);
     return readSync(this.#fd!, last, 0, 1, this.#size - 1) === 1 && last[0] === 0x0a;
   }
-}
-
-/** The output bytes of the complete lines in `split` (what the file would have got, without prefixes). */
-function splitBytes(split: Split): number {
-  return (split.carried?.length ?? 0) + split.ends[split.count - 1];
 }
