@@ -7,6 +7,7 @@
 // behind (or while the start-up view draws) is dropped, counted, and said
 // once per gap with where it is ("api: 1.2 MB of output not shown on the
 // terminal; it is in .pit/logs/api.log"). The log file never waits for it.
+import { fstatSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { LinePrefixer, type PrefixTarget } from '../logs/line-prefixer.js';
 import { linesOf, splitBytes, type Split } from '../logs/line-splitter.js';
@@ -48,9 +49,27 @@ export interface TerminalOptions {
   color?: boolean;
 }
 
+/**
+ * Whether `stream` writes to /dev/null (engine run >/dev/null, a service
+ * manager's null output): what goes there is never seen, so process output
+ * is not even built for it. Under a flood that copy cost as much CPU as the
+ * log file's; the log has everything.
+ */
+export function isDevNull(stream: Out): boolean {
+  const fd = (stream as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return false;
+  try {
+    const here = fstatSync(fd);
+    return here.isCharacterDevice() && here.rdev === statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
 export class Terminal {
   readonly #width: number;
   readonly #color: boolean;
+  readonly #devNull: boolean;
   readonly #prefixes = new Map<string, { out: Buffer; err: Buffer }>();
   readonly #colors = new Map<string, number>();
   /** Output held while the start-up view draws (null: not holding). */
@@ -85,11 +104,13 @@ export class Terminal {
   ) {
     this.#width = Math.max(3, ...names.map((n) => n.length));
     this.#color = opts.color ?? isAnsiTerminal(stream);
+    this.#devNull = isDevNull(stream);
     names.forEach((n) => this.#colorOf(n));
   }
 
   /** Print complete lines of `process`'s `stream` (each ending in \n); they are valid only during the call. */
   lines(process: string, stream: 'out' | 'err', lines: Buffer[]): void {
+    if (this.#devNull) return;
     const bytes = lines.reduce((n, l) => n + l.length, 0);
     if (this.#held) {
       if (this.#heldBytes + bytes > TERMINAL_LIMITS.maxHeldBytes) return this.#drop(process, bytes);
@@ -116,7 +137,7 @@ export class Terminal {
    * holds hundreds of lines, and this runs for every chunk.
    */
   chunk(process: string, stream: 'out' | 'err', split: Split): void {
-    if (split.count === 0) return;
+    if (split.count === 0 || this.#devNull) return;
     // Held lines must outlive the chunk: copied one by one (only while the start-up view draws).
     if (this.#held) return this.lines(process, stream, linesOf(split));
     if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(process, splitBytes(split));

@@ -5,6 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PALETTE, TERMINAL_LIMITS, Terminal, formatSize, isAnsiTerminal } from '../../core/cli/terminal.js';
 import { LineSplitter, MAX_LINE_BYTES, linesOf } from '../../core/logs/line-splitter.js';
 
@@ -114,6 +117,23 @@ test('a chunk prints as its lines would: each prefixed once, none split or merge
   assert.equal(text, await print('lines'));
   const pieces = [long.slice(0, MAX_LINE_BYTES), long.slice(MAX_LINE_BYTES, 2 * MAX_LINE_BYTES), long.slice(2 * MAX_LINE_BYTES)];
   assert.equal(text, ['one', 'two', 'three', ...pieces, 'four', 'five, unterminated'].map((l) => `api ! ${l}\n`).join(''));
+});
+
+test('output for /dev/null is not built: process lines are skipped there and only there, engine notes still go', () => {
+  const writes = (path: string) => {
+    const fd = openSync(path, 'w');
+    const got: string[] = [];
+    const stream = Object.assign(new Writable({ write: (c: Buffer, _e, done) => void (got.push(c.toString()), done()) }), { fd });
+    const term = new Terminal(['api'], stream, { color: false });
+    term.lines('api', 'out', [Buffer.from('a line\n')]);
+    term.chunk('api', 'out', new LineSplitter().push(Buffer.from('a chunk\n')));
+    term.note('a note');
+    closeSync(fd);
+    if (path !== '/dev/null') rmSync(path);
+    return got.join('');
+  };
+  assert.equal(writes('/dev/null'), 'pit | a note\n');
+  assert.equal(writes(join(tmpdir(), `pit-terminal-${process.pid}.txt`)), 'api | a line\napi | a chunk\npit | a note\n');
 });
 
 test('process colours do not repeat until the palette is used up, in the order the processes are named', () => {
