@@ -87,9 +87,13 @@ export class Terminal {
   #spare: Buffer | null = null;
   /** Prefixes a chunk's lines in one pass (made at the first chunk); each batch it makes is copied and written. */
   #prefixer: LinePrefixer | null = null;
+  /** The process whose chunk the prefixer is handing over. */
+  #taking = '';
   readonly #target: PrefixTarget = {
     room: () => SPARE_BYTES,
     take: (buf, start, end) => {
+      // A read (up to 256 KiB) makes a few batches: the bound holds for each (dropped bytes counted with their prefixes).
+      if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(this.#taking, end - start);
       const out = this.#buffer(end - start);
       buf.copy(out, 0, start, end);
       this.#send(out, end - start);
@@ -142,6 +146,7 @@ export class Terminal {
     if (this.#held) return this.lines(process, stream, linesOf(split));
     if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(process, splitBytes(split));
     const prefix = this.#prefix(process)[stream];
+    this.#taking = process;
     (this.#prefixer ??= new LinePrefixer()).write(split, prefix, prefix, this.#target);
   }
 

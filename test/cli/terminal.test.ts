@@ -91,6 +91,20 @@ test('lines are copied before the call returns: a write still pending keeps its 
   assert.equal(text, [0, 1, 2, 3, 4].map((i) => `api | ${String(i).repeat(9)}\n`).join(''));
 });
 
+test('a terminal that does not read gets at most one batch past the bound from a 256 KiB read, and what it missed is said once', async () => {
+  const t = stalledStream();
+  const term = new Terminal(['api'], t.stream, { logOf: (n) => `.pit/logs/${n}.log`, color: false });
+  // Just under the bound, then reads of 256 lines (~260 KB once prefixed, three batches each).
+  term.lines('api', 'out', Array.from({ length: 1000 }, () => kib(1)));
+  assert.ok(t.stream.writableLength < TERMINAL_LIMITS.maxBufferedBytes);
+  const read = Buffer.concat(Array.from({ length: 256 }, () => kib(1)));
+  const s = new LineSplitter();
+  for (let i = 0; i < 40; i++) term.chunk('api', 'out', s.push(read)); // 10 MiB
+  assert.ok(t.stream.writableLength <= TERMINAL_LIMITS.maxBufferedBytes + 130 * 1024, `${t.stream.writableLength} bytes buffered`);
+  await t.read();
+  assert.equal(t.text().match(/api: .* not shown on the terminal; it is in \.pit\/logs\/api\.log/g)?.length, 1, t.text().slice(-200));
+});
+
 test('a chunk prints as its lines would: each prefixed once, none split or merged, a cut piece and an unterminated last line each ending in a newline', async () => {
   // Output cut across reads: a line carried from one chunk into the next, a
   // line longer than MAX_LINE_BYTES (cut into pieces), and no final newline.
