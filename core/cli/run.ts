@@ -92,7 +92,7 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
     select,
     log: (text: string) => terminal.note(text),
     // A daemon's processes are in their own logs already; engine.log stays the engine's.
-    lines: isDaemon() ? () => {} : (name: string, stream: 'out' | 'err', lines: Buffer[]) => terminal.lines(name, stream, lines),
+    lines: isDaemon() ? () => {} : (name, stream, split) => terminal.chunk(name, stream, split),
   });
   noteEvents(engine, terminal, () => holding);
   // The engine must outlive its own bugs (say what happened and keep supervising)

@@ -7,7 +7,10 @@
 // behind (or while the start-up view draws) is dropped, counted, and said
 // once per gap with where it is ("api: 1.2 MB of output not shown on the
 // terminal; it is in .pit/logs/api.log"). The log file never waits for it.
+import { fstatSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { LinePrefixer, type PrefixTarget } from '../logs/line-prefixer.js';
+import { linesOf, splitBytes, type Split } from '../logs/line-splitter.js';
 
 /** Process colours, in the order names get them: none repeats until all are used. */
 export const PALETTE = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
@@ -46,9 +49,27 @@ export interface TerminalOptions {
   color?: boolean;
 }
 
+/**
+ * Whether `stream` writes to /dev/null (engine run >/dev/null, a service
+ * manager's null output): what goes there is never seen, so process output
+ * is not even built for it. Under a flood that copy cost as much CPU as the
+ * log file's; the log has everything.
+ */
+export function isDevNull(stream: Out): boolean {
+  const fd = (stream as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return false;
+  try {
+    const here = fstatSync(fd);
+    return here.isCharacterDevice() && here.rdev === statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
 export class Terminal {
   readonly #width: number;
   readonly #color: boolean;
+  readonly #devNull: boolean;
   readonly #prefixes = new Map<string, { out: Buffer; err: Buffer }>();
   readonly #colors = new Map<string, number>();
   /** Output held while the start-up view draws (null: not holding). */
@@ -64,6 +85,20 @@ export class Terminal {
    * and under a flood they add up to tens of MiB before it does.
    */
   #spare: Buffer | null = null;
+  /** Prefixes a chunk's lines in one pass (made at the first chunk); each batch it makes is copied and written. */
+  #prefixer: LinePrefixer | null = null;
+  /** The process whose chunk the prefixer is handing over. */
+  #taking = '';
+  readonly #target: PrefixTarget = {
+    room: () => SPARE_BYTES,
+    take: (buf, start, end) => {
+      // A read (up to 256 KiB) makes a few batches: the bound holds for each (dropped bytes counted with their prefixes).
+      if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(this.#taking, end - start);
+      const out = this.#buffer(end - start);
+      buf.copy(out, 0, start, end);
+      this.#send(out, end - start);
+    },
+  };
 
   /** `stream` must be done with a chunk once it completes the write, as a socket, a TTY and a file are (a PassThrough is not). */
   constructor(
@@ -73,11 +108,13 @@ export class Terminal {
   ) {
     this.#width = Math.max(3, ...names.map((n) => n.length));
     this.#color = opts.color ?? isAnsiTerminal(stream);
+    this.#devNull = isDevNull(stream);
     names.forEach((n) => this.#colorOf(n));
   }
 
   /** Print complete lines of `process`'s `stream` (each ending in \n); they are valid only during the call. */
   lines(process: string, stream: 'out' | 'err', lines: Buffer[]): void {
+    if (this.#devNull) return;
     const bytes = lines.reduce((n, l) => n + l.length, 0);
     if (this.#held) {
       if (this.#heldBytes + bytes > TERMINAL_LIMITS.maxHeldBytes) return this.#drop(process, bytes);
@@ -88,15 +125,41 @@ export class Terminal {
     }
     if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(process, bytes);
     const prefix = this.#prefix(process)[stream];
-    const size = bytes + lines.length * prefix.length;
-    const buf = this.#spare && this.#spare.length >= size ? this.#spare : Buffer.allocUnsafe(Math.max(size, SPARE_BYTES));
+    const buf = this.#buffer(bytes + lines.length * prefix.length);
     let at = 0;
     for (const line of lines) {
       at += prefix.copy(buf, at);
       at += line.copy(buf, at);
     }
+    this.#send(buf, at);
+  }
+
+  /**
+   * Print one chunk's complete lines of `process`'s `stream` (offsets,
+   * line-splitter.ts; valid only during the call) as lines() prints them,
+   * but prefixed in one pass with no object per line: a flood's chunk
+   * holds hundreds of lines, and this runs for every chunk.
+   */
+  chunk(process: string, stream: 'out' | 'err', split: Split): void {
+    if (split.count === 0 || this.#devNull) return;
+    // Held lines must outlive the chunk: copied one by one (only while the start-up view draws).
+    if (this.#held) return this.lines(process, stream, linesOf(split));
+    if (this.stream.writableLength > TERMINAL_LIMITS.maxBufferedBytes) return this.#drop(process, splitBytes(split));
+    const prefix = this.#prefix(process)[stream];
+    this.#taking = process;
+    (this.#prefixer ??= new LinePrefixer()).write(split, prefix, prefix, this.#target);
+  }
+
+  /** A buffer of at least `size` bytes to build output in: the spare one if the stream is done with it. */
+  #buffer(size: number): Buffer {
+    const buf = this.#spare && this.#spare.length >= size ? this.#spare : Buffer.allocUnsafe(Math.max(size, SPARE_BYTES));
     this.#spare = null;
-    this.stream.write(buf.subarray(0, at));
+    return buf;
+  }
+
+  /** Write the first `bytes` of `buf`. */
+  #send(buf: Buffer, bytes: number): void {
+    this.stream.write(buf.subarray(0, bytes));
     // A write done at once (the terminal keeps up) is done with the buffer:
     // the next lines reuse it. One still pending keeps it; the next get a new one.
     if (this.stream.writableLength === 0 && buf.length <= MAX_SPARE_BYTES) this.#spare = buf;

@@ -1,25 +1,24 @@
 // Wires a child's stdout and stderr to its log file and, when asked, to a
-// per-chunk callback with the complete lines (the terminal's "name |"
-// prefix, output events). Each stream has its own splitter, so interleaved
-// stdout and stderr never merge; everything runs as each chunk is read, so
-// the file keeps the order in which chunks arrived. Chunks are read into a
-// buffer shared by every pipe (pipe-reader.ts): nothing here keeps a view
-// of one past the call.
+// per-chunk callback with the complete lines as offsets (the terminal's
+// "name |" copy, output events: linesOf() makes Buffers of them, one
+// object per line, so only for whoever needs them). Each stream has its
+// own splitter, so interleaved stdout and stderr never merge; everything
+// runs as each chunk is read, so the file keeps the order in which chunks
+// arrived. Chunks are read into a buffer shared by every pipe
+// (pipe-reader.ts): nothing here keeps a view of one past the call.
 import type { Readable } from 'node:stream';
-import { LineSplitter, linesOf, type Split } from './line-splitter.js';
+import { LineSplitter, type Split } from './line-splitter.js';
 import type { LogFile, StreamTag } from './log-file.js';
 import { readPipe } from './pipe-reader.js';
 
-/** Receives the complete lines of one chunk, each ending in "\n"; the Buffers are valid only during the call (copy to keep). */
-export type OnLines = (stream: StreamTag, lines: Buffer[]) => void;
+/** Receives the complete lines of one chunk (line-splitter.ts), valid only during the call: linesOf() gives them as Buffers. */
+export type OnChunk = (stream: StreamTag, split: Split) => void;
 
 export interface CaptureOptions {
-  /** null: no file (the log is off), lines still reach onLines. */
+  /** null: no file (the log is off), lines still reach onChunk. */
   log: LogFile | null;
-  /** Only given when someone reads lines: building them costs one object per line. */
-  onLines?: OnLines;
-  /** Asked per chunk when given: false skips onLines (nobody listens right now). */
-  wantsLines?: (stream: StreamTag) => boolean;
+  /** Called after the file has the chunk's lines. */
+  onChunk?: OnChunk;
 }
 
 /**
@@ -35,13 +34,13 @@ export function captureOutput(child: { stdout: Readable | null; stderr: Readable
   return Promise.all([out.done, err.done]).then(() => {});
 }
 
-function capture(from: Readable | null, tag: StreamTag, { log, onLines, wantsLines }: CaptureOptions): { stream: Readable | null; done: Promise<void> } {
+function capture(from: Readable | null, tag: StreamTag, { log, onChunk }: CaptureOptions): { stream: Readable | null; done: Promise<void> } {
   if (!from) return { stream: null, done: Promise.resolve() };
   const splitter = new LineSplitter();
   const deliver = (split: Split) => {
     if (split.count === 0) return;
     log?.write(tag, split);
-    if (onLines && (!wantsLines || wantsLines(tag))) onLines(tag, linesOf(split));
+    onChunk?.(tag, split);
   };
   const stream = readPipe(from, (chunk) => deliver(splitter.push(chunk)));
   // A pipe torn down with the child is not news; 'close' still follows.

@@ -128,6 +128,11 @@ export function isContinued(split: Split, i: number): boolean {
   return !split.ended && isOpen(split, i);
 }
 
+/** The output bytes of the complete lines in `split`, without the "\n" a cut piece or an unterminated last line would get. */
+export function splitBytes(split: Split): number {
+  return split.count === 0 ? 0 : (split.carried?.length ?? 0) + split.ends[split.count - 1];
+}
+
 /**
  * The lines of `split` as Buffers, each ending in "\n" (one is added to a
  * cut piece and to an unterminated last line): views of the chunk, and of

@@ -21,7 +21,7 @@ import { closeSync, fstatSync, mkdirSync, readSync, writeSync } from 'node:fs';
 import { APPEND_READ, openPrivate } from '../private-file.js';
 import { dirname } from 'node:path';
 import { errors, type PitError } from '../errors.js';
-import type { Split } from './line-splitter.js';
+import { splitBytes, type Split } from './line-splitter.js';
 import { LinePrefixer, type PrefixTarget } from './line-prefixer.js';
 import { rotateLogFiles } from './rotate.js';
 
@@ -57,6 +57,9 @@ export class LogFile {
   // Rewritten in place for each chunk: no allocation per write.
   readonly #head = Buffer.alloc(HEAD);
   readonly #continuedHead = Buffer.alloc(HEAD);
+  /** What the heads say now: the millisecond and the stream. */
+  #headMs = -1;
+  #headTag: StreamTag | null = null;
   readonly #target: PrefixTarget = {
     room: () => this.opts.maxBytes - this.#size,
     take: (buf, start, end, nextBytes) => {
@@ -116,9 +119,17 @@ export class LogFile {
   }
 
   #write(tag: StreamTag, split: Split): void {
-    const stamp = new Date().toISOString();
-    this.#head.write(`${stamp} ${tag} | `, 0, HEAD, 'latin1');
-    this.#continuedHead.write(`${stamp} ${tag}+| `, 0, HEAD, 'latin1');
+    // Formatted once per millisecond and stream: a child writing a line at
+    // a time is read every few tens of microseconds, and formatting the
+    // time was a fifth of the work of such a read.
+    const now = Date.now();
+    if (now !== this.#headMs || tag !== this.#headTag) {
+      const stamp = new Date(now).toISOString();
+      this.#head.write(`${stamp} ${tag} | `, 0, HEAD, 'latin1');
+      this.#continuedHead.write(`${stamp} ${tag}+| `, 0, HEAD, 'latin1');
+      this.#headMs = now;
+      this.#headTag = tag;
+    }
     prefixer.write(split, this.#head, this.#continuedHead, this.#target);
   }
 
@@ -179,9 +190,4 @@ export class LogFile {
     const last = Buffer.alloc(1);
     return readSync(this.#fd!, last, 0, 1, this.#size - 1) === 1 && last[0] === 0x0a;
   }
-}
-
-/** The output bytes of the complete lines in `split` (what the file would have got, without prefixes). */
-function splitBytes(split: Split): number {
-  return (split.carried?.length ?? 0) + split.ends[split.count - 1];
 }

@@ -7,10 +7,16 @@ import type { EventBus } from '../events/bus.js';
 import type { Pitfile } from '../model/pitfile.js';
 import { logPath } from '../state-dir.js';
 import { captureOutput } from './capture.js';
+import { linesOf, type Split } from './line-splitter.js';
 import { LogFile, type StreamTag } from './log-file.js';
 
-/** Receives complete lines (each ending in "\n") of a process's stream, valid only during the call (copy to keep). */
-export type LineSink = (process: string, stream: StreamTag, lines: Buffer[]) => void;
+/**
+ * Receives one chunk's complete lines of a process's stream, as offsets
+ * (line-splitter.ts), valid only during the call. A flood's chunk holds
+ * hundreds of lines: linesOf() makes a Buffer of each, the terminal copies
+ * them without (Terminal.chunk).
+ */
+export type LineSink = (process: string, stream: StreamTag, split: Split) => void;
 
 export class ProcessOutput {
   readonly #files = new Map<string, LogFile>();
@@ -28,13 +34,12 @@ export class ProcessOutput {
     const events = { out: `process:${name}:stdout`, err: `process:${name}:stderr` } as const;
     return captureOutput(child, {
       log,
-      wantsLines: (tag) => this.sink !== undefined || this.bus.wants(events[tag]),
-      onLines: (tag, lines) => {
-        this.sink?.(name, tag, lines);
+      onChunk: (tag, split) => {
+        this.sink?.(name, tag, split);
         // Decoding every line costs: only while a reaction or plugin listens.
         if (!this.bus.wants(events[tag])) return;
         const type = tag === 'out' ? 'process:stdout' : 'process:stderr';
-        for (const l of lines) this.bus.publish(type, name, { process: name, line: l.toString('utf8', 0, l.length - 1) });
+        for (const l of linesOf(split)) this.bus.publish(type, name, { process: name, line: l.toString('utf8', 0, l.length - 1) });
       },
     });
   }

@@ -5,7 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PALETTE, TERMINAL_LIMITS, Terminal, formatSize, isAnsiTerminal } from '../../core/cli/terminal.js';
+import { LineSplitter, MAX_LINE_BYTES, linesOf } from '../../core/logs/line-splitter.js';
 
 /** A stream that takes writes but completes none until `read()`: a terminal nobody reads. */
 function stalledStream() {
@@ -85,6 +89,65 @@ test('lines are copied before the call returns: a write still pending keeps its 
   const term2 = new Terminal(['api'], fast, { color: false });
   for (let i = 0; i < 5; i++) term2.lines('api', 'out', [line.fill(48 + i, 0, 9).fill(10, 9)]);
   assert.equal(text, [0, 1, 2, 3, 4].map((i) => `api | ${String(i).repeat(9)}\n`).join(''));
+});
+
+test('a terminal that does not read gets at most one batch past the bound from a 256 KiB read, and what it missed is said once', async () => {
+  const t = stalledStream();
+  const term = new Terminal(['api'], t.stream, { logOf: (n) => `.pit/logs/${n}.log`, color: false });
+  // Just under the bound, then reads of 256 lines (~260 KB once prefixed, three batches each).
+  term.lines('api', 'out', Array.from({ length: 1000 }, () => kib(1)));
+  assert.ok(t.stream.writableLength < TERMINAL_LIMITS.maxBufferedBytes);
+  const read = Buffer.concat(Array.from({ length: 256 }, () => kib(1)));
+  const s = new LineSplitter();
+  for (let i = 0; i < 40; i++) term.chunk('api', 'out', s.push(read)); // 10 MiB
+  assert.ok(t.stream.writableLength <= TERMINAL_LIMITS.maxBufferedBytes + 130 * 1024, `${t.stream.writableLength} bytes buffered`);
+  await t.read();
+  assert.equal(t.text().match(/api: .* not shown on the terminal; it is in \.pit\/logs\/api\.log/g)?.length, 1, t.text().slice(-200));
+});
+
+test('a chunk prints as its lines would: each prefixed once, none split or merged, a cut piece and an unterminated last line each ending in a newline', async () => {
+  // Output cut across reads: a line carried from one chunk into the next, a
+  // line longer than MAX_LINE_BYTES (cut into pieces), and no final newline.
+  const long = 'L'.repeat(2 * MAX_LINE_BYTES + 10);
+  const sent = `one\ntw` + `o\nthree\n${long}\nfour\n` + 'five, unterminated';
+  const reads = [sent.slice(0, 6), sent.slice(6, 40_000), sent.slice(40_000, 150_000), sent.slice(150_000)];
+  const print = async (how: 'chunk' | 'lines') => {
+    const chunks: Buffer[] = [];
+    // Completes each write a turn later, keeping the chunk itself (as a socket does): a reused buffer would show.
+    const stream = new Writable({ write: (c: Buffer, _e, done) => void (chunks.push(c), setImmediate(done)) });
+    const term = new Terminal(['api'], stream, { color: false });
+    const s = new LineSplitter();
+    for (const r of reads) {
+      const split = s.push(Buffer.from(r, 'latin1'));
+      if (how === 'chunk') term.chunk('api', 'err', split);
+      else term.lines('api', 'err', linesOf(split));
+    }
+    if (how === 'chunk') term.chunk('api', 'err', s.end());
+    else term.lines('api', 'err', linesOf(s.end()));
+    while (stream.writableLength > 0) await new Promise((r) => setImmediate(r));
+    return Buffer.concat(chunks).toString('latin1');
+  };
+  const text = await print('chunk');
+  assert.equal(text, await print('lines'));
+  const pieces = [long.slice(0, MAX_LINE_BYTES), long.slice(MAX_LINE_BYTES, 2 * MAX_LINE_BYTES), long.slice(2 * MAX_LINE_BYTES)];
+  assert.equal(text, ['one', 'two', 'three', ...pieces, 'four', 'five, unterminated'].map((l) => `api ! ${l}\n`).join(''));
+});
+
+test('output for /dev/null is not built: process lines are skipped there and only there, engine notes still go', () => {
+  const writes = (path: string) => {
+    const fd = openSync(path, 'w');
+    const got: string[] = [];
+    const stream = Object.assign(new Writable({ write: (c: Buffer, _e, done) => void (got.push(c.toString()), done()) }), { fd });
+    const term = new Terminal(['api'], stream, { color: false });
+    term.lines('api', 'out', [Buffer.from('a line\n')]);
+    term.chunk('api', 'out', new LineSplitter().push(Buffer.from('a chunk\n')));
+    term.note('a note');
+    closeSync(fd);
+    if (path !== '/dev/null') rmSync(path);
+    return got.join('');
+  };
+  assert.equal(writes('/dev/null'), 'pit | a note\n');
+  assert.equal(writes(join(tmpdir(), `pit-terminal-${process.pid}.txt`)), 'api | a line\napi | a chunk\npit | a note\n');
 });
 
 test('process colours do not repeat until the palette is used up, in the order the processes are named', () => {

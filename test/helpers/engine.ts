@@ -3,6 +3,7 @@
 import { after } from 'node:test';
 import { Engine } from '../../core/engine.js';
 import { loadPitfile } from '../../core/config/load.js';
+import { linesOf } from '../../core/logs/line-splitter.js';
 import { makeProject } from './project.js';
 import { within } from './wait.js';
 import type { PitEvent } from '../../core/events/catalog.js';
@@ -34,9 +35,9 @@ export async function startEngine(
   const notes: string[] = [];
   const engine = new Engine(model, {
     log: (text) => notes.push(text),
-    lines: (name, _stream, lines) => {
+    lines: (name, _stream, split) => {
       const list = seen.get(name) ?? seen.set(name, []).get(name)!;
-      for (const buf of lines) {
+      for (const buf of linesOf(split)) {
         const l = buf.toString('utf8').replace(/\n$/, '');
         list.push(l);
         for (const w of waiters.filter((w) => w.name === name && w.re.test(l))) {

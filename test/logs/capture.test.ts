@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { captureOutput } from '../../core/logs/capture.js';
 import { LogFile, type StreamTag } from '../../core/logs/log-file.js';
+import { linesOf } from '../../core/logs/line-splitter.js';
 import { spawnProcess } from '../../core/process/spawn.js';
 import type { PitError } from '../../core/errors.js';
 import { fixture } from '../helpers/paths.js';
@@ -23,7 +24,8 @@ async function capture(program: string, args: string[], opts: { onLines?: (s: St
   const log = new LogFile(path, { maxBytes: 1 << 30, keep: 1, onError: noError });
   const child = spawnProcess({ command: [process.execPath, fixture('programs', program), ...args], cwd: dir, env: process.env });
   cleanupGroups(child.pid!);
-  await within(captureOutput(child, { log, onLines: opts.onLines }), 60_000, `the output of ${program}`);
+  const { onLines } = opts;
+  await within(captureOutput(child, { log, onChunk: onLines && ((s, split) => onLines(s, linesOf(split))) }), 60_000, `the output of ${program}`);
   log.close();
   return { path, lines: readFileSync(path, 'latin1').split('\n'), exit: await exitOf(child) };
 }
@@ -87,7 +89,7 @@ test('binary output passes through byte for byte without crashing', async () => 
   assert.deepEqual(Buffer.concat(parts), sent);
 });
 
-test('onLines gets each chunk\'s complete lines, per stream, valid during the call (a copy keeps them)', async () => {
+test('onChunk gets each chunk\'s complete lines, per stream, valid during the call (a copy keeps them)', async () => {
   const got: Record<string, Buffer[]> = { out: [], err: [] };
   await capture('fast-writer.mjs', ['20000', '50', 'both'], { onLines: (stream, lines) => got[stream].push(...lines.map((l) => Buffer.from(l))) });
   for (const stream of ['out', 'err']) {
@@ -110,7 +112,7 @@ test('reading 100 MB of one unterminated line makes no Buffer per read: the Arra
     },
   });
   assert.equal(exit.code, 0);
-  assert.equal(pieces, Math.ceil(100_000_000 / (64 * 1024)), 'every piece reached onLines');
+  assert.equal(pieces, Math.ceil(100_000_000 / (64 * 1024)), 'every piece reached onChunk');
   assert.ok(most < 8 * 1024 * 1024, `${(most / 1024 / 1024).toFixed(1)} MiB of ArrayBuffers in use`);
 });
 
@@ -133,8 +135,8 @@ test('an unwritable log folder is reported once and the child keeps running', as
   const child = spawnProcess({ command: [process.execPath, '-e', 'let n = 0; const t = setInterval(() => { console.log("tick " + n++); console.error("warn"); if (n === 50) clearInterval(t); }, 2)'], cwd: dir, env: process.env });
   cleanupGroups(child.pid!);
   let lines = 0;
-  await within(captureOutput(child, { log, onLines: (_, l) => (lines += l.length) }), 20_000, 'the child to finish');
+  await within(captureOutput(child, { log, onChunk: (_, split) => (lines += split.count) }), 20_000, 'the child to finish');
   assert.deepEqual(await exitOf(child), { code: 0, signal: null }, 'the child ran to its end');
-  assert.equal(lines, 100, 'every line still reached onLines');
+  assert.equal(lines, 100, 'every line still reached onChunk');
   assert.deepEqual(reported.map((e) => e.code), ['PIT_E_LOG_WRITE']);
 });

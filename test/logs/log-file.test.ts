@@ -39,6 +39,43 @@ test('the lines of one chunk share one timestamp', () => {
   assert.equal(new Set(logLines(join(dir, 'a.log')).map((l) => l.slice(0, 24))).size, 1);
 });
 
+test('a 256 KiB read of short lines (more than one write batch once stamped) keeps every line whole, in order, under one timestamp', () => {
+  const dir = makeProject();
+  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 1 << 30, keep: 1, onError: noError });
+  const lines = Array.from({ length: 12_000 }, (_, i) => `${i} ${'x'.repeat(i % 50)}\n`).join('');
+  const bytes = Buffer.from(lines);
+  const s = new LineSplitter();
+  // The first read ends mid-line: line 0 of the second read is carried bytes and the rest.
+  log.write('out', s.push(bytes.subarray(0, 1001)));
+  log.write('out', s.push(bytes.subarray(1001, 1001 + 256 * 1024)));
+  log.write('out', s.push(bytes.subarray(1001 + 256 * 1024)));
+  log.close();
+  const got = logLines(join(dir, 'a.log'));
+  assert.ok(bytes.length > 1001 + 256 * 1024, 'the test sends a third read');
+  assert.deepEqual(got.map((l) => l.slice(31)), lines.split('\n').slice(0, -1));
+  // Every line of the one large read carries the same time.
+  const firstOfRead = lines.slice(0, 1001).split('\n').length - 1;
+  const lastOfRead = lines.slice(0, 1001 + 256 * 1024).split('\n').length - 2;
+  assert.equal(new Set(got.slice(firstOfRead, lastOfRead + 1).map((l) => l.slice(0, 24))).size, 1);
+});
+
+test('a chunk read in a later millisecond gets its own time, the time it was written', () => {
+  const dir = makeProject();
+  const log = new LogFile(join(dir, 'a.log'), { maxBytes: 1 << 20, keep: 1, onError: noError });
+  const before = Date.now();
+  log.write('out', split('first\n'));
+  log.write('out', split('same millisecond, most likely\n'));
+  // The clock, not a sleep: the next write must fall in a later millisecond.
+  const first = Date.now();
+  while (Date.now() === first);
+  log.write('out', split('later\n'));
+  const after = Date.now();
+  log.close();
+  const times = logLines(join(dir, 'a.log')).map((l) => Date.parse(l.slice(0, 24)));
+  assert.ok(times.every((t) => t >= before && t <= after), `${times} within ${before}..${after}`);
+  assert.ok(times[2] > times[0], `${times[2]} after ${times[0]}`);
+});
+
 test('the file grows past max_size only by a line larger than max_size itself', () => {
   const dir = makeProject();
   const log = new LogFile(join(dir, 'a.log'), { maxBytes: 400, keep: 5, onError: noError });
