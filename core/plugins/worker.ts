@@ -1,7 +1,8 @@
-// Runs inside a plugin's worker thread: loads the plugin once, runs its
-// setup when the host asks (as the plugin loads), then each hook the host
-// asks for. A replaced worker starts empty, so setup runs again there before
-// the next hook. A setup that throws is answered as `setupFailed`, not
+// Runs inside a plugin worker thread (plugin-thread.ts): a team's plugin
+// alone, or Pit's built-ins side by side, each kept apart by its `use`.
+// Loads each plugin once, runs its setup when the host asks (as the plugin
+// loads), then each hook the host asks for. A replaced worker starts empty,
+// so setup runs again there before the next hook. A setup that throws is answered as `setupFailed`, not
 // thrown, so the host can tell it from a failure of the hook it asked for.
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
@@ -53,10 +54,19 @@ export interface Outcome {
   describe?: { name: string; on: string[]; actions: string[]; options: Record<string, unknown> | null; apiVersion: number; tickMs: number | null; actionTimeoutMs: number | null };
 }
 
-let loaded: { def: PluginDefinition; outcome: Outcome; ctx: PluginContext; setUp: boolean } | null = null;
+interface Loaded {
+  def: PluginDefinition;
+  outcome: Outcome;
+  ctx: PluginContext;
+  setUp: boolean;
+}
 
-async function load(task: Task): Promise<NonNullable<typeof loaded>> {
-  if (loaded) return loaded;
+/** The plugins in this worker, by `use`: the host runs one call of each at a time. */
+const loaded = new Map<string, Loaded>();
+
+async function load(task: Task): Promise<Loaded> {
+  const known = loaded.get(task.use);
+  if (known) return known;
   if (isAbsolute(task.use)) letPluginFindPit(task.use);
   const mod = await import(isAbsolute(task.use) ? pathToFileURL(task.use).href : task.use);
   const def = mod.default as PluginDefinition;
@@ -79,8 +89,9 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
       fail: (reason) => void (outcome.failed = typeof reason === 'string' ? { message: reason, code: null, fix: null } : thrownOf(reason)),
     },
   );
-  loaded = { def, outcome, ctx, setUp: false };
-  return loaded;
+  const plugin: Loaded = { def, outcome, ctx, setUp: false };
+  loaded.set(task.use, plugin);
+  return plugin;
 }
 
 /** One hook call; returns what the plugin emitted, requested and logged. */
@@ -94,7 +105,7 @@ export default async function runTask(task: Task): Promise<Outcome> {
   delete p.outcome.failed;
   const { def, ctx } = p;
   if (task.hook === 'describe') {
-    loaded = null; // described, not set up: the next task sets it up
+    loaded.delete(task.use); // described, not set up: the next task sets it up
     return {
       ...p.outcome,
       describe: {

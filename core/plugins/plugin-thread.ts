@@ -1,0 +1,72 @@
+// A worker thread that runs plugins' calls: a team's plugin has one of its
+// own (isolation is for code we did not write); Pit's built-ins share one,
+// each ~9–11 MiB of RSS saved (a V8 isolate). Calls of different plugins run
+// side by side, so a long install does not hold the heartbeat (the host runs
+// one call of each plugin at a time). A call that does not finish ends the
+// worker and a fresh one takes the next calls; every other call that was in
+// flight there fails as `ThreadReplaced`, no fault of its plugin, so the host
+// sets that plugin up again in the fresh worker and runs the call again.
+// (tinypool runs calls that carry an abort signal one at a time per worker,
+// and an abort ends the worker under the others: the time limit is kept here.)
+import type Tinypool from 'tinypool';
+import type { Outcome, Task } from './worker.js';
+import { pluginPool } from './describe.js';
+
+export interface PluginThreadOptions {
+  heapMb: number;
+  /** Plugins sharing it (a bound on the calls in flight at once); 1 for a team's plugin. */
+  plugins: number;
+  /** The worker was ended because `culprit`'s call did not finish; a fresh one takes the next calls. */
+  onReplaced?(culprit: string): void;
+}
+
+/** A call ended with its worker, for another plugin's call that did not finish. */
+export const THREAD_REPLACED = 'ThreadReplaced';
+
+export class PluginThread {
+  #pool: Tinypool;
+  #ended = false;
+
+  constructor(private readonly options: PluginThreadOptions) {
+    this.#pool = pluginPool(options.heapMb, options.plugins);
+  }
+
+  /**
+   * Run `task`. Rejects with a TimeoutError when it does not finish within
+   * `limitMs` (the worker is then replaced), a ThreadReplaced error when
+   * another call's timeout ended the worker under it, or the worker's own
+   * error (it ran out of heap, the module did not load).
+   */
+  async run(task: Task, limitMs: number): Promise<Outcome> {
+    const pool = this.#pool;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`did not finish within ${limitMs}ms`), { name: 'TimeoutError' })), limitMs);
+    });
+    try {
+      return await Promise.race([pool.run(task), timedOut]);
+    } catch (e) {
+      if (this.#ended) throw e;
+      if (pool !== this.#pool) throw Object.assign(new Error('its worker was ended for another plugin'), { name: THREAD_REPLACED });
+      if ((e as Error).name === 'TimeoutError') this.#replace(task.use);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** End the worker now (a loop would hold a core) and start a fresh one for the next calls. */
+  #replace(culprit: string): void {
+    const old = this.#pool;
+    this.#pool = pluginPool(this.options.heapMb, this.options.plugins);
+    this.options.onReplaced?.(culprit);
+    // Its calls in flight reject once it has ended (after this turn), as ThreadReplaced.
+    void old.destroy().catch(() => {});
+  }
+
+  /** End the worker; calls in flight reject. */
+  async destroy(): Promise<void> {
+    this.#ended = true;
+    await this.#pool.destroy();
+  }
+}
