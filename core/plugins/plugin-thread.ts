@@ -23,12 +23,22 @@ export interface PluginThreadOptions {
 /** A call ended with its worker, for another plugin's call that did not finish. */
 export const THREAD_REPLACED = 'ThreadReplaced';
 
+/** A call that loads nothing: answered once the worker has booted. */
+const READY: Task = { use: '', options: {}, root: '', stateDir: '', hook: 'ready' };
+
 export class PluginThread {
-  #pool: Tinypool;
+  #pool!: Tinypool;
+  /** Settles once the worker has booted. */
+  #booted!: Promise<unknown>;
   #ended = false;
 
   constructor(private readonly options: PluginThreadOptions) {
-    this.#pool = pluginPool(options.heapMb, options.plugins);
+    this.#start();
+  }
+
+  #start(): void {
+    this.#pool = pluginPool(this.options.heapMb, this.options.plugins);
+    this.#booted = this.#pool.run(READY).catch(() => {});
   }
 
   /**
@@ -39,6 +49,9 @@ export class PluginThread {
    */
   async run(task: Task, limitMs: number): Promise<Outcome> {
     const pool = this.#pool;
+    // The limit is for the plugin's code, not a fresh worker's boot (~80 ms; seconds on a loaded host).
+    await this.#booted;
+    if (pool !== this.#pool && !this.#ended) throw Object.assign(new Error('its worker was ended for another plugin'), { name: THREAD_REPLACED });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(Object.assign(new Error(`did not finish within ${limitMs}ms`), { name: 'TimeoutError' })), limitMs);
@@ -58,7 +71,7 @@ export class PluginThread {
   /** End the worker now (a loop would hold a core) and start a fresh one for the next calls. */
   #replace(culprit: string): void {
     const old = this.#pool;
-    this.#pool = pluginPool(this.options.heapMb, this.options.plugins);
+    this.#start();
     this.options.onReplaced?.(culprit);
     // Its calls in flight reject once it has ended (after this turn), as ThreadReplaced.
     void old.destroy().catch(() => {});

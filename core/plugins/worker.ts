@@ -17,7 +17,8 @@ export interface Task {
   options: Record<string, unknown>;
   root: string;
   stateDir: string;
-  hook: 'describe' | 'setup' | 'onEvent' | 'action' | 'tick' | 'teardown';
+  /** `ready`: answered at once, loading nothing (the host waits for a fresh worker to boot). */
+  hook: 'ready' | 'describe' | 'setup' | 'onEvent' | 'action' | 'tick' | 'teardown';
   events?: PitEvent[];
   action?: string;
   args?: unknown;
@@ -96,6 +97,7 @@ async function load(task: Task): Promise<Loaded> {
 
 /** One hook call; returns what the plugin emitted, requested and logged. */
 export default async function runTask(task: Task): Promise<Outcome> {
+  if (task.hook === 'ready') return { emits: [], droppedEmits: 0, requests: [], logs: [], droppedLogs: 0 };
   const p = await load(task);
   p.outcome.emits = [];
   p.outcome.droppedEmits = 0;
