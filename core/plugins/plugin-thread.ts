@@ -3,7 +3,8 @@
 // each ~9–11 MiB of RSS saved (a V8 isolate). Calls of different plugins run
 // side by side, so a long install does not hold the heartbeat (the host runs
 // one call of each plugin at a time). A call that does not finish ends the
-// worker and a fresh one takes the next calls; every other call that was in
+// worker and a fresh one takes the next calls (so does a worker that dies:
+// out of heap, or an exception nothing caught); every other call that was in
 // flight there fails as `ThreadReplaced`, no fault of its plugin, so the host
 // sets that plugin up again in the fresh worker and runs the call again.
 // (tinypool runs calls that carry an abort signal one at a time per worker,
@@ -52,6 +53,7 @@ export class PluginThread {
     // The limit is for the plugin's code, not a fresh worker's boot (~80 ms; seconds on a loaded host).
     await this.#booted;
     if (pool !== this.#pool && !this.#ended) throw Object.assign(new Error('its worker was ended for another plugin'), { name: THREAD_REPLACED });
+    const worker = pool.threads[0];
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(Object.assign(new Error(`did not finish within ${limitMs}ms`), { name: 'TimeoutError' })), limitMs);
@@ -61,7 +63,10 @@ export class PluginThread {
     } catch (e) {
       if (this.#ended) throw e;
       if (pool !== this.#pool) throw Object.assign(new Error('its worker was ended for another plugin'), { name: THREAD_REPLACED });
-      if ((e as Error).name === 'TimeoutError') this.#replace(task.use);
+      // tinypool fails every call of a worker that died and starts another in the same pool: the first
+      // failure told is counted, and the plugins are set up again in a fresh worker, as after a hang.
+      const died = pool.threads[0] !== worker;
+      if ((e as Error).name === 'TimeoutError' || died) this.#replace(task.use);
       throw e;
     } finally {
       clearTimeout(timer);

@@ -99,6 +99,31 @@ test('a built-in that hangs is ended and rested alone: the others are set up aga
   assert.equal(engine.supervisors.get('app')!.state, 'running');
 });
 
+test('a built-in that runs the shared worker out of heap is the one reported: the others go on in a fresh worker, lose no events, and are not failed', { timeout: 60_000 }, async (t) => {
+  await asBuiltin(probe, t);
+  await asBuiltin(hanger, t);
+  const limitMs = PLUGIN_LIMITS.callTimeoutMs;
+  PLUGIN_LIMITS.callTimeoutMs = 60_000; // the heap runs out first, not the time
+  t.after(() => void (PLUGIN_LIMITS.callTimeoutMs = limitMs));
+  const { engine, events, dir } = await startEngine(`version: 1\nprocesses:\n  app: { command: ${idle} }\n`);
+  const go = (n: number) => engine.bus.publish('custom:event', 'probe', { name: 'go:probe:now', data: { n } });
+  go(1);
+  await until(() => seen(events, 'builtin').length === 1, 10_000, 'the probe answered');
+  const before = seen(events, 'builtin')[0];
+  engine.bus.publish('custom:event', 'hanger', { name: 'hog:hanger:now', data: {} });
+  await until(() => existsSync(join(dir, '.pit', 'hanger-thread')), 10_000, 'the hanger allocating');
+  go(2); // waits in the worker that is about to die
+  const err = await engine.bus.next('plugin:hanger:error', { withinMs: 30_000 });
+  assert.ok(err.type === 'plugin:error');
+  assert.doesNotMatch(err.message, /did not finish/, 'the heap ran out, not the time');
+  await until(() => seen(events, 'builtin').length === 2, 10_000, 'the probe got the event sent while the worker died');
+  const after = seen(events, 'builtin')[1];
+  assert.equal(after.n, 2);
+  assert.notEqual(after.threadId, before.threadId, 'it ran in the fresh worker');
+  const faults = events.filter((e) => e.type === 'plugin:error' || e.type === 'plugin:disabled');
+  assert.deepEqual(faults.map((e) => [e.type, e.subject]), [['plugin:error', 'hanger']], 'no other built-in is failed');
+});
+
 /** Threads of `engine run` in a project once its plugins have loaded (the heartbeat is written after). */
 async function engineThreads(pitfile: string, setup?: (dir: string) => void): Promise<number> {
   const dir = makeProject({ 'pitfile.yaml': pitfile });
