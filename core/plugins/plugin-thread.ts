@@ -17,11 +17,11 @@ export interface PluginThreadOptions {
   heapMb: number;
   /** Plugins sharing it (a bound on the calls in flight at once); 1 for a team's plugin. */
   plugins: number;
-  /** The worker was ended because `culprit`'s call did not finish; a fresh one takes the next calls. */
+  /** The worker was ended because `culprit`'s call did not finish (or failed as it died); a fresh one takes the next calls. */
   onReplaced?(culprit: string): void;
 }
 
-/** A call ended with its worker, for another plugin's call that did not finish. */
+/** A call ended with its worker, for another plugin's call that did not finish (or its worker's death). */
 export const THREAD_REPLACED = 'ThreadReplaced';
 
 /** A call that loads nothing: answered once the worker has booted. */
@@ -45,8 +45,9 @@ export class PluginThread {
   /**
    * Run `task`. Rejects with a TimeoutError when it does not finish within
    * `limitMs` (the worker is then replaced), a ThreadReplaced error when
-   * another call's timeout ended the worker under it, or the worker's own
-   * error (it ran out of heap, the module did not load).
+   * another call's timeout or failure ended the worker under it, or the
+   * worker's own error (it ran out of heap: replaced too; the module did
+   * not load).
    */
   async run(task: Task, limitMs: number): Promise<Outcome> {
     const pool = this.#pool;

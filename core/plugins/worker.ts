@@ -2,8 +2,9 @@
 // alone, or Pit's built-ins side by side, each kept apart by its `use`.
 // Loads each plugin once, runs its setup when the host asks (as the plugin
 // loads), then each hook the host asks for. A replaced worker starts empty,
-// so setup runs again there before the next hook. A setup that throws is answered as `setupFailed`, not
-// thrown, so the host can tell it from a failure of the hook it asked for.
+// so setup runs again there before the next hook. A setup that throws is
+// answered as `setupFailed`, not thrown, so the host can tell it from a
+// failure of the hook it asked for.
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import type { PluginContext, PluginDefinition } from './contract.js';
