@@ -18,9 +18,21 @@ export const builtins = (): readonly BuiltinPlugin[] => shipped;
 /** Whether a resolved plugin path is one of Pit's own. */
 export const isBuiltin = (path: string) => path.startsWith(shippedDir);
 
+/** Test plugins that count as built-in (they share the built-ins' worker): addBuiltinForTests. */
+const forTests: BuiltinPlugin[] = [];
+
+/**
+ * For tests only: count a test plugin as one of Pit's own, so a test can
+ * make a built-in hang or report its thread. Returns the undo.
+ */
+export function addBuiltinForTests(plugin: BuiltinPlugin): () => void {
+  forTests.push(plugin);
+  return () => void forTests.splice(forTests.indexOf(plugin), 1);
+}
+
 /** The built-ins `pitfile` turns on, with their options (each one's activate). */
 export function builtinPlugins(pitfile: Pitfile): PluginRef[] {
-  return shipped.flatMap(({ use, definition }) => {
+  return [...shipped, ...forTests].flatMap(({ use, definition }) => {
     const options = definition.activate?.(pitfile);
     return options ? [{ use, options }] : [];
   });

@@ -14,12 +14,13 @@ export type Description = NonNullable<Outcome['describe']>;
 /** Describing a plugin (loading its module) may take this long. */
 export const DESCRIBE_TIMEOUT_MS = 5000;
 
-/** A pool of one worker thread for one plugin, its heap capped. */
-export function pluginPool(heapMb: number): Tinypool {
+/** A pool of one worker thread, its heap capped, for one plugin or `plugins` sharing it (their calls side by side). */
+export function pluginPool(heapMb: number, plugins = 1): Tinypool {
   return new Tinypool({
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: 1,
     maxThreads: 1,
+    concurrentTasksPerWorker: plugins,
     isolateWorkers: false,
     resourceLimits: { maxOldGenerationSizeMb: heapMb },
   });
@@ -40,7 +41,11 @@ export function resolvePlugin(use: string, root: string): string {
 
 /** Load `use` in `pool`'s worker and return what it says of itself; throws why it is not a usable plugin. */
 export async function describePlugin(pool: Tinypool, task: Omit<Task, 'hook'>): Promise<Description> {
-  const out: Outcome = await pool.run({ ...task, hook: 'describe' } satisfies Task, { signal: AbortSignal.timeout(DESCRIBE_TIMEOUT_MS) });
+  return descriptionOf(await pool.run({ ...task, hook: 'describe' } satisfies Task, { signal: AbortSignal.timeout(DESCRIBE_TIMEOUT_MS) }));
+}
+
+/** What a describe call answered; throws why it is not a usable plugin. */
+export function descriptionOf(out: Outcome): Description {
   const d = out.describe!;
   if (d.apiVersion !== PLUGIN_API_VERSION) throw new Error(`written for plugin API ${d.apiVersion}; this engine speaks ${PLUGIN_API_VERSION}`);
   return d;

@@ -1,14 +1,14 @@
-// The plugin host: one worker thread per plugin (tinypool), so a plugin that
-// throws, hangs or leaks cannot stop the engine. A plugin is set up as it
-// loads; a setup that fails disables it at once. Every call has a timeout;
-// a hung call ends its worker, and the next call sets the plugin up again in
-// a fresh one. Failures become plugin:<name>:error with a PIT_E_PLUGIN_*
-// code; too many in a minute disable the plugin. Events are handed over in
+// The plugin host: a team's plugin runs in a worker thread of its own, so a
+// plugin that throws, hangs or leaks cannot stop the engine; Pit's built-ins
+// share one (plugin-thread.ts). A plugin is set up as it loads; a setup that
+// fails disables it at once. Every call has a timeout; a hung call ends its
+// worker, and the next call sets the plugin up again in a fresh one (the
+// other built-ins there are set up again at once: no fault of theirs).
+// Failures become plugin:<name>:error with a PIT_E_PLUGIN_* code; too many in a minute disable the plugin. Events are handed over in
 // batches from a queue bounded by bytes (event-queue.ts), so a flood of
 // output never grows the engine. A call that times out ends its worker at
 // once and rests the plugin, so a loop does not hold a core; a plugin over
 // its emit budget for 10 s is disabled, so it cannot fill the journal.
-import type Tinypool from 'tinypool';
 import type { EventBus, Recording } from '../events/bus.js';
 import { isEventType, type PitEvent } from '../events/catalog.js';
 import { isPluginEventType } from '../events/plugin-payloads.js';
@@ -16,7 +16,8 @@ import { describeEvent, type Cause } from '../events/cause.js';
 import type { Pitfile, PluginRef } from '../model/pitfile.js';
 import type { ActionHandler, ProcessControl } from '../reactions/actions/types.js';
 import type { Outcome, Task } from './worker.js';
-import { describePlugin, pluginPool, resolvePlugin } from './describe.js';
+import { DESCRIBE_TIMEOUT_MS, descriptionOf, resolvePlugin } from './describe.js';
+import { PluginThread, THREAD_REPLACED } from './plugin-thread.js';
 import { EventQueue } from './event-queue.js';
 import { validateAgainst } from '../config/validate.js';
 import { fill } from '../reactions/conditions.js';
@@ -51,13 +52,24 @@ interface Loaded {
   /** Its options with the defaults of its schema applied. */
   options: Record<string, unknown>;
   name: string;
-  pool: Tinypool;
+  /** Its own worker, or the one the built-ins share. */
+  thread: PluginThread;
   on: string[];
   actions: string[];
   /** Its own limit for actions, when it declared one. */
   actionTimeoutMs: number | null;
   failures: number[];
   timeouts: number[];
+  /** Its last call: the next waits for it (one call of a plugin at a time, in order). */
+  lane: Promise<unknown>;
+  /**
+   * A built-in's last process:state of each process it was handed, for a
+   * fresh worker after another built-in's hang (its table of processes is
+   * there again); null for a team's plugin, which has a worker of its own.
+   */
+  states: Map<string, PitEvent> | null;
+  /** Its worker was ended for another plugin: set it up again (with `states`) before its next call. */
+  stale: boolean;
   /** After a timeout, no call before this (ms since the epoch). */
   restUntil: number;
   disabled: boolean;
@@ -77,18 +89,22 @@ export class PluginHost {
   readonly #plugins: Loaded[] = [];
   readonly #offs: (() => void)[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
+  /** The built-ins' worker, when the pitfile turns one on. */
+  #shared: PluginThread | null = null;
 
   constructor(private readonly deps: PluginHostDeps) {}
 
   /**
    * Load every plugin of the pitfile; one that cannot load is reported and
-   * skipped. Workers boot in parallel (each ~80 ms), then subscribe in order,
+   * skipped. Plugins load in parallel (a worker boots in ~80 ms: the
+   * built-ins share one, a team plugin has its own), then subscribe in order,
    * each first getting the events of `since` it subscribes to. Resolves
    * once each has run its first tick (the heartbeat is on disk).
    */
   async start(since?: Recording): Promise<void> {
-    const refs = [...builtinPlugins(this.deps.pitfile), ...this.deps.pitfile.plugins];
-    const loaded = await Promise.all(refs.map((ref) => this.#load(ref)));
+    const builtins = builtinPlugins(this.deps.pitfile);
+    const shared = (this.#shared = builtins.length ? this.#sharedThread(builtins.length) : null);
+    const loaded = await Promise.all([...builtins.map((ref) => this.#load(ref, shared)), ...this.deps.pitfile.plugins.map((ref) => this.#load(ref, null))]);
     const firstTicks: Promise<void>[] = [];
     for (const l of loaded) {
       if (!l) continue;
@@ -100,25 +116,53 @@ export class PluginHost {
     await Promise.all(firstTicks);
   }
 
-  async #load(ref: PluginRef): Promise<{ plugin: Loaded; tickMs: number | null } | null> {
-    const pool = pluginPool(PLUGIN_LIMITS.heapMb);
+  /** The worker the built-ins share; when one's call hangs, the others are set up again in the fresh one. */
+  #sharedThread(plugins: number): PluginThread {
+    const thread: PluginThread = new PluginThread({
+      heapMb: PLUGIN_LIMITS.heapMb,
+      plugins,
+      onReplaced: (culprit) => {
+        for (const p of this.#plugins) {
+          if (p.thread !== thread || p.ref.use === culprit || p.disabled) continue;
+          p.stale = true;
+          // Set up now, as at load: a plugin without events or ticks for a while is ready, and a setup that fails is reported.
+          void this.#call(p, this.#taskOf(p, 'setup'));
+        }
+      },
+    });
+    return thread;
+  }
+
+  /** Load `ref` in `shared` (a built-in), else in a worker of its own. */
+  async #load(ref: PluginRef, shared: PluginThread | null): Promise<{ plugin: Loaded; tickMs: number | null } | null> {
+    const thread = shared ?? new PluginThread({ heapMb: PLUGIN_LIMITS.heapMb, plugins: 1 });
     try {
       const use = resolvePlugin(ref.use, this.deps.pitfile.root);
-      const { hook: _, ...task } = this.#task(use, ref.options, 'describe');
-      const d = await describePlugin(pool, task);
+      const d = descriptionOf(await this.#describe(thread, this.#task(use, ref.options, 'describe')));
       // The engine writes a built-in's options whole (builtins.ts): checking them would compile its schema, loading ajv's compiler (~40 ms, ~5 MiB) for nothing.
       const options = isBuiltin(use) ? ref.options : await checkOptions(d.name, d.options, ref.options);
-      const plugin: Loaded = { ref: { ...ref, use }, options, name: d.name, pool, on: d.on, actions: d.actions, actionTimeoutMs: d.actionTimeoutMs, failures: [], timeouts: [], restUntil: 0, disabled: false, emitted: { second: 0, count: 0, reported: false }, flood: null };
+      const plugin: Loaded = { ref: { ...ref, use }, options, name: d.name, thread, on: d.on, actions: d.actions, actionTimeoutMs: d.actionTimeoutMs, lane: Promise.resolve(), states: shared ? new Map() : null, stale: false, failures: [], timeouts: [], restUntil: 0, disabled: false, emitted: { second: 0, count: 0, reported: false }, flood: null };
       // Set up now, so a failing setup is reported as the plugin loads (not at
       // its first event, or at teardown) and the plugin is disabled.
       await this.#call(plugin, this.#taskOf(plugin, 'setup'));
       // tickMs is read with the options as given; describe runs before defaults apply.
       return { plugin, tickMs: d.tickMs };
     } catch (e) {
-      await pool.destroy();
+      if (!shared) await thread.destroy();
       const why = (e as Error).message;
       this.#error(ref.use, 'load', errors.PIT_E_PLUGIN_LOAD(ref.use, why), why);
       return null;
+    }
+  }
+
+  /** Describe in `thread`, again in a fresh worker when another built-in's hang ended it. */
+  async #describe(thread: PluginThread, task: Task): Promise<Outcome> {
+    for (;;) {
+      try {
+        return await thread.run(task, DESCRIBE_TIMEOUT_MS);
+      } catch (e) {
+        if ((e as Error).name !== THREAD_REPLACED) throw e;
+      }
     }
   }
 
@@ -148,12 +192,10 @@ export class PluginHost {
     this.#stopping = true;
     this.#offs.splice(0).forEach((off) => off());
     this.#timers.splice(0).forEach((t) => clearInterval(t));
-    await Promise.all(
-      this.#plugins.splice(0).map(async (p) => {
-        if (!p.disabled) await this.#call(p, this.#taskOf(p, 'teardown'), true);
-        await p.pool.destroy();
-      }),
-    );
+    const plugins = this.#plugins.splice(0);
+    await Promise.all(plugins.map(async (p) => !p.disabled && (await this.#call(p, this.#taskOf(p, 'teardown'), true))));
+    // The built-ins' worker once, after all of them are torn down (also when none loaded).
+    await Promise.all([...new Set([...plugins.map((p) => p.thread), ...(this.#shared ? [this.#shared] : [])])].map((t) => t.destroy()));
   }
 
   #task(use: string, options: Record<string, unknown>, hook: Task['hook']): Task {
@@ -219,32 +261,67 @@ export class PluginHost {
     return out instanceof PitError ? null : out;
   }
 
-  /** Run one task: its outcome, its failure (already reported), or null when it did not run. */
-  async #attempt(p: Loaded, task: Task, duringStop = false): Promise<Outcome | PitError | null> {
+  /**
+   * Run one task after the plugin's earlier calls (a shared worker would
+   * otherwise run them side by side): its outcome, its failure (already
+   * reported), or null when it did not run. Its time limit counts from its turn.
+   */
+  #attempt(p: Loaded, task: Task, duringStop = false): Promise<Outcome | PitError | null> {
+    // Teardown at stop waits for no call: the engine is leaving.
+    if (duringStop) return this.#turn(p, task, true);
+    const turn = p.lane.then(() => this.#turn(p, task, duringStop));
+    p.lane = turn.catch(() => {});
+    return turn;
+  }
+
+  async #turn(p: Loaded, task: Task, duringStop: boolean): Promise<Outcome | PitError | null> {
     if (p.disabled || (this.#stopping && !duringStop)) return null;
     const limitMs = task.hook === 'action' && p.actionTimeoutMs ? p.actionTimeoutMs : PLUGIN_LIMITS.callTimeoutMs;
     // Teardown at stop does not wait out a rest: the engine is leaving.
     if (p.restUntil > Date.now() && !duringStop) await new Promise((r) => setTimeout(r, p.restUntil - Date.now()));
-    if (p.disabled || (this.#stopping && !duringStop)) return null;
     let out: Outcome;
-    try {
-      out = await p.pool.run(task, { signal: AbortSignal.timeout(limitMs) });
-    } catch (e) {
-      // A call cut short by the engine stopping (its worker ended) is no failure of the plugin.
-      if (this.#stopping && !duringStop) return null;
-      const err = e as Error;
-      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
-      if (!timedOut) return this.#failed(p, task, { message: err.message, code: null, fix: null });
-      const why = `${task.hook} did not finish within ${limitMs}ms; its worker was ended and will be replaced`;
-      return this.#failed(p, task, { message: why, code: null, fix: null }, errors.PIT_E_PLUGIN_TIMEOUT(p.name, task.hook, limitMs));
+    for (;;) {
+      if (p.disabled || (this.#stopping && !duringStop)) return null;
+      if (p.stale && !duringStop) await this.#setUpAgain(p);
+      try {
+        out = await p.thread.run(task, limitMs);
+        break;
+      } catch (e) {
+        // Its worker was ended for another built-in's hang: no fault of this one; again in the fresh worker.
+        if ((e as Error).name === THREAD_REPLACED) continue;
+        // A call cut short by the engine stopping (its worker ended) is no failure of the plugin.
+        if (this.#stopping && !duringStop) return null;
+        return this.#thrown(p, task, e as Error, limitMs);
+      }
     }
     // A hook that threw hands back no emits or requests: they were half of something that failed.
     if (out.threw) return this.#failed(p, task, out.threw);
+    if (task.hook === 'onEvent' && p.states) for (const e of task.events ?? []) if (e.type === 'process:state') p.states.set(e.subject, e);
     this.#apply(p, out, task);
     if (out.setupFailed === undefined) return out;
     const error = setupFailure(p.name, out.setupFailed);
     this.#setupFailed(p, error, out.setupFailed.message);
     return error;
+  }
+
+  /**
+   * A built-in whose worker was ended for another's hang: set up in the
+   * fresh one, and handed the last state of each process it knew (the
+   * heartbeat's table, the monitor's pids), oldest first, so it goes on as
+   * before. Runs in its turn: its calls wait for it.
+   */
+  async #setUpAgain(p: Loaded): Promise<void> {
+    p.stale = false;
+    const events = [...(p.states?.values() ?? [])].sort((a, b) => a.at - b.at);
+    // worker.ts sets a plugin up before the first hook it runs.
+    await this.#turn(p, events.length ? { ...this.#taskOf(p, 'onEvent'), events } : this.#taskOf(p, 'setup'), false);
+  }
+
+  /** A call that failed in the worker, not in the plugin's code: it did not finish, or the worker failed. */
+  #thrown(p: Loaded, task: Task, err: Error, limitMs: number): Promise<PitError> {
+    if (err.name !== 'TimeoutError') return this.#failed(p, task, { message: err.message, code: null, fix: null });
+    const why = `${task.hook} did not finish within ${limitMs}ms; its worker was ended and will be replaced`;
+    return this.#failed(p, task, { message: why, code: null, fix: null }, errors.PIT_E_PLUGIN_TIMEOUT(p.name, task.hook, limitMs));
   }
 
   /**
@@ -262,7 +339,7 @@ export class PluginHost {
     this.#error(p.name, task.hook, error, thrown.message);
     const now = Date.now();
     p.failures = [...p.failures.filter((t) => now - t < PLUGIN_LIMITS.failureWindowMs), now];
-    if (timeout) await this.#timedOut(p, now);
+    if (timeout) this.#timedOut(p, now);
     if (p.disabled) return error;
     if (p.failures.length >= PLUGIN_LIMITS.failures) this.#disable(p, `${p.failures.length} failures in a minute`);
     else if (p.timeouts.length >= PLUGIN_LIMITS.timeouts) this.#disable(p, `${p.timeouts.length} calls that did not finish in a minute`);
@@ -270,16 +347,14 @@ export class PluginHost {
   }
 
   /**
-   * A call that did not finish is most likely a loop: end its worker now
-   * (a fresh pool takes the next call) and rest the plugin, so a loop
-   * does not take a core again at once; the second timeout disables it.
+   * A call that did not finish is most likely a loop: its worker was ended
+   * (plugin-thread.ts; a fresh one takes the next call); rest the plugin,
+   * so a loop does not take a core again at once; the second timeout
+   * disables it. Only this plugin: the others in a shared worker did nothing wrong.
    */
-  async #timedOut(p: Loaded, now: number): Promise<void> {
+  #timedOut(p: Loaded, now: number): void {
     p.timeouts = [...p.timeouts.filter((t) => now - t < PLUGIN_LIMITS.failureWindowMs), now];
     p.restUntil = now + PLUGIN_LIMITS.restAfterTimeoutMs;
-    const old = p.pool;
-    p.pool = pluginPool(PLUGIN_LIMITS.heapMb);
-    await old.destroy().catch(() => {});
   }
 
   #disable(p: Loaded, why: string): void {

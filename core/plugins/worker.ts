@@ -1,8 +1,10 @@
-// Runs inside a plugin's worker thread: loads the plugin once, runs its
-// setup when the host asks (as the plugin loads), then each hook the host
-// asks for. A replaced worker starts empty, so setup runs again there before
-// the next hook. A setup that throws is answered as `setupFailed`, not
-// thrown, so the host can tell it from a failure of the hook it asked for.
+// Runs inside a plugin worker thread (plugin-thread.ts): a team's plugin
+// alone, or Pit's built-ins side by side, each kept apart by its `use`.
+// Loads each plugin once, runs its setup when the host asks (as the plugin
+// loads), then each hook the host asks for. A replaced worker starts empty,
+// so setup runs again there before the next hook. A setup that throws is
+// answered as `setupFailed`, not thrown, so the host can tell it from a
+// failure of the hook it asked for.
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import type { PluginContext, PluginDefinition } from './contract.js';
@@ -16,7 +18,8 @@ export interface Task {
   options: Record<string, unknown>;
   root: string;
   stateDir: string;
-  hook: 'describe' | 'setup' | 'onEvent' | 'action' | 'tick' | 'teardown';
+  /** `ready`: answered at once, loading nothing (the host waits for a fresh worker to boot). */
+  hook: 'ready' | 'describe' | 'setup' | 'onEvent' | 'action' | 'tick' | 'teardown';
   events?: PitEvent[];
   action?: string;
   args?: unknown;
@@ -53,10 +56,19 @@ export interface Outcome {
   describe?: { name: string; on: string[]; actions: string[]; options: Record<string, unknown> | null; apiVersion: number; tickMs: number | null; actionTimeoutMs: number | null };
 }
 
-let loaded: { def: PluginDefinition; outcome: Outcome; ctx: PluginContext; setUp: boolean } | null = null;
+interface Loaded {
+  def: PluginDefinition;
+  outcome: Outcome;
+  ctx: PluginContext;
+  setUp: boolean;
+}
 
-async function load(task: Task): Promise<NonNullable<typeof loaded>> {
-  if (loaded) return loaded;
+/** The plugins in this worker, by `use`: the host runs one call of each at a time. */
+const loaded = new Map<string, Loaded>();
+
+async function load(task: Task): Promise<Loaded> {
+  const known = loaded.get(task.use);
+  if (known) return known;
   if (isAbsolute(task.use)) letPluginFindPit(task.use);
   const mod = await import(isAbsolute(task.use) ? pathToFileURL(task.use).href : task.use);
   const def = mod.default as PluginDefinition;
@@ -79,12 +91,14 @@ async function load(task: Task): Promise<NonNullable<typeof loaded>> {
       fail: (reason) => void (outcome.failed = typeof reason === 'string' ? { message: reason, code: null, fix: null } : thrownOf(reason)),
     },
   );
-  loaded = { def, outcome, ctx, setUp: false };
-  return loaded;
+  const plugin: Loaded = { def, outcome, ctx, setUp: false };
+  loaded.set(task.use, plugin);
+  return plugin;
 }
 
 /** One hook call; returns what the plugin emitted, requested and logged. */
 export default async function runTask(task: Task): Promise<Outcome> {
+  if (task.hook === 'ready') return { emits: [], droppedEmits: 0, requests: [], logs: [], droppedLogs: 0 };
   const p = await load(task);
   p.outcome.emits = [];
   p.outcome.droppedEmits = 0;
@@ -94,7 +108,7 @@ export default async function runTask(task: Task): Promise<Outcome> {
   delete p.outcome.failed;
   const { def, ctx } = p;
   if (task.hook === 'describe') {
-    loaded = null; // described, not set up: the next task sets it up
+    loaded.delete(task.use); // described, not set up: the next task sets it up
     return {
       ...p.outcome,
       describe: {

@@ -6,7 +6,6 @@
 // restart, reload, limit or health restart) or a signal is never an import
 // error, whatever the output says.
 import { definePlugin, type PitEvent } from '../../core/index.js';
-import { diagnose } from './diagnose.js';
 import { OutputTail } from './output-tail.js';
 import { commandText, isPythonCommand } from '../shared/python-command.js';
 
@@ -23,6 +22,13 @@ interface Options {
 const STDOUT_TRACEBACKS = /(^|[\s/"'])(pytest|py\.test|ipython|jupyter[\w-]*)(\s|$|["'])|-m\s+pytest\b/;
 
 const tails = new Map<string, { err: OutputTail; out: OutputTail }>();
+
+/**
+ * The traceback readers, loaded at the first exit that may be an import
+ * error: most runs have none (test/plugins/builtins-imports.test.ts holds
+ * this file's static imports).
+ */
+let diagnoseModule: Promise<typeof import('./diagnose.js')> | null = null;
 
 function tailOf(process: string) {
   let t = tails.get(process);
@@ -62,7 +68,7 @@ export default definePlugin<Options>({
     ...(o.processes ?? []).flatMap((n) => [`process:${n}:stderr`, `process:${n}:exit`]),
     ...(o.stdout ?? []).map((n) => `process:${n}:stdout`),
   ],
-  onEvent(events: PitEvent[], ctx) {
+  async onEvent(events: PitEvent[], ctx) {
     for (const e of events) {
       if (e.type === 'process:stderr') tailOf(e.process).err.push(e.line);
       else if (e.type === 'process:stdout') tailOf(e.process).out.push(e.line);
@@ -70,6 +76,7 @@ export default definePlugin<Options>({
         const t = tailOf(e.process);
         tails.delete(e.process);
         if (!isFailureOfItsOwn(e)) continue;
+        const { diagnose } = await (diagnoseModule ??= import('./diagnose.js'));
         const context = { command: ctx.options.commands?.[e.process] };
         for (const [stream, tail] of [['stderr', t.err], ['stdout', t.out]] as const) {
           const found = diagnose(tail.lines(), context);

@@ -3,9 +3,11 @@
 // process ran in, and reports every decision as process:<name>:install.
 // It also adds `engine install`, doctor's Python checks, the approval queue
 // under `engine status` and POST /v1/installs/:id/approve. The engine's
-// thread loads this file (activate, the verb): the installer itself is
-// imported when the plugin is set up, in its worker.
-import { definePlugin, errors, type ImportErrorFinding, type PitEvent } from '../../core/index.js';
+// thread loads this file (activate, the verb); the installer itself (its
+// decisions, environments, distribution tables) is imported at the first
+// install or approval, in the worker: most runs never have one.
+// test/plugins/builtins-imports.test.ts holds this file's static imports.
+import { definePlugin, errors, type ImportErrorFinding, type PitEvent, type PluginContext } from '../../core/index.js';
 import type { ProcessSpec } from './environment.js';
 import type { Installer, PendingInstall } from './installer.js';
 import { installerConfig, installerSection, type InstallerConfig } from './config.js';
@@ -23,7 +25,13 @@ interface InstallArgs {
   process?: string;
 }
 
-let installer: Installer | null = null;
+let installer: Promise<Installer> | null = null;
+
+/** The installer, loaded at its first use. */
+function installerOf(ctx: PluginContext<Options>): Promise<Installer> {
+  installer ??= import('./installer.js').then(({ Installer }) => new Installer(ctx.options.installer, ctx.root, ctx.stateDir));
+  return installer;
+}
 
 /**
  * Per process, when the reaction last went on after a heal (to restart it).
@@ -68,15 +76,15 @@ export default definePlugin<Options>({
   ],
   // An install may take installer.timeout; the host's 5 s limit would cut it.
   actionTimeoutMs: (o) => o.installer.timeoutMs + 30_000,
-  async setup(ctx) {
-    const { Installer } = await import('./installer.js');
-    installer = new Installer(ctx.options.installer, ctx.root, ctx.stateDir);
+  setup() {
+    // Set up afresh (in a new worker, a test harness): the installer of these options loads at its first use.
+    installer = null;
   },
   actions: {
     /** Run a decision installer.mode: ask queued; args { id }. */
     async approve(args, ctx) {
       const id = String((args as { id?: unknown } | undefined)?.id ?? '');
-      const report = await installer!.approve(id, (name) => ctx.options.processes[name]);
+      const report = await (await installerOf(ctx)).approve(id, (name) => ctx.options.processes[name]);
       if (!report) return ctx.fail(errors.PIT_E_INSTALL_NOT_PENDING(id));
       ctx.emit(`process:${report.process}:install`, { ...report });
       if (report.outcome === 'installed') {
@@ -97,7 +105,7 @@ export default definePlugin<Options>({
           : null;
       if (!finding) return ctx.fail(errors.PIT_E_INSTALL_NO_MODULE(event ? 'an event that names no import error' : 'no event'));
       const seenAt = event?.at ?? Date.now();
-      const report = await installer!.handle({ process, spec, finding, seenAt });
+      const report = await (await installerOf(ctx)).handle({ process, spec, finding, seenAt });
       const last = healedAt.get(process);
       if (report.outcome === 'installed' && !a.module && last && seenAt < last.at) {
         const reason = `${report.distribution ?? last.distribution} was already installed by an earlier heal, and ${process} was restarted once after it; this failure came before that restart, so ${process} is not restarted again`;
