@@ -30,7 +30,7 @@ test("each built-in loads only what it needs at start: the installer and the tra
   assert.deepEqual(loadedWith('heartbeat/index.ts'), ['heartbeat/index.ts']);
   assert.deepEqual(loadedWith('process-monitor/index.ts'), ['process-monitor/index.ts']);
   assert.deepEqual(loadedWith('import-error-matcher/index.ts'), ['import-error-matcher/index.ts', 'import-error-matcher/output-tail.ts', 'shared/python-command.ts']);
-  assert.deepEqual(loadedWith('python-installer/index.ts'), ['python-installer/cli.ts', 'python-installer/index.ts', 'shared/python-command.ts']);
+  assert.deepEqual(loadedWith('python-installer/index.ts'), ['python-installer/cli.ts', 'python-installer/config.ts', 'python-installer/index.ts', 'shared/python-command.ts']);
   assert.deepEqual(
     loadedWith('builtins.ts').filter((f) => f !== 'builtins.ts'),
     [...new Set(['heartbeat', 'process-monitor', 'import-error-matcher', 'python-installer'].flatMap((p) => loadedWith(`${p}/index.ts`)))].sort(),
