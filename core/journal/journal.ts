@@ -4,8 +4,8 @@
 // transaction per batch, so a storm costs supervision a push per event. A
 // journal that is corrupt or locked by someone else is moved aside and a
 // new one started: supervision never waits for it. The database is opened
-// at the first write, not at start: the engine's first spawns do not wait
-// for SQLite either. A journal that cannot be written for now (a full disk)
+// at the first write, not at start, and the engine holds the writes until
+// start-up's launches are made: its spawns do not wait for SQLite. A journal that cannot be written for now (a full disk)
 // is reported once and retried every second, its events held meanwhile
 // (bounded): the engine never stops supervising for its journal.
 import type Database from 'better-sqlite3';
@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { existsSync, renameSync } from 'node:fs';
 import { ensurePrivate } from '../private-file.js';
 import { stateDirPaths } from '../state-dir.js';
-import type { EventBus } from '../events/bus.js';
+import type { EventBus, Recording } from '../events/bus.js';
 import { errors } from '../errors.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { matchesPattern, parsePattern } from '../events/match.js';
@@ -67,6 +67,8 @@ export class Journal {
   /** Set while the journal cannot be written for now (a full disk): reported once, retried. */
   #unwritable: string | null = null;
   #bus: EventBus | null = null;
+  /** Rows wait unwritten (holdWritesUntil). */
+  #held = false;
   /** Output lines and most periodic samples are not rows (row-policy.ts). */
   readonly #isRow: (e: PitEvent) => boolean;
 
@@ -118,10 +120,27 @@ export class Journal {
     }
   }
 
-  /** Journal every event on `bus` from now on; returns the unsubscribe. */
-  attach(bus: EventBus): () => void {
+  /**
+   * Journal every event on `bus` from now on, and first those of `since` (the
+   * bus's recording of start-up, when the journal comes later); returns the unsubscribe.
+   */
+  attach(bus: EventBus, since?: Recording): () => void {
     this.#bus = bus;
-    return bus.on('*:*', (e) => this.add(e), { passive: true });
+    return bus.on('*:*', (e) => this.add(e), { passive: true, since });
+  }
+
+  /**
+   * Queue rows without writing them until `until` settles: the engine's
+   * start-up launches its processes before SQLite loads and opens (~25 ms of
+   * CPU). A stop meanwhile still writes every row (close flushes).
+   */
+  holdWritesUntil(until: Promise<unknown>): void {
+    this.#held = true;
+    const resume = () => {
+      this.#held = false;
+      if (this.#queue.length && !this.#closed) this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    };
+    until.then(resume, resume);
   }
 
   add(e: PitEvent): void {
@@ -133,6 +152,7 @@ export class Journal {
     }
     const { subject: _, ...payload } = e as PitEvent & Record<string, unknown>;
     this.#queue.push({ ...payload, name: eventName(e), at: e.at, subject: e.subject } as JournalEvent);
+    if (this.#held) return;
     if (this.#queue.length >= BATCH_ROWS && this.#failures === 0) this.flush();
     else this.#timer ??= setTimeout(() => this.flush(), this.#unwritable === null ? FLUSH_MS : RETRY_MS);
   }
