@@ -128,7 +128,7 @@ export class Engine {
    * and reactions. Resolves when the launches have begun and the watchers
    * see changes (not when every process is up; launches beyond the first
    * 20 ms go on in turns with the event loop, see launch-pace.ts); the
-   * plugins load meanwhile, see `ready`.
+   * plugins load once those launches are made, see `ready`.
    */
   start(): Promise<void> {
     this.#starting = this.#start();
@@ -164,8 +164,10 @@ export class Engine {
     const early = this.bus.record(START_UP_EVENTS);
     this.#ready = launches
       .then(async (go) => {
-        // A stop during start-up that came first leaves no worker to stop.
-        if (go && !this.#stopRequested) await (await this.#pluginSlot()).load(this.#pitfile, early);
+        if (!go) return;
+        const slot = await this.#pluginSlot();
+        // A stop during start-up that came first (while the host's modules loaded too) leaves no worker to stop.
+        if (!this.#stopRequested) await slot.load(this.#pitfile, early);
         if (early.dropped) this.opts.log?.(`plugins missed ${early.dropped} events of the start-up: more than ${START_UP_EVENTS} came before they were loaded`);
       })
       .catch((e: Error) => this.opts.log?.(`plugins could not be loaded: ${e.message}`))

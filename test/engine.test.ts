@@ -7,6 +7,8 @@ import type { PitError } from '../core/errors.js';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { fixture } from './helpers/paths.js';
 import { Journal } from '../core/journal/journal.js';
+import { Engine } from '../core/engine.js';
+import { loadPitfile } from '../core/config/load.js';
 import { join } from 'node:path';
 import { makeProject } from './helpers/project.js';
 import { runEngineProcess } from './helpers/engine-process.js';
@@ -194,4 +196,24 @@ reactions:
   // Every process's start-up is in the journal, written after the launches.
   const rows = Journal.read(engine.pitfile.settings.stateDir, { type: 'process:*:state', limit: 1000 })!;
   for (const n of [...names, 'job']) assert.ok(rows.some((r) => r.name === `process:${n}:state` && r.from === 'stopped'), `${n}'s first state change is in the journal`);
+});
+
+test('a stop asked for during start-up waits for the launches and boots no plugin worker after it', async () => {
+  const dir = makeProject({
+    'pitfile.yaml': `version: 1
+plugins:
+  - { use: ${JSON.stringify(fixture('plugins', 'echo.mjs'))} }
+processes:
+${Array.from({ length: 20 }, (_, i) => `  p${i}: { command: ["sleep", "1000"] }`).join('\n')}
+`,
+  });
+  const { pitfile } = await loadPitfile({ cwd: dir });
+  const engine = new Engine(pitfile);
+  const started = engine.start();
+  const stopped = engine.stop('a stop during start-up');
+  await started;
+  assert.equal(await stopped, true);
+  await engine.ready();
+  assert.ok(!existsSync(join(pitfile.settings.stateDir, 'echo-setups')), 'the plugin was never set up');
+  for (const sup of engine.supervisors.values()) assert.equal(sup.pid, null, `${sup.name} is not left running`);
 });
