@@ -5,15 +5,16 @@
 // journal that is corrupt or locked by someone else is moved aside and a
 // new one started: supervision never waits for it. The database is opened
 // at the first write, not at start, and the engine holds the writes until
-// start-up's launches are made: its spawns do not wait for SQLite. A journal that cannot be written for now (a full disk)
-// is reported once and retried every second, its events held meanwhile
-// (bounded): the engine never stops supervising for its journal.
+// start-up's launches are made: its spawns do not wait for SQLite. A
+// journal that cannot be written for now (a full disk) is reported once and
+// retried every second, its events held meanwhile (bounded): the engine
+// never stops supervising for its journal.
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { existsSync, renameSync } from 'node:fs';
 import { ensurePrivate } from '../private-file.js';
 import { stateDirPaths } from '../state-dir.js';
-import type { EventBus, Recording } from '../events/bus.js';
+import type { EventBus } from '../events/bus.js';
 import { errors } from '../errors.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { matchesPattern, parsePattern } from '../events/match.js';
@@ -120,19 +121,17 @@ export class Journal {
     }
   }
 
-  /**
-   * Journal every event on `bus` from now on, and first those of `since` (the
-   * bus's recording of start-up, when the journal comes later); returns the unsubscribe.
-   */
-  attach(bus: EventBus, since?: Recording): () => void {
+  /** Journal every event on `bus` from now on; returns the unsubscribe. */
+  attach(bus: EventBus): () => void {
     this.#bus = bus;
-    return bus.on('*:*', (e) => this.add(e), { passive: true, since });
+    return bus.on('*:*', (e) => this.add(e), { passive: true });
   }
 
   /**
    * Queue rows without writing them until `until` settles: the engine's
-   * start-up launches its processes before SQLite loads and opens (~25 ms of
-   * CPU). A stop meanwhile still writes every row (close flushes).
+   * start-up launches its processes before better-sqlite3 (23 files and a
+   * native module) loads and the database opens. A stop meanwhile still
+   * writes every row (close flushes); the queue's bound holds meanwhile.
    */
   holdWritesUntil(until: Promise<unknown>): void {
     this.#held = true;
