@@ -21,10 +21,8 @@ import { endOrphans } from './process/orphans.js';
 import { onPidRecordTrouble } from './process/pid-record-file.js';
 import { delegatedCgroup } from './process/cgroup.js';
 import { ProcessOutput, type LineSink } from './logs/process-output.js';
-import { armWatchers } from './watchers/watchers.js';
-import { armReactions, builtinActions } from './reactions/reactions.js';
 import { settingsNeedingRestart } from './config/restart-settings.js';
-import { PluginHostSlot } from './plugins/host-slot.js';
+import type { PluginHostSlot } from './plugins/host-slot.js';
 import { Journal } from './journal/journal.js';
 import type { ActionHandler, ProcessControl } from './reactions/actions/types.js';
 import { watchConfig } from './config/watch.js';
@@ -74,7 +72,8 @@ export class Engine {
   readonly #pace = new LaunchPace();
   readonly #lookup: Lookup = Object.assign((name: string) => this.supervisors.get(name), { members: (name: string) => this.members(name) });
   readonly #output: ProcessOutput;
-  readonly #plugins: PluginHostSlot;
+  /** The plugin host, imported once start-up's launches are made (see #start). */
+  #plugins: Promise<PluginHostSlot> | null = null;
   /** Reloads and scales, one after another. */
   readonly #reloads: Reloader;
   /** Where each run gets its own cgroup (a delegated cgroup v2 subtree), else null. */
@@ -97,7 +96,6 @@ export class Engine {
     this.#pitfile = pitfile;
     this.#startedWith = pitfile;
     this.#output = new ProcessOutput(() => this.#pitfile, this.bus, opts.lines);
-    this.#plugins = new PluginHostSlot({ bus: this.bus, processes: this.processes, log: opts.log ?? (() => {}) });
     this.#reloads = new Reloader(
       { bus: this.bus, pitfile: () => this.#pitfile, apply: (next, cause) => this.apply(next, cause), restartNeeded: () => this.restartNeeded(), isStopping: () => this.#stopRequested },
       { env: opts.env, select: opts.select, log: opts.log },
@@ -130,7 +128,7 @@ export class Engine {
    * and reactions. Resolves when the launches have begun and the watchers
    * see changes (not when every process is up; launches beyond the first
    * 20 ms go on in turns with the event loop, see launch-pace.ts); the
-   * plugins load meanwhile, see `ready`.
+   * plugins load once those launches are made, see `ready`.
    */
   start(): Promise<void> {
     this.#starting = this.#start();
@@ -148,30 +146,58 @@ export class Engine {
 
   async #start(): Promise<void> {
     const { stateDir } = this.#pitfile.settings;
+    // The journal's writes (loading and opening SQLite) and the plugin
+    // workers' boot (~100 ms of CPU) wait until the processes free to start
+    // now are launched; the plugins then get what happened from `early`.
+    let launched: (go: boolean) => void = () => {};
+    const launches = new Promise<boolean>((resolve) => (launched = resolve));
     ensureStateDir(stateDir);
     this.#release = acquireEngineLock(stateDir).release;
     this.#cgroup = delegatedCgroup().dir;
     this.journal = Journal.open(stateDir, this.#pitfile.settings.journal, this.opts.log);
+    this.journal.holdWritesUntil(launches);
     this.#detachJournal = this.journal.attach(this.bus);
     this.#unlistenPids = onPidRecordTrouble(stateDir, (e) =>
       e
         ? this.bus.publish('engine:state-error', 'pids', { part: 'pids', code: e.code, message: e.message })
         : this.bus.publish('engine:state-resumed', 'pids', { part: 'pids', message: 'pid records are written again' }));
-    // Plugin workers boot (~100 ms) while the processes start, not before
-    // them: the plugins first get what happened meanwhile, from this recording.
     const early = this.bus.record(START_UP_EVENTS);
-    this.#ready = this.#plugins.load(this.#pitfile, early)
-      .then(() => {
+    this.#ready = launches
+      .then(async (go) => {
+        if (!go) return;
+        const slot = await this.#pluginSlot();
+        // A stop during start-up that came first (while the host's modules loaded too) leaves no worker to stop.
+        if (!this.#stopRequested) await slot.load(this.#pitfile, early);
         if (early.dropped) this.opts.log?.(`plugins missed ${early.dropped} events of the start-up: more than ${START_UP_EVENTS} came before they were loaded`);
       })
       .catch((e: Error) => this.opts.log?.(`plugins could not be loaded: ${e.message}`))
       .finally(() => early.stop());
-    for (const report of await endOrphans(stateDir)) {
-      this.bus.publish('engine:orphan', report.name, { process: report.name, pid: report.pid, outcome: report.outcome });
+    try {
+      for (const report of await endOrphans(stateDir)) {
+        this.bus.publish('engine:orphan', report.name, { process: report.name, pid: report.pid, outcome: report.outcome });
+      }
+      await this.#arm();
+      const starts: Promise<void>[] = [];
+      for (const cfg of Object.values(this.#pitfile.processes)) {
+        const start = this.#add(cfg.name, this.#selection.start.has(cfg.name));
+        if (start && !Object.keys(cfg.dependsOn).length) starts.push(start);
+      }
+      notStartedNotes([...this.#notStarted.keys()], this.#notStarted).forEach((line) => this.opts.log?.(line));
+      void Promise.allSettled(starts).then((outcomes) => {
+        launched(true);
+        // A launch that threw stays an unhandled rejection (engine run reports it), as before it was awaited here.
+        for (const o of outcomes) if (o.status === 'rejected') void Promise.reject(o.reason);
+      });
+    } catch (e) {
+      launched(false);
+      throw e;
     }
-    await this.#arm();
-    for (const cfg of Object.values(this.#pitfile.processes)) this.#add(cfg.name, this.#selection.start.has(cfg.name));
-    notStartedNotes([...this.#notStarted.keys()], this.#notStarted).forEach((line) => this.opts.log?.(line));
+  }
+
+  /** The plugin host, its modules (tinypool, the built-ins) imported at the first use. */
+  #pluginSlot(): Promise<PluginHostSlot> {
+    this.#plugins ??= import('./plugins/host-slot.js').then(({ PluginHostSlot }) => new PluginHostSlot({ bus: this.bus, processes: this.processes, log: this.opts.log ?? (() => {}) }));
+    return this.#plugins;
   }
 
   /**
@@ -202,12 +228,12 @@ export class Engine {
     await stopInOrder([...diff.removed, ...diff.changed], this.#lookup, why);
     diff.removed.forEach((n) => this.supervisors.delete(n));
     this.#pitfile = next;
-    await this.#plugins.load(next);
+    await (await this.#pluginSlot()).load(next);
     await this.#arm();
     const { starts, notStarted } = reselect(selection, diff, this.#notStarted);
     this.#selection = selection;
     this.#notStarted = notStarted;
-    for (const n of [...diff.changed, ...diff.added]) this.#add(n, starts.has(n), why(n));
+    for (const n of [...diff.changed, ...diff.added]) void this.#add(n, starts.has(n), why(n));
     for (const n of starts) if (!diff.changed.includes(n) && !diff.added.includes(n)) void this.#startAfterDependencies(this.#supervisor(n), { cause: cause.cause, reason: 'needed after the reload' });
     notStartedNotes(diff.added, notStarted).forEach((line) => this.opts.log?.(line));
     return diff;
@@ -234,7 +260,7 @@ export class Engine {
       await all;
     }
     clearTimeout(overrun);
-    await this.#plugins.stop();
+    await (await this.#plugins)?.stop();
     this.#output.close();
     this.#detachJournal?.();
     this.#detachJournal = null;
@@ -348,8 +374,11 @@ export class Engine {
     return sup;
   }
 
-  /** Create the supervisor of `name` and, when `start`, start it once its dependencies allow. */
-  #add(name: string, start: boolean, cause: Cause = {}): void {
+  /**
+   * Create the supervisor of `name` and, when `start`, start it once its
+   * dependencies allow; returns that start (resolves once it is launched or called off).
+   */
+  #add(name: string, start: boolean, cause: Cause = {}): Promise<void> | null {
     const cfg = this.#pitfile.processes[name];
     const sink = { attach: (n: string, child: ChildProcess) => this.#output.attach(n, child) };
     // PIT_REPLICAS is read at each start: engine scale changes it without restarting the others.
@@ -357,7 +386,7 @@ export class Engine {
     const startEnv = group === undefined ? undefined : () => ({ PIT_REPLICAS: String(this.#pitfile.replicas[group]?.count ?? 0) });
     const sup = new Supervisor(cfg, { bus: this.bus, stateDir: this.#pitfile.settings.stateDir, output: sink, baseEnv: this.opts.env ?? process.env, cgroup: this.#cgroup, startEnv });
     this.supervisors.set(name, sup);
-    if (start) void this.#startAfterDependencies(sup, cause);
+    return start ? this.#startAfterDependencies(sup, cause) : null;
   }
 
   /** At start-up (and for a process a reload adds or changes): wait as long as it takes, shown as waiting. */
@@ -376,19 +405,27 @@ export class Engine {
     });
   }
 
-  /** A built-in action, or a loaded plugin's (waiting for the plugins to load). */
+  /** A built-in action, or a loaded plugin's (waiting for the plugins to load, at start-up too). */
   async #action(name: string): Promise<ActionHandler | undefined> {
+    const { builtinActions } = await import('./reactions/reactions.js');
     if (Object.hasOwn(builtinActions, name)) return builtinActions[name];
-    return this.#plugins.action(name);
+    await this.#ready;
+    return (await this.#pluginSlot()).action(name);
   }
 
-  /** Arm reactions, then watchers (resolves when they see changes). */
+  /**
+   * Arm reactions, then watchers (resolves when they see changes); their
+   * modules load only when the pitfile has some.
+   */
   async #arm(): Promise<void> {
-    const disarmReactions = armReactions(this.bus, this.#pitfile.reactions, {
+    const { reactions } = this.#pitfile;
+    const { armReactions } = reactions.length ? await import('./reactions/reactions.js') : { armReactions: () => () => {} };
+    const disarmReactions = armReactions(this.bus, reactions, {
       env: { bus: this.bus, pitfile: this.#pitfile, processes: this.processes },
       action: (name) => this.#action(name),
       log: this.opts.log ?? (() => {}),
     });
+    const { armWatchers } = Object.keys(this.#pitfile.watchers).length ? await import('./watchers/watchers.js') : { armWatchers: async () => async () => {} };
     const closeWatchers = await armWatchers(this.#pitfile, this.bus, this.opts.log);
     this.#disarm = async () => {
       disarmReactions();

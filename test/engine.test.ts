@@ -4,7 +4,11 @@ import { startEngine, nodeCommand } from './helpers/engine.js';
 import { freePort } from './helpers/port.js';
 import type { PitEvent } from '../core/events/catalog.js';
 import type { PitError } from '../core/errors.js';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { fixture } from './helpers/paths.js';
+import { Journal } from '../core/journal/journal.js';
+import { Engine } from '../core/engine.js';
+import { loadPitfile } from '../core/config/load.js';
 import { join } from 'node:path';
 import { makeProject } from './helpers/project.js';
 import { runEngineProcess } from './helpers/engine-process.js';
@@ -164,4 +168,52 @@ test('engine stop of a process still waiting for its dependencies calls off its 
   // A start asked for now goes ahead: migrate completed.
   assert.equal((await engine.startProcesses(['web'])).get('web'), null);
   assert.ok(['starting', 'running'].includes(engine.supervisors.get('web')!.state), 'web is starting');
+});
+
+test("start-up: the journal's writes and the plugins wait until the launches are made, and miss nothing of them; a reaction on a start-up event that calls a plugin's action waits for the plugin", async () => {
+  // job exits while the other 80 are still being launched (a few ms each).
+  const names = Array.from({ length: 80 }, (_, i) => `p${i}`);
+  const { engine, notes } = await startEngine(
+    `version: 1
+plugins:
+  - { use: ${JSON.stringify(fixture('plugins', 'echo.mjs'))} }
+processes:
+  job: { command: ["sh", "-c", "exit 4"], restart: { policy: never } }
+${names.map((n) => `  ${n}: { command: ["sleep", "1000"] }`).join('\n')}
+reactions:
+  - on: process:job:exit
+    do: [{ echo.say: { text: "job exited" } }]
+`,
+  );
+  // The exit comes while the plugins may not have loaded; the action waits for them rather than being unknown.
+  const said = await engine.bus.next('echo:action:said', { withinMs: 20_000 });
+  assert.ok(said.type === 'custom:event');
+  assert.deepEqual(said.data, { text: 'job exited' });
+  await engine.ready();
+  assert.ok(existsSync(join(engine.pitfile.settings.stateDir, 'echo-setups')), 'the plugin was set up');
+  assert.ok(!notes.some((n) => /unknown|could not be loaded|missed/.test(n)), notes.join('\n'));
+  await engine.stop();
+  // Every process's start-up is in the journal, written after the launches.
+  const rows = Journal.read(engine.pitfile.settings.stateDir, { type: 'process:*:state', limit: 1000 })!;
+  for (const n of [...names, 'job']) assert.ok(rows.some((r) => r.name === `process:${n}:state` && r.from === 'stopped'), `${n}'s first state change is in the journal`);
+});
+
+test('a stop asked for during start-up waits for the launches and boots no plugin worker after it', async () => {
+  const dir = makeProject({
+    'pitfile.yaml': `version: 1
+plugins:
+  - { use: ${JSON.stringify(fixture('plugins', 'echo.mjs'))} }
+processes:
+${Array.from({ length: 20 }, (_, i) => `  p${i}: { command: ["sleep", "1000"] }`).join('\n')}
+`,
+  });
+  const { pitfile } = await loadPitfile({ cwd: dir });
+  const engine = new Engine(pitfile);
+  const started = engine.start();
+  const stopped = engine.stop('a stop during start-up');
+  await started;
+  assert.equal(await stopped, true);
+  await engine.ready();
+  assert.ok(!existsSync(join(pitfile.settings.stateDir, 'echo-setups')), 'the plugin was never set up');
+  for (const sup of engine.supervisors.values()) assert.equal(sup.pid, null, `${sup.name} is not left running`);
 });

@@ -70,7 +70,6 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
   const { Terminal, isAnsiTerminal } = await import('./terminal.js');
   const { watchStartup, showStartup } = await import('./startup.js');
   const { noteEvents } = await import('./run-reporter.js');
-  const { openControl } = await import('./run-control.js');
   const { announceDaemon, isDaemon } = await import('./daemon.js');
   const { logPath } = await import('../state-dir.js');
   const terminal = new Terminal(Object.keys(pitfile.processes), process.stdout, { logOf: (name) => displayPath(logPath(pitfile.settings.stateDir, name)) });
@@ -131,6 +130,7 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
   await engine.ready();
   if (isStopping()) return view.then(() => finished);
   try {
+    const { openControl } = await import('./run-control.js');
     const control = await openControl(engine, dashboard, terminal, () => stop('shutdown request'));
     const ready = announceDaemon(pitfile.settings.stateDir);
     void finished.then(async () => {

@@ -9,6 +9,7 @@ import { discoverPitfile } from '../config/discover.js';
 import type { Pitfile } from '../model/pitfile.js';
 import { findSocketPath } from './socket-path.js';
 import { DEFAULT_STATE_DIR } from '../state-dir.js';
+import { runningLockHolder } from '../process/engine-lock.js';
 
 export interface ProjectEngine {
   /** The pitfile, when it loads (a broken one must not hide a running engine). */
@@ -29,7 +30,7 @@ export async function findProjectEngine(config: string | undefined, cwd = proces
     // Invalid now (mid-edit): the engine that runs still uses the default place.
     stateDir = join(dirname((await discoverPitfile(cwd, config)).file), DEFAULT_STATE_DIR);
   }
-  return { pitfile, stateDir, client: new ControlClient(findSocketPath(stateDir)) };
+  return { pitfile, stateDir, client: new ControlClient(findSocketPath(stateDir), () => runningLockHolder(stateDir) !== null) };
 }
 
 /** A refusal from the API: its error, and the whole body (a refused reload lists every problem). */
@@ -42,8 +43,19 @@ export class ApiError extends PitError {
   }
 }
 
+/**
+ * How long a verb waits for an engine that holds the project's lock but
+ * does not listen yet: `engine run` opens its control API once the
+ * processes are launched and the plugins loaded (~1 s for 100 processes).
+ */
+export const STARTING_WAIT_MS = 15_000;
+
 export class ControlClient {
-  constructor(readonly socketPath: string) {}
+  /** `isStarting`: whether an engine holds the project's lock (so one that does not listen yet is starting). */
+  constructor(
+    readonly socketPath: string,
+    private readonly isStarting: () => boolean = () => false,
+  ) {}
 
   /** One request; resolves with the JSON body of a 2xx answer, throws the API's error otherwise. */
   async call<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
@@ -77,7 +89,20 @@ export class ControlClient {
     }
   }
 
-  #open(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<IncomingMessage> {
+  /** A request; while an engine is starting (its lock held, nothing listening yet), tried again until it listens. */
+  async #open(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<IncomingMessage> {
+    const until = Date.now() + STARTING_WAIT_MS;
+    for (;;) {
+      try {
+        return await this.#request(method, path, body, timeoutMs);
+      } catch (e) {
+        if (!(e instanceof PitError && e.code === 'PIT_E_CONTROL_NO_ENGINE') || Date.now() > until || !this.isStarting()) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  #request(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<IncomingMessage> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = httpRequest(

@@ -81,6 +81,18 @@ function readSettled(file: string): string | null {
   }
 }
 
+/** The pid of the engine holding `stateDir`'s lock and still running (one starting, before its control API listens), else null. */
+export function runningLockHolder(stateDir: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(stateDirPaths(stateDir).lock, 'utf8');
+  } catch {
+    return null;
+  }
+  const holder = parseHolder(text);
+  return holder && isRunning(holder) ? holder.pid : null;
+}
+
 function parseHolder(text: string): Holder | null {
   try {
     const h = JSON.parse(text);

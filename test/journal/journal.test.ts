@@ -260,3 +260,27 @@ test('a journal written before causes is read as it is, and gets the cause colum
   assert.equal(typeof rows[1].id, 'string');
   assert.equal(new Database(journalFile(dir), { readonly: true }).pragma('user_version', { simple: true }), 1);
 });
+
+test('writes held for start-up open no database until the hold ends, then every row lands; a close meanwhile writes them too', async () => {
+  const dir = makeProject();
+  const bus = new EventBus();
+  const j = Journal.open(dir, keep);
+  let launched!: () => void;
+  j.holdWritesUntil(new Promise<void>((resolve) => (launched = resolve)));
+  j.attach(bus);
+  for (let i = 0; i < 3; i++) exitOf(bus, `p${i}`, i);
+  // Four flush intervals (50 ms each) pass: nothing may be written while held.
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(!existsSync(journalFile(dir)), 'no database while the launches are under way');
+  launched();
+  await until(() => existsSync(journalFile(dir)) && j.query({}).length === 3, 10_000, 'the held rows written');
+  j.close();
+
+  const other = makeProject();
+  const k = Journal.open(other, keep);
+  k.holdWritesUntil(new Promise(() => {}));
+  k.attach(bus);
+  exitOf(bus, 'api', 1);
+  k.close();
+  assert.deepEqual(Journal.read(other, {})!.map((e) => e.name), ['process:api:exit'], 'a stop during start-up still writes the rows');
+});

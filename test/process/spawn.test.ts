@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { spawnProcess, type SpawnSpec } from '../../core/process/spawn.js';
+import { findExecutable, spawnProcess, type SpawnSpec } from '../../core/process/spawn.js';
 import { PitError } from '../../core/errors.js';
 import { makeProject } from '../helpers/project.js';
 
@@ -76,4 +77,19 @@ test('a script whose #! interpreter is missing says so, and spots Windows line e
 
 test('an argument Node cannot pass (a NUL byte) is PIT_E_PROCESS_SPAWN, not a crash', () => {
   assert.equal(errorOf({ command: ['echo', 'a\0b'], cwd: makeProject(), env: process.env })?.code, 'PIT_E_PROCESS_SPAWN');
+});
+
+test('a PATH lookup is kept only until the event loop turns: a program added or removed later is seen at the next lookup', async () => {
+  const dir = makeProject();
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  assert.equal(findExecutable('late-tool', dir, bin), null);
+  await nextTurn();
+  writeFileSync(join(bin, 'late-tool'), '#!/bin/sh\nexit 0\n');
+  chmodSync(join(bin, 'late-tool'), 0o755);
+  assert.equal(findExecutable('late-tool', dir, bin), join(bin, 'late-tool'), 'found once installed');
+  assert.equal(findExecutable('late-tool', dir, '/nowhere'), null, 'another PATH is another lookup');
+  await nextTurn();
+  rmSync(join(bin, 'late-tool'));
+  assert.equal(findExecutable('late-tool', dir, bin), null, 'gone once removed');
 });
