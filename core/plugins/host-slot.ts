@@ -23,7 +23,7 @@ export class PluginHostSlot {
       await next.start(early);
       return next;
     };
-    // At start-up there is nothing to stop: the workers are created at once, before the first spawn.
+    // At start-up there is no host yet, so nothing to stop: the first one is created once the launches are made.
     const previous = this.#current?.host;
     const host = previous ? previous.then((h) => h.stop(), () => {}).then(begin) : begin();
     this.#current = { host, key };
