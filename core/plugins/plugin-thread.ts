@@ -27,6 +27,13 @@ export const THREAD_REPLACED = 'ThreadReplaced';
 /** A call that loads nothing: answered once the worker has booted. */
 const READY: Task = { use: '', options: {}, root: '', stateDir: '', hook: 'ready' };
 
+/**
+ * A call waits at most this long for the worker's boot before its own limit
+ * starts: a worker that never boots must not hold its plugins (and the
+ * engine's start-up, which waits for their first tick) forever.
+ */
+const BOOT_WAIT_MS = 10_000;
+
 export class PluginThread {
   #pool!: Tinypool;
   /** Settles once the worker has booted. */
@@ -39,7 +46,11 @@ export class PluginThread {
 
   #start(): void {
     this.#pool = pluginPool(this.options.heapMb, this.options.plugins);
-    this.#booted = this.#pool.run(READY).catch(() => {});
+    let waited: NodeJS.Timeout | undefined;
+    this.#booted = Promise.race([
+      this.#pool.run(READY).catch(() => {}),
+      new Promise((resolve) => (waited = setTimeout(resolve, BOOT_WAIT_MS).unref())),
+    ]).finally(() => clearTimeout(waited));
   }
 
   /**
