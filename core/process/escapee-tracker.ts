@@ -68,8 +68,9 @@ export class EscapeeTracker {
   track(pgid: number, token: string, since: number, onChange: (escaped: Escapee[]) => void): TrackedRun {
     const run: Tracked = { pgid, token, since, escaped: [], onChange };
     this.#runs.set(pgid, run);
-    // The leader may have the pid of a stranger that died since the last look.
-    if (!this.#members.has(pgid)) this.#listed.delete(pgid);
+    // Just spawned: whatever was known of its pid (a process gone since the last look) was another process.
+    this.#listed.delete(pgid);
+    this.#members.delete(pgid);
     this.#stopTicks ??= this.timer.every(TRACK_INTERVAL_MS, () => this.#periodicLook(), { keepsAlive: false });
     // A look soon after the spawn, shared by every spawn of that second, catches an early setsid().
     void this.#refresh(1000, false);
