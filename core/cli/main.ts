@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S node --max-semi-space-size=1 --no-memory-reducer
 // The `engine` command: wires one file per verb; no logic lives here. A verb
 // file imports only what defines the command; its action imports the rest,
 // so one verb (or --version) does not load every verb's implementation; and

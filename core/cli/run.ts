@@ -133,6 +133,8 @@ async function run(pitfile: Pitfile, dashboard: ListenConfig | null, signals: Si
     const { openControl } = await import('./run-control.js');
     const control = await openControl(engine, dashboard, terminal, () => stop('shutdown request'));
     const ready = announceDaemon(pitfile.settings.stateDir);
+    // Start-up's garbage goes before the engine sits idle, not in its first idle minute.
+    void import('../startup-garbage.js').then((m) => m.collectWhenUp(engine));
     void finished.then(async () => {
       await control.close();
       ready?.remove();

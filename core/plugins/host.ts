@@ -24,6 +24,7 @@ import { fill } from '../reactions/conditions.js';
 import { builtinPlugins, isBuiltin } from './builtins.js';
 import { errors, PitError } from '../errors.js';
 import { actionFailure, hookFailure, setupFailure, type Thrown } from './plugin-failure.js';
+import { periodicTimer } from '../periodic-timer.js';
 
 export const PLUGIN_LIMITS = {
   callTimeoutMs: 5000,
@@ -88,7 +89,7 @@ export interface PluginHostDeps {
 export class PluginHost {
   readonly #plugins: Loaded[] = [];
   readonly #offs: (() => void)[] = [];
-  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #timers: (() => void)[] = [];
   /** The built-ins' worker, when the pitfile turns one on. */
   #shared: PluginThread | null = null;
 
@@ -191,7 +192,7 @@ export class PluginHost {
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#offs.splice(0).forEach((off) => off());
-    this.#timers.splice(0).forEach((t) => clearInterval(t));
+    this.#timers.splice(0).forEach((stop) => stop());
     const plugins = this.#plugins.splice(0);
     await Promise.all(plugins.map(async (p) => !p.disabled && (await this.#call(p, this.#taskOf(p, 'teardown'), true))));
     // The built-ins' worker once, after all of them are torn down (also when none loaded).
@@ -216,7 +217,8 @@ export class PluginHost {
       await this.#call(p, this.#taskOf(p, 'tick'));
       busy = false;
     };
-    this.#timers.push(setInterval(tick, ms));
+    // On the engine's one periodic timer: a heartbeat wakes the loop with the tracker's look, not apart.
+    this.#timers.push(periodicTimer.every(ms, () => void tick()));
     return tick();
   }
 

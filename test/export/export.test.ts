@@ -451,7 +451,7 @@ test('engine service install --dry-run prints a unit that verifies, the health t
   for (const line of ['KillMode=mixed', 'Delegate=yes', 'Environment=PIT_CGROUP=delegated', 'Restart=always', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'ProtectSystem=strict', 'TimeoutStopSec=40s', 'MemoryMax=1073741824', 'CPUQuota=200%', `WorkingDirectory=${dir}`]) {
     assert.ok(unit.split('\n').includes(line), `the unit has ${line}`);
   }
-  assert.match(unit, new RegExp(`^ExecStart="${process.execPath}" "--max-semi-space-size=1" ".*/core/cli/main\\.js" "run" "--config" "${dir}/pitfile\\.yaml"$`, 'm'));
+  assert.match(unit, new RegExp(`^ExecStart="${process.execPath}" "--max-semi-space-size=1" "--no-memory-reducer" ".*/core/cli/main\\.js" "run" "--config" "${dir}/pitfile\\.yaml"$`, 'm'));
   assert.match(unit, new RegExp(`^ReadWritePaths=${dir} ${dir}/\\.pit$`, 'm'));
   assert.ok(unit.split('\n').includes(`Environment="PATH=${process.env.PATH}"`), 'the PATH engine run would have');
   assert.doesNotMatch(unit, /^User=/m, 'a user unit runs as its user');
