@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../dist/core/engine.js';
 import { loadPitfile } from '../dist/core/config/load.js';
+import { linesOf } from '../dist/core/logs/line-splitter.js';
 import { percentile, fmt } from './lib/stats.mjs';
 
 const N = Number(process.env.N ?? 10);
@@ -49,8 +50,8 @@ reactions:
 let t0 = 0;
 let up = 0;
 const engine = new Engine((await loadPitfile({ cwd: dir })).pitfile, {
-  lines: (_name, _stream, lines) => {
-    for (const l of lines.map(String)) {
+  lines: (_name, _stream, split) => {
+    for (const l of linesOf(split).map(String)) {
       const m = /^(t0|up) ([\d.]+)/.exec(l);
       if (m && m[1] === 't0' && !t0) t0 = Number(m[2]) * 1000;
       if (m && m[1] === 'up') up = Number(m[2]) * 1000;
