@@ -403,9 +403,13 @@ export const errors = {
     `see ${log}, or run it in the foreground to watch: engine run`,
   ]),
   // dashboard: the dashboard's guards on the token, the host and the origin
-  PIT_E_DASHBOARD_TOKEN: make('PIT_E_DASHBOARD_TOKEN', (detail: string) => [detail, 'open the dashboard address engine run printed; the token is also in .pit/dashboard.token']),
+  PIT_E_DASHBOARD_TOKEN: make('PIT_E_DASHBOARD_TOKEN', (detail: string) => [detail, 'open the address engine dashboard prints (it ends in #token=…); the token is in .pit/dashboard.token']),
   PIT_E_DASHBOARD_ORIGIN: make('PIT_E_DASHBOARD_ORIGIN', (detail: string) => [detail, 'change things from the dashboard page itself; other sites may not']),
   PIT_E_DASHBOARD_HOST: make('PIT_E_DASHBOARD_HOST', (detail: string) => [detail, 'open it as http://127.0.0.1:PORT/ or http://localhost:PORT/']),
+  PIT_E_DASHBOARD_OFF: make('PIT_E_DASHBOARD_OFF', (pid: number) => [
+    `the engine (pid ${pid}) runs without its dashboard`,
+    'start the engine with engine run --dashboard, or set settings.dashboard.listen: "127.0.0.1:7411" in the pitfile and start it again',
+  ]),
   // plugin: failures of a plugin at run time (plugin:<name>:error carries the code)
   PIT_E_PLUGIN_LOAD: make('PIT_E_PLUGIN_LOAD', (plugin: string, why: string) => [
     `plugin ${plugin} cannot be loaded: ${why}`,

@@ -45,6 +45,7 @@ const registrations: [verbs: string[], load: () => Promise<Register>][] = [
   [['import'], async () => (await import('./import.js')).registerImport],
   [['mcp'], async () => (await import('./mcp.js')).registerMcp],
   [['scale'], async () => (await import('./scale.js')).registerScale],
+  [['dashboard'], async () => (await import('./dashboard.js')).registerDashboard],
 ];
 
 /**

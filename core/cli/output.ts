@@ -14,8 +14,8 @@ export function reportError(e: unknown): number {
     return exitCodes.failed;
   }
   if (e instanceof PitError && e.code === 'PIT_E_CONTROL_NO_ENGINE') {
-    // Scripts check for this one: one line, and its own exit code.
-    process.stderr.write(`${e.message}; ${e.fix}\n`);
+    // Scripts check for this one: one line, its own exit code, and its code like every failure.
+    process.stderr.write(`${e.message}; ${e.fix} [${e.code}]\n`);
     return exitCodes.noEngine;
   }
   if (e instanceof PitError && e.code === 'PIT_E_CONTROL_ENGINE_STOPPED') {

@@ -19,6 +19,7 @@ export async function openControl(engine: Engine, dashboardAt: ListenConfig | nu
   // only once every process has stopped; the socket stays open for engine status meanwhile.
   const control = await startControlServer(engine, () => (void dashboard?.close(), shutdown()), { log: (text) => terminal.note(text) });
   dashboard = at ? await openDashboard(control.deps, at, terminal) : null;
+  control.deps.dashboardUrl = dashboard?.url ?? null;
   terminal.note(`listening on ${displayPath(control.socketPath)} (engine status, engine logs -f, engine shutdown)`);
   if (control.metricsUrl) terminal.note(`metrics on ${control.metricsUrl}`);
   if (dashboard) terminal.note(`dashboard: ${dashboard.announce(Boolean(process.stdout.isTTY))}`);

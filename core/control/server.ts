@@ -36,7 +36,7 @@ export async function startControlServer(
   const views = new ProcessViews(() => engine.supervisors.values(), engine.bus, (name) => engine.notStartedWhy(name), () => engine.pitfile.replicas);
   const startedAt = Date.now();
   const metrics = engineMetrics(engine.bus, () => views.all(), startedAt);
-  const deps = { engine, views, metrics, shutdown, startedAt };
+  const deps: ControlDeps = { engine, views, metrics, shutdown, startedAt, dashboardUrl: null };
   // The socket is created with the umask's mode; tighten it before anyone can
   // have connected, as the folder it is in is already 0700.
   const app = await serve(buildControlApp(deps).handle, { path: socketPath });

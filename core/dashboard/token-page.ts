@@ -24,7 +24,7 @@ code{background:#e4e7eb;padding:.1rem .3rem;border-radius:3px;overflow-wrap:anyw
 @media (prefers-color-scheme: dark){body{color:#e6edf3;background:#0d1117}code{background:#262c36}}</style></head>
 <body><h1>This page needs the engine's token</h1>
 <p>The dashboard answers only to the address that carries its token. To open it:</p>
-<ul><li>open the address <code>engine run --dashboard</code> printed in its terminal, which ends in <code>#token=…</code>;</li>
+<ul><li>open the address <code>engine dashboard</code> prints (or <code>engine run --dashboard</code> printed in its terminal), which ends in <code>#token=…</code>;</li>
 <li>or add <code>#token=</code> and the contents of <code>.pit/dashboard.token</code> to <code>${escape(origin)}/</code>:<br>
 <code>${escape(origin)}/#token=$(cat .pit/dashboard.token)</code></li></ul>
 <p><small>${escape(e.code)}: ${escape(e.message)}</small></p></body></html>\n`;

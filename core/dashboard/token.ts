@@ -22,6 +22,9 @@ export function dashboardToken(stateDir: string): string {
   return token;
 }
 
+/** The token the running engine's dashboard uses, as kept in `stateDir`; null when it is missing or not private. */
+export const keptDashboardToken = (stateDir: string): string | null => readKept(tokenFile(stateDir));
+
 /**
  * The token in `file` when only this user could have read or written it:
  * not a link, owned by us, mode 0600. Anything else is replaced, since

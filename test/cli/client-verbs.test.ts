@@ -29,7 +29,7 @@ test('with no engine running, every client verb says so in one line and exits 3'
     const r = runEngine(args, dir);
     assert.equal(r.status, 3, `engine ${args.join(' ')}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.match(r.stderr, /no engine is running for this project.*engine run/);
+    assert.match(r.stderr, /no engine is running for this project.*engine run.* \[PIT_E_CONTROL_NO_ENGINE\]\n$/);
   }
 });
 

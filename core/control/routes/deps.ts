@@ -10,4 +10,6 @@ export interface ControlDeps {
   metrics: EngineMetrics;
   shutdown(): void;
   startedAt: number;
+  /** The dashboard's address (without its token) once it listens; null without one. */
+  dashboardUrl: string | null;
 }

@@ -14,6 +14,8 @@ export function registerEngineRoutes(app: Api, deps: ControlDeps): void {
     root: engine.pitfile.root,
     state_dir: engine.pitfile.settings.stateDir,
     processes: engine.supervisors.size,
+    // Its token is not sent: engine dashboard reads it from the state dir, as the person's own file.
+    dashboard: deps.dashboardUrl,
   }));
 
   app.post('/v1/shutdown', async (_req, res) => {
