@@ -351,7 +351,9 @@ export class Engine {
     names.forEach((n) => this.#supervisor(n));
     // One left out at launch (engine run api, a profile, autostart: false) brings what it needs that never started either.
     const group = withDependencies(names, this.#pitfile, (n) => this.#notStarted.has(n));
-    return startInOrder(this.bus, group, this.#lookup, this.#pending, cause);
+    // A dependency brought along says for whom: "needed by web (engine start (CLI))", not the verb alone.
+    const forWhom = { ...cause, reason: `needed by ${names.join(', ')}${cause.reason ? ` (${cause.reason})` : ''}` };
+    return startInOrder(this.bus, group, this.#lookup, this.#pending, (n) => (names.includes(n) ? cause : forWhom));
   }
 
   /** Stop processes, dependents before what they depend on (engine stop); a start still waiting is called off. */

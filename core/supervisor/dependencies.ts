@@ -147,7 +147,9 @@ export async function stopInOrder(names: string[], lookup: Lookup, cause: StopCa
  * condition. One whose dependency cannot (stopped, failed) is not started,
  * and its outcome says why.
  */
-export async function startInOrder(bus: EventBus, names: string[], lookup: Lookup, pending: PendingStarts, cause: Cause = {}): Promise<Outcomes> {
+export async function startInOrder(bus: EventBus, names: string[], lookup: Lookup, pending: PendingStarts, cause: Cause | ((name: string) => Cause) = {}): Promise<Outcomes> {
+  // Each member's own cause: a dependency brought along says for whom (engine.ts startProcesses).
+  const causeOf = typeof cause === 'function' ? cause : () => cause;
   const inGroup = new Set(names);
   const started = new Map<string, Promise<Error | null>>();
   // Every member counts as on its way before the first one looks at its dependencies.
@@ -165,14 +167,14 @@ export async function startInOrder(bus: EventBus, names: string[], lookup: Looku
       const failures = await Promise.all(deps.map(([m]) => startOne(m)));
       const i = failures.findIndex((e) => e);
       if (i >= 0) throw errors.PIT_E_PROCESS_DEPENDENCY(name, deps[i][1], sup.cfg.dependsOn[deps[i][1]], deps[i][0] === deps[i][1] ? 'was not started either' : `has a replica that was not started either: ${deps[i][0]}`);
-      await startWhenReady(bus, sup, { lookup, isPending: (n) => pending.has(n), signal }, cause);
+      await startWhenReady(bus, sup, { lookup, isPending: (n) => pending.has(n), signal }, causeOf(name));
       if (lookup(name) !== sup) throw new Error(`${name} was replaced by a reload meanwhile`);
-      sup.start(cause);
+      sup.start(causeOf(name));
       return null;
     })()
       .catch((e: Error) => {
         // Given up (not called off by a newer start or a stop): it no longer waits.
-        if (!signal.aborted && sup.state === 'waiting') void sup.stop({ cause: cause.cause, reason: e.message });
+        if (!signal.aborted && sup.state === 'waiting') void sup.stop({ cause: causeOf(name).cause, reason: e.message });
         return e;
       })
       .finally(() => pending.end(name, signal));

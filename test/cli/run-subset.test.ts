@@ -89,6 +89,10 @@ test('engine start of a process outside the subset starts it with the dependenci
   // Each was started once: cache and db kept their pids.
   const pids = runEngine(['events', '--type', 'process:*:state', '--json'], dir).stdout.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.to === 'running');
   assert.deepEqual(pids.map((e) => e.process).sort(), ['api', 'cache', 'db', 'web']);
+  // Each start says why: web as asked, api for web's sake.
+  const reasonOf = (name: string) => pids.find((e) => e.process === name)?.reason;
+  assert.equal(reasonOf('web'), 'engine start (CLI)');
+  assert.equal(reasonOf('api'), 'needed by web (engine start (CLI))');
 });
 
 test('engine run --except web starts every other process (autostart, no inactive profile), and web is not started', async () => {
