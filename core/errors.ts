@@ -406,6 +406,10 @@ export const errors = {
   PIT_E_DASHBOARD_TOKEN: make('PIT_E_DASHBOARD_TOKEN', (detail: string) => [detail, 'open the address engine dashboard prints (it ends in #token=…); the token is in .pit/dashboard.token']),
   PIT_E_DASHBOARD_ORIGIN: make('PIT_E_DASHBOARD_ORIGIN', (detail: string) => [detail, 'change things from the dashboard page itself; other sites may not']),
   PIT_E_DASHBOARD_HOST: make('PIT_E_DASHBOARD_HOST', (detail: string) => [detail, 'open it as http://127.0.0.1:PORT/ or http://localhost:PORT/']),
+  PIT_E_DASHBOARD_TOKEN_FILE: make('PIT_E_DASHBOARD_TOKEN_FILE', (file: string) => [
+    `${file} is missing, or someone other than you could read or change it: its token is not printed`,
+    'restart the engine (engine shutdown, then engine run --dashboard): it writes a new token only you can read',
+  ]),
   PIT_E_DASHBOARD_OFF: make('PIT_E_DASHBOARD_OFF', (pid: number) => [
     `the engine (pid ${pid}) runs without its dashboard`,
     'start the engine with engine run --dashboard, or set settings.dashboard.listen: "127.0.0.1:7411" in the pitfile and start it again',

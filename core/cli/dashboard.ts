@@ -14,7 +14,7 @@ export function registerDashboard(program: Command): void {
     .addHelpText('after', `
 The address ends in #token=…: whoever has it can act on the engine. The
 token is read from .pit/dashboard.token, which only you can read.
-Exit codes: 0 printed, 1 the engine runs without a dashboard, 3 no engine running.
+Exit codes: 0 printed, 1 the engine runs without a dashboard (or the token file is not private), 3 no engine running.
 
 Examples:
   engine dashboard        # http://127.0.0.1:7411/#token=3f9c…
@@ -26,7 +26,7 @@ Examples:
         const { keptDashboardToken, tokenFile } = await import('../dashboard/token.js');
         const token = keptDashboardToken(stateDir);
         // A token file someone else could read or write is not the engine's secret any more: not printed.
-        if (!token) throw errors.PIT_E_DASHBOARD_TOKEN(`${tokenFile(stateDir)} is missing, or someone other than you could read or change it`);
+        if (!token) throw errors.PIT_E_DASHBOARD_TOKEN_FILE(tokenFile(stateDir));
         process.stdout.write(`${dashboard}#token=${token}\n`);
         return exitCodes.ok;
       }),

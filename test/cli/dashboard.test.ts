@@ -3,7 +3,7 @@
 // when the engine runs without one, or when none runs.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeProject } from '../helpers/project.js';
 import { runEngine, runEngineAsync } from '../helpers/cli.js';
@@ -51,4 +51,20 @@ test('engine dashboard fails with PIT_E_DASHBOARD_OFF and how to turn it on when
   assert.match(r.stderr, /PIT_E_DASHBOARD_OFF/);
   assert.match(r.stderr, /engine run --dashboard/);
   assert.equal(r.stdout, '', 'no address printed');
+});
+
+test('engine dashboard prints no token from a file others could read, and says how to get a private one', async () => {
+  const dir = makeProject({ 'pitfile.yaml': `version: 1\nprocesses:\n  api: { command: ${idle} }\n` });
+  const port = await freePort();
+  const engine = engineIn(dir, ['--dashboard', `127.0.0.1:${port}`]);
+  await engine.waitFor(/listening on/);
+  const file = join(dir, '.pit', 'dashboard.token');
+  const token = readFileSync(file, 'utf8').trim();
+  chmodSync(file, 0o644);
+  const r = await runEngineAsync(['dashboard'], dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /PIT_E_DASHBOARD_TOKEN_FILE/);
+  assert.match(r.stderr, /engine run --dashboard/);
+  assert.equal(r.stdout, '');
+  assert.ok(!r.stderr.includes(token), 'the token is not printed anywhere');
 });
