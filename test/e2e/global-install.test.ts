@@ -4,12 +4,17 @@
 // no node_modules of its own). better-sqlite3's compiled module comes from a
 // prebuilt-binary mirror on 127.0.0.1 (as a company mirror would serve it),
 // made from this checkout's own build: compiling SQLite again costs minutes
-// of the suite's two cores and tests nothing of Pit's.
+// of the suite's two cores and tests nothing of Pit's. prebuild-install keeps
+// every download in npm's cache under 6 hex digits of its URL's hash, so the
+// mirror's URL is new on every run (a port used before is a cache hit, and
+// the mirror is asked nothing: the likely cause of one CI failure), and the
+// test takes its cached copy out again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
@@ -21,21 +26,22 @@ import { freePort } from '../helpers/port.js';
  * A prebuild-install mirror for better-sqlite3 on 127.0.0.1, serving this
  * checkout's compiled module under the name prebuild-install asks for.
  */
-async function prebuiltMirror(work: string): Promise<{ url: string; served: number }> {
+async function prebuiltMirror(work: string): Promise<{ url: string; served: number; name: string }> {
   const pkgDir = join(repoRoot, 'node_modules', 'better-sqlite3');
   const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
   const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
   const archive = join(work, name);
   execFileSync('tar', ['-czf', archive, '-C', pkgDir, 'build/Release/better_sqlite3.node']);
-  const mirror = { url: '', served: 0 };
+  const id = randomUUID();
+  const mirror = { url: '', served: 0, name };
   const server = createServer((req, res) => {
-    if (req.url !== `/v${version}/${name}`) return void res.writeHead(404).end();
+    if (req.url !== `/${id}/v${version}/${name}`) return void res.writeHead(404).end();
     mirror.served++;
     res.writeHead(200).end(readFileSync(archive));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   server.unref();
-  mirror.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  mirror.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/${id}`;
   return mirror;
 }
 
@@ -63,12 +69,17 @@ test('npm pack, a global install into a temp prefix, then engine init, validate 
   const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop()!;
   const prefix = join(work, 'prefix');
   const mirror = await prebuiltMirror(work);
+  const prebuilds = join(execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim(), '_prebuilds');
+  const cachedBefore = new Set(existsSync(prebuilds) ? readdirSync(prebuilds) : []);
   const install = await run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball)], {
     ...process.env,
     npm_config_better_sqlite3_binary_host: mirror.url,
   });
+  for (const f of existsSync(prebuilds) ? readdirSync(prebuilds) : []) {
+    if (!cachedBefore.has(f) && f.endsWith(mirror.name)) rmSync(join(prebuilds, f), { force: true });
+  }
   assert.equal(install.status, 0, install.stderr);
-  assert.equal(mirror.served, 1, 'the compiled module came from the mirror');
+  assert.equal(mirror.served, 1, `the compiled module came from the mirror\n${install.stderr}`);
   const bin = join(prefix, 'bin', 'engine');
   const pkg = join(prefix, 'lib', 'node_modules', 'pitengine');
   // Only what runs: no build tools and no type packages in a user's install.
