@@ -22,7 +22,10 @@ export function noteEvents(engine: Engine, terminal: Terminal, isHolding: () => 
   engine.bus.on('engine:*:orphan', (e) => terminal.note(`pid ${e.pid} of ${e.process} left by a killed engine: ${e.outcome}`));
   engine.bus.on('engine:*:log-error', (e) => terminal.note(`${e.process}: ${e.message} [${e.code}]`));
   engine.bus.on('engine:*:log-resumed', (e) => terminal.note(`${e.process}: ${e.message}`));
-  engine.bus.on('engine:*:state-error', (e) => terminal.note(`${e.message} [${e.code}]`));
+  engine.bus.on('engine:*:state-error', (e) => {
+    terminal.note(`${e.message} [${e.code}]`);
+    if (e.fix) terminal.note(`  fix: ${e.fix}`);
+  });
   engine.bus.on('engine:*:state-resumed', (e) => terminal.note(e.message));
 
   engine.bus.on('config:reloaded', (e) => {

@@ -1,6 +1,8 @@
 // What an engine doctor check reads and reports: its own module, so the
 // plugin contract (a built-in adds checks) can name these types without
 // importing the checks, which import the built-ins.
+import type { PitError } from '../errors.js';
+
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 export interface CheckResult {
@@ -25,6 +27,8 @@ export interface DoctorInputs {
   deep?: boolean;
   /** Whether /proc/<pid>/stat can be read (parentage and PIT_RUN come from there). */
   procReadable(): boolean;
+  /** The SQLite the journal would run on, or the error that says there is none. */
+  sqlite(): { name: string } | { error: PitError };
   /** The delegated cgroup v2 directory the engine would put runs under, or why there is none. */
   cgroup(): { dir: string } | { dir: null; why: string };
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import semver from 'semver';
 import which from 'which';
-import { PitfileError, displayPath, formatPitError, formatPitWarning, type PitError } from '../errors.js';
+import { PitError, PitfileError, displayPath, formatPitError, formatPitWarning } from '../errors.js';
 import { shellProgram } from '../config/machine-checks.js';
 import { loadPitfile } from '../config/load.js';
 import type { FileWatcherConfig, Pitfile } from '../model/pitfile.js';
@@ -15,6 +15,7 @@ import { watchScope } from '../watchers/file-watcher.js';
 import { engines } from '../version.js';
 import { builtins } from '../plugins/builtins.js';
 import { delegatedCgroup } from '../process/cgroup.js';
+import { sqliteName } from '../journal/sqlite.js';
 import type { CheckResult, DoctorInputs } from './check-result.js';
 
 export const machineInputs = (cwd: string, config?: string, deep = false): DoctorInputs => ({
@@ -33,6 +34,14 @@ export const machineInputs = (cwd: string, config?: string, deep = false): Docto
   systemdRunning: () => existsSync('/run/systemd/system'),
   which: (cmd, path) => which.sync(cmd, { nothrow: true, ...(path === undefined ? {} : { path }) }),
   cgroup: () => delegatedCgroup(),
+  sqlite: () => {
+    try {
+      return { name: sqliteName() };
+    } catch (e) {
+      if (e instanceof PitError) return { error: e };
+      throw e;
+    }
+  },
   procReadable: () => {
     try {
       return readFileSync('/proc/self/stat', 'latin1').length > 0;
@@ -54,6 +63,13 @@ const node: Check = ({ nodeVersion }) => {
     detail: `${nodeVersion} (Pit needs ${engines.node})`,
     fix: ok ? undefined : 'install a newer Node.js, e.g. from your distribution or https://nodejs.org',
   };
+};
+
+/** The journal's SQLite: Node's own, or better-sqlite3 with its compiled module. */
+const journal: Check = ({ sqlite, nodeVersion }) => {
+  const found = sqlite();
+  if ('error' in found) return { check: 'journal', status: 'fail', detail: `${found.error.message} [${found.error.code}]`, fix: found.error.fix };
+  return { check: 'journal', status: 'ok', detail: found.name === 'node:sqlite' ? `SQLite built into Node ${nodeVersion}` : 'SQLite from better-sqlite3' };
 };
 
 const stateDir: Check = ({ cwd }, pitfile) => {
@@ -209,5 +225,5 @@ export async function runDoctor(inputs: DoctorInputs): Promise<CheckResult[]> {
   const rest = await Promise.all([stateDir, socketPath, inotify, service, servicePath, containment].map((c) => c(inputs, pitfile)));
   // Then what the built-in plugins check (python-installer: the package index, each Python process's environment).
   const added = await Promise.all(builtins().map((b) => b.definition.doctor?.(inputs, pitfile) ?? []));
-  return [node(inputs, pitfile) as CheckResult, pitfileResult, ...rest, ...added.flat()];
+  return [node(inputs, pitfile) as CheckResult, journal(inputs, pitfile) as CheckResult, pitfileResult, ...rest, ...added.flat()];
 }

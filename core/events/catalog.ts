@@ -38,8 +38,8 @@ export interface Payloads extends PluginPayloads {
   'engine:watch-error': { watcher: string; code: string; message: string; fix: string | null };
   /** Its log file is written again after a log-error; `lost_bytes` of output missed it (a marker line in the log says so too). */
   'engine:log-resumed': { process: string; lost_bytes: number; message: string };
-  /** Part of the state directory (subject: journal, pids) cannot be written; supervision goes on and it is retried. */
-  'engine:state-error': { part: string; code: string; message: string };
+  /** Part of the state directory (subject: journal, pids) cannot be written; supervision goes on and it is retried (unless `fix` says what a person must do). */
+  'engine:state-error': { part: string; code: string; message: string; fix?: string | null };
   /** That part is written again. */
   'engine:state-resumed': { part: string; message: string };
   /** A burst of changes under a file watcher, as one event. */

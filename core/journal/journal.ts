@@ -9,19 +9,18 @@
 // journal that cannot be written for now (a full disk) is reported once and
 // retried every second, its events held meanwhile (bounded): the engine
 // never stops supervising for its journal.
-import type Database from 'better-sqlite3';
-import { createRequire } from 'node:module';
 import { existsSync, renameSync } from 'node:fs';
 import { ensurePrivate } from '../private-file.js';
 import { stateDirPaths } from '../state-dir.js';
 import type { EventBus } from '../events/bus.js';
-import { errors } from '../errors.js';
+import { errors, PitError } from '../errors.js';
 import { eventName, type PitEvent } from '../events/catalog.js';
 import { matchesPattern, parsePattern } from '../events/match.js';
 import { isChatter } from '../events/quiet.js';
 import type { JournalRetention } from '../model/pitfile.js';
 import { createRowPolicy } from './row-policy.js';
 import { hasMigration, migrate } from './migrations.js';
+import { openDatabase, sqliteCode, sqliteName, type Database } from './sqlite.js';
 
 /** An event as it is stored and served: its payload with its full name and time. */
 export type JournalEvent = Record<string, unknown> & { name: string; at: number };
@@ -59,7 +58,7 @@ CREATE VIEW IF NOT EXISTS installs AS SELECT * FROM events WHERE name LIKE 'proc
 `;
 
 export class Journal {
-  #handle: Database.Database | null = null;
+  #handle: Database | null = null;
   #queue: JournalEvent[] = [];
   #timer: NodeJS.Timeout | null = null;
   #dropped = 0;
@@ -70,6 +69,8 @@ export class Journal {
   #bus: EventBus | null = null;
   /** Rows wait unwritten (holdWritesUntil). */
   #held = false;
+  /** This Node has no SQLite the journal can load: said once, and events are not kept. */
+  #off = false;
   /** Output lines and most periodic samples are not rows (row-policy.ts). */
   readonly #isRow: (e: PitEvent) => boolean;
 
@@ -82,7 +83,7 @@ export class Journal {
     this.#isRow = createRowPolicy(keep.statsEveryMs ?? null);
   }
 
-  get #db(): Database.Database {
+  get #db(): Database {
     this.#handle ??= this.#open();
     return this.#handle;
   }
@@ -104,8 +105,9 @@ export class Journal {
   /** Several reads of one journal file, opened once, read-only (engine why follows causes); null when there is none. */
   static readWith<T>(stateDir: string, use: (reader: JournalReader) => T): T | null {
     const file = journalFile(stateDir);
+    sqliteName(); // no SQLite to read with is the answer, whether or not a file is there
     if (!existsSync(file)) return null;
-    const db = new (sqlite())(file, { readonly: true, fileMustExist: true });
+    const db = openDatabase(file, { readonly: true });
     try {
       const causes = hasMigration(db, 1);
       const byId = causes ? db.prepare(`SELECT ${COLUMNS} FROM events WHERE event_id = ? LIMIT 1`) : null;
@@ -143,7 +145,7 @@ export class Journal {
   }
 
   add(e: PitEvent): void {
-    if (!this.#isRow(e)) return;
+    if (this.#off || !this.#isRow(e)) return;
     if (this.#queue.length >= MAX_QUEUE) {
       // Also while the disk is full: what led up to it is kept, the rest counted.
       this.#dropped++;
@@ -170,13 +172,14 @@ export class Journal {
           const { name, at, subject, id, cause, reason, ...data } = r;
           insert.run(at, name, String(subject ?? ''), JSON.stringify(data), textOrNull(id), textOrNull(cause), textOrNull(reason));
         }
-      })();
+      });
       this.#failures = 0;
       if (this.#dropped) {
         this.warn(`journal: ${this.#dropped} events dropped (more than ${MAX_QUEUE} waiting to be written)`);
         this.#dropped = 0;
       }
     } catch (e) {
+      if (e instanceof PitError && e.code === 'PIT_E_JOURNAL_SQLITE') return this.#turnOff(e);
       this.#queue = [...rows, ...this.#queue];
       if (this.#queue.length > MAX_QUEUE) {
         this.#dropped += this.#queue.length - MAX_QUEUE;
@@ -218,9 +221,16 @@ export class Journal {
     this.#timer = setTimeout(() => this.flush(), this.#unwritable === null ? FLUSH_MS * 4 : RETRY_MS);
   }
 
+  /** No SQLite to write with: nothing about the file is wrong, and waiting will not bring one. */
+  #turnOff(err: PitError): void {
+    this.#off = true;
+    this.#queue = [];
+    this.#bus?.publish('engine:state-error', 'journal', { part: 'journal', code: err.code, message: err.message, fix: err.fix });
+  }
+
   #reportUnwritable(e: unknown): void {
     if (this.#unwritable !== null) return;
-    const err = errors.PIT_E_JOURNAL_WRITE(this.file, errorCode(e));
+    const err = errors.PIT_E_JOURNAL_WRITE(this.file, sqliteCode(e));
     this.#unwritable = err.message;
     // Said once, as an event (engine run notes it); the event itself is journaled once there is room.
     this.#bus?.publish('engine:state-error', 'journal', { part: 'journal', code: err.code, message: err.message });
@@ -257,21 +267,22 @@ export class Journal {
 
   #closed = false;
 
-  #open(): Database.Database {
+  #open(): Database {
     try {
       return this.#connect();
     } catch (e) {
-      // No room to open it (its WAL, its first page) says nothing against the file: wait for room.
-      if (isOutOfSpace(e)) throw e;
+      // No room to open it (its WAL, its first page), or no SQLite to open it with, says nothing against the file.
+      if (isOutOfSpace(e) || e instanceof PitError) throw e;
       this.#moveAside(`it could not be opened (${(e as Error).message})`);
       return this.#connect();
     }
   }
 
   /** SQLite creates its file with the umask's mode, and its -wal and -shm files with the file's: made 0600 first. */
-  #connect(): Database.Database {
+  #connect(): Database {
+    sqliteName(); // a Node with no SQLite to load leaves no empty file behind
     ensurePrivate(this.file);
-    return prepare(new (sqlite())(this.file, { timeout: 200 }));
+    return prepare(openDatabase(this.file));
   }
 
   #replace(why: string): void {
@@ -293,7 +304,7 @@ export class Journal {
 }
 
 /** Make `db` ready: WAL (readers never block the writer), the schema, a quick integrity check, a write lock check. */
-function prepare(db: Database.Database): Database.Database {
+function prepare(db: Database): Database {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -301,7 +312,7 @@ function prepare(db: Database.Database): Database.Database {
     // fills within ~100,000 rows and keeps for the engine's life; SQLite's
     // own default, 2 MiB, writes a 100,000-row storm as fast (bench/README).
     db.pragma('cache_size = -2000');
-    const check = db.pragma('quick_check', { simple: true });
+    const check = db.pragma('quick_check');
     if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
     db.exec(SCHEMA);
     migrate(db);
@@ -314,7 +325,7 @@ function prepare(db: Database.Database): Database.Database {
   }
 }
 
-function select(db: Database.Database, q: JournalQuery): JournalEvent[] {
+function select(db: Database, q: JournalQuery): JournalEvent[] {
   const pattern = q.type ?? '*:*';
   const parsed = parsePattern(pattern);
   if ('error' in parsed) throw new Error(`bad event pattern "${pattern}": ${parsed.error}`);
@@ -371,19 +382,10 @@ export interface JournalReader {
 
 /** A full disk (or quota): the file is fine, there is no room for it to grow. */
 function isOutOfSpace(e: unknown): boolean {
-  return ['SQLITE_FULL', 'ENOSPC', 'EDQUOT'].includes(errorCode(e)) || /SQLITE_IOERR|database or disk is full/.test(`${errorCode(e)} ${(e as Error)?.message}`);
-}
-
-function errorCode(e: unknown): string {
-  return (e as { code?: string })?.code ?? String((e as Error)?.message ?? e);
+  return ['SQLITE_FULL', 'ENOSPC', 'EDQUOT'].includes(sqliteCode(e)) || /SQLITE_IOERR|database or disk is full/.test(`${sqliteCode(e)} ${(e as Error)?.message}`);
 }
 
 function isBusy(e: unknown): boolean {
-  const code = (e as { code?: string }).code ?? '';
+  const code = sqliteCode(e);
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
-}
-
-/** better-sqlite3, loaded when a journal is first written or read. */
-function sqlite(): typeof Database {
-  return createRequire(import.meta.url)('better-sqlite3');
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { machineInputs, runDoctor } from '../../core/doctor/checks.js';
 import type { CheckResult, DoctorInputs } from '../../core/doctor/check-result.js';
 import { makeProject } from '../helpers/project.js';
+import { errors } from '../../core/errors.js';
 import { runEngine } from '../helpers/cli.js';
 import { freePort } from '../helpers/port.js';
 
@@ -30,7 +31,7 @@ test('doctor passes every check on a sound project', async () => {
   const dir = makeProject({ 'pitfile.yaml': valid });
   const results = await runDoctor(inputs(dir));
   assert.deepEqual(results.filter((c) => c.status !== 'ok'), []);
-  assert.deepEqual(results.map((c) => c.check), ['node', 'pitfile', 'state dir', 'socket path', 'inotify', 'service', 'service PATH', 'process containment', 'package index']);
+  assert.deepEqual(results.map((c) => c.check), ['node', 'journal', 'pitfile', 'state dir', 'socket path', 'inotify', 'service', 'service PATH', 'process containment', 'package index']);
   assert.ok(!existsSync(join(dir, '.pit')), 'the state-dir check leaves no .pit/ behind');
 });
 
@@ -66,6 +67,18 @@ test('doctor fails an old Node with the version it needs', async () => {
   const c = await check('node', makeProject({ 'pitfile.yaml': valid }), { nodeVersion: 'v18.19.0' });
   assert.equal(c.status, 'fail');
   assert.match(c.detail, /v18\.19\.0 \(Pit needs >=20\.17\)/);
+});
+
+test("doctor names the journal's SQLite, and fails a Node that has none with the command that builds one", async () => {
+  const dir = makeProject({ 'pitfile.yaml': valid });
+  const here = await check('journal', dir);
+  assert.equal(here.status, 'ok');
+  assert.match(here.detail, /^SQLite (built into Node v\d+|from better-sqlite3)/);
+  const none = errors.PIT_E_JOURNAL_SQLITE('v20.20.2', 'npm rebuild better-sqlite3 --prefix /usr/lib/node_modules/pitengine', 'Could not locate the bindings file');
+  const c = await check('journal', dir, { sqlite: () => ({ error: none }) });
+  assert.equal(c.status, 'fail');
+  assert.match(c.detail, /the journal is off: Node v20\.20\.2 has no SQLite of its own.*\[PIT_E_JOURNAL_SQLITE\]$/);
+  assert.match(c.fix!, /npm rebuild better-sqlite3 --prefix \/usr\/lib\/node_modules\/pitengine/);
 });
 
 test('doctor fails an invalid pitfile with file:line:column, and skips what needs it', async () => {
@@ -151,7 +164,7 @@ test('engine doctor prints one line per check, --json the same checks, exit 1 on
   assert.equal(json.status, 1);
   const parsed = JSON.parse(json.stdout) as { ok: boolean; checks: CheckResult[] };
   assert.equal(parsed.ok, false);
-  assert.deepEqual(Object.keys(parsed.checks[1]).sort(), ['check', 'detail', 'fix', 'status']);
+  assert.deepEqual(Object.keys(parsed.checks.find((c) => c.check === 'pitfile')!).sort(), ['check', 'detail', 'fix', 'status']);
 });
 
 test('doctor --deep fails a Python process whose environment does not exist, and passes one that does', async () => {

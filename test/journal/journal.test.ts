@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import semver from 'semver';
+import { openDatabase, sqliteCode, sqliteName } from '../../core/journal/sqlite.js';
 import { EventBus } from '../../core/events/bus.js';
 import { Journal, journalFile } from '../../core/journal/journal.js';
 import { makeProject } from '../helpers/project.js';
@@ -74,7 +75,7 @@ test('a corrupt journal is moved aside with a warning and a new one started', ()
 test('a journal locked by someone else is moved aside, at open and while running', () => {
   const dir = makeProject();
   Journal.open(dir, keep).close();
-  const holder = new Database(journalFile(dir));
+  const holder = openDatabase(journalFile(dir));
   holder.exec('BEGIN EXCLUSIVE');
   const warnings: string[] = [];
   const j = Journal.open(dir, keep, (t) => warnings.push(t));
@@ -86,7 +87,7 @@ test('a journal locked by someone else is moved aside, at open and while running
   // Locked after it opened: a few batches wait, then the file goes.
   const bus = new EventBus();
   j.attach(bus);
-  const late = new Database(journalFile(dir));
+  const late = openDatabase(journalFile(dir));
   late.exec('BEGIN EXCLUSIVE');
   exitOf(bus, 'api', 1);
   for (let i = 0; i < 3; i++) j.flush();
@@ -105,7 +106,7 @@ test('a storm of 100,000 events costs the publisher little, and every row lands'
   for (let i = 0; i < 100_000; i++) exitOf(bus, `p${i % 100}`, i % 256);
   const perEvent = (performance.now() - started) / 100_000;
   j.flush();
-  const db = new Database(journalFile(dir), { readonly: true });
+  const db = openDatabase(journalFile(dir), { readonly: true });
   assert.equal((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n, 100_000);
   db.close();
   j.close();
@@ -188,7 +189,7 @@ test('a simulated week of 20 processes stays within settings.journal.keep: sampl
     if (now % 60_000 === 0) j.flush(); // the journal's own timer, on the simulated clock
   }
   j.flush();
-  const db = new Database(journalFile(dir), { readonly: true });
+  const db = openDatabase(journalFile(dir), { readonly: true });
   const { n, oldest, samples } = db.prepare(`SELECT count(*) AS n, min(at) AS oldest, sum(name LIKE '%:stats') AS samples FROM events`).get() as { n: number; oldest: number; samples: number };
   db.close();
   j.close();
@@ -237,14 +238,14 @@ test('an event keeps its id, cause and reason in the journal, and one journal ca
   assert.equal(found.state.reason, 'src/app.py changed');
   assert.equal(found.byId?.name, 'file:code:change');
   assert.equal(found.none, null);
-  const row = new Database(journalFile(dir), { readonly: true }).prepare('SELECT event_id, cause, reason, data FROM events WHERE name = ?').get('process:api:state') as Record<string, string>;
+  const row = openDatabase(journalFile(dir), { readonly: true }).prepare('SELECT event_id, cause, reason, data FROM events WHERE name = ?').get('process:api:state') as Record<string, string>;
   assert.deepEqual([row.event_id, row.cause, row.reason], [state.id, change.id, 'src/app.py changed'], 'in columns, not only in the data');
   assert.ok(!('cause' in JSON.parse(row.data)) && !('id' in JSON.parse(row.data)), 'not stored twice');
 });
 
 test('a journal written before causes is read as it is, and gets the cause columns, its rows kept, once an engine opens it', () => {
   const dir = makeProject();
-  const old = new Database(journalFile(dir));
+  const old = openDatabase(journalFile(dir));
   old.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, name TEXT NOT NULL, subject TEXT NOT NULL, data TEXT NOT NULL)');
   old.prepare('INSERT INTO events (at, name, subject, data) VALUES (?, ?, ?, ?)').run(Date.now(), 'process:api:exit', 'api', JSON.stringify({ process: 'api', exit_code: 2 }));
   old.close();
@@ -258,7 +259,7 @@ test('a journal written before causes is read as it is, and gets the cause colum
   const rows = Journal.read(dir, {})!;
   assert.deepEqual(rows.map((e) => e.exit_code), [2, 3], 'the old row is kept');
   assert.equal(typeof rows[1].id, 'string');
-  assert.equal(new Database(journalFile(dir), { readonly: true }).pragma('user_version', { simple: true }), 1);
+  assert.equal(openDatabase(journalFile(dir), { readonly: true }).pragma('user_version'), 1);
 });
 
 test('writes held for start-up open no database until the hold ends, then every row lands; a close meanwhile writes them too', async () => {
@@ -283,4 +284,29 @@ test('writes held for start-up open no database until the hold ends, then every 
   exitOf(bus, 'api', 1);
   k.close();
   assert.deepEqual(Journal.read(other, {})!.map((e) => e.name), ['process:api:exit'], 'a stop during start-up still writes the rows');
+});
+
+test("the journal runs on Node's own SQLite from Node 22.13, on better-sqlite3 before; both name a failure with SQLite's code", () => {
+  assert.equal(sqliteName(), semver.gte(process.version, '22.13.0') ? 'node:sqlite' : 'better-sqlite3');
+  const dir = makeProject();
+  const db = openDatabase(journalFile(dir));
+  db.exec('CREATE TABLE t (x)');
+  db.transaction(() => db.prepare('INSERT INTO t VALUES (?)').run(1));
+  assert.throws(() => db.transaction(() => {
+    db.prepare('INSERT INTO t VALUES (?)').run(2);
+    throw new Error('half way');
+  }), /half way/);
+  assert.deepEqual([...db.prepare('SELECT x FROM t').iterate()].map((r) => (r as { x: number }).x), [1], 'the failed transaction left nothing');
+  const holder = openDatabase(journalFile(dir));
+  holder.exec('BEGIN EXCLUSIVE');
+  let busy: unknown;
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (e) {
+    busy = e;
+  }
+  assert.equal(sqliteCode(busy), 'SQLITE_BUSY');
+  holder.exec('ROLLBACK');
+  holder.close();
+  db.close();
 });

@@ -1,0 +1,181 @@
+// The SQLite the journal runs on. Node 22.13 and newer carry it (node:sqlite),
+// so an install needs no compiled module there: npm 12 no longer runs a
+// dependency's install script unless told to, and better-sqlite3's is what
+// fetches or builds its module. On older Node, better-sqlite3. Both are given
+// the few calls the journal makes, and their errors one kind of code.
+// better-sqlite3 is an optional dependency: where its module cannot be
+// fetched or built, the install goes on, and Node 22.13+ never needs it.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { errors } from '../errors.js';
+
+export interface Statement {
+  run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
+  iterate(...params: unknown[]): Iterable<unknown>;
+}
+
+export interface Database {
+  exec(sql: string): void;
+  prepare(sql: string): Statement;
+  /** The first column of the first row a PRAGMA gives (`user_version`, `quick_check`), or undefined. */
+  pragma(sql: string): unknown;
+  /** Run `fn` in one transaction: all of its writes, or none. */
+  transaction(fn: () => void): void;
+  close(): void;
+}
+
+export type SqliteName = 'node:sqlite' | 'better-sqlite3';
+
+interface Driver {
+  name: SqliteName;
+  open(file: string, readonly: boolean): Database;
+}
+
+/** The parts of node:sqlite used here (@types/node is Node 20's, which has none). */
+interface NodeSqlite {
+  DatabaseSync: new (file: string, options: { readOnly: boolean }) => {
+    exec(sql: string): void;
+    prepare(sql: string): Statement;
+    close(): void;
+  };
+  StatementSync: { prototype: Partial<Statement> };
+}
+
+interface BetterSqlite {
+  new (file: string, options: { readonly: boolean; fileMustExist: boolean }): {
+    exec(sql: string): void;
+    prepare(sql: string): Statement;
+    pragma(sql: string, options: { simple: true }): unknown;
+    transaction(fn: () => void): () => void;
+    close(): void;
+  };
+}
+
+let driver: Driver | null = null;
+
+/** Which SQLite this Node gives the journal; throws PIT_E_JOURNAL_SQLITE when neither loads. */
+export function sqliteName(): SqliteName {
+  return loadDriver().name;
+}
+
+/**
+ * Open `file` (created unless `readonly`). A writer waits up to 200 ms for
+ * another connection's lock before SQLITE_BUSY.
+ */
+export function openDatabase(file: string, { readonly = false } = {}): Database {
+  const db = loadDriver().open(file, readonly);
+  if (!readonly) db.exec('PRAGMA busy_timeout = 200');
+  return db;
+}
+
+function loadDriver(): Driver {
+  driver ??= nodeSqlite() ?? betterSqlite();
+  return driver;
+}
+
+function nodeSqlite(): Driver | null {
+  const mod = builtinQuietly('node:sqlite') as NodeSqlite | undefined;
+  // StatementSync.iterate arrived in Node 22.13, when node:sqlite also stopped needing a flag.
+  if (typeof mod?.StatementSync?.prototype?.iterate !== 'function') return null;
+  return {
+    name: 'node:sqlite',
+    open(file, readonly) {
+      const db = new mod.DatabaseSync(file, { readOnly: readonly });
+      return {
+        exec: (sql) => db.exec(sql),
+        prepare: (sql) => db.prepare(sql),
+        pragma: (sql) => firstColumn(db.prepare(`PRAGMA ${sql}`).get()),
+        transaction(fn) {
+          db.exec('BEGIN');
+          try {
+            fn();
+            db.exec('COMMIT');
+          } catch (e) {
+            try {
+              db.exec('ROLLBACK');
+            } catch { /* SQLite rolled back already (a full disk does) */ }
+            throw e;
+          }
+        },
+        close: () => db.close(),
+      };
+    },
+  };
+}
+
+/**
+ * A built-in module, without the ExperimentalWarning Node 24 prints on
+ * loading node:sqlite: it would reach the person's terminal on every start,
+ * about something they did not choose.
+ */
+function builtinQuietly(id: string): unknown {
+  const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (!getBuiltin) return undefined;
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (!/^SQLite is an experimental feature/.test(typeof warning === 'string' ? warning : warning.message)) {
+      (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
+    }
+  }) as typeof process.emitWarning;
+  try {
+    return getBuiltin(id);
+  } catch {
+    return undefined;
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+function betterSqlite(): Driver {
+  const require = createRequire(import.meta.url);
+  let Better: BetterSqlite;
+  try {
+    Better = require('better-sqlite3') as BetterSqlite;
+    // The package loads without its compiled module; the first open needs it.
+    new Better(':memory:', { readonly: false, fileMustExist: false }).close();
+  } catch (e) {
+    // An optional dependency: absent when its install failed or was left out, unbuilt when its script was skipped.
+    const absent = (e as { code?: string }).code === 'MODULE_NOT_FOUND';
+    throw errors.PIT_E_JOURNAL_SQLITE(process.version, absent ? null : `npm rebuild better-sqlite3 --prefix ${PACKAGE_ROOT}`, absent ? 'it is not installed' : firstLine(e));
+  }
+  return {
+    name: 'better-sqlite3',
+    open(file, readonly) {
+      const db = new Better(file, { readonly, fileMustExist: readonly });
+      return {
+        exec: (sql) => db.exec(sql),
+        prepare: (sql) => db.prepare(sql),
+        pragma: (sql) => db.pragma(sql, { simple: true }),
+        transaction: (fn) => db.transaction(fn)(),
+        close: () => db.close(),
+      };
+    },
+  };
+}
+
+/** Pit's own folder (this file is dist/core/journal/sqlite.js in it), where npm installs or builds better-sqlite3. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+
+/** The first line of a load error; `bindings` ends it with the list of paths it tried, on the lines after. */
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].replace(/\.?\s*Tried:$/, '');
+
+function firstColumn(row: unknown): unknown {
+  return row === undefined ? undefined : Object.values(row as object)[0];
+}
+
+const PRIMARY_CODES: Record<number, string> = {
+  1: 'SQLITE_ERROR', 3: 'SQLITE_PERM', 5: 'SQLITE_BUSY', 6: 'SQLITE_LOCKED', 8: 'SQLITE_READONLY', 10: 'SQLITE_IOERR',
+  11: 'SQLITE_CORRUPT', 13: 'SQLITE_FULL', 14: 'SQLITE_CANTOPEN', 26: 'SQLITE_NOTADB',
+};
+
+/**
+ * SQLite's code of a failure, as better-sqlite3 names it (SQLITE_FULL,
+ * SQLITE_BUSY_SNAPSHOT); node:sqlite gives the number. Other errors: their
+ * own code, else their message.
+ */
+export function sqliteCode(e: unknown): string {
+  const { code, errcode } = (e ?? {}) as { code?: string; errcode?: number };
+  if (typeof errcode === 'number') return PRIMARY_CODES[errcode & 0xff] ?? `SQLITE_${errcode}`;
+  return code ?? String((e as Error)?.message ?? e);
+}
