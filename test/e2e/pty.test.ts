@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { makeProject } from '../helpers/project.js';
 import { runEngineInPty, killLeftovers, type PtyEngine } from '../helpers/pty.js';
-import { runEngineAsync } from '../helpers/cli.js';
+import { node, runEngineAsync } from '../helpers/cli.js';
 import { until, within } from '../helpers/wait.js';
 import { isAlive, pidsWithArgv } from '../helpers/proc.js';
 
@@ -74,7 +74,9 @@ async function enginePid(dir: string): Promise<number> {
 function engineProcessIn(dir: string): number {
   for (const entry of readdirSync('/proc')) {
     try {
-      if (readlinkSync(`/proc/${entry}/cwd`) === dir && readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes('main.js')) return Number(entry);
+      // Node itself: script(1) and its shell name main.js in their command lines too, and Ctrl-C before the shell's trap would end the shell.
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0');
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir && argv[0] === node && argv.some((a) => a.endsWith('main.js'))) return Number(entry);
     } catch {
       // not ours to read, or gone
     }
