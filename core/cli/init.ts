@@ -1,6 +1,6 @@
 // engine init: a commented starter pitfile, never over an existing one.
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, realpathSync, writeFileSync, type Dirent } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { errors } from '../errors.js';
@@ -26,8 +26,13 @@ export function pitPathsFor(file: string): { schema: string; docs: string } {
   return { schema: show(resolve(root, 'schemas', 'pitfile.schema.json')), docs: show(resolve(root, 'docs', 'pitfile.md')) };
 }
 
-/** What `engine init` writes: small, valid, and explained line by line. */
-export const starterPitfile = (paths: { schema: string; docs: string }) => `# yaml-language-server: $schema=${paths.schema}
+/**
+ * What `engine init` writes: small, valid, and explained line by line.
+ * `workerFile`: the worker runs worker.py, which init writes beside it in a
+ * folder with no Python yet (so the code watcher has a file to watch);
+ * else it runs inline and the watcher finds the project's own .py files.
+ */
+export const starterPitfile = (paths: { schema: string; docs: string }, workerFile = false) => `# yaml-language-server: $schema=${paths.schema}
 # Pit keeps these processes running, watches files and time, and reacts.
 # Every key: ${paths.docs}. Check it: engine validate
 version: 1
@@ -40,7 +45,7 @@ processes:
 
   # Starts only after web is healthy; a list runs without a shell.
   worker:
-    command: ["python3", "-u", "-c", "import time\\nwhile True:\\n    print('tick'); time.sleep(5)"]
+    command: ${workerFile ? '["python3", "-u", "worker.py"]' : `["python3", "-u", "-c", "import time\\nwhile True:\\n    print('tick'); time.sleep(5)"]`}
     depends_on: { web: healthy }
     restart: { policy: always, max_restarts: 5, window: 1m }
 
@@ -57,11 +62,32 @@ reactions:
     do: [{ install: {} }, { restart: $process }]
 `;
 
+/** The starter's worker.py: edited and saved, the running worker restarts with it. */
+export const starterWorker = `# The starter's worker (engine init wrote it). Edit and save: Pit restarts it.
+import time
+
+while True:
+    print("tick")
+    time.sleep(5)
+`;
+
+/** Whether `dir` or a folder below it (two levels, not dot-folders, venvs or node_modules) has a .py file. */
+function hasPython(dir: string, depth = 2): boolean {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  if (entries.some((e) => e.isFile() && e.name.endsWith('.py'))) return true;
+  return depth > 0 && entries.some((e) => e.isDirectory() && !/^(\.|node_modules$|venv$|__pycache__$)/.test(e.name) && hasPython(join(dir, e.name), depth - 1));
+}
+
 export function registerInit(program: Command): void {
   program
     .command('init')
     .summary('write a commented starter pitfile.yaml here')
-    .description('Write a commented starter pitfile.yaml in the current directory (or at --config). Never overwrites.')
+    .description('Write a commented starter pitfile.yaml in the current directory (or at --config); in a folder with no .py file yet, also the worker.py it runs. Never overwrites.')
     .addHelpText('after', `
 Examples:
   engine init && engine validate`)
@@ -69,9 +95,11 @@ Examples:
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       const file = resolve(config ?? 'pitfile.yaml');
       try {
+        const worker = hasPython(dirname(file)) ? null : join(dirname(file), 'worker.py');
         // "wx" fails if the file exists, with no window between check and write.
-        writeFileSync(file, starterPitfile(pitPathsFor(file)), { flag: 'wx' });
-        process.stdout.write(`wrote ${file}; next: engine validate, then engine run\n`);
+        writeFileSync(file, starterPitfile(pitPathsFor(file), worker !== null), { flag: 'wx' });
+        if (worker) writeFileSync(worker, starterWorker, { flag: 'wx' });
+        process.stdout.write(`wrote ${file}${worker ? ` and ${worker}` : ''}; next: engine validate, then engine run\n`);
         process.exitCode = exitCodes.ok;
       } catch (e) {
         process.exitCode = reportError((e as NodeJS.ErrnoException).code === 'EEXIST' ? errors.PIT_E_INIT_EXISTS(file) : e);

@@ -1,17 +1,49 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEngine } from '../helpers/cli.js';
 import { makeProject } from '../helpers/project.js';
+import { runEngineProcess } from '../helpers/engine-process.js';
+import { freePort } from '../helpers/port.js';
 
-test('init writes a starter pitfile that validates', () => {
+test('init in an empty folder writes a starter pitfile and the worker.py it runs, which validate with no warning', () => {
   const dir = makeProject({});
   const r = runEngine(['init'], dir);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(readFileSync(join(dir, 'pitfile.yaml'), 'utf8'), /^# yaml-language-server: \$schema=/);
+  assert.match(r.stdout, /^wrote .*pitfile\.yaml and .*worker\.py; next: engine validate, then engine run$/m);
+  const pitfile = readFileSync(join(dir, 'pitfile.yaml'), 'utf8');
+  assert.match(pitfile, /^# yaml-language-server: \$schema=/);
+  assert.match(pitfile, /command: \["python3", "-u", "worker\.py"\]/);
+  assert.match(readFileSync(join(dir, 'worker.py'), 'utf8'), /print\("tick"\)/);
   const v = runEngine(['validate'], dir);
   assert.equal(v.status, 0, v.stderr);
+  assert.doesNotMatch(v.stdout + v.stderr, /warning/, 'the code watcher has a file to watch');
+});
+
+test("init in a folder with Python writes no worker.py: the worker runs inline and the watcher finds the project's files", () => {
+  const dir = makeProject({ 'src/app.py': 'print("mine")\n' });
+  const r = runEngine(['init'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /worker\.py/);
+  assert.ok(!existsSync(join(dir, 'worker.py')));
+  assert.match(readFileSync(join(dir, 'pitfile.yaml'), 'utf8'), /command: \["python3", "-u", "-c", /);
+  const v = runEngine(['validate'], dir);
+  assert.equal(v.status, 0, v.stderr);
+  assert.doesNotMatch(v.stdout + v.stderr, /warning/);
+});
+
+test("the starter runs as written: web healthy, the worker ticks, and saving worker.py restarts the worker with the new code", { timeout: 120_000 }, async () => {
+  const dir = makeProject({});
+  assert.equal(runEngine(['init'], dir).status, 0);
+  const engine = runEngineProcess(dir, [], { env: { PORT: String(await freePort()) } });
+  await engine.waitFor(/web healthy/, 30_000);
+  await engine.waitFor(/worker +\| tick/, 30_000);
+  writeFileSync(join(dir, 'worker.py'), readFileSync(join(dir, 'worker.py'), 'utf8').replace('print("tick")', 'print("tock")'));
+  await engine.waitFor(/worker +\| tock/, 30_000);
+  assert.match(engine.text(), /worker restarting: worker\.py changed \(reaction #1 on file:code:change\)/, 'the restart names the saved file');
+  engine.child.kill('SIGTERM');
+  assert.equal(await engine.exited, 0, engine.text());
 });
 
 test('init refuses to overwrite an existing pitfile', () => {
