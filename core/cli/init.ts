@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { errors } from '../errors.js';
+import type { Format } from '../import/draft.js';
 import { exitCodes, reportError } from './output.js';
 
 /** This install of Pit: dist/core/cli/ is three folders below it. */
@@ -30,7 +31,8 @@ export function pitPathsFor(file: string): { schema: string; docs: string } {
  * What `engine init` writes: small, valid, and explained line by line.
  * `workerFile`: the worker runs worker.py, which init writes beside it in a
  * folder with no Python yet (so the code watcher has a file to watch);
- * else it runs inline and the watcher finds the project's own .py files.
+ * else it runs inline and the watcher finds the project's own .py files
+ * (or, beside another tool's config, the person imports that instead).
  */
 export const starterPitfile = (paths: { schema: string; docs: string }, workerFile = false) => `# yaml-language-server: $schema=${paths.schema}
 # Pit keeps these processes running, watches files and time, and reacts.
@@ -71,6 +73,24 @@ while True:
     time.sleep(5)
 `;
 
+const TOOLS: Record<Format, string> = { pm2: 'PM2', procfile: 'Foreman, Heroku', supervisord: 'supervisord', compose: 'Docker Compose', 'process-compose': 'process-compose' };
+
+/**
+ * The other tools' configs in `dir`, by the names those tools look for, so
+ * a person who has one imports it (init reads and runs none of them). Any
+ * .ini is not taken for supervisord's here: tox.ini and setup.ini are not.
+ */
+async function otherTools(dir: string): Promise<{ name: string; tool: string }[]> {
+  const { formatByName } = await import('../import/detect.js');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile())
+    .flatMap((e) => {
+      const format = formatByName(e.name);
+      return format && (format !== 'supervisord' || /supervisor/i.test(e.name)) ? [{ name: e.name, tool: TOOLS[format] }] : [];
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** Whether `dir` or a folder below it (two levels, not dot-folders, venvs or node_modules) has a .py file. */
 function hasPython(dir: string, depth = 2): boolean {
   let entries: Dirent[];
@@ -91,15 +111,20 @@ export function registerInit(program: Command): void {
     .addHelpText('after', `
 Examples:
   engine init && engine validate`)
-    .action((_: unknown, cmd: Command) => {
+    .action(async (_: unknown, cmd: Command) => {
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       const file = resolve(config ?? 'pitfile.yaml');
       try {
-        const worker = hasPython(dirname(file)) ? null : join(dirname(file), 'worker.py');
+        const others = await otherTools(dirname(file));
+        // Not beside another tool's config: the person is told to import it, and a worker.py would be left over.
+        const worker = hasPython(dirname(file)) || others.length ? null : join(dirname(file), 'worker.py');
         // "wx" fails if the file exists, with no window between check and write.
         writeFileSync(file, starterPitfile(pitPathsFor(file), worker !== null), { flag: 'wx' });
         if (worker) writeFileSync(worker, starterWorker, { flag: 'wx' });
         process.stdout.write(`wrote ${file}${worker ? ` and ${worker}` : ''}; next: engine validate, then engine run\n`);
+        for (const found of others) {
+          process.stdout.write(`found ${found.name} here (${found.tool}): engine import ${found.name} --force replaces the starter with its processes\n`);
+        }
         process.exitCode = exitCodes.ok;
       } catch (e) {
         process.exitCode = reportError((e as NodeJS.ErrnoException).code === 'EEXIST' ? errors.PIT_E_INIT_EXISTS(file) : e);

@@ -19,9 +19,12 @@ const byName: [RegExp, Format][] = [
 
 /** The format of `file`, or null when neither its name nor its content says. */
 export function detectFormat(file: string, text: string): Format | null {
-  const name = basename(file);
-  for (const [re, format] of byName) if (re.test(name)) return format;
-  return detectByContent(file, text);
+  return formatByName(basename(file)) ?? detectByContent(file, text);
+}
+
+/** The format a file's name says it is for, or null. */
+export function formatByName(name: string): Format | null {
+  return byName.find(([re]) => re.test(name))?.[1] ?? null;
 }
 
 export function detectByContent(file: string, text: string): Format | null {

@@ -33,6 +33,20 @@ test("init in a folder with Python writes no worker.py: the worker runs inline a
   assert.doesNotMatch(v.stdout + v.stderr, /warning/);
 });
 
+test("init beside another tool's config says how to import it, runs none of it, and writes no worker.py; a tox.ini is not supervisord's", () => {
+  const dir = makeProject({ Procfile: 'web: node server.js\n', 'ecosystem.config.js': 'require("fs").writeFileSync("ran", "")\nmodule.exports = { apps: [] }\n', 'tox.ini': '[tox]\n' });
+  const r = runEngine(['init'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^found ecosystem\.config\.js here \(PM2\): engine import ecosystem\.config\.js --force replaces the starter with its processes$/m);
+  assert.match(r.stdout, /^found Procfile here \(Foreman, Heroku\): engine import Procfile --force/m);
+  assert.doesNotMatch(r.stdout, /tox\.ini/);
+  assert.ok(!existsSync(join(dir, 'ran')), 'the ecosystem file was not run');
+  assert.ok(!existsSync(join(dir, 'worker.py')));
+  const imported = runEngine(['import', 'Procfile', '--force'], dir);
+  assert.equal(imported.status, 0, imported.stderr);
+  assert.match(readFileSync(join(dir, 'pitfile.yaml'), 'utf8'), /node server\.js/);
+});
+
 test("the starter runs as written: web healthy, the worker ticks, and saving worker.py restarts the worker with the new code", { timeout: 120_000 }, async () => {
   const dir = makeProject({});
   assert.equal(runEngine(['init'], dir).status, 0);
