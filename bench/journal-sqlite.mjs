@@ -66,7 +66,7 @@ async function one(driver) {
       Module._resolveFilename = (req, ...rest) => resolve.call(Module, req === 'better-sqlite3' ? process.env.BETTER_SQLITE3 : req, ...rest);
     }
   }
-  if (sqlite.sqliteName() !== driver) throw new Error(`this Node gives ${sqlite.sqliteName()}, not ${driver}`);
+  if (sqlite.chooseSqlite() !== driver) throw new Error(`this Node gives ${sqlite.chooseSqlite()}, not ${driver}`);
   const { Journal } = await import(join(root, 'dist/core/journal/journal.js'));
   const { EventBus } = await import(join(root, 'dist/core/events/bus.js'));
   const dir = process.env.BENCH_DIR;

@@ -282,9 +282,9 @@ export const errors = {
   ]),
   /** `rebuild`: the command that builds better-sqlite3's module where the package is there; null where it is not. */
   PIT_E_JOURNAL_SQLITE: make('PIT_E_JOURNAL_SQLITE', (node: string, rebuild: string | null, reason: string) => [
-    `the journal is off: Node ${node} has no SQLite of its own, and better-sqlite3 did not load (${reason})`,
+    `the journal is off: Node ${node} offers no node:sqlite, and better-sqlite3 did not load (${reason})`,
     rebuild
-      ? `run "${rebuild}" (npm 12 skips a dependency's install script unless allowed), or run Pit on Node 22.13 or newer, which has SQLite built in; supervision goes on meanwhile`
+      ? `run "${rebuild}" (its install script did not run, as with ignore-scripts or pnpm's and bun's blocked builds, or it was built for another Node), or run Pit on Node 22.13 or newer, which has SQLite built in; supervision goes on meanwhile`
       : 'run Pit on Node 22.13 or newer, which has SQLite built in, or install Pit again where better-sqlite3 can be downloaded or built (python3, make and a C++ compiler); supervision goes on meanwhile',
   ]),
   PIT_E_JOURNAL_MISSING: make('PIT_E_JOURNAL_MISSING', (file: string) => [

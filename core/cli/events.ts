@@ -54,10 +54,11 @@ Examples:
         try {
           ({ events } = await client.call<{ events: WireEvent[] }>('GET', `/v1/events?${query}`));
         } catch (e) {
-          if (!(e instanceof PitError && e.code === 'PIT_E_CONTROL_NO_ENGINE')) throw e;
+          // Following needs an engine: no engine is the answer, whatever the journal file says.
+          if (!(e instanceof PitError && e.code === 'PIT_E_CONTROL_NO_ENGINE') || opts.follow) throw e;
           const { Journal } = await import('../journal/journal.js');
           const stored = Journal.read(stateDir, { type: opts.type, limit, quiet, since: sinceMs === undefined ? undefined : Date.now() - sinceMs });
-          if (!stored || opts.follow) throw e;
+          if (!stored) throw e;
           stored.forEach(print);
           return exitCodes.ok;
         }

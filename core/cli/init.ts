@@ -1,5 +1,5 @@
 // engine init: a commented starter pitfile, never over an existing one.
-import { existsSync, readdirSync, realpathSync, writeFileSync, type Dirent } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, writeFileSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -29,17 +29,37 @@ export function pitPathsFor(file: string): { schema: string; docs: string } {
 
 /**
  * What `engine init` writes: small, valid, and explained line by line.
- * `workerFile`: the worker runs worker.py, which init writes beside it in a
- * folder with no Python yet (so the code watcher has a file to watch);
- * else it runs inline and the watcher finds the project's own .py files
- * (or, beside another tool's config, the person imports that instead).
+ * `start`: a Node project's own start command (package.json), run and
+ * restarted on a saved .js file, as nodemon would. Else the Python starter:
+ * its worker runs worker.py, which init writes beside it in a folder with no
+ * Python yet (so the code watcher has a file to watch); else it runs inline
+ * and the watcher finds the project's own .py files (or, beside another
+ * tool's config, the person imports that instead).
  */
-export const starterPitfile = (paths: { schema: string; docs: string }, workerFile = false) => `# yaml-language-server: $schema=${paths.schema}
+export const starterPitfile = (paths: { schema: string; docs: string }, starter: { start: string } | { workerFile: boolean }) => `# yaml-language-server: $schema=${paths.schema}
 # Pit keeps these processes running, watches files and time, and reacts.
 # Every key: ${paths.docs}. Check it: engine validate
 version: 1
 
-processes:
+${'start' in starter ? nodeStarter(starter.start) : pythonStarter(starter.workerFile)}`;
+
+const nodeStarter = (start: string) => `processes:
+  # Your app, started as package.json says: restarted when it crashes.
+  app:
+    command: ${start}
+    # Once it serves HTTP, "healthy" when this answers 2xx (its port):
+    # health: { http: "http://127.0.0.1:3000/", interval: 5s }
+
+watchers:
+  code: { paths: ["**/*.{js,mjs,cjs}"], ignore: ["node_modules/**", "**/*.test.*"] }
+
+reactions:
+  # Save a .js file: the app restarts with the new code.
+  - on: file:code:change
+    do: [{ restart: [app] }]
+`;
+
+const pythonStarter = (workerFile: boolean) => `processes:
   # A service: restarted when it crashes, "healthy" once its URL answers 2xx.
   web:
     command: python3 -m http.server \${PORT:-8000} --bind 127.0.0.1
@@ -91,6 +111,29 @@ async function otherTools(dir: string): Promise<{ name: string; tool: string }[]
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** How a Node project in `dir` starts: `npm start` when package.json has that script, `node <main>` when it names a main file; else null. */
+function nodeStart(dir: string): string | null {
+  let pkg: { scripts?: { start?: unknown }; main?: unknown };
+  try {
+    pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof pkg.scripts?.start === 'string') return 'npm start';
+  // A main file's name goes into YAML and a shell word: only plain names.
+  if (typeof pkg.main === 'string' && /^[\w./-]+$/.test(pkg.main) && existsSync(join(dir, pkg.main))) return `["node", "${pkg.main}"]`;
+  return null;
+}
+
+function lexists(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `dir` or a folder below it (two levels, not dot-folders, venvs or node_modules) has a .py file. */
 function hasPython(dir: string, depth = 2): boolean {
   let entries: Dirent[];
@@ -99,7 +142,7 @@ function hasPython(dir: string, depth = 2): boolean {
   } catch {
     return false;
   }
-  if (entries.some((e) => e.isFile() && e.name.endsWith('.py'))) return true;
+  if (entries.some((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.py'))) return true;
   return depth > 0 && entries.some((e) => e.isDirectory() && !/^(\.|node_modules$|venv$|__pycache__$)/.test(e.name) && hasPython(join(dir, e.name), depth - 1));
 }
 
@@ -107,7 +150,7 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .summary('write a commented starter pitfile.yaml here')
-    .description('Write a commented starter pitfile.yaml in the current directory (or at --config); in a folder with no .py file yet, also the worker.py it runs. Never overwrites.')
+    .description('Write a commented starter pitfile.yaml in the current directory (or at --config). A Node project gets its npm start, restarted on a saved .js file; else a Python web server and worker (with the worker.py it runs, in a folder with no .py file yet). Never overwrites.')
     .addHelpText('after', `
 Examples:
   engine init && engine validate`)
@@ -115,11 +158,15 @@ Examples:
       const { config } = cmd.optsWithGlobals<{ config?: string }>();
       const file = resolve(config ?? 'pitfile.yaml');
       try {
-        const others = await otherTools(dirname(file));
+        const dir = dirname(file);
+        const others = await otherTools(dir);
+        const python = hasPython(dir);
+        const start = python ? null : nodeStart(dir);
         // Not beside another tool's config: the person is told to import it, and a worker.py would be left over.
-        const worker = hasPython(dirname(file)) || others.length ? null : join(dirname(file), 'worker.py');
+        // A worker.py of any kind (a folder, a dangling link) is the person's: the worker then runs inline.
+        const worker = python || start || others.length || lexists(join(dir, 'worker.py')) ? null : join(dir, 'worker.py');
         // "wx" fails if the file exists, with no window between check and write.
-        writeFileSync(file, starterPitfile(pitPathsFor(file), worker !== null), { flag: 'wx' });
+        writeFileSync(file, starterPitfile(pitPathsFor(file), start ? { start } : { workerFile: worker !== null }), { flag: 'wx' });
         if (worker) writeFileSync(worker, starterWorker, { flag: 'wx' });
         process.stdout.write(`wrote ${file}${worker ? ` and ${worker}` : ''}; next: engine validate, then engine run\n`);
         for (const found of others) {

@@ -15,7 +15,7 @@ import { watchScope } from '../watchers/file-watcher.js';
 import { engines } from '../version.js';
 import { builtins } from '../plugins/builtins.js';
 import { delegatedCgroup } from '../process/cgroup.js';
-import { sqliteName } from '../journal/sqlite.js';
+import { chooseSqlite } from '../journal/sqlite.js';
 import type { CheckResult, DoctorInputs } from './check-result.js';
 
 export const machineInputs = (cwd: string, config?: string, deep = false): DoctorInputs => ({
@@ -36,7 +36,7 @@ export const machineInputs = (cwd: string, config?: string, deep = false): Docto
   cgroup: () => delegatedCgroup(),
   sqlite: () => {
     try {
-      return { name: sqliteName() };
+      return { name: chooseSqlite() };
     } catch (e) {
       if (e instanceof PitError) return { error: e };
       throw e;

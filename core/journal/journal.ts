@@ -20,7 +20,7 @@ import { isChatter } from '../events/quiet.js';
 import type { JournalRetention } from '../model/pitfile.js';
 import { createRowPolicy } from './row-policy.js';
 import { hasMigration, migrate } from './migrations.js';
-import { openDatabase, sqliteCode, sqliteName, type Database } from './sqlite.js';
+import { openDatabase, readSqliteCode, chooseSqlite, type Database } from './sqlite.js';
 
 /** An event as it is stored and served: its payload with its full name and time. */
 export type JournalEvent = Record<string, unknown> & { name: string; at: number };
@@ -105,7 +105,7 @@ export class Journal {
   /** Several reads of one journal file, opened once, read-only (engine why follows causes); null when there is none. */
   static readWith<T>(stateDir: string, use: (reader: JournalReader) => T): T | null {
     const file = journalFile(stateDir);
-    sqliteName(); // no SQLite to read with is the answer, whether or not a file is there
+    chooseSqlite(); // no SQLite to read with is the answer, whether or not a file is there
     if (!existsSync(file)) return null;
     const db = openDatabase(file, { readonly: true });
     try {
@@ -131,9 +131,10 @@ export class Journal {
 
   /**
    * Queue rows without writing them until `until` settles: the engine's
-   * start-up launches its processes before better-sqlite3 (23 files and a
-   * native module) loads and the database opens. A stop meanwhile still
-   * writes every row (close flushes); the queue's bound holds meanwhile.
+   * start-up launches its processes before SQLite (node:sqlite, or
+   * better-sqlite3's 23 files and native module) loads and the database
+   * opens. A stop meanwhile still writes every row (close flushes); the
+   * queue's bound holds meanwhile.
    */
   holdWritesUntil(until: Promise<unknown>): void {
     this.#held = true;
@@ -230,7 +231,7 @@ export class Journal {
 
   #reportUnwritable(e: unknown): void {
     if (this.#unwritable !== null) return;
-    const err = errors.PIT_E_JOURNAL_WRITE(this.file, sqliteCode(e));
+    const err = errors.PIT_E_JOURNAL_WRITE(this.file, readSqliteCode(e));
     this.#unwritable = err.message;
     // Said once, as an event (engine run notes it); the event itself is journaled once there is room.
     this.#bus?.publish('engine:state-error', 'journal', { part: 'journal', code: err.code, message: err.message });
@@ -272,7 +273,7 @@ export class Journal {
       return this.#connect();
     } catch (e) {
       // No room to open it (its WAL, its first page), or no SQLite to open it with, says nothing against the file.
-      if (isOutOfSpace(e) || e instanceof PitError) throw e;
+      if (isOutOfSpace(e) || (e instanceof PitError && e.code === 'PIT_E_JOURNAL_SQLITE')) throw e;
       this.#moveAside(`it could not be opened (${(e as Error).message})`);
       return this.#connect();
     }
@@ -280,7 +281,7 @@ export class Journal {
 
   /** SQLite creates its file with the umask's mode, and its -wal and -shm files with the file's: made 0600 first. */
   #connect(): Database {
-    sqliteName(); // a Node with no SQLite to load leaves no empty file behind
+    chooseSqlite(); // a Node with no SQLite to load leaves no empty file behind
     ensurePrivate(this.file);
     return prepare(openDatabase(this.file));
   }
@@ -382,10 +383,10 @@ export interface JournalReader {
 
 /** A full disk (or quota): the file is fine, there is no room for it to grow. */
 function isOutOfSpace(e: unknown): boolean {
-  return ['SQLITE_FULL', 'ENOSPC', 'EDQUOT'].includes(sqliteCode(e)) || /SQLITE_IOERR|database or disk is full/.test(`${sqliteCode(e)} ${(e as Error)?.message}`);
+  return ['SQLITE_FULL', 'ENOSPC', 'EDQUOT'].includes(readSqliteCode(e)) || /SQLITE_IOERR|database or disk is full/.test(`${readSqliteCode(e)} ${(e as Error)?.message}`);
 }
 
 function isBusy(e: unknown): boolean {
-  const code = sqliteCode(e);
+  const code = readSqliteCode(e);
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
 }

@@ -6,7 +6,7 @@
 // better-sqlite3 is an optional dependency: where its module cannot be
 // fetched or built, the install goes on, and Node 22.13+ never needs it.
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { errors } from '../errors.js';
 
 export interface Statement {
@@ -20,7 +20,7 @@ export interface Database {
   prepare(sql: string): Statement;
   /** The first column of the first row a PRAGMA gives (`user_version`, `quick_check`), or undefined. */
   pragma(sql: string): unknown;
-  /** Run `fn` in one transaction: all of its writes, or none. */
+  /** Run `fn` in one transaction: all of its writes, or none. Not nested (node:sqlite has no savepoints here). */
   transaction(fn: () => void): void;
   close(): void;
 }
@@ -54,18 +54,19 @@ interface BetterSqlite {
 
 let driver: Driver | null = null;
 
-/** Which SQLite this Node gives the journal; throws PIT_E_JOURNAL_SQLITE when neither loads. */
-export function sqliteName(): SqliteName {
+/** Choose the SQLite this Node gives the journal, once; throws PIT_E_JOURNAL_SQLITE when neither loads. */
+export function chooseSqlite(): SqliteName {
   return loadDriver().name;
 }
 
 /**
  * Open `file` (created unless `readonly`). A writer waits up to 200 ms for
- * another connection's lock before SQLITE_BUSY.
+ * another connection's lock before SQLITE_BUSY; a reader (engine events
+ * with no engine) up to 2 s, as it writes nothing that holds anyone up.
  */
 export function openDatabase(file: string, { readonly = false } = {}): Database {
   const db = loadDriver().open(file, readonly);
-  if (!readonly) db.exec('PRAGMA busy_timeout = 200');
+  db.exec(`PRAGMA busy_timeout = ${readonly ? 2000 : 200}`);
   return db;
 }
 
@@ -84,7 +85,7 @@ function nodeSqlite(): Driver | null {
       const db = new mod.DatabaseSync(file, { readOnly: readonly });
       return {
         exec: (sql) => db.exec(sql),
-        prepare: (sql) => db.prepare(sql),
+        prepare: (sql) => keptAlive(db.prepare(sql)),
         pragma: (sql) => firstColumn(db.prepare(`PRAGMA ${sql}`).get()),
         transaction(fn) {
           db.exec('BEGIN');
@@ -105,7 +106,23 @@ function nodeSqlite(): Driver | null {
 }
 
 /**
- * A built-in module, without the ExperimentalWarning Node 24 prints on
+ * A statement whose iteration holds it: Node 22.13 and 22.14 finalize a
+ * statement collected mid-iteration ("statement has been finalized", or a
+ * crash) when only its iterator is kept, as `for (… of prepare().iterate())`
+ * does.
+ */
+function keptAlive(stmt: Statement): Statement {
+  return {
+    run: (...p) => stmt.run(...p),
+    get: (...p) => stmt.get(...p),
+    *iterate(...p) {
+      yield* stmt.iterate(...p);
+    },
+  };
+}
+
+/**
+ * A built-in module, without the ExperimentalWarning Node 22 prints on
  * loading node:sqlite: it would reach the person's terminal on every start,
  * about something they did not choose.
  */
@@ -135,9 +152,9 @@ function betterSqlite(): Driver {
     // The package loads without its compiled module; the first open needs it.
     new Better(':memory:', { readonly: false, fileMustExist: false }).close();
   } catch (e) {
-    // An optional dependency: absent when its install failed or was left out, unbuilt when its script was skipped.
+    // An optional dependency: absent when its install failed or was left out; unbuilt when its script did not run, or built for another Node.
     const absent = (e as { code?: string }).code === 'MODULE_NOT_FOUND';
-    throw errors.PIT_E_JOURNAL_SQLITE(process.version, absent ? null : `npm rebuild better-sqlite3 --prefix ${PACKAGE_ROOT}`, absent ? 'it is not installed' : firstLine(e));
+    throw errors.PIT_E_JOURNAL_SQLITE(process.version, absent ? null : `npm rebuild better-sqlite3 --prefix ${shellWord(installedIn(require))}`, absent ? 'it is not installed' : loadFailure(e));
   }
   return {
     name: 'better-sqlite3',
@@ -154,11 +171,18 @@ function betterSqlite(): Driver {
   };
 }
 
-/** Pit's own folder (this file is dist/core/journal/sqlite.js in it), where npm installs or builds better-sqlite3. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+/**
+ * The folder whose node_modules holds better-sqlite3, where `npm rebuild`
+ * finds it: Pit's own in a global install, the project's when npm hoisted it.
+ */
+function installedIn(require: NodeJS.Require): string {
+  return dirname(dirname(dirname(require.resolve('better-sqlite3/package.json'))));
+}
 
-/** The first line of a load error; `bindings` ends it with the list of paths it tried, on the lines after. */
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].replace(/\.?\s*Tried:$/, '');
+const shellWord = (s: string) => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+/** Why the module did not load, on one line: without the list of paths `bindings` tried. */
+const loadFailure = (e: unknown) => String((e as Error)?.message ?? e).split(/\.?\s*Tried:/)[0].replace(/\s+/g, ' ').trim().slice(0, 300);
 
 function firstColumn(row: unknown): unknown {
   return row === undefined ? undefined : Object.values(row as object)[0];
@@ -174,7 +198,7 @@ const PRIMARY_CODES: Record<number, string> = {
  * SQLITE_BUSY_SNAPSHOT); node:sqlite gives the number. Other errors: their
  * own code, else their message.
  */
-export function sqliteCode(e: unknown): string {
+export function readSqliteCode(e: unknown): string {
   const { code, errcode } = (e ?? {}) as { code?: string; errcode?: number };
   if (typeof errcode === 'number') return PRIMARY_CODES[errcode & 0xff] ?? `SQLITE_${errcode}`;
   return code ?? String((e as Error)?.message ?? e);

@@ -47,6 +47,33 @@ test("init beside another tool's config says how to import it, runs none of it, 
   assert.match(readFileSync(join(dir, 'pitfile.yaml'), 'utf8'), /node server\.js/);
 });
 
+test('init in a Node project writes a starter that runs its npm start and restarts it on a saved .js file, as nodemon would', { timeout: 120_000 }, async () => {
+  const server = "require('http').createServer((q, r) => r.end('v1')).listen(Number(process.env.PORT), () => console.log('listening v1'));\n";
+  const dir = makeProject({ 'package.json': JSON.stringify({ name: 'demo', scripts: { start: 'node server.js' } }), 'server.js': server });
+  const r = runEngine(['init'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(!existsSync(join(dir, 'worker.py')), 'nothing Python in a Node project');
+  const pitfile = readFileSync(join(dir, 'pitfile.yaml'), 'utf8');
+  assert.match(pitfile, /^ {2}app:\n {4}command: npm start$/m);
+  assert.doesNotMatch(pitfile, /python/);
+  const v = runEngine(['validate'], dir);
+  assert.equal(v.status, 0, v.stderr);
+  assert.doesNotMatch(v.stdout + v.stderr, /warning/);
+  const engine = runEngineProcess(dir, [], { env: { PORT: String(await freePort()) } });
+  await engine.waitFor(/app +\| listening v1/, 30_000);
+  writeFileSync(join(dir, 'server.js'), server.replaceAll('v1', 'v2'));
+  await engine.waitFor(/app +\| listening v2/, 30_000);
+  assert.match(engine.text(), /app restarting: server\.js changed \(reaction #1 on file:code:change\)/);
+  engine.child.kill('SIGTERM');
+  assert.equal(await engine.exited, 0, engine.text());
+});
+
+test("init with a package.json that says nothing about starting keeps the Python starter", () => {
+  const dir = makeProject({ 'package.json': JSON.stringify({ name: 'lib', main: 'missing.js' }) });
+  assert.equal(runEngine(['init'], dir).status, 0);
+  assert.match(readFileSync(join(dir, 'pitfile.yaml'), 'utf8'), /worker\.py/);
+});
+
 test("the starter runs as written: web healthy, the worker ticks, and saving worker.py restarts the worker with the new code", { timeout: 120_000 }, async () => {
   const dir = makeProject({});
   assert.equal(runEngine(['init'], dir).status, 0);

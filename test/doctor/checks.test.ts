@@ -77,7 +77,7 @@ test("doctor names the journal's SQLite, and fails a Node that has none with the
   const none = errors.PIT_E_JOURNAL_SQLITE('v20.20.2', 'npm rebuild better-sqlite3 --prefix /usr/lib/node_modules/pitengine', 'Could not locate the bindings file');
   const c = await check('journal', dir, { sqlite: () => ({ error: none }) });
   assert.equal(c.status, 'fail');
-  assert.match(c.detail, /the journal is off: Node v20\.20\.2 has no SQLite of its own.*\[PIT_E_JOURNAL_SQLITE\]$/);
+  assert.match(c.detail, /the journal is off: Node v20\.20\.2 offers no node:sqlite.*\[PIT_E_JOURNAL_SQLITE\]$/);
   assert.match(c.fix!, /npm rebuild better-sqlite3 --prefix \/usr\/lib\/node_modules\/pitengine/);
 });
 

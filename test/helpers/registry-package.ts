@@ -17,8 +17,12 @@ export function registryPackage(spec: string): string {
   try {
     const tarball = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', tmp], { encoding: 'utf8' }).trim().split('\n').pop()!;
     execFileSync('tar', ['-xzf', join(tmp, tarball), '-C', tmp]);
-    // Another test file may have unpacked it meanwhile: either copy is whole.
-    if (!existsSync(join(dir, 'package.json'))) renameSync(join(tmp, 'package'), dir);
+    try {
+      renameSync(join(tmp, 'package'), dir);
+    } catch (e) {
+      // Another test file unpacked it meanwhile: either copy is whole.
+      if (!['ENOTEMPTY', 'EEXIST'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

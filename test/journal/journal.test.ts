@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
-import { openDatabase, sqliteCode, sqliteName } from '../../core/journal/sqlite.js';
+import { openDatabase, readSqliteCode, chooseSqlite } from '../../core/journal/sqlite.js';
 import { EventBus } from '../../core/events/bus.js';
 import { Journal, journalFile } from '../../core/journal/journal.js';
 import { makeProject } from '../helpers/project.js';
@@ -286,8 +286,20 @@ test('writes held for start-up open no database until the hold ends, then every 
   assert.deepEqual(Journal.read(other, {})!.map((e) => e.name), ['process:api:exit'], 'a stop during start-up still writes the rows');
 });
 
+test('a query reads every row even when garbage is collected while it iterates', () => {
+  const dir = makeProject();
+  const bus = new EventBus();
+  const j = Journal.open(dir, { ageMs: keep.ageMs, rows: 100_000 });
+  j.attach(bus);
+  for (let i = 0; i < 20_000; i++) exitOf(bus, 'api', i % 256);
+  // Garbage made per row (as the query's own parsing does) makes V8 collect while SQLite steps.
+  assert.equal(j.query({ type: 'process:api:exit', limit: 10_000 }).length, 10_000);
+  assert.equal(Journal.read(dir, { type: 'process:api:exit', limit: 10_000 })!.length, 10_000);
+  j.close();
+});
+
 test("the journal runs on Node's own SQLite from Node 22.13, on better-sqlite3 before; both name a failure with SQLite's code", () => {
-  assert.equal(sqliteName(), semver.gte(process.version, '22.13.0') ? 'node:sqlite' : 'better-sqlite3');
+  assert.equal(chooseSqlite(), semver.gte(process.version, '22.13.0') ? 'node:sqlite' : 'better-sqlite3');
   const dir = makeProject();
   const db = openDatabase(journalFile(dir));
   db.exec('CREATE TABLE t (x)');
@@ -305,7 +317,9 @@ test("the journal runs on Node's own SQLite from Node 22.13, on better-sqlite3 b
   } catch (e) {
     busy = e;
   }
-  assert.equal(sqliteCode(busy), 'SQLITE_BUSY');
+  assert.equal(readSqliteCode(busy), 'SQLITE_BUSY');
+  // node:sqlite's numbers, extended codes too (SQLITE_IOERR_WRITE is 778), and better-sqlite3's names.
+  assert.deepEqual([{ errcode: 13 }, { errcode: 778 }, { errcode: 5 }, { code: 'SQLITE_FULL' }].map(readSqliteCode), ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_FULL']);
   holder.exec('ROLLBACK');
   holder.close();
   db.close();
