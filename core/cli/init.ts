@@ -50,13 +50,16 @@ const nodeStarter = (start: string) => `processes:
     # Once it serves HTTP, "healthy" when this answers 2xx (its port):
     # health: { http: "http://127.0.0.1:3000/", interval: 5s }
 
-watchers:
-  code: { paths: ["**/*.{js,mjs,cjs}"], ignore: ["node_modules/**", "**/*.test.*"] }
+${restartOnSave('"**/*.{js,mjs,cjs}"', '"node_modules/**", "**/*.test.*"', 'a .js file', 'app')}`;
+
+/** The code watcher, and the reaction that restarts `name` when a file under it is saved. */
+const restartOnSave = (paths: string, ignore: string, what: string, name: string) => `watchers:
+  code: { paths: [${paths}], ignore: [${ignore}] }
 
 reactions:
-  # Save a .js file: the app restarts with the new code.
+  # Save ${what}: the ${name} restarts with the new code.
   - on: file:code:change
-    do: [{ restart: [app] }]
+    do: [{ restart: [${name}] }]
 `;
 
 const pythonStarter = (workerFile: boolean) => `processes:
@@ -71,14 +74,7 @@ const pythonStarter = (workerFile: boolean) => `processes:
     depends_on: { web: healthy }
     restart: { policy: always, max_restarts: 5, window: 1m }
 
-watchers:
-  code: { paths: ["**/*.py"], ignore: ["**/__pycache__/**", ".venv/**"] }
-
-reactions:
-  # Edit a .py file: the worker restarts with the new code.
-  - on: file:code:change
-    do: [{ restart: [worker] }]
-  # A Python process dies of ModuleNotFoundError: install it into that
+${restartOnSave('"**/*.py"', '"**/__pycache__/**", ".venv/**"', 'a .py file', 'worker')}  # A Python process dies of ModuleNotFoundError: install it into that
   # process's own environment, then restart it.
   - on: process:*:import-error
     do: [{ install: {} }, { restart: $process }]
