@@ -182,7 +182,10 @@ function installedIn(require: NodeJS.Require): string {
 const shellWord = (s: string) => (/^[\w./@:+-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
 
 /** Why the module did not load, on one line: without the list of paths `bindings` tried. */
-const loadFailure = (e: unknown) => String((e as Error)?.message ?? e).split(/\.?\s*Tried:/)[0].replace(/\s+/g, ' ').trim().slice(0, 300);
+function loadFailure(e: unknown): string {
+  const text = String((e as Error)?.message ?? e).split(/\.?\s*Tried:/)[0].replace(/\s+/g, ' ').trim();
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
 
 function firstColumn(row: unknown): unknown {
   return row === undefined ? undefined : Object.values(row as object)[0];

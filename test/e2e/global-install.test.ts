@@ -17,11 +17,11 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import semver from 'semver';
 import { repoRoot } from '../helpers/paths.js';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, scratchDir } from '../helpers/project.js';
 import { runEngineProcess } from '../helpers/engine-process.js';
 import { freePort } from '../helpers/port.js';
 import { registryPackage } from '../helpers/registry-package.js';
@@ -71,7 +71,7 @@ function readmePlugin(): { file: string; code: string } {
 let packedOnce: Promise<{ work: string; tarball: string; mirror: Awaited<ReturnType<typeof prebuiltMirror>>; forgetPrebuilds: () => void }> | null = null;
 function packed() {
   packedOnce ??= (async () => {
-    const work = mkdtempSync(join(tmpdir(), 'pit-install-'));
+    const work = scratchDir('pit-install-');
     // dist/ is built by `npm test` before any test runs; packing must not rebuild it under the other tests.
     const name = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n').pop()!;
     const mirror = await prebuiltMirror(work);
@@ -100,6 +100,13 @@ async function installGlobal(prefix: string, flags: string[], env: NodeJS.Proces
   const scripts = install.stderr.split('\n').filter((l) => /using npm|info run|prebuild-install|install-scripts|gyp/.test(l)).join('\n');
   return { scripts, bin: join(prefix, 'bin', 'engine'), pkg: join(prefix, 'lib', 'node_modules', 'pitengine') };
 }
+
+/**
+ * What makes the engine do without node:sqlite, as on Node 20, where the
+ * tests of a missing better-sqlite3 are about: nothing there, a flag on a
+ * Node that has it (the suite also runs on Node 22 and 24).
+ */
+const withoutNodeSqlite: NodeJS.ProcessEnv = semver.gte(process.version, '22.13.0') ? { NODE_OPTIONS: '--no-experimental-sqlite' } : {};
 
 /** A new project with the starter pitfile `engine init` writes. */
 function initProject(bin: string, env: NodeJS.ProcessEnv): string {
@@ -161,7 +168,7 @@ test("a global install whose dependency scripts did not run: engine run supervis
   // What npm 12 does to better-sqlite3's install script unless it is allowed.
   const { bin, pkg } = await installGlobal(prefix, ['--ignore-scripts'], process.env);
   assert.ok(!existsSync(join(pkg, 'node_modules', 'better-sqlite3', 'build')), 'no compiled module');
-  const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` };
+  const env = { ...process.env, ...withoutNodeSqlite, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` };
   const dir = initProject(bin, env);
   const doctor = spawnSync(bin, ['doctor'], { cwd: dir, encoding: 'utf8', env });
   assert.match(doctor.stdout + doctor.stderr, /journal.*the journal is off.*\[PIT_E_JOURNAL_SQLITE\]/);
@@ -204,7 +211,7 @@ test('a global install on a machine that can neither fetch nor build better-sqli
   // No download host that answers, no C compiler: its install script fails, and npm drops an optional dependency whose script failed.
   const { bin, pkg } = await installGlobal(prefix, [], { ...process.env, npm_config_better_sqlite3_binary_host: 'http://127.0.0.1:1', CC: '/bin/false', CXX: '/bin/false' });
   assert.ok(!existsSync(join(pkg, 'node_modules', 'better-sqlite3')), 'better-sqlite3 dropped');
-  const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` };
+  const env = { ...process.env, ...withoutNodeSqlite, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` };
   const dir = initProject(bin, env);
   const doctor = spawnSync(bin, ['doctor'], { cwd: dir, encoding: 'utf8', env });
   assert.match(doctor.stdout, /^FAIL +journal +the journal is off: .*better-sqlite3 did not load \(it is not installed\) \[PIT_E_JOURNAL_SQLITE\]$/m);

@@ -3,8 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture } from './paths.js';
 
@@ -65,4 +64,3 @@ export function canImport(python: string, module: string): boolean {
   }
 }
 
-export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startEngine } from '../../helpers/engine.js';
 import { until } from '../../helpers/wait.js';
-import { makeProject } from '../../helpers/project.js';
+import { makeProject, scratchDir } from '../../helpers/project.js';
 import { runEngineAsync } from '../../helpers/cli.js';
 import { runEngineProcess } from '../../helpers/engine-process.js';
-import { buildWheel, canImport, makeVenv, serveIndex, tempDir } from '../../helpers/python.js';
+import { buildWheel, canImport, makeVenv, serveIndex } from '../../helpers/python.js';
 import type { PitEvent } from '../../../core/events/catalog.js';
 
 const heal = `reactions:\n  - on: process:*:import-error\n    do: [{ install: {} }, { restart: $process }]\n`;
@@ -18,7 +18,7 @@ const installEvents = (events: PitEvent[], name: string) =>
   events.flatMap((e) => (e.type === 'process:install' && e.process === name ? [e] : []));
 
 test('a Python process dying of ModuleNotFoundError gets the package installed into its own venv, is restarted, and succeeds; a second process failing alike shares the one install', async () => {
-  const wheels = tempDir('pit-wheels-');
+  const wheels = scratchDir('pit-wheels-');
   buildWheel(wheels, 'PyYAML', '6.0.9', 'yaml');
   const index = await serveIndex(wheels);
   let python = '';
@@ -46,7 +46,7 @@ test('a Python process dying of ModuleNotFoundError gets the package installed i
 });
 
 test('engine status shows each process\'s heals and the last one, and the queue of installs waiting for approval', async () => {
-  const wheels = tempDir('pit-wheels-');
+  const wheels = scratchDir('pit-wheels-');
   buildWheel(wheels, 'Fake-Yaml', '1.0.0', 'fakeyaml');
   const index = await serveIndex(wheels);
   const project = (mode: string) => {
@@ -83,7 +83,7 @@ test('engine status shows each process\'s heals and the last one, and the queue 
 });
 
 test('a process that still fails to import after a successful install is stopped after max_attempts, saying so', async () => {
-  const wheels = tempDir('pit-wheels-');
+  const wheels = scratchDir('pit-wheels-');
   // The distribution installs, but ships another module than the one imported.
   buildWheel(wheels, 'Broken-Pkg', '1.0.0', 'brokenpkg_other');
   const index = await serveIndex(wheels);
@@ -111,7 +111,7 @@ ${heal}`,
 });
 
 test('a process that fails again and again while its install is slow gets one install and one restart; the failures queued meanwhile restart nothing', async () => {
-  const wheels = tempDir('pit-wheels-');
+  const wheels = scratchDir('pit-wheels-');
   buildWheel(wheels, 'Acme-Lib', '1.0.0', 'acmelib');
   // Each download takes 4 s: the process fails several times while pip waits.
   const index = await serveIndex(wheels, { delayMs: 4000 });

@@ -14,15 +14,15 @@ import { installCommand } from '../../../plugins/python-installer/command.js';
 import { prepareRun } from '../../../plugins/python-installer/run.js';
 import { redactUrl, redactUrls } from '../../../core/config/redact.js';
 import { ControlClient } from '../../../core/control/client.js';
-import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex } from '../../helpers/python.js';
-import { makeProject } from '../../helpers/project.js';
+import { buildWheel, canImport, makeVenv, serveIndex, type PackageIndex } from '../../helpers/python.js';
+import { makeProject, scratchDir } from '../../helpers/project.js';
 import { runEngineProcess } from '../../helpers/engine-process.js';
 
 let index: PackageIndex;
 let slow: PackageIndex;
 
 before(async () => {
-  const wheels = tempDir('pit-wheels-');
+  const wheels = scratchDir('pit-wheels-');
   buildWheel(wheels, 'Fake-Yaml', '1.0.0', 'fakeyaml');
   index = await serveIndex(wheels);
   slow = await serveIndex(wheels, { delayMs: 1500 });
@@ -107,7 +107,7 @@ test('a real install runs with a private empty working directory (a stand-in con
   const log = join(dir, 'cwd.txt');
   writeFileSync(join(bin, 'conda'), `#!/bin/sh\n{ pwd; stat -c %a .; ls -A | wc -l; } > '${log}'\n`);
   chmodSync(join(bin, 'conda'), 0o755);
-  const prefix = tempDir('pit-conda-');
+  const prefix = scratchDir('pit-conda-');
   execFileSync('python3', ['-m', 'venv', '--without-pip', prefix], { stdio: 'ignore' });
   mkdirSync(join(prefix, 'conda-meta'));
   const r = await new Installer(settings({ indexUrl: null }), dir, join(dir, '.pit')).handle({ ...request(dir), spec: { command: 'python app.py', cwd: dir, env: { PATH: `${bin}:${prefix}/bin:${process.env.PATH}`, CONDA_PREFIX: prefix } } });

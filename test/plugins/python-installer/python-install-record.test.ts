@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { Installer, type InstallRequest } from '../../../plugins/python-installer/installer.js';
 import type { InstallerConfig } from '../../../plugins/python-installer/config.js';
 import { appendRequirement } from '../../../plugins/python-installer/requirements-file.js';
-import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex } from '../../helpers/python.js';
-import { makeProject } from '../../helpers/project.js';
+import { buildWheel, canImport, makeVenv, serveIndex, type PackageIndex } from '../../helpers/python.js';
+import { makeProject, scratchDir } from '../../helpers/project.js';
 
 let index: PackageIndex;
 
 before(async () => {
-  const wheels = tempDir('pit-wheels-');
+  const wheels = scratchDir('pit-wheels-');
   buildWheel(wheels, 'Fake-Yaml', '1.0.0', 'fakeyaml');
   index = await serveIndex(wheels);
 });

@@ -16,8 +16,8 @@ import { Installer, type InstallRequest } from '../../../plugins/python-installe
 import type { InstallerConfig } from '../../../plugins/python-installer/config.js';
 import type { ImportErrorFinding } from '../../../plugins/import-error-matcher/diagnose.js';
 import type { PitEvent } from '../../../core/events/catalog.js';
-import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex } from '../../helpers/python.js';
-import { makeProject } from '../../helpers/project.js';
+import { buildWheel, canImport, makeVenv, serveIndex, type PackageIndex } from '../../helpers/python.js';
+import { makeProject, scratchDir } from '../../helpers/project.js';
 import { repoRoot } from '../../helpers/paths.js';
 
 const facts = (over: Partial<EnvironmentFacts> = {}): EnvironmentFacts => ({ version: '3.11', stdlib: new Set(['os', 'sys', 'json']), installed: null, local: null, ...over });
@@ -138,7 +138,7 @@ let index: PackageIndex;
 let wheels: string;
 
 before(async () => {
-  wheels = tempDir('pit-wheels-');
+  wheels = scratchDir('pit-wheels-');
   buildWheel(wheels, 'Fake-Yaml', '1.0.0', 'fakeyaml');
   buildWheel(wheels, 'acmelib', '2.0.0', 'acmelib');
   buildWheel(wheels, 'reqeusts', '1.0.0', 'reqeusts');

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { Installer, type InstallRequest } from '../../../plugins/python-installer/installer.js';
 import type { InstallerConfig } from '../../../plugins/python-installer/config.js';
 import type { ImportErrorFinding } from '../../../plugins/import-error-matcher/diagnose.js';
-import { buildWheel, canImport, makeVenv, serveIndex, tempDir, type PackageIndex } from '../../helpers/python.js';
-import { makeProject } from '../../helpers/project.js';
+import { buildWheel, canImport, makeVenv, serveIndex, type PackageIndex } from '../../helpers/python.js';
+import { makeProject, scratchDir } from '../../helpers/project.js';
 import { runEngine, runEngineAsync } from '../../helpers/cli.js';
 import { isAlive } from '../../helpers/proc.js';
 import { until } from '../../helpers/wait.js';
@@ -20,7 +20,7 @@ let index: PackageIndex;
 let shared: { dir: string; python: string };
 
 before(() => {
-  const wheels = tempDir('pit-wheels-');
+  const wheels = scratchDir('pit-wheels-');
   buildWheel(wheels, 'Fake-Yaml', '1.0.0', 'fakeyaml');
   buildWheel(wheels, 'PyYAML', '6.0.9', 'yaml');
   return serveIndex(wheels).then((i) => {
@@ -129,7 +129,7 @@ function standIn(bin: string, name: string, then = 'exit 0'): string {
 
 /** A conda prefix: an isolated interpreter (a venv without pip) with conda-meta/. */
 function condaPrefix(): string {
-  const prefix = tempDir('pit-conda-');
+  const prefix = scratchDir('pit-conda-');
   execFileSync('python3', ['-m', 'venv', '--without-pip', prefix], { stdio: 'ignore' });
   mkdirSync(join(prefix, 'conda-meta'));
   return prefix;
