@@ -5,7 +5,7 @@
 // Real pip, real venvs, an index on 127.0.0.1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Installer, type InstallRequest } from '../../../plugins/python-installer/installer.js';
@@ -98,6 +98,7 @@ test('the install runs in a private empty folder, the index options file is for 
   assert.equal(run.env.PIP_INDEX_URL, undefined);
   assert.equal(run.env.PIP_FIND_LINKS, undefined);
   assert.ok(!run.argv.join(' ').includes('tok'));
+  rmSync(run.cwd, { recursive: true }); // runInstall's own work, which this test stands in for
 });
 
 test('a real install runs with a private empty working directory (a stand-in conda records it)', async () => {
