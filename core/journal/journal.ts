@@ -180,7 +180,7 @@ export class Journal {
         this.#dropped = 0;
       }
     } catch (e) {
-      if (e instanceof PitError && e.code === 'PIT_E_JOURNAL_SQLITE') return this.#turnOff(e);
+      if (isNoSqlite(e)) return this.#turnOff(e);
       this.#queue = [...rows, ...this.#queue];
       if (this.#queue.length > MAX_QUEUE) {
         this.#dropped += this.#queue.length - MAX_QUEUE;
@@ -273,7 +273,7 @@ export class Journal {
       return this.#connect();
     } catch (e) {
       // No room to open it (its WAL, its first page), or no SQLite to open it with, says nothing against the file.
-      if (isOutOfSpace(e) || (e instanceof PitError && e.code === 'PIT_E_JOURNAL_SQLITE')) throw e;
+      if (isOutOfSpace(e) || isNoSqlite(e)) throw e;
       this.#moveAside(`it could not be opened (${(e as Error).message})`);
       return this.#connect();
     }
@@ -380,6 +380,9 @@ export interface JournalReader {
   /** The event with this id, or null (pruned, or never journaled). */
   byId(id: string): JournalEvent | null;
 }
+
+/** This Node has no SQLite the journal can load (chooseSqlite): nothing is wrong with the file. */
+const isNoSqlite = (e: unknown): e is PitError => e instanceof PitError && e.code === 'PIT_E_JOURNAL_SQLITE';
 
 /** A full disk (or quota): the file is fine, there is no room for it to grow. */
 function isOutOfSpace(e: unknown): boolean {

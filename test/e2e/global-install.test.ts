@@ -2,11 +2,12 @@
 // temp prefix, then `engine init && engine validate && engine run` in an empty
 // folder, with the README's plugin example loaded from that folder (which has
 // no node_modules of its own). Then the installs that go wrong on other
-// machines: npm 12 skips a dependency's install script unless allowed (so
-// better-sqlite3 has no compiled module), on Node 20 and on Node 24 with npm
-// 12 themselves, both from the registry. better-sqlite3's compiled module comes from a
-// prebuilt-binary mirror on 127.0.0.1 (as a company mirror would serve it),
-// made from this checkout's own build: compiling SQLite again costs minutes
+// machines: better-sqlite3's install script skipped (npm's ignore-scripts,
+// as npm 12 does unless allowed) or failing (no download, no compiler), and
+// Node 24 with npm 12 themselves, from the registry, where the journal needs
+// no better-sqlite3. Its compiled module comes from a prebuilt-binary
+// mirror on 127.0.0.1 (as a company mirror would serve it), made from this
+// checkout's own build: compiling SQLite again costs minutes
 // of the suite's two cores and tests nothing of Pit's. prebuild-install keeps
 // every download in npm's cache under 6 hex digits of its URL's hash, so the
 // mirror's URL is new on every run (a port used before is a cache hit, and
